@@ -1,0 +1,74 @@
+package dev.duplex.echo.boundary;
+
+import dev.duplex.platform.BinaryAssembler;
+import dev.duplex.platform.DuplexConfigurator;
+import dev.duplex.platform.MessageTooBigException;
+import dev.duplex.platform.TextAssembler;
+import jakarta.inject.Inject;
+import jakarta.websocket.OnError;
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * {@code /echo}: every text message comes back as the same text, every binary message as the same
+ * bytes, each as one message; nothing is ever sent unprompted. Messages may arrive fragmented; one
+ * larger than {@code duplex.echo.max-message-bytes} closes the session with 1009. The optional
+ * subprotocol {@code echo} is selected when the client offers it.
+ *
+ * <p>Tyrus makes one instance per connection and delivers one session's messages one at a time,
+ * and each reply is sent before the next message is read, so replies never interleave.
+ */
+@ServerEndpoint(value = "/echo", subprotocols = "echo", configurator = DuplexConfigurator.class)
+public class EchoEndpoint {
+
+    private static final System.Logger LOG = System.getLogger(EchoEndpoint.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "duplex.echo.max-message-bytes")
+    long maxMessageBytes;
+
+    private TextAssembler text;
+    private BinaryAssembler binary;
+
+    @OnOpen
+    public void open() {
+        text = new TextAssembler(maxMessageBytes);
+        binary = new BinaryAssembler(maxMessageBytes);
+    }
+
+    @OnMessage
+    public void text(String part, boolean last, Session session) throws IOException {
+        try {
+            String whole = text.add(part, last);
+            if (whole != null) {
+                session.getBasicRemote().sendText(whole);
+            }
+        } catch (MessageTooBigException e) {
+            session.close(e.closeReason());
+        }
+    }
+
+    @OnMessage
+    public void binary(ByteBuffer part, boolean last, Session session) throws IOException {
+        try {
+            ByteBuffer whole = binary.add(part, last);
+            if (whole != null) {
+                session.getBasicRemote().sendBinary(whole);
+            }
+        } catch (MessageTooBigException e) {
+            session.close(e.closeReason());
+        }
+    }
+
+    @OnError
+    public void error(Session session, Throwable failure) {
+        Level level = failure instanceof IOException ? Level.DEBUG : Level.WARNING;
+        LOG.log(level, () -> "echo session " + session.getId() + ": " + failure, failure);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.duplex.testing;
+
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+
+/**
+ * What the integration tests deploy and how they reach it. They deploy the WAR the build made,
+ * exactly as users get it (web.xml, configuration defaults, pages), rather than a hand-picked subset.
+ */
+public final class Deployments {
+
+    private Deployments() {
+    }
+
+    /** The packaged Duplex WAR ({@code target/duplex.war}, passed in by failsafe). */
+    public static WebArchive duplexWar() {
+        String path = System.getProperty("duplex.war", "target/duplex.war");
+        File war = new File(path);
+        if (!war.isFile()) {
+            throw new IllegalStateException("No WAR at " + war.getAbsolutePath() + ": run the tests with `mvn verify`");
+        }
+        return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+
+    /** The ws: URI of an endpoint under the deployment's base URL, e.g. {@code websocket(base, "echo")}. */
+    public static URI websocket(URL base, String path) {
+        URI http = URI.create(base.toExternalForm()).resolve(path);
+        String scheme = "https".equals(http.getScheme()) ? "wss" : "ws";
+        return URI.create(scheme + http.toString().substring(http.getScheme().length()));
+    }
+
+    /** The origin (scheme://host:port) of the deployment, as a browser page from it would send. */
+    public static String origin(URL base) {
+        return base.getProtocol() + "://" + base.getHost() + ":" + base.getPort();
+    }
+}
