@@ -1,0 +1,366 @@
+/**
+ * The workbench: a console for the whole browser WebSocket API. Connect to any ws/wss URL with
+ * subprotocols, watch url/readyState/protocol/extensions/binaryType/bufferedAmount live, send
+ * text, JSON, hex bytes and files (repeatedly, to watch bufferedAmount drain), read every event
+ * with sizes and echo round-trip times, reconnect with backoff, export the log.
+ * @module workbench
+ */
+import { READY_STATES, readyStateLabel, socketUrl } from './endpoint.js';
+import { EventLog } from './eventlog.js';
+import { Backoff } from './backoff.js';
+import { fingerprint, formatBytes, hexDump, parseHex, prettyText, utf8Length } from './format.js';
+import { imageType } from './sniff.js';
+
+/**
+ * What was sent, to recognise it when an echo server returns it.
+ * @typedef {{kind: 'text', text: string, t: number} | {kind: 'binary', size: number, print: number, t: number}} Pending
+ */
+
+const MAX_REPEAT = 100000;
+const MAX_PENDING = 10000;
+const $ = (id) => document.getElementById(id);
+
+const log = new EventLog($('events'), {
+  onChange: (count, dropped) => {
+    $('logCount').textContent = `${count} events${dropped ? ` (${dropped} older ones dropped)` : ''}`;
+  },
+});
+const backoff = new Backoff();
+
+/** @type {WebSocket|null} */
+let ws = null;
+/** @type {Map<WebSocket, Record<string, EventListener>>} */
+const listeners = new Map();
+let userClosed = false;
+let lastReadyState = null;
+/** @type {Pending[]} */
+let pending = [];
+let inbound = Promise.resolve();
+let queuedBytes = 0;
+let drainSample = { at: 0, drained: 0, rate: 0 };
+let panelTimer = null;
+let reconnectTimer = null;
+let countdownTimer = null;
+
+function entry(fields) {
+  log.add({ time: new Date(), ...fields });
+}
+
+function parseProtocols(text) {
+  return text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+function setSendError(message) {
+  $('sendError').textContent = message;
+}
+
+// ---- connection -------------------------------------------------------------------------------
+
+function connect() {
+  cancelReconnect();
+  if (ws && ws.readyState <= WebSocket.OPEN) {
+    userClosed = true;
+    ws.close(1000, 'Reconnecting');
+  }
+  const url = $('url').value.trim();
+  const protocols = parseProtocols($('protocols').value);
+  let socket;
+  try {
+    socket = protocols.length > 0 ? new WebSocket(url, protocols) : new WebSocket(url);
+  } catch (error) {
+    entry({ direction: 'local', type: 'error', summary: `Cannot connect: ${error.message}` });
+    return;
+  }
+  socket.binaryType = $('binaryType').value;
+  ws = socket;
+  userClosed = false;
+  pending = [];
+  queuedBytes = 0;
+  drainSample = { at: performance.now(), drained: 0, rate: 0 };
+  lastReadyState = null;
+  attach(socket);
+  entry({ direction: 'local', type: 'connect', summary: `${url}${protocols.length ? ` · subprotocols ${protocols.join(', ')}` : ''}` });
+  watchReadyState();
+  startPanel();
+}
+
+function attach(socket) {
+  const handlers = {
+    open: () => {
+      backoff.reset();
+      watchReadyState();
+      entry({ direction: 'in', type: 'open', summary: `protocol "${socket.protocol}" · extensions "${socket.extensions}"` });
+      refreshPanel();
+    },
+    message: (event) => {
+      const at = performance.now();
+      const data = event.data;
+      inbound = inbound
+        .then(() => describeIncoming(data, at))
+        .catch((error) => entry({ direction: 'local', type: 'error', summary: `Could not read a message: ${error.message}` }));
+    },
+    error: () => {
+      entry({ direction: 'in', type: 'error', summary: 'The browser reported an error (details stay in its console by design)' });
+    },
+    close: (event) => {
+      detach(socket);
+      const close = { code: event.code, reason: event.reason, wasClean: event.wasClean };
+      inbound = inbound.then(() => {
+        watchReadyState(socket);
+        entry({ direction: 'in', type: 'close', close });
+      });
+      if (socket !== ws) return;
+      stopPanel();
+      refreshPanel();
+      if ($('autoReconnect').checked && !userClosed) scheduleReconnect();
+    },
+  };
+  Object.entries(handlers).forEach(([type, handler]) => socket.addEventListener(type, handler));
+  listeners.set(socket, handlers);
+}
+
+function detach(socket) {
+  const handlers = listeners.get(socket);
+  if (!handlers) return;
+  Object.entries(handlers).forEach(([type, handler]) => socket.removeEventListener(type, handler));
+  listeners.delete(socket);
+}
+
+function closeSocket() {
+  if (!ws) return;
+  cancelReconnect();
+  const codeText = $('closeCode').value.trim();
+  const reason = $('closeReason').value;
+  userClosed = true;
+  try {
+    if (codeText === '') {
+      ws.close();
+    } else {
+      ws.close(Number(codeText), reason);
+    }
+  } catch (error) {
+    userClosed = false;
+    entry({ direction: 'local', type: 'error', summary: `close() refused: ${error.message}` });
+    return;
+  }
+  watchReadyState();
+}
+
+/** Logs a readyState change since the last look. */
+function watchReadyState(socket = ws) {
+  if (!socket || socket !== ws) return;
+  if (socket.readyState !== lastReadyState) {
+    lastReadyState = socket.readyState;
+    entry({ direction: 'local', type: 'state', summary: `readyState ${readyStateLabel(socket.readyState)}` });
+    $('stateReadyState').dataset.name = READY_STATES[socket.readyState];
+  }
+}
+
+function scheduleReconnect() {
+  const delay = backoff.next();
+  const due = performance.now() + delay;
+  entry({ direction: 'local', type: 'reconnect', summary: `attempt ${backoff.attempt} in ${(delay / 1000).toFixed(1)} s` });
+  const show = () => {
+    $('reconnectStatus').textContent = `Reconnecting in ${Math.max(0, (due - performance.now()) / 1000).toFixed(1)} s (attempt ${backoff.attempt})`;
+  };
+  show();
+  countdownTimer = setInterval(show, 100);
+  reconnectTimer = setTimeout(() => {
+    cancelReconnect();
+    connect();
+  }, delay);
+}
+
+function cancelReconnect() {
+  clearTimeout(reconnectTimer);
+  clearInterval(countdownTimer);
+  reconnectTimer = null;
+  countdownTimer = null;
+  $('reconnectStatus').textContent = '';
+}
+
+// ---- live panel -------------------------------------------------------------------------------
+
+function startPanel() {
+  stopPanel();
+  panelTimer = setInterval(refreshPanel, 100);
+  refreshPanel();
+}
+
+function stopPanel() {
+  clearInterval(panelTimer);
+  panelTimer = null;
+}
+
+function refreshPanel() {
+  const socket = ws;
+  $('stateUrl').textContent = socket ? socket.url : '—';
+  $('stateReadyState').textContent = socket ? readyStateLabel(socket.readyState) : '—';
+  $('stateProtocol').textContent = socket ? JSON.stringify(socket.protocol) : '—';
+  $('stateExtensions').textContent = socket ? JSON.stringify(socket.extensions) : '—';
+  $('stateBinaryType').textContent = socket ? socket.binaryType : $('binaryType').value;
+  const buffered = socket ? socket.bufferedAmount : 0;
+  $('stateBufferedAmount').textContent = `${buffered} bytes`;
+  const now = performance.now();
+  const drained = queuedBytes - buffered;
+  if (now - drainSample.at >= 250) {
+    drainSample = { at: now, drained, rate: ((drained - drainSample.drained) * 1000) / (now - drainSample.at) };
+  }
+  $('stateSendRate').textContent = buffered > 0 || drainSample.rate > 0 ? `${formatBytes(Math.round(drainSample.rate))}/s` : 'idle';
+  watchReadyState();
+}
+
+// ---- sending ----------------------------------------------------------------------------------
+
+async function send(kind) {
+  setSendError('');
+  const socket = ws;
+  if (!socket || socket.readyState !== WebSocket.OPEN) {
+    setSendError('Not connected: connect first.');
+    return;
+  }
+  const repeat = Math.min(MAX_REPEAT, Math.max(1, Number.parseInt($('repeat').value, 10) || 1));
+  let payload;
+  let signature;
+  let size;
+  /** @type {Uint8Array|undefined} the bytes of a binary payload */
+  let bytes;
+  try {
+    switch (kind) {
+      case 'text':
+      case 'json': {
+        payload = $('payload').value;
+        if (kind === 'json') payload = JSON.stringify(JSON.parse(payload));
+        size = utf8Length(payload);
+        signature = { kind: 'text', text: payload };
+        break;
+      }
+      case 'hex': {
+        payload = parseHex($('payload').value);
+        bytes = payload;
+        size = bytes.length;
+        signature = { kind: 'binary', size, print: fingerprint(bytes) };
+        break;
+      }
+      case 'file': {
+        const file = $('file').files[0];
+        if (!file) throw new Error('Choose a file first.');
+        payload = file;
+        bytes = new Uint8Array(await file.arrayBuffer());
+        size = bytes.length;
+        signature = { kind: 'binary', size, print: fingerprint(bytes) };
+        break;
+      }
+      default:
+        throw new Error(`Unknown kind ${kind}`);
+    }
+  } catch (error) {
+    setSendError(kind === 'json' && error instanceof SyntaxError ? `Not valid JSON: ${error.message}` : error.message);
+    return;
+  }
+  if (socket.readyState !== WebSocket.OPEN) {
+    setSendError('The socket closed meanwhile.');
+    return;
+  }
+  for (let i = 0; i < repeat; i += 1) {
+    socket.send(payload);
+    pending.push({ ...signature, t: performance.now() });
+    queuedBytes += size;
+  }
+  if (pending.length > MAX_PENDING) pending.splice(0, pending.length - MAX_PENDING);
+  const image = bytes && imageType(bytes) ? new Blob([bytes], { type: imageType(bytes) }) : undefined;
+  entry({
+    direction: 'out',
+    type: 'send',
+    kind: kind === 'file' ? `binary (file ${payload.name})` : kind === 'hex' ? 'binary' : kind,
+    size,
+    count: repeat,
+    body: bytes ? hexDump(bytes) : prettyText(payload).text,
+    ...(image ? { image } : {}),
+  });
+  refreshPanel();
+}
+
+/** The round-trip time if this message is the echo of the oldest one sent and not yet returned. */
+function matchEcho(isText, value, size, at) {
+  const head = pending[0];
+  if (!head) return undefined;
+  const match = isText
+    ? head.kind === 'text' && head.text === value
+    : head.kind === 'binary' && head.size === size && head.print === fingerprint(value);
+  if (!match) return undefined;
+  pending.shift();
+  return at - head.t;
+}
+
+async function describeIncoming(data, at) {
+  if (typeof data === 'string') {
+    const { text, json } = prettyText(data);
+    entry({ direction: 'in', type: 'message', kind: json ? 'json' : 'text', size: utf8Length(data), rttMs: matchEcho(true, data, 0, at), body: text });
+    return;
+  }
+  const blob = data instanceof Blob ? data : new Blob([data]);
+  const bytes = new Uint8Array(data instanceof Blob ? await data.arrayBuffer() : data);
+  const type = imageType(bytes);
+  entry({
+    direction: 'in',
+    type: 'message',
+    kind: `binary (${data instanceof Blob ? 'Blob' : 'ArrayBuffer'})`,
+    size: bytes.length,
+    rttMs: matchEcho(false, bytes, bytes.length, at),
+    body: hexDump(bytes),
+    ...(type ? { image: new Blob([blob], { type }) } : {}),
+  });
+}
+
+// ---- log export -------------------------------------------------------------------------------
+
+function exportLog() {
+  const blob = new Blob([JSON.stringify(log.toJSON(), null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `duplex-log-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ---- wiring -----------------------------------------------------------------------------------
+
+function start() {
+  $('url').value = socketUrl('echo');
+  $('connectForm').addEventListener('submit', (event) => {
+    event.preventDefault();
+    connect();
+  });
+  $('closeForm').addEventListener('submit', (event) => {
+    event.preventDefault();
+    closeSocket();
+  });
+  $('binaryType').addEventListener('change', () => {
+    if (ws) ws.binaryType = $('binaryType').value;
+    refreshPanel();
+  });
+  $('autoReconnect').addEventListener('change', () => {
+    if (!$('autoReconnect').checked) cancelReconnect();
+  });
+  $('sendText').addEventListener('click', () => send('text'));
+  $('sendJson').addEventListener('click', () => send('json'));
+  $('sendHex').addEventListener('click', () => send('hex'));
+  $('sendFile').addEventListener('click', () => send('file'));
+  $('clearLog').addEventListener('click', () => log.clear());
+  $('exportLog').addEventListener('click', exportLog);
+  refreshPanel();
+}
+
+start();
+window.addEventListener('pagehide', () => {
+  cancelReconnect();
+  stopPanel();
+  if (ws && ws.readyState <= WebSocket.OPEN) {
+    userClosed = true;
+    ws.close(1001, 'Page closed');
+  }
+});
