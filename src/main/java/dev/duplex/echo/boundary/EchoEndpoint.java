@@ -1,17 +1,19 @@
 package dev.duplex.echo.boundary;
 
 import dev.duplex.platform.BinaryAssembler;
+import dev.duplex.platform.Connections;
 import dev.duplex.platform.DuplexConfigurator;
 import dev.duplex.platform.MessageTooBigException;
 import dev.duplex.platform.TextAssembler;
 import jakarta.inject.Inject;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerEndpoint;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -27,7 +29,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ServerEndpoint(value = "/echo", subprotocols = "echo", configurator = DuplexConfigurator.class)
 public class EchoEndpoint {
 
-    private static final System.Logger LOG = System.getLogger(EchoEndpoint.class.getName());
+    static final String NAME = "echo";
+
+    @Inject
+    Connections connections;
 
     @Inject
     @ConfigProperty(name = "duplex.echo.max-message-bytes")
@@ -37,9 +42,12 @@ public class EchoEndpoint {
     private BinaryAssembler binary;
 
     @OnOpen
-    public void open() {
+    public void open(Session session) {
         text = new TextAssembler(maxMessageBytes);
         binary = new BinaryAssembler(maxMessageBytes);
+        if (!connections.opened(session, NAME)) {
+            return;
+        }
     }
 
     @OnMessage
@@ -47,7 +55,11 @@ public class EchoEndpoint {
         try {
             String whole = text.add(part, last);
             if (whole != null) {
-                session.getBasicRemote().sendText(whole);
+                long bytes = TextAssembler.utf8Length(whole);
+                if (connections.received(session, bytes)) {
+                    session.getBasicRemote().sendText(whole);
+                    connections.sent(session, bytes);
+                }
             }
         } catch (MessageTooBigException e) {
             session.close(e.closeReason());
@@ -59,16 +71,24 @@ public class EchoEndpoint {
         try {
             ByteBuffer whole = binary.add(part, last);
             if (whole != null) {
-                session.getBasicRemote().sendBinary(whole);
+                int bytes = whole.remaining();
+                if (connections.received(session, bytes)) {
+                    session.getBasicRemote().sendBinary(whole);
+                    connections.sent(session, bytes);
+                }
             }
         } catch (MessageTooBigException e) {
             session.close(e.closeReason());
         }
     }
 
+    @OnClose
+    public void close(Session session, CloseReason reason) {
+        connections.closed(session, reason);
+    }
+
     @OnError
     public void error(Session session, Throwable failure) {
-        Level level = failure instanceof IOException ? Level.DEBUG : Level.WARNING;
-        LOG.log(level, () -> "echo session " + session.getId() + ": " + failure, failure);
+        connections.failed(session, failure);
     }
 }

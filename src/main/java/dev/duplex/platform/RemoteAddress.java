@@ -1,0 +1,26 @@
+package dev.duplex.platform;
+
+import jakarta.websocket.Session;
+import java.lang.reflect.Method;
+
+/**
+ * The remote address of a WebSocket session. Jakarta WebSocket has no API for it; Tyrus sessions
+ * have {@code getRemoteAddr()}, which is called reflectively so that the WAR stays portable.
+ */
+final class RemoteAddress {
+
+    static final String UNKNOWN = "unknown";
+
+    private RemoteAddress() {
+    }
+
+    static String of(Session session) {
+        try {
+            Method getter = session.getClass().getMethod("getRemoteAddr");
+            Object address = getter.invoke(session);
+            return address == null ? UNKNOWN : address.toString();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return UNKNOWN;
+        }
+    }
+}
