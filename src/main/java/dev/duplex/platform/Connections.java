@@ -1,76 +1,228 @@
 package dev.duplex.platform;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Every open WebSocket session of every Duplex endpoint, and what they did. Endpoints call it at
- * each step of a session's life:
+ * Every open WebSocket session of every Duplex endpoint, the limits they live under, and what they
+ * did. Endpoints call it at each step of a session's life:
  *
  * <pre>
- * &#64;OnOpen    if (!connections.opened(session, "echo")) return;   // may refuse the session
- * &#64;OnMessage if (!connections.received(session, bytes)) return;  // may close it
- *            ... connections.sent(session, bytes);
+ * &#64;OnOpen    if (!connections.opened(session, "echo")) return;   // may refuse the session (1013)
+ * &#64;OnMessage if (!connections.received(session, bytes)) return;  // may close it (1008 rate)
+ *            connections.send(session, reply);                    // ordered, never blocks (1008 slow consumer)
  * &#64;OnClose   connections.closed(session, reason);
  * &#64;OnError   connections.failed(session, failure);
  * </pre>
  *
- * It logs one line per session open and close (id, remote address, endpoint, duration, close code)
- * and, when the application stops, closes every open session with 1001 "going away".
+ * It logs one line per session open and close (id, remote address, endpoint, duration, close code),
+ * keeps per-endpoint counters, pings silent sessions and closes idle or unresponsive ones (one
+ * periodic {@link #sweep}, so nothing is rescheduled per message), and, when the application
+ * stops, closes every open session with 1001 "going away".
  */
 @ApplicationScoped
 public class Connections {
 
+    /** The user property under which the handshake leaves the client address. */
+    public static final String CLIENT_ADDRESS = "dev.duplex.client-address";
+
     private static final System.Logger LOG = System.getLogger(Connections.class.getName());
     private static final String STATE = Connection.class.getName();
+    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'d', 'u', 'p', 'l', 'e', 'x'}).asReadOnlyBuffer();
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.max-sessions")
+    int maxSessions;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.max-sessions-per-address")
+    int maxSessionsPerAddress;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.message-rate")
+    double messageRate;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.message-burst")
+    double messageBurst;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.max-queued-bytes")
+    long maxQueuedBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.idle-timeout-seconds")
+    long idleTimeoutSeconds;
+
+    @Inject
+    @ConfigProperty(name = "duplex.keepalive.interval-seconds")
+    long pingIntervalSeconds;
+
+    @Inject
+    @ConfigProperty(name = "duplex.keepalive.timeout-seconds")
+    long pongTimeoutSeconds;
 
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Map<String, EndpointStats> stats = new ConcurrentHashMap<>();
+    private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
+    private Limits limits = Limits.none();
+    private Liveness liveness = new Liveness(limits);
+    private volatile boolean stopping;
+
+    @PostConstruct
+    void configure() {
+        configure(new Limits(maxSessions, maxSessionsPerAddress, messageRate, messageBurst, maxQueuedBytes,
+                Duration.ofSeconds(idleTimeoutSeconds), Duration.ofSeconds(pingIntervalSeconds),
+                Duration.ofSeconds(pongTimeoutSeconds)));
+    }
+
+    void configure(Limits limits) {
+        this.limits = limits;
+        this.liveness = new Liveness(limits);
+        LOG.log(Level.INFO, "WebSocket limits: {0}", limits);
+    }
+
+    public Limits limits() {
+        return limits;
+    }
 
     /**
-     * Registers a new session of the named endpoint.
+     * Registers a new session of the named endpoint, or refuses it with 1013 when the server or
+     * the client's address has too many sessions open.
      *
      * @return whether the session was admitted; when false it has been closed and the endpoint must
      *         not use it
      */
     public boolean opened(Session session, String endpoint) {
-        Connection connection = new Connection(session, endpoint, RemoteAddress.of(session), System.nanoTime());
+        String address = clientAddress(session);
+        EndpointStats endpointStats = stats(endpoint);
+        Refusal refusal = admit(address);
+        if (refusal != null) {
+            refused(refusal.reason());
+            endpointStats.refused();
+            LOG.log(Level.WARNING, "{0} session {1} from {2} refused: {3}", endpoint, session.getId(), address, refusal.message());
+            closeQuietly(session, new CloseReason(refusal.code(), refusal.message()));
+            return false;
+        }
+        long now = System.nanoTime();
+        Connection connection = new Connection(session, endpoint, address, now, endpointStats,
+                new TokenBucket(limits.messageRate(), limits.messageBurst(), now),
+                Outbox.of(session, limits.maxQueuedBytes()));
         session.getUserProperties().put(STATE, connection);
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
-        stats(endpoint).opened();
-        LOG.log(Level.INFO, "{0} session {1} opened from {2}", endpoint, session.getId(), connection.remoteAddress());
+        endpointStats.opened();
+        LOG.log(Level.INFO, "{0} session {1} opened from {2}", endpoint, session.getId(), address);
         return true;
     }
 
+    /** Why a session is not admitted: a metric label, the close code and the close reason. */
+    private record Refusal(String reason, CloseReason.CloseCode code, String message) {
+    }
+
+    /** Takes a place for a session from this address, or says why not. */
+    private Refusal admit(String address) {
+        if (stopping) {
+            return new Refusal("shutting down", CloseCodes.GOING_AWAY, "Server shutting down");
+        }
+        if (limits.maxSessions() > 0 && open.size() >= limits.maxSessions()) {
+            return new Refusal("max sessions", CloseCodes.TRY_AGAIN_LATER,
+                    "Too many sessions on this server (" + limits.maxSessions() + "), try again later");
+        }
+        int count = perAddress.merge(address, 1, Integer::sum);
+        if (limits.maxSessionsPerAddress() > 0 && count > limits.maxSessionsPerAddress()) {
+            release(address);
+            return new Refusal("max sessions per address", CloseCodes.TRY_AGAIN_LATER,
+                    "Too many sessions from your address (" + limits.maxSessionsPerAddress() + "), try again later");
+        }
+        return null;
+    }
+
+    private void release(String address) {
+        perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+    }
+
     /**
-     * Counts a message the session received.
+     * Counts a message the session received and applies the message-rate limit.
      *
      * @return whether the endpoint should handle it; false when the session has been closed
      */
     public boolean received(Session session, long bytes) {
         Connection connection = connection(session);
         if (connection == null) {
-            return session.isOpen();
+            return false;
         }
-        connection.touch();
+        long now = System.nanoTime();
+        connection.messageAt(now);
         connection.stats().received(bytes);
+        if (!connection.rate().tryTake(now)) {
+            refused("message rate");
+            closeQuietly(session, new CloseReason(CloseCodes.VIOLATED_POLICY,
+                    "Message rate over " + (long) limits.messageRate() + "/s"));
+            return false;
+        }
         return true;
     }
 
-    /** Counts a message sent to the session. */
+    /**
+     * Sends a text message to the session, in order and without blocking. A session that lets more
+     * than {@code duplex.limits.max-queued-bytes} pile up is closed with 1008 "Slow consumer".
+     *
+     * @return whether the message was accepted for sending
+     */
+    public boolean send(Session session, String text) {
+        return send(session, text, TextAssembler.utf8Length(text));
+    }
+
+    /** Sends a binary message; see {@link #send(Session, String)}. The buffer must not change afterwards. */
+    public boolean send(Session session, ByteBuffer bytes) {
+        return send(session, bytes, bytes.remaining());
+    }
+
+    private boolean send(Session session, Object message, long bytes) {
+        Connection connection = connection(session);
+        if (connection == null) {
+            return false;
+        }
+        switch (connection.outbox().offer(message, bytes)) {
+            case ACCEPTED -> {
+                connection.stats().sent(bytes);
+                return true;
+            }
+            case FULL -> {
+                refused("slow consumer");
+                LOG.log(Level.WARNING, "{0} session {1} from {2}: slow consumer, {3} bytes waiting", connection.endpoint(),
+                        session.getId(), connection.remoteAddress(), String.valueOf(connection.outbox().queuedBytes()));
+                closeQuietly(session, new CloseReason(CloseCodes.VIOLATED_POLICY, "Slow consumer: "
+                        + connection.outbox().queuedBytes() + " bytes waiting"));
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** Counts a message an endpoint sent to the session by itself (not through {@link #send}). */
     public void sent(Session session, long bytes) {
         Connection connection = connection(session);
         if (connection != null) {
-            connection.touch();
             connection.stats().sent(bytes);
         }
     }
@@ -81,6 +233,7 @@ public class Connections {
         if (connection == null) {
             return;
         }
+        release(connection.remoteAddress());
         int code = reason == null ? CloseCodes.NO_STATUS_CODE.getCode() : reason.getCloseCode().getCode();
         connection.stats().closed(code);
         Duration lived = Duration.ofNanos(System.nanoTime() - connection.openedAt());
@@ -100,6 +253,44 @@ public class Connections {
         }
     }
 
+    /** Counts a handshake or session refused before it could be used, by reason. */
+    public void refused(String reason) {
+        refusals.computeIfAbsent(reason, r -> new LongCounter()).increment();
+    }
+
+    /**
+     * One pass over every open session: pings the silent ones, closes those idle for the idle
+     * timeout and those that left a ping unanswered for the pong timeout. Called periodically.
+     */
+    public void sweep(long now) {
+        for (Connection connection : open.values()) {
+            switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
+                case PING -> ping(connection, now);
+                case CLOSE_IDLE -> {
+                    refused("idle timeout");
+                    closeQuietly(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
+                            "Idle for " + limits.idleTimeout().toSeconds() + " s"));
+                }
+                case CLOSE_UNRESPONSIVE -> {
+                    refused("keepalive timeout");
+                    closeQuietly(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
+                            "No pong within " + limits.pongTimeout().toSeconds() + " s"));
+                }
+                case NONE -> {
+                }
+            }
+        }
+    }
+
+    private static void ping(Connection connection, long now) {
+        connection.pinged(now);
+        try {
+            connection.session().getAsyncRemote().sendPing(PING.duplicate());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "Ping to session " + connection.session().getId() + " failed: " + e);
+        }
+    }
+
     /** How many sessions are open now, over all endpoints. */
     public int openCount() {
         return open.size();
@@ -110,6 +301,18 @@ public class Connections {
         return Map.copyOf(stats);
     }
 
+    /** Refused handshakes and closed sessions by reason: origin, limits, rate, slow consumer, timeouts. */
+    public Map<String, Long> refusals() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        refusals.forEach((reason, count) -> counts.put(reason, count.get()));
+        return counts;
+    }
+
+    /** Whether the application is closing its sessions to stop. */
+    public boolean stopping() {
+        return stopping;
+    }
+
     EndpointStats stats(String endpoint) {
         return stats.computeIfAbsent(endpoint, EndpointStats::new);
     }
@@ -118,63 +321,90 @@ public class Connections {
         return (Connection) session.getUserProperties().get(STATE);
     }
 
+    private static String clientAddress(Session session) {
+        Object address = session.getUserProperties().get(CLIENT_ADDRESS);
+        return address != null ? address.toString() : RemoteAddress.of(session);
+    }
+
+    private static void closeQuietly(Session session, CloseReason reason) {
+        try {
+            session.close(reason);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "Session " + session.getId() + " did not close cleanly: " + e);
+        }
+    }
+
     /** Closes every open session with 1001 before the application goes away. */
     @PreDestroy
     void goingAway() {
+        stopping = true;
         List<Connection> all = List.copyOf(open.values());
         if (!all.isEmpty()) {
             LOG.log(Level.INFO, "Closing {0} WebSocket sessions: the server is shutting down", all.size());
         }
         CloseReason goingAway = new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down");
         for (Connection connection : all) {
-            try {
-                connection.session().close(goingAway);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, () -> "Session " + connection.session().getId() + " did not close cleanly: " + e);
-            }
+            closeQuietly(connection.session(), goingAway);
+        }
+    }
+
+    /** A counter that is cheap to increment from many threads. */
+    private static final class LongCounter {
+        private final java.util.concurrent.atomic.LongAdder adder = new java.util.concurrent.atomic.LongAdder();
+
+        void increment() {
+            adder.increment();
+        }
+
+        long get() {
+            return adder.sum();
         }
     }
 
     /** One open session and what Duplex tracks of it. */
-    private final class Connection {
-        private final Session session;
-        private final String endpoint;
-        private final String remoteAddress;
-        private final long openedAt;
-        private final EndpointStats stats;
-        private volatile long lastActive;
+    private record Connection(Session session, String endpoint, String remoteAddress, long openedAt,
+            EndpointStats stats, TokenBucket rate, Outbox outbox, Activity activity) {
 
-        Connection(Session session, String endpoint, String remoteAddress, long openedAt) {
-            this.session = session;
-            this.endpoint = endpoint;
-            this.remoteAddress = remoteAddress;
-            this.openedAt = openedAt;
-            this.stats = Connections.this.stats(endpoint);
-            this.lastActive = openedAt;
+        Connection(Session session, String endpoint, String remoteAddress, long openedAt, EndpointStats stats,
+                TokenBucket rate, Outbox outbox) {
+            this(session, endpoint, remoteAddress, openedAt, stats, rate, outbox, new Activity(openedAt));
         }
 
-        Session session() {
-            return session;
+        void messageAt(long now) {
+            activity.lastMessage = now;
+            activity.lastHeard = now;
         }
 
-        String endpoint() {
-            return endpoint;
+        void heard(long now) {
+            activity.lastHeard = now;
         }
 
-        String remoteAddress() {
-            return remoteAddress;
+        void pinged(long now) {
+            activity.pingSentAt = now;
         }
 
-        long openedAt() {
-            return openedAt;
+        long lastMessage() {
+            return activity.lastMessage;
         }
 
-        EndpointStats stats() {
-            return stats;
+        long lastHeard() {
+            return activity.lastHeard;
         }
 
-        void touch() {
-            lastActive = System.nanoTime();
+        long pingSentAt() {
+            return activity.pingSentAt;
+        }
+    }
+
+    /** Times of a session's last message, last sign of life and outstanding ping. */
+    private static final class Activity {
+        volatile long lastMessage;
+        volatile long lastHeard;
+        volatile long pingSentAt;
+
+        Activity(long openedAt) {
+            lastMessage = openedAt;
+            lastHeard = openedAt;
         }
     }
 }

@@ -16,6 +16,7 @@ public final class EndpointStats {
     private final LongAdder messagesOut = new LongAdder();
     private final LongAdder bytesOut = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder refused = new LongAdder();
     private final Map<Integer, LongAdder> closeCodes = new ConcurrentHashMap<>();
 
     EndpointStats(String endpoint) {
@@ -44,6 +45,10 @@ public final class EndpointStats {
 
     void failed() {
         errors.increment();
+    }
+
+    void refused() {
+        refused.increment();
     }
 
     public String endpoint() {
@@ -76,6 +81,11 @@ public final class EndpointStats {
 
     public long errors() {
         return errors.sum();
+    }
+
+    /** Sessions refused at open (too many sessions, shutting down). */
+    public long refusedSessions() {
+        return refused.sum();
     }
 
     /** How many sessions closed with each code, by code. */

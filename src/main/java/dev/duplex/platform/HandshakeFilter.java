@@ -1,13 +1,17 @@
 package dev.duplex.platform;
 
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -15,27 +19,38 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Checks every WebSocket handshake before the WebSocket engine sees it. A handshake from a page
  * whose Origin the {@link OriginPolicy} refuses gets HTTP 403 and a log line naming the remote
- * address. It is declared in {@code web.xml} so that it runs before the engine's own filter.
+ * address. The client's address (see {@link ClientAddress}) travels on to the session in a request
+ * header that the client cannot forge, because this filter always overwrites it. Declared in
+ * {@code web.xml} so that it runs before the engine's own filter.
  */
 public class HandshakeFilter extends HttpFilter {
+
+    /** Carries the resolved client address from here to {@link DuplexConfigurator#modifyHandshake}. */
+    static final String CLIENT_ADDRESS_HEADER = "X-Duplex-Client-Address";
 
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(HandshakeFilter.class.getName());
 
+    @Inject
+    transient Connections connections;
+
     private transient OriginPolicy originPolicy;
+    private transient ClientAddress clientAddress;
 
     /**
-     * Reads the allow-list from MicroProfile Config directly: Payara 6.2025.10 cannot inject an
+     * Reads list settings from MicroProfile Config directly: Payara 6.2025.10 cannot inject an
      * {@code Optional<List<String>>} config property (ClassCastException in its ConfigProducer).
      */
     @Override
     public void init() {
-        List<String> allowed = ConfigProvider.getConfig()
-                .getOptionalValues("duplex.origins.allowed", String.class)
-                .orElse(List.of());
+        var config = ConfigProvider.getConfig();
+        List<String> allowed = config.getOptionalValues("duplex.origins.allowed", String.class).orElse(List.of());
+        List<String> proxies = config.getOptionalValues("duplex.proxies.trusted", String.class).orElse(List.of());
         originPolicy = new OriginPolicy(allowed);
-        LOG.log(Level.INFO, "WebSocket handshakes accepted from the server''s own origin{0}",
-                allowed.isEmpty() ? "" : " and " + allowed);
+        clientAddress = new ClientAddress(proxies);
+        LOG.log(Level.INFO, "WebSocket handshakes accepted from the server''s own origin{0}{1}",
+                allowed.isEmpty() ? "" : " and " + allowed,
+                proxies.isEmpty() ? "" : "; client addresses taken from X-Forwarded-For of " + proxies);
     }
 
     @Override
@@ -45,14 +60,16 @@ public class HandshakeFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        String client = clientAddress.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
         String origin = request.getHeader("Origin");
         if (!originPolicy.permits(origin, request.getHeader("Host"))) {
             LOG.log(Level.WARNING, "Refused WebSocket handshake for {0} from {1}: Origin {2} is not allowed",
-                    request.getRequestURI(), request.getRemoteAddr(), origin);
+                    request.getRequestURI(), client, origin);
+            connections.refused("origin");
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
-        chain.doFilter(request, response);
+        chain.doFilter(new WithClientAddress(request, client), response);
     }
 
     static boolean isWebSocketHandshake(HttpServletRequest request) {
@@ -65,5 +82,33 @@ public class HandshakeFilter extends HttpFilter {
         response.setContentType("text/plain;charset=UTF-8");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.getOutputStream().write((reason + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The request with the client-address header set by the server, whatever the client sent. */
+    private static final class WithClientAddress extends HttpServletRequestWrapper {
+        private final String client;
+
+        WithClientAddress(HttpServletRequest request, String client) {
+            super(request);
+            this.client = client;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return CLIENT_ADDRESS_HEADER.equalsIgnoreCase(name) ? client : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return CLIENT_ADDRESS_HEADER.equalsIgnoreCase(name) ? Collections.enumeration(List.of(client)) : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            List<String> names = Collections.list(super.getHeaderNames());
+            names.removeIf(CLIENT_ADDRESS_HEADER::equalsIgnoreCase);
+            names.add(CLIENT_ADDRESS_HEADER);
+            return Collections.enumeration(names);
+        }
     }
 }

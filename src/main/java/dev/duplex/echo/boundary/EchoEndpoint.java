@@ -23,8 +23,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * larger than {@code duplex.echo.max-message-bytes} closes the session with 1009. The optional
  * subprotocol {@code echo} is selected when the client offers it.
  *
- * <p>Tyrus makes one instance per connection and delivers one session's messages one at a time,
- * and each reply is sent before the next message is read, so replies never interleave.
+ * <p>Tyrus makes one instance per connection and delivers one session's messages one at a time;
+ * replies go through the session's outbox in {@link Connections}, in order, one at a time and
+ * without blocking the I/O thread on a client that does not read.
  */
 @ServerEndpoint(value = "/echo", subprotocols = "echo", configurator = DuplexConfigurator.class)
 public class EchoEndpoint {
@@ -55,10 +56,8 @@ public class EchoEndpoint {
         try {
             String whole = text.add(part, last);
             if (whole != null) {
-                long bytes = TextAssembler.utf8Length(whole);
-                if (connections.received(session, bytes)) {
-                    session.getBasicRemote().sendText(whole);
-                    connections.sent(session, bytes);
+                if (connections.received(session, TextAssembler.utf8Length(whole))) {
+                    connections.send(session, whole);
                 }
             }
         } catch (MessageTooBigException e) {
@@ -71,10 +70,8 @@ public class EchoEndpoint {
         try {
             ByteBuffer whole = binary.add(part, last);
             if (whole != null) {
-                int bytes = whole.remaining();
-                if (connections.received(session, bytes)) {
-                    session.getBasicRemote().sendBinary(whole);
-                    connections.sent(session, bytes);
+                if (connections.received(session, whole.remaining())) {
+                    connections.send(session, whole);
                 }
             }
         } catch (MessageTooBigException e) {

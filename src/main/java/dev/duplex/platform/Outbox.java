@@ -1,0 +1,154 @@
+package dev.duplex.platform;
+
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One session's outgoing messages, sent in order and one at a time through the asynchronous
+ * remote: no caller ever blocks on a slow peer, and no two sends on the session overlap. It holds
+ * at most {@code maxQueuedBytes} behind the message in flight (any single message is accepted when
+ * nothing waits); beyond that it refuses, and the caller closes the session as a slow consumer.
+ *
+ * <p>No lock is held while the transport sends: WebSocket engines call completion handlers with
+ * their own writer lock held, so holding ours across a send could deadlock.
+ */
+public final class Outbox {
+
+    /** The outcome of {@link #offer}. */
+    public enum Result {
+        /** Sent at once or queued behind the message in flight. */
+        ACCEPTED,
+        /** Refused: the peer lets too much pile up. */
+        FULL,
+        /** Refused: an earlier send failed, the peer is gone. */
+        FAILED
+    }
+
+    /** Sends one message (a {@link String} or a {@link ByteBuffer}) and reports its end, with the failure if any. */
+    @FunctionalInterface
+    public interface Transport {
+        void send(Object message, Consumer<Throwable> done);
+    }
+
+    private record Pending(Object message, long bytes) {
+    }
+
+    private final Transport transport;
+    private final long maxQueuedBytes;
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long queuedBytes;
+    private boolean busy;
+    private Throwable failure;
+
+    /**
+     * @param maxQueuedBytes the most bytes that may wait behind the message in flight; 0 for no limit
+     */
+    public Outbox(Transport transport, long maxQueuedBytes) {
+        this.transport = transport;
+        this.maxQueuedBytes = maxQueuedBytes;
+    }
+
+    /** An outbox on the session's asynchronous remote. */
+    public static Outbox of(Session session, long maxQueuedBytes) {
+        RemoteEndpoint.Async remote = session.getAsyncRemote();
+        return new Outbox((message, done) -> {
+            SendHandler handler = result -> done.accept(result.isOK() ? null : result.getException());
+            if (message instanceof String text) {
+                remote.sendText(text, handler);
+            } else {
+                remote.sendBinary((ByteBuffer) message, handler);
+            }
+        }, maxQueuedBytes);
+    }
+
+    /**
+     * Sends the message now if nothing is in flight, otherwise queues it.
+     *
+     * @param message a {@link String} or a {@link ByteBuffer} (which must not change afterwards)
+     * @param bytes   its size, for the bound
+     */
+    public Result offer(Object message, long bytes) {
+        synchronized (this) {
+            if (failure != null) {
+                return Result.FAILED;
+            }
+            if (busy) {
+                if (maxQueuedBytes > 0 && queuedBytes + bytes > maxQueuedBytes) {
+                    return Result.FULL;
+                }
+                queue.add(new Pending(message, bytes));
+                queuedBytes += bytes;
+                return Result.ACCEPTED;
+            }
+            busy = true;
+        }
+        sendFrom(new Pending(message, bytes));
+        return Result.ACCEPTED;
+    }
+
+    /** Bytes waiting behind the message in flight. */
+    public synchronized long queuedBytes() {
+        return queuedBytes;
+    }
+
+    /** Sends {@code first} and then whatever queues up, until a send completes later than it returns. */
+    private void sendFrom(Pending first) {
+        Pending next = first;
+        while (next != null) {
+            Completion completion = new Completion();
+            transport.send(next.message(), completion);
+            synchronized (this) {
+                if (!completion.done) {
+                    completion.continueInCallback = true;
+                    return;
+                }
+                next = nextOrIdle();
+            }
+        }
+    }
+
+    /** With the lock held: the next message to send, or null after marking the outbox idle. */
+    private Pending nextOrIdle() {
+        if (failure != null) {
+            queue.clear();
+            queuedBytes = 0;
+            busy = false;
+            return null;
+        }
+        Pending next = queue.poll();
+        if (next == null) {
+            busy = false;
+            return null;
+        }
+        queuedBytes -= next.bytes();
+        return next;
+    }
+
+    /** The end of one send; whichever of sender and callback comes second carries on. */
+    private final class Completion implements Consumer<Throwable> {
+        boolean done;
+        boolean continueInCallback;
+
+        @Override
+        public void accept(Throwable error) {
+            Pending next;
+            synchronized (Outbox.this) {
+                done = true;
+                if (error != null && failure == null) {
+                    failure = error;
+                }
+                if (!continueInCallback) {
+                    return;
+                }
+                next = nextOrIdle();
+            }
+            if (next != null) {
+                sendFrom(next);
+            }
+        }
+    }
+}

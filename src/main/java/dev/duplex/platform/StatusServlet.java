@@ -1,0 +1,105 @@
+package dev.duplex.platform;
+
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+
+/**
+ * {@code GET /api/status}: the figures behind the status page, as JSON.
+ *
+ * <pre>
+ * {
+ *   "time": 1795323762228,            // server clock, ms since the epoch
+ *   "uptimeSeconds": 420,
+ *   "sessions": 3,                    // open sessions, all endpoints
+ *   "limits": {"maxSessions": .., "maxSessionsPerAddress": .., "messageRate": .., "messageBurst": ..,
+ *              "maxQueuedBytes": .., "idleTimeoutSeconds": .., "pingIntervalSeconds": .., "pongTimeoutSeconds": ..},
+ *   "endpoints": {"echo": {"open": 2, "opened": 9, "refused": 0, "messagesIn": .., "messagesOut": ..,
+ *                          "bytesIn": .., "bytesOut": .., "errors": 0, "closeCodes": {"1000": 7}}},
+ *   "refusals": {"origin": 1, "message rate": 0, ..},
+ *   "timings": {"image.grayscale": {"count": .., "meanMicros": .., "p50Micros": .., "p90Micros": .., "p99Micros": .., "maxMicros": ..}},
+ *   "jvm": {"heapUsedBytes": .., "heapMaxBytes": .., "threads": .., "processors": ..},
+ *   "history": [{"time": .., "sessions": .., "messagesIn": .., "messagesOut": .., "bytesIn": .., "bytesOut": ..}]  // per second, oldest first, totals
+ * }
+ * </pre>
+ */
+@WebServlet("/api/status")
+public class StatusServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient Connections connections;
+
+    @Inject
+    transient StatusHistory history;
+
+    @Inject
+    transient Timings timings;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Limits limits = connections.limits();
+        JsonObjectBuilder endpoints = Json.createObjectBuilder();
+        connections.stats().forEach((name, stats) -> {
+            JsonObjectBuilder codes = Json.createObjectBuilder();
+            stats.closeCodes().forEach((code, count) -> codes.add(String.valueOf(code), count));
+            endpoints.add(name, Json.createObjectBuilder()
+                    .add("open", stats.openSessions())
+                    .add("opened", stats.openedSessions())
+                    .add("refused", stats.refusedSessions())
+                    .add("messagesIn", stats.messagesIn())
+                    .add("messagesOut", stats.messagesOut())
+                    .add("bytesIn", stats.bytesIn())
+                    .add("bytesOut", stats.bytesOut())
+                    .add("errors", stats.errors())
+                    .add("closeCodes", codes));
+        });
+        JsonObjectBuilder refusals = Json.createObjectBuilder();
+        connections.refusals().forEach(refusals::add);
+        JsonObjectBuilder timed = Json.createObjectBuilder();
+        timings.snapshot().forEach((name, t) -> timed.add(name, Json.createObjectBuilder()
+                .add("count", t.count()).add("meanMicros", t.meanMicros()).add("p50Micros", t.p50Micros())
+                .add("p90Micros", t.p90Micros()).add("p99Micros", t.p99Micros()).add("maxMicros", t.maxMicros())));
+        JsonArrayBuilder samples = Json.createArrayBuilder();
+        history.samples().forEach(s -> samples.add(Json.createObjectBuilder()
+                .add("time", s.time()).add("sessions", s.sessions())
+                .add("messagesIn", s.messagesIn()).add("messagesOut", s.messagesOut())
+                .add("bytesIn", s.bytesIn()).add("bytesOut", s.bytesOut())));
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        var status = Json.createObjectBuilder()
+                .add("time", System.currentTimeMillis())
+                .add("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
+                .add("sessions", connections.openCount())
+                .add("limits", Json.createObjectBuilder()
+                        .add("maxSessions", limits.maxSessions())
+                        .add("maxSessionsPerAddress", limits.maxSessionsPerAddress())
+                        .add("messageRate", limits.messageRate())
+                        .add("messageBurst", limits.messageBurst())
+                        .add("maxQueuedBytes", limits.maxQueuedBytes())
+                        .add("idleTimeoutSeconds", limits.idleTimeout().toSeconds())
+                        .add("pingIntervalSeconds", limits.pingInterval().toSeconds())
+                        .add("pongTimeoutSeconds", limits.pongTimeout().toSeconds()))
+                .add("endpoints", endpoints)
+                .add("refusals", refusals)
+                .add("timings", timed)
+                .add("jvm", Json.createObjectBuilder()
+                        .add("heapUsedBytes", heap.getUsed())
+                        .add("heapMaxBytes", heap.getMax())
+                        .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
+                        .add("processors", Runtime.getRuntime().availableProcessors()))
+                .add("history", samples)
+                .build();
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(status.toString());
+    }
+}

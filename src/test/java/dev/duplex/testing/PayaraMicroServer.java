@@ -1,0 +1,226 @@
+package dev.duplex.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The packaged Duplex WAR on a Payara Micro process that the test starts and stops itself, for
+ * what Arquillian's adapter cannot do: a configuration of the test's own (system properties), TLS
+ * with the build's generated certificate, stopping the server mid-test, and reading the server
+ * JVM's heap and threads. Loopback only, Hazelcast off; the output goes to {@code target/<name>.log}.
+ */
+public final class PayaraMicroServer implements AutoCloseable {
+
+    private static final Duration STARTUP = Duration.ofSeconds(180);
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final int httpPort;
+    private final int httpsPort;
+
+    private PayaraMicroServer(String name, Process process, Path log, int httpPort, int httpsPort) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.httpsPort = httpsPort;
+    }
+
+    /**
+     * Starts Payara Micro with the WAR at context root {@code /} and waits until it serves pages.
+     *
+     * @param systemProperties e.g. MicroProfile Config overrides ({@code duplex.limits.message-rate})
+     * @param tls              whether to open an https/wss listener with the build's keystore
+     */
+    public static PayaraMicroServer start(String name, Map<String, String> systemProperties, boolean tls) throws Exception {
+        int http = freePort();
+        int https = tls ? freePort() : -1;
+        Path dir = Files.createDirectories(Path.of("target", "servers"));
+        Path preboot = dir.resolve(name + "-preboot.txt");
+        Files.writeString(preboot, String.join("\n",
+                "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1",
+                "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1",
+                ""));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        if (tls) {
+            command.add("-Djavax.net.ssl.keyStore=" + keystore());
+            command.add("-Djavax.net.ssl.keyStorePassword=" + System.getProperty("duplex.tls.password", "duplex-development"));
+            command.add("-Djavax.net.ssl.keyStoreType=PKCS12");
+        }
+        command.addAll(List.of("-jar", file("payara.microJar", "target/payara-micro.jar"),
+                "--deploy", file("duplex.war", "target/duplex.war"), "--contextroot", "/",
+                "--port", String.valueOf(http), "--nohazelcast", "--disablephonehome",
+                "--prebootcommandfile", preboot.toString()));
+        if (tls) {
+            command.addAll(List.of("--sslport", String.valueOf(https), "--sslcert", System.getProperty("duplex.tls.alias", "duplex")));
+        }
+        Path log = dir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PayaraMicroServer server = new PayaraMicroServer(name, process, log, http, https);
+        try {
+            server.awaitReady();
+        } catch (Exception | AssertionError e) {
+            server.kill();
+            throw e;
+        }
+        return server;
+    }
+
+    /** The build's generated keystore (or the one given with -Dduplex.tls.keystore). */
+    public static Path keystore() {
+        return Path.of(file("duplex.tls.keystore", "target/tls/duplex.p12"));
+    }
+
+    private static String file(String property, String fallback) {
+        File file = new File(System.getProperty(property, fallback));
+        if (!file.isFile()) {
+            throw new IllegalStateException("Missing " + file.getAbsolutePath() + ": run the tests with `mvn verify`");
+        }
+        return file.getAbsolutePath();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void awaitReady() throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(http("health/ready")).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + STARTUP.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + tail());
+            }
+            try {
+                if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            process.waitFor(250, TimeUnit.MILLISECONDS);
+        }
+        throw new AssertionError(name + " did not become ready within " + STARTUP.toSeconds() + " s:\n" + tail());
+    }
+
+    public URI http(String path) {
+        return URI.create("http://localhost:" + httpPort + "/" + path);
+    }
+
+    public URI https(String path) {
+        return URI.create("https://localhost:" + httpsPort + "/" + path);
+    }
+
+    public URI ws(String path) {
+        return URI.create("ws://localhost:" + httpPort + "/" + path);
+    }
+
+    public URI wss(String path) {
+        return URI.create("wss://localhost:" + httpsPort + "/" + path);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Live heap bytes after a full collection, from {@code jcmd GC.class_histogram}. */
+    public long liveHeapBytes() throws IOException, InterruptedException {
+        Matcher total = Pattern.compile("(?m)^Total\\s+(\\d+)\\s+(\\d+)\\s*$").matcher(jcmd("GC.class_histogram"));
+        if (!total.find()) {
+            throw new AssertionError("no total in the class histogram");
+        }
+        return Long.parseLong(total.group(2));
+    }
+
+    /** Live instances of a class after a full collection, from {@code jcmd GC.class_histogram}. */
+    public long liveInstances(String className) throws IOException, InterruptedException {
+        Matcher row = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+" + Pattern.quote(className) + "(\\s|$)")
+                .matcher(jcmd("GC.class_histogram"));
+        return row.find() ? Long.parseLong(row.group(1)) : 0;
+    }
+
+    /** The server JVM's thread count, from /proc. */
+    public int threads() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
+            if (line.startsWith("Threads:")) {
+                return Integer.parseInt(line.substring("Threads:".length()).trim());
+            }
+        }
+        throw new AssertionError("no thread count for " + pid());
+    }
+
+    private String jcmd(String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid()), command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!jcmd.waitFor(60, TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
+            throw new AssertionError("jcmd " + command + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** Stops the server as an operator would (SIGTERM) and waits for it to exit. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            kill();
+        }
+        return process.exitValue();
+    }
+
+    private void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last lines of the server's output, for failure messages. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The whole output so far. */
+    public String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            kill();
+        }
+    }
+}
