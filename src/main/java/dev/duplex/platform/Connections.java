@@ -77,7 +77,12 @@ public class Connections {
     @ConfigProperty(name = "duplex.keepalive.timeout-seconds")
     long pongTimeoutSeconds;
 
+    @Inject
+    @ConfigProperty(name = "duplex.limits.close-timeout-seconds")
+    long closeTimeoutSeconds;
+
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
+    private final Map<String, Closing> closing = new ConcurrentHashMap<>();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final Map<String, EndpointStats> stats = new ConcurrentHashMap<>();
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
@@ -89,7 +94,7 @@ public class Connections {
     void configure() {
         configure(new Limits(maxSessions, maxSessionsPerAddress, messageRate, messageBurst, maxQueuedBytes,
                 Duration.ofSeconds(idleTimeoutSeconds), Duration.ofSeconds(pingIntervalSeconds),
-                Duration.ofSeconds(pongTimeoutSeconds)));
+                Duration.ofSeconds(pongTimeoutSeconds), Duration.ofSeconds(closeTimeoutSeconds)));
     }
 
     void configure(Limits limits) {
@@ -117,13 +122,13 @@ public class Connections {
             refused(refusal.reason());
             endpointStats.refused();
             LOG.log(Level.WARNING, "{0} session {1} from {2} refused: {3}", endpoint, session.getId(), address, refusal.message());
-            closeQuietly(session, new CloseReason(refusal.code(), refusal.message()));
+            close(session, new CloseReason(refusal.code(), refusal.message()));
             return false;
         }
         long now = System.nanoTime();
         Connection connection = new Connection(session, endpoint, address, now, endpointStats,
                 new TokenBucket(limits.messageRate(), limits.messageBurst(), now),
-                Outbox.of(session, limits.maxQueuedBytes()));
+                Outbox.of(session, limits.maxQueuedBytes()), ConnectionAbort.capture(session));
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
@@ -173,7 +178,7 @@ public class Connections {
         connection.stats().received(bytes);
         if (!connection.rate().tryTake(now)) {
             refused("message rate");
-            closeQuietly(session, new CloseReason(CloseCodes.VIOLATED_POLICY,
+            close(session, new CloseReason(CloseCodes.VIOLATED_POLICY,
                     "Message rate over " + (long) limits.messageRate() + "/s"));
             return false;
         }
@@ -209,7 +214,7 @@ public class Connections {
                 refused("slow consumer");
                 LOG.log(Level.WARNING, "{0} session {1} from {2}: slow consumer, {3} bytes waiting", connection.endpoint(),
                         session.getId(), connection.remoteAddress(), String.valueOf(connection.outbox().queuedBytes()));
-                closeQuietly(session, new CloseReason(CloseCodes.VIOLATED_POLICY, "Slow consumer: "
+                close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, "Slow consumer: "
                         + connection.outbox().queuedBytes() + " bytes waiting"));
                 return false;
             }
@@ -263,17 +268,24 @@ public class Connections {
      * timeout and those that left a ping unanswered for the pong timeout. Called periodically.
      */
     public void sweep(long now) {
+        closing.values().removeIf(c -> {
+            if (now - c.deadline() < 0) {
+                return false;
+            }
+            c.abort().run();
+            return true;
+        });
         for (Connection connection : open.values()) {
             switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {
                     refused("idle timeout");
-                    closeQuietly(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
+                    close(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
                             "Idle for " + limits.idleTimeout().toSeconds() + " s"));
                 }
                 case CLOSE_UNRESPONSIVE -> {
                     refused("keepalive timeout");
-                    closeQuietly(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
+                    close(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
                             "No pong within " + limits.pongTimeout().toSeconds() + " s"));
                 }
                 case NONE -> {
@@ -317,6 +329,11 @@ public class Connections {
         return stats.computeIfAbsent(endpoint, EndpointStats::new);
     }
 
+    /** Sessions closed by the server whose connections are not yet known to be gone. */
+    int closingCount() {
+        return closing.size();
+    }
+
     private static Connection connection(Session session) {
         return (Connection) session.getUserProperties().get(STATE);
     }
@@ -326,12 +343,25 @@ public class Connections {
         return address != null ? address.toString() : RemoteAddress.of(session);
     }
 
-    private static void closeQuietly(Session session, CloseReason reason) {
+    /**
+     * Closes the session from the server's side. The peer has {@code duplex.limits.close-timeout-seconds}
+     * to answer the close frame; then the sweep drops the connection (see {@link ConnectionAbort}),
+     * so a client that stops reading cannot keep it. Endpoints close sessions through here.
+     */
+    public void close(Session session, CloseReason reason) {
+        Connection connection = connection(session);
+        if (connection != null && limits.closeTimeout().toNanos() > 0) {
+            closing.put(session.getId(), new Closing(connection.abort(), System.nanoTime() + limits.closeTimeout().toNanos()));
+        }
         try {
             session.close(reason);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "Session " + session.getId() + " did not close cleanly: " + e);
         }
+    }
+
+    /** A session the server closed, and when its connection is dropped if the peer has not answered. */
+    private record Closing(ConnectionAbort.Abort abort, long deadline) {
     }
 
     /** Closes every open session with 1001 before the application goes away. */
@@ -344,7 +374,7 @@ public class Connections {
         }
         CloseReason goingAway = new CloseReason(CloseCodes.GOING_AWAY, "Server shutting down");
         for (Connection connection : all) {
-            closeQuietly(connection.session(), goingAway);
+            close(connection.session(), goingAway);
         }
     }
 
@@ -363,11 +393,11 @@ public class Connections {
 
     /** One open session and what Duplex tracks of it. */
     private record Connection(Session session, String endpoint, String remoteAddress, long openedAt,
-            EndpointStats stats, TokenBucket rate, Outbox outbox, Activity activity) {
+            EndpointStats stats, TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort, Activity activity) {
 
         Connection(Session session, String endpoint, String remoteAddress, long openedAt, EndpointStats stats,
-                TokenBucket rate, Outbox outbox) {
-            this(session, endpoint, remoteAddress, openedAt, stats, rate, outbox, new Activity(openedAt));
+                TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort) {
+            this(session, endpoint, remoteAddress, openedAt, stats, rate, outbox, abort, new Activity(openedAt));
         }
 
         void messageAt(long now) {

@@ -15,12 +15,14 @@ import java.time.Duration;
  * @param idleTimeout            a session that sends no message for this long is closed with 1001
  * @param pingInterval           a session silent for this long is pinged
  * @param pongTimeout            a pinged session that does not answer within this is closed with 1001
+ * @param closeTimeout           after the server closes a session, how long the peer has to answer
+ *                               the close frame before the connection is dropped
  */
 public record Limits(int maxSessions, int maxSessionsPerAddress, double messageRate, double messageBurst,
-        long maxQueuedBytes, Duration idleTimeout, Duration pingInterval, Duration pongTimeout) {
+        long maxQueuedBytes, Duration idleTimeout, Duration pingInterval, Duration pongTimeout, Duration closeTimeout) {
 
     /** No limits at all, for tests of other behaviour. */
     public static Limits none() {
-        return new Limits(0, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        return new Limits(0, 0, 0, 0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 }

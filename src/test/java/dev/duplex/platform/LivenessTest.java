@@ -14,7 +14,7 @@ class LivenessTest {
     private static final long S = 1_000_000_000L;
 
     private final Liveness liveness = new Liveness(new Limits(0, 0, 0, 0, 0,
-            Duration.ofSeconds(300), Duration.ofSeconds(30), Duration.ofSeconds(10)));
+            Duration.ofSeconds(300), Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(5)));
 
     @Test
     void aSessionSilentForThePingIntervalIsPinged() {
@@ -48,7 +48,7 @@ class LivenessTest {
     void zeroSwitchesTheTimersOff() {
         Liveness off = new Liveness(Limits.none());
         assertEquals(NONE, off.decide(1_000_000 * S, 0, 0, 0));
-        Liveness noPongTimeout = new Liveness(new Limits(0, 0, 0, 0, 0, Duration.ZERO, Duration.ofSeconds(30), Duration.ZERO));
+        Liveness noPongTimeout = new Liveness(new Limits(0, 0, 0, 0, 0, Duration.ZERO, Duration.ofSeconds(30), Duration.ZERO, Duration.ZERO));
         assertEquals(NONE, noPongTimeout.decide(1_000 * S, 0, 0, 30 * S));
     }
 }

@@ -45,6 +45,7 @@ public final class Browser implements AutoCloseable {
                 "--disable-component-update", "--disable-sync", "--window-size=1280,1024",
                 "--user-data-dir=" + profile);
         options.addArguments(extraArguments);
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(chromedriver))
                 .usingAnyFreePort()
@@ -76,6 +77,14 @@ public final class Browser implements AutoCloseable {
     /** Runs JavaScript in the page and returns its result. */
     public Object script(String script, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(script, arguments);
+    }
+
+    /** The browser console's errors since the last call (CSP violations show up here). */
+    public List<String> consoleErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .toList();
     }
 
     /** Waits until the condition returns a value that is neither null nor false, and returns it. */

@@ -50,14 +50,21 @@ public final class PayaraMicroServer implements AutoCloseable {
      * @param tls              whether to open an https/wss listener with the build's keystore
      */
     public static PayaraMicroServer start(String name, Map<String, String> systemProperties, boolean tls) throws Exception {
+        return start(name, systemProperties, tls, List.of());
+    }
+
+    /** As {@link #start(String, Map, boolean)}, with extra Payara pre-boot commands (asadmin {@code set ...}). */
+    public static PayaraMicroServer start(String name, Map<String, String> systemProperties, boolean tls,
+            List<String> prebootCommands) throws Exception {
         int http = freePort();
         int https = tls ? freePort() : -1;
         Path dir = Files.createDirectories(Path.of("target", "servers"));
         Path preboot = dir.resolve(name + "-preboot.txt");
-        Files.writeString(preboot, String.join("\n",
+        List<String> commands = new ArrayList<>(List.of(
                 "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1",
-                "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1",
-                ""));
+                "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1"));
+        commands.addAll(prebootCommands);
+        Files.writeString(preboot, String.join("\n", commands) + "\n");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));

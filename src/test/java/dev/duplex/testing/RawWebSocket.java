@@ -124,6 +124,11 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Shrinks this client's receive buffer, so that a client that does not read pushes back sooner. */
+    public void setReceiveBuffer() throws IOException {
+        socket.setReceiveBufferSize(16 * 1024);
+    }
+
     /** Writes bytes exactly as given, for malformed input. */
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
@@ -155,13 +160,20 @@ public final class RawWebSocket implements AutoCloseable {
         return new Frame((b0 & 0x80) != 0, (b0 & 0x40) != 0, (b0 & 0x20) != 0, (b0 & 0x10) != 0, b0 & 0x0f, payload);
     }
 
-    /** Reads frames until a close frame, skipping data frames; fails when none comes. */
+    /**
+     * Reads frames until a close frame, skipping others. A connection that ends without one reads
+     * as a close frame with code 1006 (abnormal closure), as a browser would report it.
+     */
     public Frame readUntilClose() throws IOException {
-        while (true) {
-            Frame frame = read();
-            if (frame.opcode() == CLOSE) {
-                return frame;
+        try {
+            while (true) {
+                Frame frame = read();
+                if (frame.opcode() == CLOSE) {
+                    return frame;
+                }
             }
+        } catch (EOFException | java.net.SocketException e) {
+            return new Frame(true, false, false, false, CLOSE, new byte[] {0x03, (byte) 0xEE});
         }
     }
 

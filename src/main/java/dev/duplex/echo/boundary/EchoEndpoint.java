@@ -61,7 +61,7 @@ public class EchoEndpoint {
                 }
             }
         } catch (MessageTooBigException e) {
-            session.close(e.closeReason());
+            connections.close(session, e.closeReason());
         }
     }
 
@@ -75,7 +75,7 @@ public class EchoEndpoint {
                 }
             }
         } catch (MessageTooBigException e) {
-            session.close(e.closeReason());
+            connections.close(session, e.closeReason());
         }
     }
 

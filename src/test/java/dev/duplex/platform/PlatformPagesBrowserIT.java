@@ -1,0 +1,98 @@
+package dev.duplex.platform;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duplex.testing.Browser;
+import dev.duplex.testing.Deployments;
+import dev.duplex.testing.WsClient;
+import java.net.URL;
+import java.util.List;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+/** The status dashboard, the Content-Security-Policy and cross-site WebSocket hijacking, in Chromium. */
+@ExtendWith(ArquillianExtension.class)
+class PlatformPagesBrowserIT {
+
+    /** Non-white pixels of a canvas, counted in the page. */
+    private static final String INKED_PIXELS = """
+            const c = document.getElementById(arguments[0]);
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
+            return n;""";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return Deployments.duplexWar();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    @Test
+    void statusPageShowsLiveTrafficAndDrawsCharts() throws Exception {
+        try (Browser browser = Browser.start(); WsClient client = WsClient.connect(Deployments.websocket(base, "echo"))) {
+            browser.open(base + "status.html");
+            for (int i = 0; i < 50; i++) {
+                client.sendText("traffic " + i);
+                assertEquals("traffic " + i, client.nextText());
+            }
+            WebElement echoRow = browser.await("the echo endpoint row with 50 messages", d -> d.findElements(By.cssSelector("#endpointRows tr"))
+                    .stream().filter(r -> r.getText().startsWith("echo ")).filter(r -> {
+                        List<WebElement> cells = r.findElements(By.tagName("td"));
+                        return cells.size() > 3 && Long.parseLong(cells.get(3).getText()) >= 50;
+                    }).findFirst().orElse(null));
+            List<WebElement> cells = echoRow.findElements(By.tagName("td"));
+            assertTrue(Long.parseLong(cells.get(1).getText()) >= 1, "an open echo session: " + echoRow.getText());
+            browser.await("the messages chart to show traffic", d -> ((Number) browser.script(INKED_PIXELS, "messagesChart")).longValue() > 50);
+            assertTrue(((Number) browser.script(INKED_PIXELS, "sessionsChart")).longValue() > 50);
+            assertEquals(List.of(), browser.consoleErrors(), "no CSP violation or script error");
+        }
+    }
+
+    @Test
+    void pagesRunUnderTheContentSecurityPolicy() throws Exception {
+        try (Browser browser = Browser.start()) {
+            for (String page : List.of("index.html", "workbench.html", "status.html")) {
+                browser.open(base + page);
+                browser.await(page + " to run its module", d -> !d.findElements(By.cssSelector("nav.site-nav")).isEmpty()
+                        && Boolean.TRUE.equals(browser.script("return document.readyState === 'complete'")));
+                String policy = (String) browser.script("""
+                        return fetch(location.href).then(r => r.headers.get('Content-Security-Policy'));""");
+                assertTrue(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"), policy);
+                assertEquals(List.of(), browser.consoleErrors(), page + " has no CSP violation or script error");
+            }
+            browser.open(base + "index.html");
+            browser.awaitText("serverStatus", "WebSocket Status:: Socket Open");
+            assertEquals(List.of(), browser.consoleErrors());
+        }
+    }
+
+    /**
+     * A page from another origin (here http://127.0.0.1:port, while the server's pages are
+     * http://localhost:port) opens a socket to this server in the user's browser: refused.
+     */
+    @Test
+    void crossSiteWebSocketHijackingIsRefused() throws Exception {
+        String foreignPage = base.toExternalForm().replace("://localhost:", "://127.0.0.1:") + "workbench.html";
+        try (Browser browser = Browser.start()) {
+            browser.open(foreignPage);
+            browser.find("url").clear();
+            browser.find("url").sendKeys(Deployments.websocket(base, "echo").toString());
+            browser.find("connect").click();
+            WebElement close = browser.await("the refused socket's close", d -> d.findElements(By.cssSelector("li[data-type=close]"))
+                    .stream().findFirst().orElse(null));
+            assertEquals("1006", close.getAttribute("data-code"), "the handshake was refused: " + close.getText());
+            assertEquals(1, browser.driver().findElements(By.cssSelector("li[data-type=error]")).size());
+            assertEquals(0, browser.driver().findElements(By.cssSelector("li[data-type=open]")).size(), "never opened");
+        }
+    }
+}
