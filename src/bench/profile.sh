@@ -46,6 +46,11 @@ jcmd "$PID_duplex" JFR.stop name=duplex-s1 >/dev/null
 cat "$OUT/s1.txt"
 MATCHES=(--match restartIdleTimeoutExecutor --match ManagedScheduledExecutorServiceImpl.schedule
   --match ContextSetupProviderImpl.saveContext --match java.util.ServiceLoader --match ClassLoader.getResources
-  --match TyrusSession --match dev.duplex --match org.glassfish.grizzly --match jakarta.websocket)
+  --match "TyrusEndpointWrapper.onMessage+restartIdleTimeoutExecutor"
+  --match "TyrusRemoteEndpoint+restartIdleTimeoutExecutor"
+  --match "TyrusSession.<init>+restartIdleTimeoutExecutor"
+  --match "CdiComponentProvider" --match dev.duplex --match "Connections.received" --match "Connections.sent"
+  --match "TextAssembler" --match "org.glassfish.tyrus.core.frame" --match "sun.nio.ch.SocketDispatcher"
+  --match "java.util.logging")
 java -jar "$BENCH_JAR" jfr-top "$OUT/duplex-s1.jfr" --top 30 "${MATCHES[@]}" | tee "$OUT/jfr-top.txt"
 log "recording: $OUT/duplex-s1.jfr"

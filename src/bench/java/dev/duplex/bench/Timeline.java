@@ -32,11 +32,13 @@ public final class Timeline {
 
     /**
      * Runs warm-up, measurement and drain. {@code start} begins sending (called once, when the
-     * warm-up starts); {@code inFlight} says how many measured messages still await their answer;
-     * the measurement ends early when {@code maxMessages} answers arrived in the window (0 = no limit).
+     * warm-up starts); {@code quiesce} returns once no send that began before the window closed is
+     * still under way (the client's event loops have run a task since); {@code inFlight} says how
+     * many measured messages still await their answer; the measurement ends early when
+     * {@code maxMessages} answers arrived in the window (0 = no limit).
      */
-    public Window run(Runnable start, Duration warmup, Duration duration, Duration drain, long maxMessages,
-            LongSupplier inFlight) throws InterruptedException {
+    public Window run(Runnable start, Runnable quiesce, Duration warmup, Duration duration, Duration drain,
+            long maxMessages, LongSupplier inFlight) throws InterruptedException {
         long begin = System.nanoTime();
         measurement.startWarmup();
         start.run();
@@ -52,6 +54,7 @@ public final class Timeline {
         measurement.stopMeasuring(measureEnd);
         double server1 = ProcStat.cpuSeconds(serverPid);
         double client1 = ProcStat.selfCpuSeconds();
+        quiesce.run();
 
         boolean drained = false;
         long drainUntil = System.nanoTime() + drain.toNanos();

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 /**
  * Reads a server's memory, three ways:
  * <ul>
- * <li>a JVM (given its pid): {@code jcmd <pid> GC.class_histogram}, which runs a full GC first and
+ * <li>a JVM (given its pid; checked, since jcmd's SIGQUIT would kill anything else):
+ *     {@code jcmd <pid> GC.class_histogram}, which runs a full GC first and
  *     lists live objects per class, so its total is the live heap; the per-class figures show what
  *     each connection costs;</li>
  * <li>any process (given its pid): resident set size, {@code VmRSS} in {@code /proc/<pid>/status};</li>
@@ -62,7 +63,7 @@ public final class ServerMemory {
             }
         }
         if (pid > 0) {
-            if (heap < 0) {
+            if (heap < 0 && isJvm(pid)) {
                 String histogram = jcmd(pid, "GC.class_histogram");
                 if (histogram != null) {
                     classes = parseClassBytes(histogram);
@@ -79,6 +80,21 @@ public final class ServerMemory {
             }
         }
         return new Reading(heap, rss, classes, String.join(" + ", sources));
+    }
+
+    /**
+     * Whether the process is a Java VM. jcmd must never be pointed at anything else: its attach
+     * handshake sends SIGQUIT, which a JVM answers and most other processes die of.
+     */
+    static boolean isJvm(long pid) {
+        try {
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"));
+            String program = cmdline.split("\0", 2)[0];
+            String name = Path.of(program).getFileName() == null ? program : Path.of(program).getFileName().toString();
+            return name.equals("java") || name.equals("java.exe");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     static long parseTotal(String histogram) {
@@ -129,7 +145,10 @@ public final class ServerMemory {
 
     private static JsonObject fetch(String url) throws InterruptedException {
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            // HTTP/1.1: the default HTTP/2 upgrade offer ("Upgrade: h2c") looks like a failed
+            // WebSocket handshake to a server that also serves WebSockets, as Node's ws does.
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> response = client.send(
                     HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code echo}: N connections send messages of one size to an echo server and check every echo.
@@ -88,7 +87,7 @@ public final class EchoScenario {
                 long start = System.nanoTime();
                 window = new Timeline(m, progress, s.serverPid()).run(
                         () -> live.forEach(st -> st.conn.eventLoop().execute(() -> st.begin(start))),
-                        s.warmup(), s.duration(), s.drain(), s.maxMessages(),
+                        transport::quiesce, s.warmup(), s.duration(), s.drain(), s.maxMessages(),
                         () -> live.stream().mapToLong(st -> st.check.inFlight()).sum());
             }
             long lost = 0;
@@ -163,8 +162,6 @@ public final class EchoScenario {
         final Measurement m;
         final EchoCheck check;
         volatile Conn conn;
-        private OpenLoopSchedule schedule;
-        private boolean capped;
 
         Stream(int index, Settings s, Measurement m) {
             this.index = index;
@@ -175,8 +172,15 @@ public final class EchoScenario {
 
         void begin(long start) {
             if (s.openLoop()) {
-                schedule = OpenLoopSchedule.forConnection(start, s.rate(), s.connections(), index);
-                tick();
+                OpenLoopSchedule schedule = OpenLoopSchedule.forConnection(start, s.rate(), s.connections(), index);
+                new OpenLoopSender(conn, m, schedule, (seq, intended) -> {
+                    if (check.inFlight() >= s.maxInFlight()) {
+                        m.error("in flight reached --max-in-flight " + s.maxInFlight() + ": sending stopped");
+                        return false;
+                    }
+                    send(intended, false);
+                    return true;
+                }).start();
             } else {
                 long now = System.nanoTime();
                 for (int i = 0; i < s.window(); i++) {
@@ -192,32 +196,6 @@ public final class EchoScenario {
             Payloads.write(payload, index, seq, s.size());
             conn.send(s.binary(), payload, flush);
             m.sent();
-        }
-
-        /** Sends every message due by now, then sleeps until the next one is due. */
-        private void tick() {
-            if (!m.sending() || !conn.isOpen()) {
-                return;
-            }
-            long now = System.nanoTime();
-            long due = schedule.dueBy(now);
-            boolean any = false;
-            while (check.sentCount() < due && m.sending()) {
-                if (check.inFlight() >= s.maxInFlight()) {
-                    if (!capped) {
-                        capped = true;
-                        m.error("in flight reached --max-in-flight " + s.maxInFlight() + ": sending stopped");
-                    }
-                    return;
-                }
-                send(schedule.intended(check.sentCount()), false);
-                any = true;
-            }
-            if (any) {
-                conn.flush();
-            }
-            long wait = schedule.intended(check.sentCount()) - System.nanoTime();
-            conn.eventLoop().schedule(this::tick, Math.max(0, wait), TimeUnit.NANOSECONDS);
         }
 
         @Override

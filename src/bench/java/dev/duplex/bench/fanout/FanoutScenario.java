@@ -8,6 +8,7 @@ import dev.duplex.bench.Timeline;
 import dev.duplex.bench.Units;
 import dev.duplex.bench.UsageException;
 import dev.duplex.bench.echo.OpenLoopSchedule;
+import dev.duplex.bench.echo.OpenLoopSender;
 import dev.duplex.bench.net.Conn;
 import dev.duplex.bench.net.Connector;
 import dev.duplex.bench.net.Transport;
@@ -102,7 +103,7 @@ public final class FanoutScenario {
                 long start = System.nanoTime();
                 w = new Timeline(m, progress, s.serverPid()).run(
                         () -> publishers.forEach(p -> p.conn.eventLoop().execute(() -> p.begin(start))),
-                        s.warmup(), s.duration(), s.drain(), 0, shared::missing);
+                        transport::quiesce, s.warmup(), s.duration(), s.drain(), 0, shared::missing);
             }
             long lost = shared.missing();
             Connector.closeAll(conns, 3_000);
@@ -180,8 +181,6 @@ public final class FanoutScenario {
         volatile boolean welcomed;
         private boolean counted;
         private final long[] lastSeq;
-        private OpenLoopSchedule schedule;
-        private long nextSeq;
 
         Participant(int index, int publisher, Shared shared) {
             this.index = index;
@@ -198,33 +197,17 @@ public final class FanoutScenario {
         }
 
         void begin(long start) {
-            schedule = OpenLoopSchedule.forConnection(start, shared.s.rate(), shared.s.publishers(), publisher);
-            tick();
-        }
-
-        private void tick() {
-            Measurement m = shared.m;
-            if (!m.sending() || !conn.isOpen()) {
-                return;
-            }
-            long due = schedule.dueBy(System.nanoTime());
-            boolean any = false;
-            while (nextSeq < due && m.sending()) {
-                long intended = schedule.intended(nextSeq);
-                String say = ChatWire.say(ChatWire.probe(publisher, nextSeq, intended));
+            OpenLoopSchedule schedule = OpenLoopSchedule.forConnection(start, shared.s.rate(), shared.s.publishers(),
+                    publisher);
+            new OpenLoopSender(conn, shared.m, schedule, (seq, intended) -> {
+                String say = ChatWire.say(ChatWire.probe(publisher, seq, intended));
                 conn.send(false, ByteBufUtil.writeUtf8(conn.alloc(), say), false);
-                m.sent();
-                if (m.measured(intended)) {
+                shared.m.sent();
+                if (shared.m.measured(intended)) {
                     shared.published.increment();
                 }
-                nextSeq++;
-                any = true;
-            }
-            if (any) {
-                conn.flush();
-            }
-            long wait = schedule.intended(nextSeq) - System.nanoTime();
-            conn.eventLoop().schedule(this::tick, Math.max(0, wait), TimeUnit.NANOSECONDS);
+                return true;
+            }).start();
         }
 
         @Override

@@ -105,7 +105,7 @@ public final class ImageScenario {
             Timeline.Window w = live.isEmpty() ? new Timeline.Window(0, Double.NaN, Double.NaN, true)
                     : new Timeline(m, progress, s.serverPid()).run(
                             () -> live.forEach(t -> t.conn.eventLoop().execute(t::next)),
-                            s.warmup(), s.duration(), s.drain(), 0,
+                            transport::quiesce, s.warmup(), s.duration(), s.drain(), 0,
                             () -> live.stream().filter(t -> t.busy).count());
             long lost = live.stream().filter(t -> t.busy).count();
             Connector.closeAll(conns, 2_000);

@@ -24,7 +24,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.netty.util.ResourceLeakDetector;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -131,6 +135,18 @@ public final class Transport implements AutoCloseable {
     /** Runs a task on one of the event loops after a delay. */
     public void schedule(Runnable task, long delayNanos) {
         group.next().schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Returns once every event loop has run a task submitted now: whatever a loop was doing when
+     * this was called (a send, a tick) has finished.
+     */
+    public void quiesce() {
+        List<Future<?>> done = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            done.add(loop.submit(() -> { }));
+        }
+        done.forEach(f -> f.awaitUninterruptibly(5, TimeUnit.SECONDS));
     }
 
     /** Closes the channels' event loops, waiting briefly. */

@@ -24,8 +24,8 @@ import jdk.jfr.consumer.RecordingFile;
  * {@code jfr-top RECORDING.jfr [--top 25] [--thread TEXT] [--match TEXT ...]}: where the CPU samples
  * of a Java Flight Recording are ({@code jdk.ExecutionSample}): the methods on top of the stack
  * (self), the methods anywhere on it (total), the packages on top, the share of samples whose
- * stack holds a frame matching each {@code --match} text, and where threads waited for monitors
- * ({@code jdk.JavaMonitorEnter}).
+ * stack holds a frame matching each {@code --match} text ({@code A+B}: frames matching A and B
+ * both), and where threads waited for monitors ({@code jdk.JavaMonitorEnter}).
  */
 public final class JfrTop {
 
@@ -82,7 +82,7 @@ public final class JfrTop {
                         }
                     }
                     for (String m : match) {
-                        if (seen.stream().anyMatch(n -> n.contains(m))) {
+                        if (matchesAll(seen, m)) {
                             matches.merge(m, 1L, Long::sum);
                         }
                     }
@@ -95,6 +95,16 @@ public final class JfrTop {
             }
         }
         return new Profile(samples, self, total, packages, matches, monitors, monitorEvents);
+    }
+
+    /** Whether every '+'-separated part of {@code match} is in some frame name. */
+    static boolean matchesAll(Set<String> frames, String match) {
+        for (String part : match.split("\\+")) {
+            if (frames.stream().noneMatch(n -> n.contains(part))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean threadMatches(RecordedEvent event, String type, String filter) {

@@ -1,7 +1,9 @@
 package dev.duplex.bench.serve;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -16,8 +18,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.nio.charset.StandardCharsets;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -35,6 +34,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ResourceLeakDetector;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -121,22 +121,8 @@ public final class NettyServers {
         return new Running(group, channel);
     }
 
-    /** Echoes whole text and binary messages; pings are answered by Netty's protocol handler. */
-    @ChannelHandler.Sharable
-    static final class WebSocketEcho extends SimpleChannelInboundHandler<WebSocketFrame> {
-
-        WebSocketEcho() {
-            super(false);
-        }
-
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-            if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-                ctx.write(frame, ctx.voidPromise());
-            } else {
-                frame.release();
-            }
-        }
+    /** Writes back what it reads, flushing once per read like Netty's own examples. */
+    abstract static class Echo extends ChannelInboundHandlerAdapter {
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
@@ -146,6 +132,25 @@ public final class NettyServers {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             ctx.close();
+        }
+    }
+
+    /**
+     * Echoes whole text and binary messages; pings are answered by Netty's protocol handler, and
+     * plain HTTP requests go on to {@link NotFound}.
+     */
+    @ChannelHandler.Sharable
+    static final class WebSocketEcho extends Echo {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame) {
+                ctx.write(msg, ctx.voidPromise());
+            } else if (msg instanceof WebSocketFrame frame) {
+                frame.release();
+            } else {
+                ctx.fireChannelRead(msg);
+            }
         }
     }
 
@@ -164,21 +169,11 @@ public final class NettyServers {
     }
 
     /** Writes back every byte it reads. */
-    static final class TcpEcho extends ChannelInboundHandlerAdapter {
+    static final class TcpEcho extends Echo {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             ctx.write(msg, ctx.voidPromise());
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.duplex.bench.connect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -26,6 +27,18 @@ class ServerMemoryTest {
         assertEquals(320_000L, classes.get("org.glassfish.tyrus.core.TyrusSession"));
         assertEquals(3, classes.size());
         assertEquals(-1, ServerMemory.parseTotal("no histogram here"));
+    }
+
+    @Test
+    void onlyJavaProcessesAreAskedWithJcmd() throws Exception {
+        assertTrue(ServerMemory.isJvm(ProcessHandle.current().pid()));
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try {
+            assertFalse(ServerMemory.isJvm(sleep.pid()));
+        } finally {
+            sleep.destroy();
+        }
+        assertFalse(ServerMemory.isJvm(Long.MAX_VALUE));
     }
 
     @Test
