@@ -4,8 +4,9 @@
 # the same client (duplex-bench) in interleaved rounds. Prints the table of medians with each
 # server's ratio to the best and its CPU seconds per million messages.
 #
-#   mvn -B -DskipTests package && src/bench/compare.sh            # full run, about 25 minutes
-#   src/bench/compare.sh --quick                                  # a few minutes, noisier
+#   mvn -B -DskipTests package && src/bench/compare.sh            # full run, about 30 minutes
+#   src/bench/compare.sh --quick                                  # about 7 minutes, noisier
+#   src/bench/compare.sh --quick --rounds 1                       # a 3-minute smoke test
 #   src/bench/compare.sh --cases "S1 S2" --servers "duplex netty" --rounds 3
 #
 # Cases (docs/PERFORMANCE.md): S1 64 connections, 32 B text, closed loop window 1; S2 the same
@@ -26,9 +27,9 @@ SERVERS="duplex jetty netty node tcp"
 CASES="S1 S2 S3 S4 F1 H1"
 OUT=""
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; cat <<'USAGE'
+usage() { sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; cat <<'USAGE'
 
-Options: --quick (2 s warm-up, 4 s runs, H1 with 2000 connections), --rounds N, --warmup S,
+Options: --quick (1 s warm-up, 2 s runs, H1 with 1000 connections), --rounds N, --warmup S,
   --duration S, --hold S, --h1-connections N, --f1-members N, --servers "duplex jetty netty node tcp",
   --cases "S1 S2 S3 S4 F1 H1", --base-port P (default 8480: duplex P, jetty P+2, netty P+3,
   node P+4, tcp P+5), --out DIR (default target/bench-results/TIMESTAMP).
@@ -38,7 +39,7 @@ USAGE
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) WARMUP=2; DURATION=4; HOLD=3; H1_CONNECTIONS=2000 ;;
+    --quick) WARMUP=1; DURATION=2; HOLD=2; H1_CONNECTIONS=1000 ;;
     --rounds) ROUNDS=$2; shift ;;
     --warmup) WARMUP=$2; shift ;;
     --duration) DURATION=$2; shift ;;
