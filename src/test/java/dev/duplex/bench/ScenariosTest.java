@@ -117,14 +117,18 @@ class ScenariosTest {
     }
 
     @Test
-    void imageRoundTripsWaitForTheResultAndTheImage() throws InterruptedException {
-        try (NettyServers.Running image = StubServers.image()) {
-            Options o = options("--url", "ws://127.0.0.1:" + image.port() + "/image", "--op", "grayscale",
-                    "--width", "64", "--height", "48", "--warmup", "0ms", "--duration", "300ms");
-            Result r = ImageScenario.run(ImageScenario.settings(o), QUIET);
-            assertTrue(number(r, "messages") > 0, r.fields().toString());
-            assertEquals(0, number(r, "mismatches") + number(r, "errors") + number(r, "lost"), r.fields().toString());
-            assertEquals("ws://127.0.0.1:" + image.port() + "/image?op=grayscale", r.get("url"));
+    void imageRoundTripsWaitForTheResultAndTheImageAndCheckIt() throws InterruptedException {
+        for (boolean gray : List.of(true, false)) {
+            try (NettyServers.Running image = StubServers.image(gray)) {
+                Options o = options("--url", "ws://127.0.0.1:" + image.port() + "/image", "--op", "grayscale",
+                        "--width", "64", "--height", "48", "--warmup", "0ms", "--duration", "300ms");
+                Result r = ImageScenario.run(ImageScenario.settings(o), QUIET);
+                assertTrue(number(r, "messages") > 0, r.fields().toString());
+                assertEquals(0, number(r, "errors") + number(r, "lost"), r.fields().toString());
+                assertEquals("ws://127.0.0.1:" + image.port() + "/image?op=grayscale", r.get("url"));
+                // A server that sends the colour picture back for "grayscale" is caught.
+                assertEquals(gray, number(r, "mismatches") == 0, r.fields().toString());
+            }
         }
     }
 

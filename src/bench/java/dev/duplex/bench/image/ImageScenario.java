@@ -37,7 +37,8 @@ import javax.imageio.ImageIO;
  * and one binary message with the resulting image (in either order), or one JSON error message.
  * The operation is chosen at connect with query parameters ({@code ?op=grayscale&radius=3}).
  * With checking on (the default), the returned image must decode, keep its size for operations
- * that keep it, and be byte-identical for {@code echo}.
+ * that keep it, be byte-identical for {@code echo} and gray (r = g = b on sampled pixels) for
+ * {@code grayscale}.
  */
 public final class ImageScenario {
 
@@ -210,11 +211,28 @@ public final class ImageScenario {
                 if (decoded == null) {
                     return false;
                 }
-                return !SIZE_KEEPING.contains(s.op())
+                boolean sizeOk = !SIZE_KEEPING.contains(s.op())
                         || decoded.getWidth() == s.width() && decoded.getHeight() == s.height();
+                return sizeOk && (!"grayscale".equals(s.op()) || gray(decoded));
             } catch (IOException e) {
                 return false;
             }
+        }
+
+        /** Whether a grid of 100 sample pixels all have red = green = blue. */
+        static boolean gray(BufferedImage image) {
+            for (int i = 0; i < 10; i++) {
+                for (int j = 0; j < 10; j++) {
+                    int rgb = image.getRGB(image.getWidth() * i / 10, image.getHeight() * j / 10);
+                    int r = (rgb >> 16) & 0xff;
+                    int g = (rgb >> 8) & 0xff;
+                    int b = rgb & 0xff;
+                    if (r != g || g != b) {
+                        return false;
+                    }
+                }
+            }
+            return true;
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.duplex.bench.stub;
 
 import dev.duplex.bench.serve.NettyServers;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -18,8 +20,12 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.StringReader;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
 
 /**
  * Small servers that speak the contracts the bench drives, for its tests: {@code /image} (binary
@@ -41,17 +47,29 @@ public final class StubServers {
         p.addLast(new WebSocketFrameAggregator(MAX));
     }
 
-    /** {@code /image}: answers each binary message with a JSON result, then the same bytes. */
-    public static NettyServers.Running image() throws InterruptedException {
+    /**
+     * {@code /image}: answers each binary message with a JSON result, then the image turned gray
+     * ({@code gray = true}) or the same bytes.
+     */
+    public static NettyServers.Running image(boolean gray) throws InterruptedException {
         return NettyServers.start("127.0.0.1", 0, p -> {
             websocket(p, "/image", null);
             p.addLast(new SimpleChannelInboundHandler<BinaryWebSocketFrame>() {
                 @Override
-                protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) {
+                protected void channelRead0(ChannelHandlerContext ctx, BinaryWebSocketFrame frame) throws IOException {
                     String result = Json.createObjectBuilder().add("type", "result").add("op", "grayscale")
                             .add("bytes", frame.content().readableBytes()).build().toString();
                     ctx.write(new TextWebSocketFrame(result));
-                    ctx.writeAndFlush(new BinaryWebSocketFrame(frame.content().retain()));
+                    if (!gray) {
+                        ctx.writeAndFlush(new BinaryWebSocketFrame(frame.content().retain()));
+                        return;
+                    }
+                    BufferedImage in = ImageIO.read(new ByteBufInputStream(frame.content()));
+                    BufferedImage out = new BufferedImage(in.getWidth(), in.getHeight(), BufferedImage.TYPE_BYTE_GRAY);
+                    out.getGraphics().drawImage(in, 0, 0, null);
+                    ByteArrayOutputStream png = new ByteArrayOutputStream();
+                    ImageIO.write(out, "png", png);
+                    ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(png.toByteArray())));
                 }
             });
         });
