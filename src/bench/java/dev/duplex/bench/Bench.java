@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code duplex-bench}: a WebSocket load tool. {@code java -jar target/duplex-bench.jar help}.
@@ -70,26 +71,10 @@ public final class Bench {
             Map<String, String> labels = options.labels();
             Result result;
             switch (command) {
-                case "echo" -> {
-                    var settings = EchoScenario.settings(options);
-                    options.rejectUnknown();
-                    result = EchoScenario.run(settings, err);
-                }
-                case "image" -> {
-                    var settings = ImageScenario.settings(options);
-                    options.rejectUnknown();
-                    result = ImageScenario.run(settings, err);
-                }
-                case "fanout" -> {
-                    var settings = FanoutScenario.settings(options);
-                    options.rejectUnknown();
-                    result = FanoutScenario.run(settings, err);
-                }
-                case "connect" -> {
-                    var settings = ConnectScenario.settings(options);
-                    options.rejectUnknown();
-                    result = ConnectScenario.run(settings, err);
-                }
+                case "echo" -> result = scenario(options, EchoScenario::settings, EchoScenario::run, err);
+                case "image" -> result = scenario(options, ImageScenario::settings, ImageScenario::run, err);
+                case "fanout" -> result = scenario(options, FanoutScenario::settings, FanoutScenario::run, err);
+                case "connect" -> result = scenario(options, ConnectScenario::settings, ConnectScenario::run, err);
                 case "serve" -> {
                     Serve.run(options, out);
                     return 0;
@@ -111,6 +96,20 @@ public final class Bench {
             err.println("(duplex-bench help lists the commands and options)");
             return 2;
         }
+    }
+
+    /** Runs a scenario on the settings its options give, once every option has been understood. */
+    private static <S> Result scenario(Options options, Function<Options, S> settings, Scenario<S> scenario,
+            PrintStream progress) throws InterruptedException {
+        S parsed = settings.apply(options);
+        options.rejectUnknown();
+        return scenario.run(parsed, progress);
+    }
+
+    /** A scenario's run method. */
+    @FunctionalInterface
+    private interface Scenario<S> {
+        Result run(S settings, PrintStream progress) throws InterruptedException;
     }
 
     /** Whether nothing was lost, mismatched or failed. */
