@@ -1,0 +1,125 @@
+package dev.duplex.bench;
+
+import dev.duplex.bench.connect.ConnectScenario;
+import dev.duplex.bench.echo.EchoScenario;
+import dev.duplex.bench.fanout.FanoutScenario;
+import dev.duplex.bench.image.ImageScenario;
+import dev.duplex.bench.report.JfrTop;
+import dev.duplex.bench.report.Report;
+import dev.duplex.bench.report.Summary;
+import dev.duplex.bench.serve.Serve;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * {@code duplex-bench}: a WebSocket load tool. {@code java -jar target/duplex-bench.jar help}.
+ * Results go to standard output (the table, then one JSON line); progress and errors to standard
+ * error. Exit code 0 when the run worked, 1 when it ran but lost, mismatched or failed messages,
+ * 2 on a bad command line.
+ */
+public final class Bench {
+
+    static final Set<String> FLAGS = Set.of("binary", "allow-remote", "help", "no-check", "markdown");
+
+    static final String USAGE = """
+            duplex-bench: WebSocket load generator and reference servers (loopback only unless --allow-remote)
+
+              echo     --url ws://127.0.0.1:8080/echo [--connections 64] [--size 32] [--binary]
+                       [--window 1 | --rate MSGS_PER_S] [--duration 10s] [--warmup 2s] [--drain 5s]
+                       [--max-messages N] [--max-in-flight 100000] [--subprotocol echo]
+                       (tcp://HOST:PORT drives a raw TCP echo with the same messages)
+              image    --url ws://127.0.0.1:8080/image [--op grayscale] [--param radius=3]
+                       [--width 1920] [--height 1080] [--format png|jpeg] [--connections 1]
+                       [--duration 10s] [--warmup 2s] [--no-check]
+              fanout   --url ws://127.0.0.1:8080/chat[,ws://127.0.0.1:8081/chat] [--members 1000]
+                       [--publishers 1] [--rate 100] [--room NAME] [--duration 10s] [--warmup 2s]
+              connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
+                       [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
+              serve    jetty|netty|tcp --port PORT [--host 127.0.0.1]
+              summary  RESULTS.jsonl [--markdown]       table of medians and ratios from compare runs
+              jfr-top  RECORDING.jfr [--top 25] [--match TEXT ...]   where a JFR profile's samples are
+
+            Common options: --server-pid PID (server CPU and memory), --threads N (client event loops),
+            --connect-concurrency N, --label key=value (added to the JSON line), --allow-remote.
+            Durations: 500ms, 10s, 2m. Sizes: 32, 4KiB, 1MiB.
+            """;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(Arrays.asList(args), System.out, System.err));
+    }
+
+    /** Runs one command and returns the process exit code. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+        if (args.isEmpty() || Set.of("help", "--help", "-h").contains(args.get(0))) {
+            out.print(USAGE);
+            return args.isEmpty() ? 2 : 0;
+        }
+        String command = args.get(0);
+        try {
+            Options options = Options.parse(args.subList(1, args.size()), FLAGS);
+            if (options.flag("help")) {
+                out.print(USAGE);
+                return 0;
+            }
+            Map<String, String> labels = options.labels();
+            Result result;
+            switch (command) {
+                case "echo" -> result = scenario(options, EchoScenario::settings, EchoScenario::run, err);
+                case "image" -> result = scenario(options, ImageScenario::settings, ImageScenario::run, err);
+                case "fanout" -> result = scenario(options, FanoutScenario::settings, FanoutScenario::run, err);
+                case "connect" -> result = scenario(options, ConnectScenario::settings, ConnectScenario::run, err);
+                case "serve" -> {
+                    Serve.run(options, out);
+                    return 0;
+                }
+                case "summary" -> {
+                    return Summary.run(options, out);
+                }
+                case "jfr-top" -> {
+                    return JfrTop.run(options, out);
+                }
+                default -> throw new UsageException("unknown command '" + command + "'; try: help");
+            }
+            out.print(Report.table(result));
+            out.println(Report.json(result, labels));
+            out.flush();
+            return clean(result) ? 0 : 1;
+        } catch (UsageException e) {
+            err.println("duplex-bench " + command + ": " + e.getMessage());
+            err.println("(duplex-bench help lists the commands and options)");
+            return 2;
+        }
+    }
+
+    /** Runs a scenario on the settings its options give, once every option has been understood. */
+    private static <S> Result scenario(Options options, Function<Options, S> settings, Scenario<S> scenario,
+            PrintStream progress) throws InterruptedException {
+        S parsed = settings.apply(options);
+        options.rejectUnknown();
+        return scenario.run(parsed, progress);
+    }
+
+    /** A scenario's run method. */
+    @FunctionalInterface
+    private interface Scenario<S> {
+        Result run(S settings, PrintStream progress) throws InterruptedException;
+    }
+
+    /** Whether nothing was lost, mismatched or failed. */
+    static boolean clean(Result result) {
+        for (String key : List.of("lost", "mismatches", "out_of_order", "errors")) {
+            Object value = result.get(key);
+            if (value instanceof Number n && n.longValue() > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
