@@ -12,11 +12,12 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 
 /**
- * Writes {@link Pixels} as PNG or JPEG with ImageIO, in memory, in the smallest exact layout:
+ * Writes {@link Pixels} as PNG or JPEG, in memory, in the smallest exact layout:
  * <ul>
- * <li>PNG: 8-bit gray when every pixel is opaque gray, RGB when every pixel is opaque, else RGBA;</li>
- * <li>JPEG: gray or RGB at the requested quality; translucent pixels are flattened onto white first
- * (JPEG has no alpha).</li>
+ * <li>PNG ({@link PngWriter}): 8-bit gray when every pixel is opaque gray, RGB when every pixel is
+ * opaque, else RGBA;</li>
+ * <li>JPEG (ImageIO): gray or RGB at the requested quality; translucent pixels are flattened onto
+ * white first (JPEG has no alpha).</li>
  * </ul>
  * A result larger than the output limit is refused with {@link ErrorCode#OUTPUT_TOO_LARGE} as soon
  * as the encoder passes the limit. Stateless and thread-safe.
@@ -33,25 +34,18 @@ public final class ImageEncoder {
         if (!format.writable()) {
             throw new IllegalArgumentException("cannot write " + format);
         }
-        boolean gray = pixels.isOpaqueGray();
-        BufferedImage image;
-        if (gray) {
-            image = grayImage(pixels);
-        } else if (format == ImageFormat.JPEG) {
-            image = (pixels.isOpaque() ? pixels : flattenOntoWhite(pixels)).toOpaqueImage();
-        } else {
-            image = pixels.isOpaque() ? pixels.toOpaqueImage() : pixels.toImage();
-        }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(format.wireName()).next();
         MemoryImageOutput out = new MemoryImageOutput(maxOutputBytes, pixels.argb().length + 1024);
         try (out) {
-            writer.setOutput(out);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (format == ImageFormat.JPEG) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                param.setCompressionQuality((float) quality);
+            boolean gray = pixels.isOpaqueGray();
+            if (format == ImageFormat.PNG) {
+                PngWriter.ColourType type = gray ? PngWriter.ColourType.GRAY
+                        : pixels.isOpaque() ? PngWriter.ColourType.RGB : PngWriter.ColourType.RGBA;
+                PngWriter.write(pixels, type, out);
+            } else {
+                BufferedImage image = gray ? grayImage(pixels)
+                        : (pixels.isOpaque() ? pixels : flattenOntoWhite(pixels)).toOpaqueImage();
+                writeJpeg(image, quality, out);
             }
-            writer.write(null, new IIOImage(image, null, null), param);
         } catch (IOException e) {
             for (Throwable t = e; t != null; t = t.getCause()) {
                 if (t instanceof MemoryImageOutput.TooLarge) {
@@ -61,10 +55,21 @@ public final class ImageEncoder {
                 }
             }
             throw new IllegalStateException("Encoding " + format.wireName() + " in memory failed", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeJpeg(BufferedImage image, double quality, MemoryImageOutput out) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try {
+            writer.setOutput(out);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality((float) quality);
+            writer.write(null, new IIOImage(image, null, null), param);
         } finally {
             writer.dispose();
         }
-        return out.toByteArray();
     }
 
     /** A one-byte-per-pixel gray image of pixels that are all opaque gray. */

@@ -65,7 +65,7 @@ public class ImageProcessing {
         limits = new ImageReply.Limits(maxMessageBytes, maxControlBytes, maxPixels, maxOutputBytes,
                 OperationCatalog.MAX_OPERATIONS, maxPendingPerSession);
         LOG.log(Level.INFO, "Image processing: {0} worker threads, queue of {1}, at most {2} pixels per image, "
-                + "{3} images in progress per connection", workerCount, queue, maxPixels, maxPendingPerSession);
+                + "{3} images in progress per connection", workerCount, queue, String.valueOf(maxPixels), maxPendingPerSession);
     }
 
     /** Creates the bean when the application starts rather than at the first connection. */

@@ -2,6 +2,7 @@ package dev.duplex.image.control;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.zip.CRC32;
 import javax.imageio.stream.ImageOutputStreamImpl;
 
 /**
@@ -68,6 +69,13 @@ final class MemoryImageOutput extends ImageOutputStreamImpl {
     @Override
     public long length() {
         return size;
+    }
+
+    /** The CRC-32 of the bytes written from {@code from} up to {@code to}, as PNG chunks need it. */
+    long crc(long from, long to) {
+        CRC32 crc = new CRC32();
+        crc.update(buffer, (int) from, (int) (to - from));
+        return crc.getValue();
     }
 
     /** The bytes written, exactly. */
