@@ -59,8 +59,9 @@ class BoundedExecutorTest {
             assertTrue(started.await(5, TimeUnit.SECONDS));
             dropped = executor.trySubmit(() -> "never").orElseThrow();
         } finally {
-            release.countDown();
+            // Close while the first task still runs: the queued one is dropped, the running one interrupted.
             executor.close();
+            release.countDown();
         }
         ExecutionException e = assertThrows(ExecutionException.class, () -> dropped.get(5, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof RejectedExecutionException, e.toString());
