@@ -14,9 +14,12 @@ record Blur(int radius) implements ImageOperation {
     static final String NAME = "blur";
     static final int PASSES = 3;
 
+    /** The packed 16-bit sums below hold windows of up to 257 bytes. */
+    static final int MAX_RADIUS = 128;
+
     Blur {
-        if (radius < 1) {
-            throw new IllegalArgumentException("radius must be at least 1: " + radius);
+        if (radius < 1 || radius > MAX_RADIUS) {
+            throw new IllegalArgumentException("radius must be from 1 to " + MAX_RADIUS + ": " + radius);
         }
     }
 
@@ -60,30 +63,31 @@ record Blur(int radius) implements ImageOperation {
         return table;
     }
 
+    /*
+     * The running sums keep two channels in one int: alpha and green in the high and low 16 bits
+     * of one, red and blue in the other. A window holds at most 2·128+1 = 257 bytes, so a lane never
+     * passes 65 535 and never carries into its neighbour; whole-int addition and subtraction are
+     * exact for each lane as long as its true value stays in range, which a sum of bytes does.
+     */
+
     /** One horizontal box blur from {@code src} into {@code dst}. */
     static void boxRows(int[] src, int[] dst, int w, int h, int r, int[] divide) {
         int last = w - 1;
         for (int y = 0; y < h; y++) {
             int row = y * w;
-            int sa = 0;
-            int sr = 0;
-            int sg = 0;
-            int sb = 0;
+            int ag = 0;
+            int rb = 0;
             for (int i = -r; i <= r; i++) {
                 int p = src[row + Math.min(last, Math.max(i, 0))];
-                sa += p >>> 24;
-                sr += (p >> 16) & 0xff;
-                sg += (p >> 8) & 0xff;
-                sb += p & 0xff;
+                ag += (p >>> 8) & 0x00ff00ff;
+                rb += p & 0x00ff00ff;
             }
             for (int x = 0; x < w; x++) {
-                dst[row + x] = divide[sa] << 24 | divide[sr] << 16 | divide[sg] << 8 | divide[sb];
+                dst[row + x] = divide[ag >>> 16] << 24 | divide[rb >>> 16] << 16 | divide[ag & 0xffff] << 8 | divide[rb & 0xffff];
                 int in = src[row + Math.min(x + r + 1, last)];
                 int out = src[row + Math.max(x - r, 0)];
-                sa += (in >>> 24) - (out >>> 24);
-                sr += ((in >> 16) & 0xff) - ((out >> 16) & 0xff);
-                sg += ((in >> 8) & 0xff) - ((out >> 8) & 0xff);
-                sb += (in & 0xff) - (out & 0xff);
+                ag += ((in >>> 8) & 0x00ff00ff) - ((out >>> 8) & 0x00ff00ff);
+                rb += (in & 0x00ff00ff) - (out & 0x00ff00ff);
             }
         }
     }
@@ -94,18 +98,14 @@ record Blur(int radius) implements ImageOperation {
      */
     static void boxColumns(int[] src, int[] dst, int w, int h, int r, int[] divide) {
         int last = h - 1;
-        int[] sa = new int[w];
-        int[] sr = new int[w];
-        int[] sg = new int[w];
-        int[] sb = new int[w];
+        int[] ag = new int[w];
+        int[] rb = new int[w];
         for (int i = -r; i <= r; i++) {
             int row = Math.min(last, Math.max(i, 0)) * w;
             for (int x = 0; x < w; x++) {
                 int p = src[row + x];
-                sa[x] += p >>> 24;
-                sr[x] += (p >> 16) & 0xff;
-                sg[x] += (p >> 8) & 0xff;
-                sb[x] += p & 0xff;
+                ag[x] += (p >>> 8) & 0x00ff00ff;
+                rb[x] += p & 0x00ff00ff;
             }
         }
         for (int y = 0; y < h; y++) {
@@ -113,13 +113,13 @@ record Blur(int radius) implements ImageOperation {
             int inRow = Math.min(y + r + 1, last) * w;
             int outRow = Math.max(y - r, 0) * w;
             for (int x = 0; x < w; x++) {
-                dst[row + x] = divide[sa[x]] << 24 | divide[sr[x]] << 16 | divide[sg[x]] << 8 | divide[sb[x]];
+                int a = ag[x];
+                int b = rb[x];
+                dst[row + x] = divide[a >>> 16] << 24 | divide[b >>> 16] << 16 | divide[a & 0xffff] << 8 | divide[b & 0xffff];
                 int in = src[inRow + x];
                 int out = src[outRow + x];
-                sa[x] += (in >>> 24) - (out >>> 24);
-                sr[x] += ((in >> 16) & 0xff) - ((out >> 16) & 0xff);
-                sg[x] += ((in >> 8) & 0xff) - ((out >> 8) & 0xff);
-                sb[x] += (in & 0xff) - (out & 0xff);
+                ag[x] = a + ((in >>> 8) & 0x00ff00ff) - ((out >>> 8) & 0x00ff00ff);
+                rb[x] = b + (in & 0x00ff00ff) - (out & 0x00ff00ff);
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.duplex.image.control;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -25,9 +27,13 @@ record Resize(int maxWidth, int maxHeight) implements ImageOperation {
         return NAME;
     }
 
+    /** In declaration order (replies list them so), not in {@code Map.of}'s unspecified order. */
     @Override
     public Map<String, Object> parameters() {
-        return Map.of("maxWidth", maxWidth, "maxHeight", maxHeight);
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        parameters.put("maxWidth", maxWidth);
+        parameters.put("maxHeight", maxHeight);
+        return Collections.unmodifiableMap(parameters);
     }
 
     /** The size the image gets: within the box, aspect kept, at least 1×1, never larger. */

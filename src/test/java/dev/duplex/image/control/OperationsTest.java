@@ -66,10 +66,15 @@ class OperationsTest {
         int h = 17;
         int[] argb = new int[w * h];
         Arrays.setAll(argb, i -> 0xff000000 | random.nextInt(1 << 24));
-        for (int radius : new int[] {1, 2, 5, 30}) {
+        for (int radius : new int[] {1, 2, 5, 30, Blur.MAX_RADIUS}) {
             Pixels out = new Blur(radius).apply(image(w, h, argb));
             assertArrayEquals(naiveBlur(argb, w, h, radius), out.argb(), "radius " + radius);
         }
+        int[] white = new int[300 * 2];
+        Arrays.fill(white, 0xffffffff);
+        assertTrue(Arrays.stream(new Blur(Blur.MAX_RADIUS).apply(image(300, 2, white)).argb()).allMatch(p -> p == 0xffffffff),
+                "the widest window of pure white stays white: no lane overflows");
+        assertThrows(IllegalArgumentException.class, () -> new Blur(Blur.MAX_RADIUS + 1));
         Pixels spot = image(5, 5, new int[25]);
         Arrays.fill(spot.argb(), 0xff000000);
         spot.argb()[12] = 0xffffffff;
