@@ -134,10 +134,21 @@ public class ControlMessageDecoder implements Decoder.Text<ControlMessage> {
         return new Step(name.getString(), parameters);
     }
 
-    /** A parameter value: numbers as numbers, strings as strings, anything else as its JSON text (refused later). */
+    /**
+     * A parameter value: numbers as numbers (integers as {@code Long} when they fit, so that a huge
+     * one cannot wrap around into range), strings as strings, anything else as its JSON text (which
+     * the operation then refuses).
+     */
     private static Object value(JsonValue value) {
         if (value instanceof JsonNumber number) {
-            return number.isIntegral() ? (Object) number.longValue() : (Object) number.doubleValue();
+            if (number.isIntegral()) {
+                try {
+                    return number.bigDecimalValue().longValueExact();
+                } catch (ArithmeticException tooBig) {
+                    return number.doubleValue();
+                }
+            }
+            return number.doubleValue();
         }
         if (value instanceof JsonString string) {
             return string.getString();

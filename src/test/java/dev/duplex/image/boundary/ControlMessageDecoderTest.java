@@ -37,6 +37,8 @@ class ControlMessageDecoderTest {
     void parameterValuesOfOtherKindsArePassedOnForTheOperationToRefuse() throws Exception {
         Configure message = (Configure) decoder.decode("{\"type\":\"configure\",\"ops\":[{\"op\":\"blur\",\"radius\":true}]}");
         assertEquals("true", message.ops().get(0).parameters().get("radius"));
+        Configure huge = (Configure) decoder.decode("{\"type\":\"configure\",\"ops\":[{\"op\":\"blur\",\"radius\":18446744073709551619}]}");
+        assertEquals(1.8446744073709552E19, huge.ops().get(0).parameters().get("radius"), "2^64+3 does not wrap around to 3");
     }
 
     @Test
