@@ -1,19 +1,12 @@
 package dev.duplex.image.bench;
 
 import dev.duplex.image.TestImages;
-import java.io.ByteArrayOutputStream;
+import dev.duplex.testing.WsClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,23 +45,19 @@ public final class ImageRoundTrip {
     }
 
     private static void measure(String url, String label, byte[] png, int runs, int warmup) throws Exception {
-        BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(url), new Collector(replies)).get(30, TimeUnit.SECONDS);
         List<Double> roundTrips = new ArrayList<>();
         List<Double> server = new ArrayList<>();
         List<Double> queue = new ArrayList<>();
-        try {
+        try (WsClient client = WsClient.connect(URI.create(url))) {
             for (int i = 0; i < warmup + runs; i++) {
                 long start = System.nanoTime();
-                socket.sendBinary(ByteBuffer.wrap(png), true).get(30, TimeUnit.SECONDS);
-                Object text = replies.poll(60, TimeUnit.SECONDS);
-                if (!(text instanceof String json) || !json.contains("\"type\":\"result\"")) {
-                    throw new IllegalStateException("expected a result, got " + text);
+                client.sendBinary(png);
+                String json = client.nextText();
+                if (json == null || !json.contains("\"type\":\"result\"")) {
+                    throw new IllegalStateException("expected a result, got " + json);
                 }
-                Object image = replies.poll(60, TimeUnit.SECONDS);
-                if (!(image instanceof byte[])) {
-                    throw new IllegalStateException("expected an image, got " + image);
+                if (client.nextBinary() == null) {
+                    throw new IllegalStateException("no image after the result");
                 }
                 double ms = (System.nanoTime() - start) / 1e6;
                 if (i >= warmup) {
@@ -77,8 +66,6 @@ public final class ImageRoundTrip {
                     queue.add(number(QUEUE_MS, json));
                 }
             }
-        } finally {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(10, TimeUnit.SECONDS);
         }
         Collections.sort(roundTrips);
         Collections.sort(server);
@@ -97,40 +84,5 @@ public final class ImageRoundTrip {
     static double percentile(List<Double> sorted, int p) {
         int rank = (int) Math.ceil(p / 100.0 * sorted.size());
         return sorted.get(Math.max(0, rank - 1));
-    }
-
-    /** Whole messages into the queue: text as String, binary as byte[]. */
-    private static final class Collector implements WebSocket.Listener {
-        private final BlockingQueue<Object> replies;
-        private final StringBuilder text = new StringBuilder();
-        private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
-
-        Collector(BlockingQueue<Object> replies) {
-            this.replies = replies;
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                replies.add(text.toString());
-                text.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] chunk = new byte[data.remaining()];
-            data.get(chunk);
-            binary.writeBytes(chunk);
-            if (last) {
-                replies.add(binary.toByteArray());
-                binary.reset();
-            }
-            webSocket.request(1);
-            return null;
-        }
     }
 }
