@@ -2,7 +2,6 @@ package dev.duplex.image.control;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.image.TestImages;
 import java.nio.ByteBuffer;
@@ -69,14 +68,15 @@ class PngWriterTest {
 
     @Test
     void eachRowGetsTheFilterWithTheSmallestSum() {
-        byte[][] candidates = new byte[5][7];
+        byte[] out = new byte[7];
         byte[] zeros = new byte[6];
         byte[] ramp = {10, 20, 30, 40, 50, 60};
-        assertEquals(1, PngWriter.filter(ramp, zeros, 1, candidates)[0], "a ramp is cheapest as differences to the left: Sub");
-        assertEquals(2, PngWriter.filter(ramp, ramp, 1, candidates)[0], "a row like the one above: Up");
-        assertEquals(0, PngWriter.filter(zeros, zeros, 1, candidates)[0], "all zero: None wins ties");
-        byte[] sub = PngWriter.filter(ramp, zeros, 1, candidates);
-        assertArrayEquals(new byte[] {1, 10, 10, 10, 10, 10, 10}, sub);
-        assertTrue(sub == candidates[1]);
+        assertEquals(1, PngWriter.filter(ramp, zeros, 1, out)[0], "a ramp is cheapest as differences to the left: Sub");
+        assertEquals(2, PngWriter.filter(ramp, ramp, 1, out)[0], "a row like the one above: Up");
+        assertEquals(0, PngWriter.filter(zeros, zeros, 1, out)[0], "all zero: None wins ties");
+        assertArrayEquals(new byte[] {1, 10, 10, 10, 10, 10, 10}, PngWriter.filter(ramp, zeros, 1, out));
+        byte[] rising = {10, 20, 30, 40, 50, 60};
+        byte[] below = {15, 25, 35, 45, 55, 65};
+        assertArrayEquals(new byte[] {2, 5, 5, 5, 5, 5, 5}, PngWriter.filter(below, rising, 1, out), "Up: 5 each");
     }
 }
