@@ -10,9 +10,9 @@ import java.util.zip.Deflater;
  * row is filtered with the one of the five PNG filters whose output has the smallest sum of
  * absolute values (the heuristic libpng uses), then compressed with {@link Deflater} at level 1
  * in one IDAT chunk. Speed comes first: on flat drawings level 6 would make files several times
- * smaller, on photos it costs six times the time. ImageIO's PNG writer converts every sample through the generic raster
- * API and is several times slower on large images; decoding, where the input is untrusted, stays
- * with ImageIO.
+ * smaller, on photos it costs six times the time. ImageIO's PNG writer takes about 1.4 times as
+ * long on a 1080p photo and writes files up to four times larger (its row filtering is poor);
+ * decoding, where the input is untrusted, stays with ImageIO.
  */
 final class PngWriter {
 
