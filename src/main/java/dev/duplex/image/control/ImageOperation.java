@@ -1,0 +1,29 @@
+package dev.duplex.image.control;
+
+import dev.duplex.image.entity.Step;
+import java.util.Map;
+
+/**
+ * One image operation with its parameters. Operations work on the {@code int[]} of {@link Pixels}
+ * with no per-pixel method calls on images. {@link #apply(Pixels)} may change its argument and
+ * return it, or return new pixels: callers use only what it returns. Instances are immutable
+ * values, safe to share between threads; {@link OperationCatalog} makes them from requests.
+ */
+public sealed interface ImageOperation
+        permits Echo, Reencode, Grayscale, Invert, Sepia, Blur, Sharpen, Edges, Threshold, Rotate, Flip, Resize, Pixelate {
+
+    /** The operation's name on the wire. */
+    String name();
+
+    Pixels apply(Pixels image);
+
+    /** The parameters with the values in use, by name. */
+    default Map<String, Object> parameters() {
+        return Map.of();
+    }
+
+    /** The operation as it is described in replies. */
+    default Step step() {
+        return new Step(name(), parameters());
+    }
+}

@@ -1,0 +1,18 @@
+package dev.duplex.image.control;
+
+import dev.duplex.image.entity.ImageReply;
+
+/**
+ * Everything one message from the client gets back: a JSON message and, after a result, the image.
+ *
+ * @param message the JSON reply, or null when nothing is to be sent (the connection closed meanwhile)
+ * @param image   the binary message that follows, or null
+ */
+record Reply(ImageReply message, byte[] image) {
+
+    static final Reply NONE = new Reply(null, null);
+
+    static Reply of(ImageReply message) {
+        return new Reply(message, null);
+    }
+}
