@@ -47,21 +47,31 @@ public final class PayaraInstance implements AutoCloseable {
      */
     public static PayaraInstance startClustered(String name, int port, String clusterName, int clusterPort, Path workDir,
             List<String> jvmOptions) throws IOException {
+        return start(name, port, workDir, jvmOptions, List.of("--clustermode", "tcpip:127.0.0.1:" + clusterPort,
+                "--startport", String.valueOf(clusterPort), "--clustername", clusterName, "--interfaces", "127.0.0.1"));
+    }
+
+    /** Starts an instance alone, Hazelcast off, as {@code mvn -Prun} does. */
+    public static PayaraInstance startSingle(String name, int port, Path workDir, List<String> jvmOptions) throws IOException {
+        return start(name, port, workDir, jvmOptions, List.of("--nohazelcast"));
+    }
+
+    private static PayaraInstance start(String name, int port, Path workDir, List<String> jvmOptions, List<String> clustering)
+            throws IOException {
         Files.createDirectories(workDir);
         Path preboot = workDir.resolve("preboot.txt");
         Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners.network-listener"
                 + ".http-listener.address=127.0.0.1\n", StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
         command.add("-Dhazelcast.socket.bind.any=false");
-        command.addAll(jvmOptions);
+        command.addAll(jvmOptions.stream().anyMatch(o -> o.startsWith("-Xmx")) ? jvmOptions
+                : concat(List.of("-Xmx512m"), jvmOptions));
         command.addAll(List.of("-jar", microJar().getAbsolutePath(),
                 "--deploy", war().getAbsolutePath(), "--contextroot", "/",
                 "--port", String.valueOf(port), "--name", name,
-                "--clustermode", "tcpip:127.0.0.1:" + clusterPort, "--startport", String.valueOf(clusterPort),
-                "--clustername", clusterName, "--interfaces", "127.0.0.1",
                 "--prebootcommandfile", preboot.toString(), "--disablephonehome"));
+        command.addAll(clustering);
         Path log = workDir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         PayaraInstance instance = new PayaraInstance(name, port, process, log);
@@ -148,6 +158,12 @@ public final class PayaraInstance implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static File microJar() {
