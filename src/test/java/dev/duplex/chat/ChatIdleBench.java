@@ -4,15 +4,19 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,6 +37,7 @@ import java.util.regex.Pattern;
 public final class ChatIdleBench {
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
 
     private ChatIdleBench() {
@@ -53,34 +58,43 @@ public final class ChatIdleBench {
             }
             URI chat = URI.create("ws://127.0.0.1:" + port + "/chat");
             // Warm up: a few connections opened and closed, so that lazily created state exists before the baseline.
-            openAll(chat, 50, "warm").forEach(ws -> ws.abort());
+            openAll(chat, 50, "warm", new HashMap<>()).forEach(ws -> ws.abort());
             TimeUnit.SECONDS.sleep(2);
             long heapBefore = liveHeapKiB(server.pid());
             long rssBefore = rssKiB(server.pid());
+            Map<String, Long> histogramBefore = histogram(server.pid());
 
             long started = System.nanoTime();
-            List<WebSocket> sockets = openAll(chat, count, "u");
+            Map<String, Integer> failures = new HashMap<>();
+            List<WebSocket> sockets = openAll(chat, count, "u", failures);
             double openSeconds = (System.nanoTime() - started) / 1e9;
             TimeUnit.SECONDS.sleep(2);
             long heapAfter = liveHeapKiB(server.pid());
             long rssAfter = rssKiB(server.pid());
+            Map<String, Long> histogramAfter = histogram(server.pid());
             TimeUnit.SECONDS.sleep(hold);
             long stillOpen = sockets.stream().filter(ws -> !ws.isInputClosed()).count();
             String status = server.chatStatus();
 
-            System.out.printf(Locale.ROOT, "CHAT IDLE CONNECTIONS: %d opened and joined in %.1f s (%.0f/s); %d still open after %d s idle%n",
-                    count, openSeconds, count / openSeconds, stillOpen, hold);
+            System.out.printf(Locale.ROOT, "CHAT IDLE CONNECTIONS: %d of %d opened and joined in %.1f s (%.0f/s); %d still open "
+                    + "after %d s idle; failed: %s%n", sockets.size(), count, openSeconds, sockets.size() / openSeconds, stillOpen,
+                    hold, failures);
             System.out.printf(Locale.ROOT, "  server live heap after full GC: %d KiB before, %d KiB after: %.1f KiB per connection%n",
-                    heapBefore, heapAfter, (heapAfter - heapBefore) / (double) count);
+                    heapBefore, heapAfter, (heapAfter - heapBefore) / (double) sockets.size());
             System.out.printf(Locale.ROOT, "  server resident memory: %d KiB before, %d KiB after: %.1f KiB per connection%n",
-                    rssBefore, rssAfter, (rssAfter - rssBefore) / (double) count);
+                    rssBefore, rssAfter, (rssAfter - rssBefore) / (double) sockets.size());
             System.out.println("  server status: " + status);
+            System.out.println("  largest growth by class (bytes per connection):");
+            histogramAfter.entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - histogramBefore.getOrDefault(e.getKey(), 0L)))
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+                    .forEach(e -> System.out.printf(Locale.ROOT, "    %8.0f  %s%n", e.getValue() / (double) sockets.size(), e.getKey()));
             sockets.forEach(WebSocket::abort);
         }
     }
 
     /** Opens {@code count} chat connections, 100 at a time, each joining a room; returns when all are welcomed. */
-    private static List<WebSocket> openAll(URI chat, int count, String prefix) throws Exception {
+    private static List<WebSocket> openAll(URI chat, int count, String prefix, Map<String, Integer> failures) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
         List<WebSocket> sockets = new ArrayList<>(count);
         for (int from = 0; from < count; from += 100) {
@@ -100,7 +114,14 @@ public final class ChatIdleBench {
                 }).thenCompose(ws -> ws.sendText(join, true)).thenCompose(ws -> welcomed.thenApply(x -> ws)));
             }
             for (CompletableFuture<WebSocket> socket : batch) {
-                sockets.add(socket.get(60, TimeUnit.SECONDS));
+                try {
+                    sockets.add(socket.get(60, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    String why = cause instanceof WebSocketHandshakeException handshake
+                            ? "HTTP " + handshake.getResponse().statusCode() : String.valueOf(cause);
+                    failures.merge(why, 1, Integer::sum);
+                }
             }
         }
         return sockets;
@@ -113,6 +134,18 @@ public final class ChatIdleBench {
             throw new IllegalStateException("no heap figure from jcmd");
         }
         return Long.parseLong(used.group(1));
+    }
+
+    /** Bytes of live objects by class name ({@code jcmd GC.class_histogram}, which collects first). */
+    private static Map<String, Long> histogram(long pid) throws IOException, InterruptedException {
+        Map<String, Long> bytes = new HashMap<>();
+        for (String line : jcmd(pid, "GC.class_histogram").split("\n")) {
+            Matcher row = HISTOGRAM_ROW.matcher(line);
+            if (row.find()) {
+                bytes.merge(row.group(2), Long.parseLong(row.group(1)), Long::sum);
+            }
+        }
+        return bytes;
     }
 
     private static long rssKiB(long pid) throws IOException {
