@@ -14,7 +14,6 @@ import com.hazelcast.topic.ITopic;
 import dev.duplex.chat.entity.ChatMessage;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,7 +53,7 @@ import java.util.stream.Collectors;
  * <p>The ring buffers hold {@code max(historySize, 1024)} items so that a reader that is briefly
  * late loses nothing; a reader that falls further behind tells its feed how much it lost.
  */
-public final class HazelcastBus implements ChatBus {
+public final class HazelcastBus extends RosterBus {
 
     static final String LOG_PREFIX = "duplex-chat-log-";
     static final String MEMBERS_PREFIX = "duplex-chat-members-";
@@ -73,7 +72,6 @@ public final class HazelcastBus implements ChatBus {
     private final UUID topicListener;
     private final UUID membershipListener;
     private final Map<String, Reader> readers = new ConcurrentHashMap<>();
-    private final Roster roster;
     private volatile boolean closed;
 
     /**
@@ -89,6 +87,7 @@ public final class HazelcastBus implements ChatBus {
     }
 
     private HazelcastBus(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence, LongSupplier clock) {
+        super(room -> roster(hazelcast, room));
         this.hazelcast = hazelcast;
         this.instance = hazelcast.getCluster().getLocalMember().getUuid().toString();
         // Deliveries: any thread will do, each room's reader is sequential. Presence notices and
@@ -97,7 +96,6 @@ public final class HazelcastBus implements ChatBus {
         this.events = Executors.newSingleThreadExecutor(daemon("duplex-chat-events"));
         this.clock = clock;
         configureLogs(Math.max(historySize, MIN_LOG_CAPACITY));
-        this.roster = new Roster(new MapStore());
         this.topic = hazelcast.getTopic(PRESENCE_TOPIC);
         this.topicListener = topic.addMessageListener(m -> {
             String json = m.getMessageObject();
@@ -196,21 +194,6 @@ public final class HazelcastBus implements ChatBus {
     }
 
     @Override
-    public Claim claim(String room, Holder holder) {
-        return roster.claim(room, holder);
-    }
-
-    @Override
-    public boolean release(String room, Holder holder) {
-        return roster.release(room, holder);
-    }
-
-    @Override
-    public List<String> members(String room) {
-        return roster.members(room);
-    }
-
-    @Override
     public void announce(PresenceNotice notice) {
         topic.publishAsync(GridCodec.notice(notice));
     }
@@ -229,7 +212,7 @@ public final class HazelcastBus implements ChatBus {
             for (DistributedObject object : hazelcast.getDistributedObjects()) {
                 if (object instanceof IMap<?, ?> && object.getName().startsWith(MEMBERS_PREFIX)) {
                     String room = object.getName().substring(MEMBERS_PREFIX.length());
-                    IMap<String, String> map = roster(room);
+                    IMap<String, String> map = roster(hazelcast, room);
                     for (Map.Entry<String, String> entry : map.entrySet()) {
                         Holder holder = Holder.decode(entry.getValue());
                         if (!alive.contains(holder.instance()) && map.remove(entry.getKey(), entry.getValue())) {
@@ -263,7 +246,7 @@ public final class HazelcastBus implements ChatBus {
         return hazelcast.getRingbuffer(LOG_PREFIX + room);
     }
 
-    private IMap<String, String> roster(String room) {
+    private static IMap<String, String> roster(HazelcastInstance hazelcast, String room) {
         return hazelcast.getMap(MEMBERS_PREFIX + room);
     }
 
@@ -277,28 +260,6 @@ public final class HazelcastBus implements ChatBus {
             throw new IllegalStateException("the data grid failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("the data grid did not answer within " + TIMEOUT_SECONDS + " s", e);
-        }
-    }
-
-    private final class MapStore implements Roster.Store {
-        @Override
-        public String putIfAbsent(String room, String key, String value) {
-            return roster(room).putIfAbsent(key, value);
-        }
-
-        @Override
-        public boolean replace(String room, String key, String expected, String value) {
-            return roster(room).replace(key, expected, value);
-        }
-
-        @Override
-        public boolean remove(String room, String key, String expected) {
-            return roster(room).remove(key, expected);
-        }
-
-        @Override
-        public Collection<String> values(String room) {
-            return roster(room).values();
         }
     }
 

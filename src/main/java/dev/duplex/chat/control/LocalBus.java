@@ -3,11 +3,11 @@ package dev.duplex.chat.control;
 import dev.duplex.chat.entity.ChatMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -16,34 +16,12 @@ import java.util.function.LongSupplier;
  * {@code historySize} messages; ids count up from 1 per room. Delivery and presence notices happen
  * on the calling thread, under the room's lock, so they are in id order.
  */
-public final class LocalBus implements ChatBus {
+public final class LocalBus extends RosterBus {
 
     private final int historySize;
     private final Consumer<PresenceNotice> presence;
     private final LongSupplier clock;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, String>> rosters = new ConcurrentHashMap<>();
-    private final Roster roster = new Roster(new Roster.Store() {
-        @Override
-        public String putIfAbsent(String room, String key, String value) {
-            return roster(room).putIfAbsent(key, value);
-        }
-
-        @Override
-        public boolean replace(String room, String key, String expected, String value) {
-            return roster(room).replace(key, expected, value);
-        }
-
-        @Override
-        public boolean remove(String room, String key, String expected) {
-            return roster(room).remove(key, expected);
-        }
-
-        @Override
-        public Collection<String> values(String room) {
-            return List.copyOf(roster(room).values());
-        }
-    });
 
     /**
      * @param historySize messages kept per room
@@ -51,6 +29,12 @@ public final class LocalBus implements ChatBus {
      * @param clock       the time stamped on messages, in epoch milliseconds
      */
     public LocalBus(int historySize, Consumer<PresenceNotice> presence, LongSupplier clock) {
+        this(new ConcurrentHashMap<>(), historySize, presence, clock);
+    }
+
+    private LocalBus(Map<String, ConcurrentMap<String, String>> rosters, int historySize, Consumer<PresenceNotice> presence,
+            LongSupplier clock) {
+        super(room -> rosters.computeIfAbsent(room, r -> new ConcurrentHashMap<>()));
         this.historySize = historySize;
         this.presence = presence;
         this.clock = clock;
@@ -120,21 +104,6 @@ public final class LocalBus implements ChatBus {
     }
 
     @Override
-    public Claim claim(String room, Holder holder) {
-        return roster.claim(room, holder);
-    }
-
-    @Override
-    public boolean release(String room, Holder holder) {
-        return roster.release(room, holder);
-    }
-
-    @Override
-    public List<String> members(String room) {
-        return roster.members(room);
-    }
-
-    @Override
     public void announce(PresenceNotice notice) {
         presence.accept(notice);
     }
@@ -152,10 +121,7 @@ public final class LocalBus implements ChatBus {
         return rooms.computeIfAbsent(name, n -> new Room());
     }
 
-    private Map<String, String> roster(String room) {
-        return rosters.computeIfAbsent(room, r -> new ConcurrentHashMap<>());
-    }
-
+    /** One room's kept messages, its last id and this instance's feed; guarded by itself. */
     private static final class Room {
         final ArrayDeque<ChatMessage> kept = new ArrayDeque<>();
         long lastId;

@@ -1,31 +1,22 @@
 package dev.duplex.chat.control;
 
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.Function;
 
 /**
- * Who holds which nickname in each room, over a map with atomic conditional updates (a
- * {@code ConcurrentHashMap} or a Hazelcast {@code IMap}). Keys are nickname keys
+ * Who holds which nickname in each room, over a map per room with atomic conditional updates (a
+ * {@code ConcurrentHashMap}, or a Hazelcast {@code IMap}, which is a {@code ConcurrentMap} too). Keys are nickname keys
  * ({@link Holder#key}), values encoded {@link Holder}s.
  */
 final class Roster {
 
-    /** A map per room with the atomic operations the roster needs. */
-    interface Store {
-        String putIfAbsent(String room, String key, String value);
+    private final Function<String, ConcurrentMap<String, String>> maps;
 
-        boolean replace(String room, String key, String expected, String value);
-
-        boolean remove(String room, String key, String expected);
-
-        Collection<String> values(String room);
-    }
-
-    private final Store store;
-
-    Roster(Store store) {
-        this.store = store;
+    /** @param maps the map of each room (created on first use) */
+    Roster(Function<String, ConcurrentMap<String, String>> maps) {
+        this.maps = maps;
     }
 
     /**
@@ -36,7 +27,7 @@ final class Roster {
     Claim claim(String room, Holder holder) {
         String value = holder.encode();
         for (int attempt = 0; attempt < 5; attempt++) {
-            String existing = store.putIfAbsent(room, holder.key(), value);
+            String existing = maps.apply(room).putIfAbsent(holder.key(), value);
             if (existing == null) {
                 return Claim.GRANTED;
             }
@@ -44,7 +35,7 @@ final class Roster {
             if (!current.tokenHash().equals(holder.tokenHash())) {
                 return Claim.TAKEN;
             }
-            if (store.replace(room, holder.key(), existing, value)) {
+            if (maps.apply(room).replace(holder.key(), existing, value)) {
                 return Claim.tookOver(current);
             }
         }
@@ -52,11 +43,11 @@ final class Roster {
     }
 
     boolean release(String room, Holder holder) {
-        return store.remove(room, holder.key(), holder.encode());
+        return maps.apply(room).remove(holder.key(), holder.encode());
     }
 
     List<String> members(String room) {
-        return store.values(room).stream()
+        return maps.apply(room).values().stream()
                 .map(v -> Holder.decode(v).nick())
                 .sorted(Comparator.comparing((String n) -> n.toLowerCase(java.util.Locale.ROOT)).thenComparing(n -> n))
                 .toList();
