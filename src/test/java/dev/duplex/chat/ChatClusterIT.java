@@ -41,8 +41,8 @@ class ChatClusterIT {
 
     private static final Duration CLUSTER_TIMEOUT = Duration.ofMinutes(4);
     private static final String ROOM = "cluster";
-    private static final int MESSAGES_EACH = Integer.getInteger("duplex.it.chat.messages", 300);
-    private static final int RATE_PER_SECOND = Integer.getInteger("duplex.it.chat.rate", 50);
+    private static final int MESSAGES_EACH = Integer.getInteger("duplex.it.chat.messages", 200);
+    private static final int RATE_PER_SECOND = Integer.getInteger("duplex.it.chat.rate", 20);
 
     private PayaraInstance a;
     private PayaraInstance b;
