@@ -60,7 +60,12 @@ public final class HazelcastBus extends RosterBus {
     static final String PRESENCE_TOPIC = "duplex-chat-presence";
     static final int MIN_LOG_CAPACITY = 1024;
     private static final int READ_BATCH = 100;
-    private static final long TIMEOUT_SECONDS = 10;
+    /**
+     * How long a caller waits for the grid. Longer than a fail-over takes (the survivors promote
+     * the backups of a dead member within seconds), so that "unavailable" stays rare: a caller that
+     * gave up cannot know whether an append happened.
+     */
+    private static final long TIMEOUT_SECONDS = 30;
     private static final System.Logger LOG = System.getLogger(HazelcastBus.class.getName());
 
     private final HazelcastInstance hazelcast;

@@ -24,7 +24,10 @@ public enum ErrorCode {
     TEXT_TOO_LONG("text-too-long"),
     /** The session sends faster than {@code duplex.chat.rate-per-second} allows. */
     RATE_LIMITED("rate-limited"),
-    /** The cluster's shared state could not be reached; try again. */
+    /**
+     * The cluster's shared state did not answer in time; try again. After a say, the message may
+     * still have been stored: if so it arrives as a {@code message} like any other.
+     */
     UNAVAILABLE("unavailable");
 
     private final String wireName;
