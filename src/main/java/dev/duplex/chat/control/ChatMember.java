@@ -29,6 +29,7 @@ public final class ChatMember {
     private final TokenBucket rate;
     private final TokenBucket patience;
 
+    private volatile boolean closing;
     private State state = State.OUTSIDE;
     private Holder holder;
     private String room;
@@ -143,9 +144,16 @@ public final class ChatMember {
         outbox.offer(json);
     }
 
+    /** Closes the session; what it sends from now on is ignored. */
     void close(int code, String reason) {
+        closing = true;
         outbox.close();
         peer.close(code, reason);
+    }
+
+    /** Whether the server closed (or is closing) this session. */
+    boolean isClosing() {
+        return closing;
     }
 
     int backlog() {

@@ -150,6 +150,9 @@ public class ChatRooms {
 
     /** One whole text message of the session. */
     public void handle(ChatMember member, String json) {
+        if (member.isClosing()) {
+            return;
+        }
         if (!member.admit()) {
             reject(member, ErrorCode.RATE_LIMITED, "Slow down: at most " + limits.rateBurst() + " messages at once and "
                     + formatRate(limits.ratePerSecond()) + " a second");

@@ -237,6 +237,7 @@ class ChatRoomsTest {
         assertEquals(11, types.stream().filter("rate-limited"::equals).count(), "10 forgiven, the 11th closes");
         assertEquals(1008, ada.peer.closeCode);
         assertEquals("Too many rejected messages", ada.peer.closeReason);
+        assertEquals(1 + 9 + 11, ada.peer.sent().size(), "after the close, the rest of the flood is ignored");
     }
 
     @Test
