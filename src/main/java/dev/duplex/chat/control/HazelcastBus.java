@@ -25,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +105,7 @@ public final class HazelcastBus extends RosterBus {
         this.topic = hazelcast.getTopic(PRESENCE_TOPIC);
         this.topicListener = topic.addMessageListener(m -> {
             String json = m.getMessageObject();
-            events.execute(() -> presence.accept(GridCodec.notice(json)));
+            onEvents(() -> presence.accept(GridCodec.notice(json)));
         });
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
@@ -115,10 +116,28 @@ public final class HazelcastBus extends RosterBus {
             @Override
             public void memberRemoved(MembershipEvent event) {
                 LOG.log(Level.INFO, "Chat cluster member left: {0}; {1} instances", event.getMember(), event.getMembers().size());
-                events.execute(HazelcastBus.this::sweep);
+                onEvents(HazelcastBus.this::sweep);
             }
         });
-        events.execute(this::sweep);
+        onEvents(this::sweep);
+    }
+
+    /** Runs on the events thread, one task at a time; a failing task is logged, the next one runs. */
+    private void onEvents(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            events.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "A chat presence event failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "The chat bus is closing: a presence event is dropped");
+        }
     }
 
     private static ThreadFactory daemon(String name) {
