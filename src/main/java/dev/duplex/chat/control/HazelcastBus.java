@@ -122,6 +122,17 @@ public final class HazelcastBus extends RosterBus {
         onEvents(this::sweep);
     }
 
+    /** Runs a delivery task, unless the bus is closed (a read parked before the close may still complete). */
+    private void onFanout(Runnable task) {
+        if (!closed) {
+            try {
+                fanout.execute(task);
+            } catch (RejectedExecutionException e) {
+                LOG.log(Level.DEBUG, "The chat bus is closing: a delivery is dropped");
+            }
+        }
+    }
+
     /** Runs on the events thread, one task at a time; a failing task is logged, the next one runs. */
     private void onEvents(Runnable task) {
         if (closed) {
@@ -313,7 +324,7 @@ public final class HazelcastBus extends RosterBus {
             if (stopped || closed) {
                 return;
             }
-            log.readManyAsync(next, 1, READ_BATCH, null).whenCompleteAsync(this::received, fanout);
+            log.readManyAsync(next, 1, READ_BATCH, null).whenCompleteAsync(this::received, HazelcastBus.this::onFanout);
         }
 
         private void received(ReadResultSet<String> items, Throwable failure) {
@@ -325,7 +336,7 @@ public final class HazelcastBus extends RosterBus {
                     return;
                 }
                 LOG.log(Level.WARNING, "Reading the log of chat room " + room + " failed; retrying in 1 s", failure);
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, fanout).execute(this::read);
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, HazelcastBus.this::onFanout).execute(this::read);
                 return;
             }
             if (items.size() > 0 && items.getSequence(0) > next) {
