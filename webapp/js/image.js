@@ -222,6 +222,6 @@ window.addEventListener('pageshow', () => {
   if (!socket || socket.readyState === WebSocket.CLOSED) connect();
 });
 window.addEventListener('pagehide', () => {
-  disconnect(1001, 'Page closed');
+  disconnect(1000, 'Page closed');
   socket = null;
 });

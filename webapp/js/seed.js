@@ -81,6 +81,6 @@ window.addEventListener('pageshow', () => {
   if (!socket || socket.readyState === WebSocket.CLOSED) connect();
 });
 window.addEventListener('pagehide', () => {
-  socket?.close(1001, 'Page closed');
+  socket?.close(1000, 'Page closed');
   socket = null;
 });

@@ -361,6 +361,6 @@ window.addEventListener('pagehide', () => {
   stopPanel();
   if (ws && ws.readyState <= WebSocket.OPEN) {
     userClosed = true;
-    ws.close(1001, 'Page closed');
+    ws.close(1000, 'Page closed');
   }
 });

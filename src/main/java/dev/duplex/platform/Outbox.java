@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 /**
  * One session's outgoing messages, sent in order and one at a time through the asynchronous
  * remote: no caller ever blocks on a slow peer, and no two sends on the session overlap. It holds
- * at most {@code maxQueuedBytes} behind the message in flight (any single message is accepted when
- * nothing waits); beyond that it refuses, and the caller closes the session as a slow consumer.
+ * at most {@code maxQueuedBytes} (and, if set, {@code maxQueuedMessages}) behind the message in
+ * flight (any single message is accepted when nothing waits); beyond that it refuses, and the
+ * caller closes the session as a slow consumer.
  *
  * <p>No lock is held while the transport sends: WebSocket engines call completion handlers with
  * their own writer lock held, so holding ours across a send could deadlock.
@@ -24,7 +25,7 @@ public final class Outbox {
         ACCEPTED,
         /** Refused: the peer lets too much pile up. */
         FULL,
-        /** Refused: an earlier send failed, the peer is gone. */
+        /** Refused: an earlier send failed or the outbox was closed; the peer is gone. */
         FAILED
     }
 
@@ -39,6 +40,7 @@ public final class Outbox {
 
     private final Transport transport;
     private final long maxQueuedBytes;
+    private final int maxQueuedMessages;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
     private boolean busy;
@@ -48,8 +50,17 @@ public final class Outbox {
      * @param maxQueuedBytes the most bytes that may wait behind the message in flight; 0 for no limit
      */
     public Outbox(Transport transport, long maxQueuedBytes) {
+        this(transport, maxQueuedBytes, 0);
+    }
+
+    /**
+     * @param maxQueuedBytes    the most bytes that may wait behind the message in flight; 0 for no limit
+     * @param maxQueuedMessages the most messages that may wait behind it; 0 for no limit
+     */
+    public Outbox(Transport transport, long maxQueuedBytes, int maxQueuedMessages) {
         this.transport = transport;
         this.maxQueuedBytes = maxQueuedBytes;
+        this.maxQueuedMessages = maxQueuedMessages;
     }
 
     /** An outbox on the session's asynchronous remote. */
@@ -77,7 +88,8 @@ public final class Outbox {
                 return Result.FAILED;
             }
             if (busy) {
-                if (maxQueuedBytes > 0 && queuedBytes + bytes > maxQueuedBytes) {
+                if (maxQueuedBytes > 0 && queuedBytes + bytes > maxQueuedBytes
+                        || maxQueuedMessages > 0 && queue.size() >= maxQueuedMessages) {
                     return Result.FULL;
                 }
                 queue.add(new Pending(message, bytes));
@@ -93,6 +105,20 @@ public final class Outbox {
     /** Bytes waiting behind the message in flight. */
     public synchronized long queuedBytes() {
         return queuedBytes;
+    }
+
+    /** Messages waiting behind the message in flight. */
+    public synchronized int queuedMessages() {
+        return queue.size();
+    }
+
+    /** Drops what waits and refuses every later offer: the session is going away. */
+    public synchronized void close() {
+        if (failure == null) {
+            failure = new IllegalStateException("outbox closed");
+        }
+        queue.clear();
+        queuedBytes = 0;
     }
 
     /** Sends {@code first} and then whatever queues up, until a send completes later than it returns. */

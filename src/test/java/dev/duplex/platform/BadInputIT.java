@@ -269,6 +269,29 @@ class BadInputIT {
                 assertTrue(status.startsWith("HTTP/1.1 400"), status);
             }
         });
+        cases.put("non-image bytes to /image → JSON error not-an-image, session keeps working", () -> {
+            try (WsClient client = WsClient.connect(server.ws("image"))) {
+                client.sendBinary("definitely not a picture".getBytes(StandardCharsets.UTF_8));
+                String error = client.nextText();
+                assertTrue(error.contains("\"type\":\"error\"") && error.contains("\"code\":\"not-an-image\""), error);
+                client.sendBinary(dev.duplex.image.TestImages.pngBomb(50_000, 50_000));
+                assertTrue(client.nextText().contains("\"code\":\"too-many-pixels\""), "the session still answers");
+            }
+        });
+        cases.put("image bomb (PNG header claiming 50 000 × 50 000) → JSON error too-many-pixels", () -> {
+            try (WsClient client = WsClient.connect(server.ws("image?op=grayscale"))) {
+                client.sendBinary(dev.duplex.image.TestImages.gifBomb(50_000, 50_000, 50_000, 50_000));
+                String error = client.nextText();
+                assertTrue(error.contains("\"code\":\"too-many-pixels\""), error);
+            }
+        });
+        cases.put("malformed control JSON to /image → JSON error", () -> {
+            try (WsClient client = WsClient.connect(server.ws("image"))) {
+                client.sendText("{\"type\": \"configure\", ");
+                String error = client.nextText();
+                assertTrue(error.contains("\"type\":\"error\""), error);
+            }
+        });
         return cases.entrySet().stream().map(c -> dynamicTest(c.getKey(), () -> c.getValue().run()));
     }
 

@@ -1,0 +1,43 @@
+package dev.duplex.chat.boundary;
+
+import dev.duplex.chat.control.ChatRooms;
+import dev.duplex.chat.control.ChatStatus;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * {@code GET /chat-status}: the chat of this instance as JSON, for operators, load balancer health
+ * checks and the cluster test:
+ *
+ * <pre>
+ * {"mode":"hazelcast","instance":"5f0c…","instances":2,"rooms":1,"sessions":3,"members":2}
+ * </pre>
+ */
+@WebServlet("/chat-status")
+public class ChatStatusServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Inject
+    transient ChatRooms rooms;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ChatStatus status = rooms.status();
+        response.setContentType("application/json;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(Json.createObjectBuilder()
+                .add("mode", status.mode())
+                .add("instance", status.instance())
+                .add("instances", status.instances())
+                .add("rooms", status.rooms())
+                .add("sessions", status.sessions())
+                .add("members", status.members())
+                .build().toString());
+    }
+}

@@ -1,0 +1,166 @@
+package dev.duplex.chat.control;
+
+import dev.duplex.platform.TokenBucket;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One chat session on this instance: its outbox, its rate limit and patience, and where it is in
+ * its life (not in a room, joining, in a room). Commands arrive one at a time on the session's
+ * thread; deliveries arrive on the bus's threads, so the state is guarded by this object.
+ *
+ * <p>While a join is under way the session receives the room's live traffic into a buffer; once
+ * the welcome (with the history up to {@code lastId}) is sent, buffered messages with a higher id
+ * follow it and the rest are dropped, so the session sees every message exactly once.
+ */
+public final class ChatMember {
+
+    enum State { OUTSIDE, JOINING, JOINED, CLOSED }
+
+    private record Pending(long id, String json) {
+    }
+
+    /** The room a session was in and the nickname it held there. */
+    record Membership(String room, Holder holder) {
+    }
+
+    private final String id;
+    private final Outbox outbox;
+    private final Outbox.Peer peer;
+    private final TokenBucket rate;
+    private final TokenBucket patience;
+    private final java.util.function.LongSupplier clock;
+
+    private volatile boolean closing;
+    private State state = State.OUTSIDE;
+    private Holder holder;
+    private String room;
+    private long lastId;
+    private List<Pending> pending;
+
+    ChatMember(Outbox.Peer peer, ChatLimits limits, java.util.function.LongSupplier nanoClock) {
+        this.id = peer.id();
+        this.peer = peer;
+        this.outbox = new Outbox(peer, limits.maxBacklog());
+        this.clock = nanoClock;
+        this.rate = new TokenBucket(limits.ratePerSecond(), limits.rateBurst(), nanoClock.getAsLong());
+        this.patience = new TokenBucket(limits.maxViolations() / 60.0, limits.maxViolations(), nanoClock.getAsLong());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    boolean admit() {
+        return rate.tryTake(clock.getAsLong());
+    }
+
+    /** Counts a violation; false when the session has run out of patience. */
+    boolean forgive() {
+        return patience.tryTake(clock.getAsLong());
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized Holder holder() {
+        return holder;
+    }
+
+    synchronized String room() {
+        return room;
+    }
+
+    synchronized boolean beginJoin(String room, Holder holder) {
+        if (state != State.OUTSIDE) {
+            return false;
+        }
+        this.state = State.JOINING;
+        this.room = room;
+        this.holder = holder;
+        this.pending = new ArrayList<>();
+        return true;
+    }
+
+    /** Sends the welcome, then what arrived meanwhile that is newer than the history. */
+    synchronized void completeJoin(String welcome, long lastId) {
+        if (state != State.JOINING) {
+            return;
+        }
+        outbox.offer(welcome);
+        this.lastId = lastId;
+        for (Pending p : pending) {
+            if (p.id() < 0) {
+                outbox.offer(p.json());
+            } else if (p.id() > this.lastId) {
+                this.lastId = p.id();
+                outbox.offer(p.json());
+            }
+        }
+        pending = null;
+        state = State.JOINED;
+    }
+
+    /** Leaves the room (or abandons a join); returns what to release, or null when not in a room. */
+    synchronized Membership leave() {
+        if (state != State.JOINING && state != State.JOINED) {
+            return null;
+        }
+        Membership left = new Membership(room, holder);
+        state = State.OUTSIDE;
+        holder = null;
+        room = null;
+        pending = null;
+        return left;
+    }
+
+    /** The session is gone; returns what to release, or null. */
+    synchronized Membership closed() {
+        Membership left = leave();
+        state = State.CLOSED;
+        outbox.close();
+        return left;
+    }
+
+    /** A message of the room, in id order. */
+    synchronized void deliver(long messageId, String json) {
+        if (state == State.JOINING) {
+            pending.add(new Pending(messageId, json));
+        } else if (state == State.JOINED && messageId > lastId) {
+            lastId = messageId;
+            outbox.offer(json);
+        }
+    }
+
+    /** A presence change in the room. */
+    synchronized void deliverPresence(String json) {
+        if (state == State.JOINING) {
+            pending.add(new Pending(-1, json));
+        } else if (state == State.JOINED) {
+            outbox.offer(json);
+        }
+    }
+
+    /** Sends a reply to this session alone (errors, acknowledgements). */
+    void send(String json) {
+        outbox.offer(json);
+    }
+
+    /** Closes the session; what it sends from now on is ignored. */
+    void close(int code, String reason) {
+        closing = true;
+        outbox.close();
+        peer.close(code, reason);
+    }
+
+    /** Whether the server closed (or is closing) this session. */
+    boolean isClosing() {
+        return closing;
+    }
+
+    int backlog() {
+        return outbox.backlog();
+    }
+}

@@ -1,0 +1,406 @@
+package dev.duplex.chat.control;
+
+import dev.duplex.chat.entity.BadCommandException;
+import dev.duplex.chat.entity.ChatCommand;
+import dev.duplex.chat.entity.ChatCommandDecoder;
+import dev.duplex.chat.entity.ChatEvent;
+import dev.duplex.chat.entity.ChatEvent.PresenceEvent;
+import dev.duplex.chat.entity.ChatEventEncoder;
+import dev.duplex.chat.entity.ChatMessage;
+import dev.duplex.chat.entity.ErrorCode;
+import dev.duplex.platform.TextAssembler;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.text.Normalizer;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The chat of this server instance: its sessions, the rooms they are in here, and the
+ * {@link ChatBus} that joins it to the other instances. The endpoint hands it each session's
+ * messages; it answers, fans out, and keeps presence.
+ *
+ * <p>The bus is chosen at start-up: {@link HazelcastBus} when Payara's embedded Hazelcast is
+ * available through JNDI {@code payara/Hazelcast} and running, otherwise (or with
+ * {@code duplex.chat.cluster=local}) the in-memory {@link LocalBus}.
+ */
+@ApplicationScoped
+public class ChatRooms {
+
+    /** Close code for a session whose nickname a newer connection (same rejoin token) took over. */
+    public static final int REPLACED = 4001;
+    /** Close code (Try Again Later) when this instance lost messages of the room: reconnect and catch up. */
+    public static final int TRY_AGAIN_LATER = 1013;
+    public static final int POLICY_VIOLATION = 1008;
+    public static final int UNSUPPORTED_DATA = 1003;
+
+    static final String TOO_MANY_VIOLATIONS = "Too many rejected messages";
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,64}");
+    private static final System.Logger LOG = System.getLogger(ChatRooms.class.getName());
+
+    @Inject
+    @ConfigProperty(name = "duplex.chat.max-text-bytes")
+    int maxTextBytes;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.max-message-bytes")
+    int maxMessageBytes;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.history-size")
+    int historySize;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.rate-per-second")
+    double ratePerSecond;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.rate-burst")
+    int rateBurst;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.max-violations")
+    int maxViolations;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.max-backlog")
+    int maxBacklog;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.nick-pattern")
+    String nickPattern;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.room-pattern")
+    String roomPattern;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.cluster")
+    String cluster;
+
+    private final ChatCommandDecoder decoder = new ChatCommandDecoder();
+    private final ChatEventEncoder encoder = new ChatEventEncoder();
+    private final SecureRandom random = new SecureRandom();
+    /** Sessions of this instance, by session id. */
+    private final Map<String, ChatMember> sessions = new ConcurrentHashMap<>();
+    /** Rooms with members on this instance, and those members. */
+    private final Map<String, Set<ChatMember>> rooms = new ConcurrentHashMap<>();
+
+    private ChatLimits limits;
+    private ChatBus bus;
+    private LongSupplier nanoClock = System::nanoTime;
+    private volatile boolean stopped;
+
+    @PostConstruct
+    void init() {
+        ChatLimits configured = new ChatLimits(maxTextBytes, maxMessageBytes, historySize, ratePerSecond, rateBurst,
+                maxViolations, maxBacklog, Pattern.compile(nickPattern), Pattern.compile(roomPattern));
+        start(configured, this::chooseBus, System::nanoTime);
+        LOG.log(Level.INFO, "Chat runs on the {0} bus as instance {1} of {2}; limits {3}", bus.mode(), bus.instance(),
+                bus.instances(), limits);
+    }
+
+    /** Starts the chat with the application, not at its first session: the bus listens from the start. */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object application) {
+        limits();
+    }
+
+    /** Starts on the bus {@code busFactory} makes for this chat's presence listener (tests call it directly). */
+    void start(ChatLimits limits, Function<Consumer<PresenceNotice>, ChatBus> busFactory, LongSupplier nanoClock) {
+        this.limits = limits;
+        this.nanoClock = nanoClock;
+        this.bus = busFactory.apply(this::presence);
+    }
+
+    private ChatBus chooseBus(Consumer<PresenceNotice> presence) {
+        LongSupplier clock = System::currentTimeMillis;
+        if (!"local".equalsIgnoreCase(cluster)) {
+            try {
+                Object hazelcast = new InitialContext().lookup("payara/Hazelcast");
+                Optional<ChatBus> clustered = HazelcastBus.connect(hazelcast, limits.historySize(), presence, clock);
+                if (clustered.isPresent()) {
+                    return clustered.get();
+                }
+                LOG.log(Level.INFO, "Payara''s Hazelcast is not running: the chat stays on this instance");
+            } catch (NamingException | RuntimeException | LinkageError e) {
+                LOG.log(Level.INFO, "No Hazelcast here ({0}): the chat stays on this instance", e.toString());
+            }
+        }
+        return new LocalBus(limits.historySize(), presence, clock);
+    }
+
+    public ChatLimits limits() {
+        return limits;
+    }
+
+    /** A new session; the endpoint hands its messages to {@link #handle} and its end to {@link #disconnect}. */
+    public ChatMember connect(Outbox.Peer peer) {
+        ChatMember member = new ChatMember(peer, limits, nanoClock);
+        sessions.put(member.id(), member);
+        return member;
+    }
+
+    /** One whole text message of the session. */
+    public void handle(ChatMember member, String json) {
+        if (member.isClosing()) {
+            return;
+        }
+        if (!member.admit()) {
+            reject(member, ErrorCode.RATE_LIMITED, "Slow down: at most " + limits.rateBurst() + " messages at once and "
+                    + formatRate(limits.ratePerSecond()) + " a second");
+            return;
+        }
+        ChatCommand command;
+        try {
+            command = decoder.decode(json);
+        } catch (BadCommandException e) {
+            reject(member, e.code(), e.getMessage());
+            return;
+        }
+        try {
+            if (command instanceof ChatCommand.Join join) {
+                join(member, join);
+            } else if (command instanceof ChatCommand.Say say) {
+                say(member, say);
+            } else {
+                leave(member);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Chat session " + member.id() + " could not be served", e);
+            reject(member, ErrorCode.UNAVAILABLE, "The chat is unavailable right now; try again");
+        }
+    }
+
+    /** A binary message: the chat speaks JSON text only. */
+    public void binary(ChatMember member) {
+        member.close(UNSUPPORTED_DATA, "Chat messages are JSON text");
+    }
+
+    /** The session closed: leave its room, if any. Safe to call more than once. */
+    public void disconnect(ChatMember member) {
+        sessions.remove(member.id());
+        ChatMember.Membership membership = member.closed();
+        if (membership != null) {
+            depart(member, membership);
+        }
+    }
+
+    /** Figures for the status endpoint. */
+    public ChatStatus status() {
+        int members = rooms.values().stream().mapToInt(Set::size).sum();
+        return new ChatStatus(bus.mode(), bus.instance(), bus.instances(), rooms.size(), sessions.size(), members);
+    }
+
+    private void join(ChatMember member, ChatCommand.Join join) {
+        if (member.state() != ChatMember.State.OUTSIDE) {
+            reject(member, ErrorCode.ALREADY_JOINED, "Already in room " + member.room() + ": leave it first");
+            return;
+        }
+        String room = join.room();
+        String nick = Normalizer.normalize(join.nick(), Normalizer.Form.NFC);
+        if (!limits.validRoom(room)) {
+            reject(member, ErrorCode.BAD_ROOM, "A room name must match " + limits.roomPattern().pattern());
+            return;
+        }
+        if (!limits.validNick(nick)) {
+            reject(member, ErrorCode.BAD_NICK, "A nickname must match " + limits.nickPattern().pattern());
+            return;
+        }
+        if (join.token() != null && !TOKEN.matcher(join.token()).matches()) {
+            reject(member, ErrorCode.BAD_REQUEST, "\"token\" must be a token from an earlier welcome");
+            return;
+        }
+        String token = join.token() != null ? join.token() : newToken();
+        Holder holder = new Holder(bus.instance(), member.id(), Holder.hash(token), nick);
+        Claim claim = bus.claim(room, holder);
+        if (!claim.granted()) {
+            reject(member, ErrorCode.NICK_TAKEN, "Someone in " + room + " is already called " + nick);
+            return;
+        }
+        member.beginJoin(room, holder);
+        enter(room, member);
+        try {
+            History history = bus.history(room, join.since(), limits.historySize());
+            List<String> members = bus.members(room);
+            member.completeJoin(encoder.encode(new ChatEvent.Welcome(room, nick, members, history.messages(), token,
+                    history.truncated())), history.lastId());
+        } catch (RuntimeException e) {
+            member.leave();
+            exit(room, member);
+            bus.release(room, holder);
+            throw e;
+        }
+        if (claim.replaced() != null) {
+            LOG.log(Level.INFO, "Chat session {0} took {1} in {2} over from session {3}", member.id(), nick, room,
+                    claim.replaced().session());
+            bus.announce(new PresenceNotice(PresenceNotice.Kind.REPLACED, room, claim.replaced()));
+        } else {
+            bus.announce(new PresenceNotice(PresenceNotice.Kind.JOINED, room, holder));
+        }
+    }
+
+    private void say(ChatMember member, ChatCommand.Say say) {
+        Holder holder = member.holder();
+        String room = member.room();
+        if (member.state() != ChatMember.State.JOINED || holder == null) {
+            reject(member, ErrorCode.NOT_JOINED, "Join a room first");
+            return;
+        }
+        if (say.text().isEmpty()) {
+            reject(member, ErrorCode.EMPTY_TEXT, "Say something");
+            return;
+        }
+        long bytes = TextAssembler.utf8Length(say.text());
+        if (bytes > limits.maxTextBytes()) {
+            reject(member, ErrorCode.TEXT_TOO_LONG, "The text is " + bytes + " bytes; the limit is " + limits.maxTextBytes());
+            return;
+        }
+        bus.append(room, holder.nick(), say.text());
+    }
+
+    private void leave(ChatMember member) {
+        ChatMember.Membership membership = member.leave();
+        if (membership == null) {
+            reject(member, ErrorCode.NOT_JOINED, "Not in a room");
+            return;
+        }
+        depart(member, membership);
+        List<String> members = bus.members(membership.room());
+        member.send(encoder.encode(new ChatEvent.Presence(membership.room(), PresenceEvent.LEFT,
+                membership.holder().nick(), members)));
+    }
+
+    private void depart(ChatMember member, ChatMember.Membership membership) {
+        exit(membership.room(), member);
+        if (stopped) {
+            return;
+        }
+        try {
+            if (bus.release(membership.room(), membership.holder())) {
+                bus.announce(new PresenceNotice(PresenceNotice.Kind.LEFT, membership.room(), membership.holder()));
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not release " + membership.holder().nick() + " in " + membership.room(), e);
+        }
+    }
+
+    private void enter(String room, ChatMember member) {
+        rooms.compute(room, (name, members) -> {
+            Set<ChatMember> present = members;
+            if (present == null) {
+                present = ConcurrentHashMap.newKeySet();
+                bus.follow(name, new Feed(name));
+            }
+            present.add(member);
+            return present;
+        });
+    }
+
+    private void exit(String room, ChatMember member) {
+        rooms.computeIfPresent(room, (name, members) -> {
+            members.remove(member);
+            if (members.isEmpty()) {
+                bus.unfollow(name);
+                return null;
+            }
+            return members;
+        });
+    }
+
+    /** A presence notice from any instance (this one included). */
+    void presence(PresenceNotice notice) {
+        if (stopped) {
+            return;
+        }
+        if (notice.kind() == PresenceNotice.Kind.REPLACED) {
+            if (notice.holder().instance().equals(bus.instance())) {
+                ChatMember replaced = sessions.get(notice.holder().session());
+                if (replaced != null) {
+                    replaced.close(REPLACED, "Replaced by a newer connection");
+                }
+            }
+            return;
+        }
+        Set<ChatMember> present = rooms.get(notice.room());
+        if (present == null || present.isEmpty()) {
+            return;
+        }
+        PresenceEvent event = notice.kind() == PresenceNotice.Kind.JOINED ? PresenceEvent.JOINED : PresenceEvent.LEFT;
+        String json = encoder.encode(new ChatEvent.Presence(notice.room(), event, notice.holder().nick(),
+                bus.members(notice.room())));
+        for (ChatMember member : present) {
+            // A joiner learns of its own arrival from its welcome.
+            if (event != PresenceEvent.JOINED || !notice.holder().equals(member.holder())) {
+                member.deliverPresence(json);
+            }
+        }
+    }
+
+    private void reject(ChatMember member, ErrorCode code, String message) {
+        member.send(encoder.encode(new ChatEvent.Error(code, message)));
+        if (code.isViolation() && !member.forgive()) {
+            LOG.log(Level.WARNING, "Closing chat session {0}: too many rejected messages (last: {1})", member.id(),
+                    code.wireName());
+            member.close(POLICY_VIOLATION, TOO_MANY_VIOLATIONS);
+        }
+    }
+
+    private String newToken() {
+        byte[] bytes = new byte[18];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String formatRate(double rate) {
+        return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
+    }
+
+    /** Leaves every room (so that other instances see the members go at once) and disconnects the bus. */
+    @PreDestroy
+    void stop() {
+        for (ChatMember member : List.copyOf(sessions.values())) {
+            disconnect(member);
+        }
+        stopped = true;
+        bus.close();
+    }
+
+    /** Delivers one room's messages to its members on this instance. */
+    private final class Feed implements RoomFeed {
+        private final String room;
+
+        Feed(String room) {
+            this.room = room;
+        }
+
+        @Override
+        public void deliver(ChatMessage message) {
+            Set<ChatMember> present = rooms.get(room);
+            if (present == null) {
+                return;
+            }
+            String json = encoder.encode(new ChatEvent.Message(message));
+            for (ChatMember member : present) {
+                member.deliver(message.id(), json);
+            }
+        }
+
+        @Override
+        public void fellBehind(long lost) {
+            Set<ChatMember> present = rooms.get(room);
+            if (present != null) {
+                for (ChatMember member : present) {
+                    member.close(TRY_AGAIN_LATER, "Missed " + lost + " messages: reconnect to catch up");
+                }
+            }
+        }
+    }
+}

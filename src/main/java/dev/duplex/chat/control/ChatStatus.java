@@ -1,0 +1,14 @@
+package dev.duplex.chat.control;
+
+/**
+ * The chat of this instance at a glance.
+ *
+ * @param mode      the bus: "local" or "hazelcast"
+ * @param instance  this instance's name in the bus
+ * @param instances how many instances share the chat
+ * @param rooms     rooms with members on this instance
+ * @param sessions  open chat sessions on this instance
+ * @param members   sessions that are in a room
+ */
+public record ChatStatus(String mode, String instance, int instances, int rooms, int sessions, int members) {
+}

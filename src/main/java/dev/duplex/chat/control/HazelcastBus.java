@@ -1,0 +1,358 @@
+package dev.duplex.chat.control;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.core.DistributedObject;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.ringbuffer.OverflowPolicy;
+import com.hazelcast.ringbuffer.ReadResultSet;
+import com.hazelcast.ringbuffer.Ringbuffer;
+import com.hazelcast.topic.ITopic;
+import dev.duplex.chat.entity.ChatMessage;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * The bus of a cluster of instances, on Payara Micro's embedded Hazelcast (JNDI
+ * {@code payara/Hazelcast}). Per room:
+ * <ul>
+ * <li>a {@code Ringbuffer} {@code duplex-chat-log-<room>} is the room's log: appending gives the
+ * message its sequence, and id = sequence + 1, the same on every instance; the last items are the
+ * history; and every instance with members in the room tails it with {@code readManyAsync}, so
+ * each instance sees every message exactly once and in the same order (a total order per room, of
+ * which per-sender order is a part);</li>
+ * <li>an {@code IMap} {@code duplex-chat-members-<room>} maps nickname keys to {@link Holder}s;
+ * {@code putIfAbsent} makes nicknames unique cluster-wide.</li>
+ * </ul>
+ * Presence notices go through the {@code ITopic} {@code duplex-chat-presence}. When an instance
+ * leaves the cluster (it died or was stopped), every survivor removes the roster entries held by
+ * instances that are no longer members, each with a conditional remove so that exactly one of
+ * them announces each "left"; the same sweep runs at start-up.
+ *
+ * <p>The ring buffers hold {@code max(historySize, 1024)} items so that a reader that is briefly
+ * late loses nothing; a reader that falls further behind tells its feed how much it lost.
+ */
+public final class HazelcastBus extends RosterBus {
+
+    static final String LOG_PREFIX = "duplex-chat-log-";
+    static final String MEMBERS_PREFIX = "duplex-chat-members-";
+    static final String PRESENCE_TOPIC = "duplex-chat-presence";
+    static final int MIN_LOG_CAPACITY = 1024;
+    private static final int READ_BATCH = 100;
+    /**
+     * How long a caller waits for the grid. Longer than a fail-over takes (the survivors promote
+     * the backups of a dead member within seconds), so that "unavailable" stays rare: a caller that
+     * gave up cannot know whether an append happened.
+     */
+    private static final long TIMEOUT_SECONDS = 30;
+    private static final System.Logger LOG = System.getLogger(HazelcastBus.class.getName());
+
+    private final HazelcastInstance hazelcast;
+    private final String instance;
+    private final ExecutorService fanout;
+    private final ExecutorService events;
+    private final LongSupplier clock;
+    private final ITopic<String> topic;
+    private final UUID topicListener;
+    private final UUID membershipListener;
+    private final Map<String, Reader> readers = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /**
+     * A bus on the Hazelcast instance JNDI gave, when it is one and it runs; empty under
+     * {@code --nohazelcast} or on a server without Hazelcast.
+     */
+    public static Optional<ChatBus> connect(Object jndiObject, int historySize, Consumer<PresenceNotice> presence,
+            LongSupplier clock) {
+        if (jndiObject instanceof HazelcastInstance hazelcast && hazelcast.getLifecycleService().isRunning()) {
+            return Optional.of(new HazelcastBus(hazelcast, historySize, presence, clock));
+        }
+        return Optional.empty();
+    }
+
+    private HazelcastBus(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence, LongSupplier clock) {
+        super(room -> roster(hazelcast, room));
+        this.hazelcast = hazelcast;
+        this.instance = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        // Deliveries: any thread will do, each room's reader is sequential. Presence notices and
+        // sweeps: one thread, which keeps them in the order the topic delivers them.
+        this.fanout = Executors.newFixedThreadPool(2, daemon("duplex-chat-fanout"));
+        this.events = Executors.newSingleThreadExecutor(daemon("duplex-chat-events"));
+        this.clock = clock;
+        configureLogs(Math.max(historySize, MIN_LOG_CAPACITY));
+        this.topic = hazelcast.getTopic(PRESENCE_TOPIC);
+        this.topicListener = topic.addMessageListener(m -> {
+            String json = m.getMessageObject();
+            onEvents(() -> presence.accept(GridCodec.notice(json)));
+        });
+        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent event) {
+                LOG.log(Level.INFO, "Chat cluster member joined: {0}; {1} instances", event.getMember(), event.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(MembershipEvent event) {
+                LOG.log(Level.INFO, "Chat cluster member left: {0}; {1} instances", event.getMember(), event.getMembers().size());
+                onEvents(HazelcastBus.this::sweep);
+            }
+        });
+        onEvents(this::sweep);
+    }
+
+    /** Runs a delivery task, unless the bus is closed (a read parked before the close may still complete). */
+    private void onFanout(Runnable task) {
+        if (!closed) {
+            try {
+                fanout.execute(task);
+            } catch (RejectedExecutionException e) {
+                LOG.log(Level.DEBUG, "The chat bus is closing: a delivery is dropped");
+            }
+        }
+    }
+
+    /** Runs on the events thread, one task at a time; a failing task is logged, the next one runs. */
+    private void onEvents(Runnable task) {
+        if (closed) {
+            return;
+        }
+        try {
+            events.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "A chat presence event failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "The chat bus is closing: a presence event is dropped");
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private void configureLogs(int capacity) {
+        try {
+            hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(LOG_PREFIX + "*").setCapacity(capacity));
+        } catch (RuntimeException e) {
+            // Another instance configured it differently first: its capacity applies cluster-wide.
+            LOG.log(Level.WARNING, "Chat history ring buffers keep the cluster''s existing configuration: {0}", e.toString());
+        }
+    }
+
+    @Override
+    public String mode() {
+        return "hazelcast";
+    }
+
+    @Override
+    public String instance() {
+        return instance;
+    }
+
+    @Override
+    public int instances() {
+        return hazelcast.getCluster().getMembers().size();
+    }
+
+    @Override
+    public ChatMessage append(String room, String from, String text) {
+        long ts = clock.getAsLong();
+        long sequence = await(log(room).addAsync(GridCodec.logItem(from, text, ts), OverflowPolicy.OVERWRITE));
+        return new ChatMessage(sequence + 1, room, from, text, ts);
+    }
+
+    @Override
+    public History history(String room, OptionalLong since, int limit) {
+        Ringbuffer<String> log = log(room);
+        long lastId = log.tailSequence() + 1;
+        long oldestId = log.headSequence() + 1;
+        History.Window window = History.Window.of(oldestId, lastId, since, limit);
+        int count = (int) window.count();
+        if (count == 0) {
+            return new History(List.of(), lastId, window.truncated());
+        }
+        ReadResultSet<String> items = await(log.readManyAsync(window.fromId() - 1, count, count, null));
+        List<ChatMessage> messages = new ArrayList<>(items.size());
+        for (int i = 0; i < items.size(); i++) {
+            messages.add(GridCodec.message(room, items.getSequence(i) + 1, items.get(i)));
+        }
+        // The log moved on between the two reads so far that the oldest wanted items are gone.
+        boolean overwritten = !messages.isEmpty() && messages.get(0).id() > window.fromId();
+        return new History(messages, lastId, window.truncated() || (overwritten && since.isPresent()));
+    }
+
+    @Override
+    public void follow(String room, RoomFeed feed) {
+        Reader reader = new Reader(room, log(room), feed);
+        Reader previous = readers.put(room, reader);
+        if (previous != null) {
+            previous.stopped = true;
+        }
+        reader.start();
+    }
+
+    @Override
+    public void unfollow(String room) {
+        Reader reader = readers.remove(room);
+        if (reader != null) {
+            reader.stopped = true;
+        }
+    }
+
+    @Override
+    public void announce(PresenceNotice notice) {
+        topic.publishAsync(GridCodec.notice(notice));
+    }
+
+    /**
+     * Removes the roster entries of instances that are no longer in the cluster and announces each
+     * as "left". Every instance runs it; the conditional remove lets exactly one announce each entry.
+     */
+    void sweep() {
+        if (closed) {
+            return;
+        }
+        try {
+            Set<String> alive = hazelcast.getCluster().getMembers().stream()
+                    .map(Member::getUuid).map(UUID::toString).collect(Collectors.toSet());
+            for (DistributedObject object : hazelcast.getDistributedObjects()) {
+                if (object instanceof IMap<?, ?> && object.getName().startsWith(MEMBERS_PREFIX)) {
+                    String room = object.getName().substring(MEMBERS_PREFIX.length());
+                    IMap<String, String> map = roster(hazelcast, room);
+                    for (Map.Entry<String, String> entry : map.entrySet()) {
+                        Holder holder = Holder.decode(entry.getValue());
+                        if (!alive.contains(holder.instance()) && map.remove(entry.getKey(), entry.getValue())) {
+                            LOG.log(Level.INFO, "{0} left room {1}: its server instance is gone", holder.nick(), room);
+                            announce(new PresenceNotice(PresenceNotice.Kind.LEFT, room, holder));
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not sweep the chat rosters of departed instances", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        readers.values().forEach(r -> r.stopped = true);
+        readers.clear();
+        try {
+            topic.removeMessageListener(topicListener);
+            hazelcast.getCluster().removeMembershipListener(membershipListener);
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "Hazelcast is already shutting down: " + e);
+        }
+        fanout.shutdownNow();
+        events.shutdownNow();
+    }
+
+    private Ringbuffer<String> log(String room) {
+        return hazelcast.getRingbuffer(LOG_PREFIX + room);
+    }
+
+    private static IMap<String, String> roster(HazelcastInstance hazelcast, String room) {
+        return hazelcast.getMap(MEMBERS_PREFIX + room);
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the data grid", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the data grid failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the data grid did not answer within " + TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    /**
+     * Tails one room's log on this instance: a long-polling {@code readManyAsync} at a time, each
+     * batch delivered in sequence order before the next read starts.
+     */
+    private final class Reader {
+        private final String room;
+        private final Ringbuffer<String> log;
+        private final RoomFeed feed;
+        private volatile boolean stopped;
+        private long next;
+
+        Reader(String room, Ringbuffer<String> log, RoomFeed feed) {
+            this.room = room;
+            this.log = log;
+            this.feed = feed;
+        }
+
+        void start() {
+            next = log.tailSequence() + 1;
+            read();
+        }
+
+        private void read() {
+            if (stopped || closed) {
+                return;
+            }
+            log.readManyAsync(next, 1, READ_BATCH, null).whenCompleteAsync(this::received, HazelcastBus.this::onFanout);
+        }
+
+        private void received(ReadResultSet<String> items, Throwable failure) {
+            if (stopped || closed) {
+                return;
+            }
+            if (failure != null) {
+                if (!hazelcast.getLifecycleService().isRunning()) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "Reading the log of chat room " + room + " failed; retrying in 1 s", failure);
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, HazelcastBus.this::onFanout).execute(this::read);
+                return;
+            }
+            if (items.size() > 0 && items.getSequence(0) > next) {
+                long lost = items.getSequence(0) - next;
+                LOG.log(Level.WARNING, "This instance fell {0} messages behind in chat room {1}", lost, room);
+                feed.fellBehind(lost);
+            }
+            for (int i = 0; i < items.size() && !stopped; i++) {
+                try {
+                    feed.deliver(GridCodec.message(room, items.getSequence(i) + 1, items.get(i)));
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Could not deliver a message of chat room " + room, e);
+                }
+            }
+            next = items.getNextSequenceToReadFrom();
+            read();
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.duplex.chat;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Payara Micro process running the packaged WAR on loopback, for tests that need several
+ * (the Arquillian adapter starts one per class). HTTP is bound to 127.0.0.1 by a pre-boot
+ * command file; Hazelcast, when clustered, finds its peers by explicit TCP/IP on 127.0.0.1 only,
+ * never multicast. The process is killed when the test JVM exits, whatever happens.
+ */
+public final class PayaraInstance implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final int port;
+    private final Process process;
+    private final Path log;
+
+    private PayaraInstance(String name, int port, Process process, Path log) {
+        this.name = name;
+        this.port = port;
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts an instance of a cluster whose members find each other at
+     * {@code 127.0.0.1:clusterPort} and up.
+     *
+     * @param jvmOptions extra JVM options, e.g. {@code -Dduplex.chat.rate-per-second=1000}
+     */
+    public static PayaraInstance startClustered(String name, int port, String clusterName, int clusterPort, Path workDir,
+            List<String> jvmOptions) throws IOException {
+        return start(name, port, workDir, jvmOptions, List.of("--clustermode", "tcpip:127.0.0.1:" + clusterPort,
+                "--startport", String.valueOf(clusterPort), "--clustername", clusterName, "--interfaces", "127.0.0.1"));
+    }
+
+    /** Starts an instance alone, Hazelcast off, as {@code mvn -Prun} does. */
+    public static PayaraInstance startSingle(String name, int port, Path workDir, List<String> jvmOptions) throws IOException {
+        return start(name, port, workDir, jvmOptions, List.of("--nohazelcast"));
+    }
+
+    private static PayaraInstance start(String name, int port, Path workDir, List<String> jvmOptions, List<String> clustering)
+            throws IOException {
+        Files.createDirectories(workDir);
+        Path preboot = workDir.resolve("preboot.txt");
+        Files.writeString(preboot, "set configs.config.server-config.network-config.network-listeners.network-listener"
+                + ".http-listener.address=127.0.0.1\n", StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Dhazelcast.socket.bind.any=false");
+        command.addAll(jvmOptions.stream().anyMatch(o -> o.startsWith("-Xmx")) ? jvmOptions
+                : concat(List.of("-Xmx512m"), jvmOptions));
+        command.addAll(List.of("-jar", microJar().getAbsolutePath(),
+                "--deploy", war().getAbsolutePath(), "--contextroot", "/",
+                "--port", String.valueOf(port), "--name", name,
+                "--prebootcommandfile", preboot.toString(), "--disablephonehome"));
+        command.addAll(clustering);
+        Path log = workDir.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        PayaraInstance instance = new PayaraInstance(name, port, process, log);
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        return instance;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + port + "/");
+    }
+
+    public InetSocketAddress address() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The body of GET /chat-status, or null while the instance does not answer. */
+    public String chatStatus() {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base().resolve("chat-status"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The last lines of the instance's log, for failure messages. */
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            String exit = process.isAlive() ? "running" : "exit code " + process.exitValue();
+            return exit + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    /** Kills the process at once, as a crash would (no shutdown hooks, no goodbyes to the cluster). */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+
+    /** A TCP port on loopback that nothing listens on now (and, when {@code span} > 1, the ones after it). */
+    public static int freePort(int span) throws IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int candidate;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                candidate = socket.getLocalPort();
+            }
+            if (candidate + span < 65535 && allFree(candidate + 1, span - 1)) {
+                return candidate;
+            }
+        }
+        throw new IOException("no " + span + " free consecutive ports on loopback");
+    }
+
+    private static boolean allFree(int from, int count) {
+        for (int port = from; port < from + count; port++) {
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                socket.setReuseAddress(true);
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static File microJar() {
+        return existing(System.getProperty("payara.microJar", "target/payara-micro.jar"));
+    }
+
+    private static File war() {
+        return existing(System.getProperty("duplex.war", "target/duplex.war"));
+    }
+
+    private static File existing(String path) {
+        File file = new File(path);
+        if (!file.isFile()) {
+            throw new IllegalStateException("No " + file.getAbsolutePath() + ": run the tests with `mvn verify`");
+        }
+        return file;
+    }
+}

@@ -1,0 +1,263 @@
+package dev.duplex.chat.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.io.StringReader;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The chat's rules on the in-memory bus, with fake sessions: no server needed. */
+class ChatRoomsTest {
+
+    private final AtomicLong nanos = new AtomicLong();
+    private ChatRooms rooms;
+
+    @BeforeEach
+    void start() {
+        start(ChatLimits.defaults());
+    }
+
+    private void start(ChatLimits limits) {
+        rooms = new ChatRooms();
+        rooms.start(limits, presence -> new LocalBus(limits.historySize(), presence, () -> 1_000L), nanos::get);
+    }
+
+    private Client connect(String id) {
+        FakePeer peer = new FakePeer(id);
+        return new Client(peer, rooms.connect(peer));
+    }
+
+    private final class Client {
+        final FakePeer peer;
+        final ChatMember member;
+        int read;
+
+        Client(FakePeer peer, ChatMember member) {
+            this.peer = peer;
+            this.member = member;
+        }
+
+        void send(String json) {
+            rooms.handle(member, json);
+        }
+
+        JsonObject join(String room, String nick) {
+            send("{\"type\":\"join\",\"room\":\"" + room + "\",\"nick\":\"" + nick + "\"}");
+            return next("welcome");
+        }
+
+        /** The next message sent to this client, which must be of the given type. */
+        JsonObject next(String type) {
+            List<String> sent = peer.sent();
+            assertTrue(read < sent.size(), "expected a " + type + " message; got nothing more after " + sent);
+            JsonObject json = Json.createReader(new StringReader(sent.get(read++))).readObject();
+            assertEquals(type, json.getString("type"), json.toString());
+            return json;
+        }
+
+        void nothingMore() {
+            assertEquals(read, peer.sent().size(), "unexpected: " + peer.sent().subList(read, peer.sent().size()));
+        }
+
+        void drain() {
+            read = peer.sent().size();
+        }
+    }
+
+    private static List<String> strings(JsonObject json, String field) {
+        return json.getJsonArray(field).getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+    }
+
+    @Test
+    void membersJoinSeeEachOtherAndEveryoneGetsEachMessageOnceWithItsId() {
+        Client ada = connect("a");
+        JsonObject welcome = ada.join("lobby", "ada");
+        assertEquals("lobby", welcome.getString("room"));
+        assertEquals("ada", welcome.getString("nick"));
+        assertEquals(List.of("ada"), strings(welcome, "members"));
+        assertEquals(0, welcome.getJsonArray("history").size());
+        assertFalse(welcome.getBoolean("truncated"));
+        assertTrue(welcome.getString("token").length() >= 16);
+
+        Client bob = connect("b");
+        assertEquals(List.of("ada", "bob"), strings(bob.join("lobby", "bob"), "members"));
+        JsonObject joined = ada.next("presence");
+        assertEquals("joined", joined.getString("event"));
+        assertEquals("bob", joined.getString("nick"));
+        assertEquals(List.of("ada", "bob"), strings(joined, "members"));
+        bob.nothingMore();
+
+        bob.send("{\"type\":\"say\",\"text\":\"<img src=x onerror=alert(1)>\"}");
+        for (Client client : List.of(ada, bob)) {
+            JsonObject message = client.next("message");
+            assertEquals(1, message.getJsonNumber("id").longValue());
+            assertEquals("lobby", message.getString("room"));
+            assertEquals("bob", message.getString("from"));
+            assertEquals("<img src=x onerror=alert(1)>", message.getString("text"));
+            assertEquals(1_000L, message.getJsonNumber("ts").longValue());
+            client.nothingMore();
+        }
+
+        Client carol = connect("c");
+        carol.join("kitchen", "carol");
+        carol.send("{\"type\":\"say\",\"text\":\"elsewhere\"}");
+        assertEquals(1, carol.next("message").getJsonNumber("id").longValue(), "ids count per room");
+        ada.nothingMore();
+    }
+
+    @Test
+    void aJoinGetsTheLastMessagesAndARejoinWithSinceGetsExactlyWhatItMissed() {
+        start(new ChatLimits(4096, 65536, 100, 1e9, 1_000_000, 10, 100_000, Pattern.compile("\\w+"), Pattern.compile("\\w+")));
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        for (int i = 1; i <= 150; i++) {
+            ada.send("{\"type\":\"say\",\"text\":\"m" + i + "\"}");
+        }
+        JsonObject welcome = connect("b").join("lobby", "bob");
+        List<String> texts = welcome.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+                .map(m -> m.getString("text")).toList();
+        assertEquals(100, texts.size());
+        assertEquals("m51", texts.get(0));
+        assertEquals("m150", texts.get(99));
+
+        Client rejoin = connect("c");
+        rejoin.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"carol\",\"since\":140}");
+        JsonObject caughtUp = rejoin.next("welcome");
+        assertEquals(List.of(141L, 142L, 143L, 144L, 145L, 146L, 147L, 148L, 149L, 150L),
+                caughtUp.getJsonArray("history").getValuesAs(JsonObject.class).stream()
+                        .map(m -> m.getJsonNumber("id").longValue()).collect(Collectors.toList()));
+        assertFalse(caughtUp.getBoolean("truncated"));
+
+        Client late = connect("d");
+        late.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"dan\",\"since\":20}");
+        JsonObject truncated = late.next("welcome");
+        assertTrue(truncated.getBoolean("truncated"), "missed more than the history holds");
+        assertEquals(51, truncated.getJsonArray("history").getJsonObject(0).getJsonNumber("id").longValue());
+    }
+
+    @Test
+    void nicknamesAreUniqueUnlessTheSameClientComesBackWithItsToken() {
+        Client ada = connect("a");
+        String token = ada.join("lobby", "ada").getString("token");
+        Client impostor = connect("i");
+        impostor.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ADA\"}");
+        assertEquals("nick-taken", impostor.next("error").getString("code"));
+        impostor.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ada\",\"token\":\"wrong-token-wrong-token\"}");
+        assertEquals("nick-taken", impostor.next("error").getString("code"));
+        assertEquals(0, impostor.peer.closeCode, "taken nicknames do not count as abuse");
+
+        Client bob = connect("b");
+        bob.join("lobby", "bob");
+        ada.drain();
+        Client adaAgain = connect("a2");
+        adaAgain.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ada\",\"token\":\"" + token + "\"}");
+        assertEquals(List.of("ada", "bob"), strings(adaAgain.next("welcome"), "members"));
+        assertEquals(4001, ada.peer.closeCode, "the old connection is replaced");
+        rooms.disconnect(ada.member);
+        bob.nothingMore();
+        assertEquals(2, rooms.status().members(), "the new ada and bob; the replaced session released nothing");
+    }
+
+    @Test
+    void leavingIsAcknowledgedAndAnnouncedAndSoIsDisconnecting() {
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        Client bob = connect("b");
+        bob.join("lobby", "bob");
+        ada.drain();
+        bob.send("{\"type\":\"leave\"}");
+        JsonObject ack = bob.next("presence");
+        assertEquals("left", ack.getString("event"));
+        assertEquals(List.of("ada"), strings(ack, "members"));
+        JsonObject left = ada.next("presence");
+        assertEquals("bob", left.getString("nick"));
+        assertEquals(List.of("ada"), strings(left, "members"));
+        bob.send("{\"type\":\"say\",\"text\":\"still here?\"}");
+        assertEquals("not-joined", bob.next("error").getString("code"));
+        bob.join("lobby", "bob");
+        ada.drain();
+        rooms.disconnect(bob.member);
+        assertEquals("left", ada.next("presence").getString("event"));
+        assertEquals(1, rooms.status().members());
+    }
+
+    @Test
+    void badCommandsGetErrorsAndTheSessionStaysUsable() {
+        Client ada = connect("a");
+        ada.send("{\"type\":\"say\",\"text\":\"hi\"}");
+        assertEquals("not-joined", ada.next("error").getString("code"));
+        ada.send("{\"type\":\"join\",\"room\":\"no spaces\",\"nick\":\"ada\"}");
+        assertEquals("bad-room", ada.next("error").getString("code"));
+        ada.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"\"}");
+        assertEquals("bad-nick", ada.next("error").getString("code"));
+        ada.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"<script>\"}");
+        assertEquals("bad-nick", ada.next("error").getString("code"));
+        nanos.addAndGet(60_000_000_000L);
+        ada.join("lobby", "ada");
+        ada.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ada2\"}");
+        assertEquals("already-joined", ada.next("error").getString("code"));
+        ada.send("{\"type\":\"say\",\"text\":\"" + "x".repeat(4097) + "\"}");
+        JsonObject tooLong = ada.next("error");
+        assertEquals("text-too-long", tooLong.getString("code"));
+        assertEquals("The text is 4097 bytes; the limit is 4096", tooLong.getString("message"));
+        ada.send("{\"type\":\"say\",\"text\":\"" + "é".repeat(2048) + "\"}");
+        assertEquals("message", ada.next("message").getString("type"), "4096 bytes of UTF-8 fit");
+        ada.send("{\"type\":\"say\",\"text\":\"\"}");
+        assertEquals("empty-text", ada.next("error").getString("code"));
+        ada.send("{\"type\":\"shout\"}");
+        assertEquals("unknown-type", ada.next("error").getString("code"));
+        ada.send("{oops");
+        assertEquals("bad-json", ada.next("error").getString("code"));
+        nanos.addAndGet(60_000_000_000L);
+        ada.send("{\"type\":\"say\",\"text\":\"fine\"}");
+        assertEquals("fine", ada.next("message").getString("text"));
+        assertEquals(0, ada.peer.closeCode);
+    }
+
+    @Test
+    void floodingIsRateLimitedAndRepeatedAbuseClosesWith1008() {
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        for (int i = 0; i < 40; i++) {
+            ada.send("{\"type\":\"say\",\"text\":\"flood " + i + "\"}");
+        }
+        List<String> types = ada.peer.sent().subList(1, ada.peer.sent().size()).stream()
+                .map(s -> Json.createReader(new StringReader(s)).readObject())
+                .map(j -> j.getString("type").equals("error") ? j.getString("code") : j.getString("type")).toList();
+        assertEquals(9, types.stream().filter("message"::equals).count(), "the burst of 10, the join included");
+        assertEquals(11, types.stream().filter("rate-limited"::equals).count(), "10 forgiven, the 11th closes");
+        assertEquals(1008, ada.peer.closeCode);
+        assertEquals("Too many rejected messages", ada.peer.closeReason);
+        assertEquals(1 + 9 + 11, ada.peer.sent().size(), "after the close, the rest of the flood is ignored");
+    }
+
+    @Test
+    void binaryMessagesCloseWith1003() {
+        Client ada = connect("a");
+        rooms.binary(ada.member);
+        assertEquals(1003, ada.peer.closeCode);
+    }
+
+    @Test
+    void whatArrivesWhileJoiningFollowsTheWelcomeWithoutDuplicates() {
+        FakePeer peer = new FakePeer("j");
+        ChatMember member = new ChatMember(peer, ChatLimits.defaults(), nanos::get);
+        member.beginJoin("lobby", new Holder("local", "j", "h", "joe"));
+        member.deliver(5, "m5");
+        member.deliver(7, "m7");
+        member.deliverPresence("p");
+        member.completeJoin("welcome", 6);
+        member.deliver(7, "m7 again");
+        member.deliver(8, "m8");
+        assertEquals(List.of("welcome", "m7", "p", "m8"), peer.sent());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.duplex.chat.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A session for unit tests: sends complete at once (or are held back while {@link #hold} is set)
+ * and land in {@link #sent}; a close is recorded.
+ */
+final class FakePeer implements Outbox.Peer {
+
+    private final String id;
+    final List<String> sent = new ArrayList<>();
+    final List<Consumer<Throwable>> held = new ArrayList<>();
+    boolean hold;
+    int concurrent;
+    int maxConcurrent;
+    int closeCode;
+    String closeReason;
+
+    FakePeer(String id) {
+        this.id = id;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public synchronized void send(String text, Consumer<Throwable> done) {
+        sent.add(text);
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        Consumer<Throwable> completion = failure -> {
+            synchronized (this) {
+                concurrent--;
+            }
+            done.accept(failure);
+        };
+        if (hold) {
+            held.add(completion);
+        } else {
+            completion.accept(null);
+        }
+    }
+
+    /** Completes the held sends, in order, as the network would. */
+    void release() {
+        hold = false;
+        while (true) {
+            Consumer<Throwable> next;
+            synchronized (this) {
+                if (held.isEmpty()) {
+                    return;
+                }
+                next = held.remove(0);
+            }
+            next.accept(null);
+        }
+    }
+
+    @Override
+    public synchronized void close(int code, String reason) {
+        if (closeCode == 0) {
+            closeCode = code;
+            closeReason = reason;
+        }
+    }
+
+    synchronized List<String> sent() {
+        return List.copyOf(sent);
+    }
+}
