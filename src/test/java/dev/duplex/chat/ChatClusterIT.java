@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.duplex.testing.RawWebSocket;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.EOFException;
 import java.io.StringReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -219,11 +218,10 @@ class ChatClusterIT {
             // What sloth finally reads: the data that fitted into the buffers, then the end. The
             // server closes with 1008 "Slow consumer" (it left the room, above); its close frame
             // waits behind the data the peer never read, so Tyrus may drop the connection first.
-            try {
-                RawWebSocket.Frame close = slow.readUntilClose();
+            // readUntilClose reports a connection that ended without a close frame as 1006.
+            RawWebSocket.Frame close = slow.readUntilClose();
+            if (close.closeCode() != 1006) {
                 assertEquals(List.of(1008, "Slow consumer"), List.of(close.closeCode(), close.closeReason()));
-            } catch (EOFException connectionDropped) {
-                // the close frame did not get through: the connection ended all the same
             }
         }
     }

@@ -1,5 +1,7 @@
 package dev.duplex.chat.control;
 
+import dev.duplex.platform.Timings;
+
 import dev.duplex.chat.entity.BadCommandException;
 import dev.duplex.chat.entity.ChatCommand;
 import dev.duplex.chat.entity.ChatCommandDecoder;
@@ -54,6 +56,9 @@ public class ChatRooms {
     static final String TOO_MANY_VIOLATIONS = "Too many rejected messages";
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,64}");
     private static final System.Logger LOG = System.getLogger(ChatRooms.class.getName());
+
+    @Inject
+    Timings timings;
 
     @Inject
     @ConfigProperty(name = "duplex.chat.max-text-bytes")
@@ -227,17 +232,19 @@ public class ChatRooms {
         }
         member.beginJoin(room, holder);
         enter(room, member);
+        History history;
+        List<String> members;
         try {
-            History history = bus.history(room, join.since(), limits.historySize());
-            List<String> members = bus.members(room);
-            member.completeJoin(encoder.encode(new ChatEvent.Welcome(room, nick, members, history.messages(), token,
-                    history.truncated())), history.lastId());
+            history = bus.history(room, join.since(), limits.historySize());
+            members = bus.members(room);
         } catch (RuntimeException e) {
             member.leave();
             exit(room, member);
             bus.release(room, holder);
             throw e;
         }
+        // Announced before the welcome goes out, so that nobody who joins because of this
+        // welcome hears of this arrival again afterwards.
         if (claim.replaced() != null) {
             LOG.log(Level.INFO, "Chat session {0} took {1} in {2} over from session {3}", member.id(), nick, room,
                     claim.replaced().session());
@@ -245,6 +252,8 @@ public class ChatRooms {
         } else {
             bus.announce(new PresenceNotice(PresenceNotice.Kind.JOINED, room, holder));
         }
+        member.completeJoin(encoder.encode(new ChatEvent.Welcome(room, nick, members, history.messages(), token,
+                history.truncated())), history.lastId());
     }
 
     private void say(ChatMember member, ChatCommand.Say say) {
@@ -390,6 +399,10 @@ public class ChatRooms {
             String json = encoder.encode(new ChatEvent.Message(message));
             for (ChatMember member : present) {
                 member.deliver(message.id(), json);
+            }
+            if (timings != null) {
+                // from the server timestamp, set where it was said (any instance), to this fan-out
+                timings.record("chat.fanout", Math.max(0, System.currentTimeMillis() - message.ts()) * 1_000_000);
             }
         }
 
