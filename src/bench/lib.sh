@@ -58,8 +58,13 @@ start_server() {
   case "$name" in
     duplex)
       # Loopback only (pre-boot commands bind the listeners to 127.0.0.1), no clustering.
+      # All load comes from one address, so the per-address session limit (1000 by default) is
+      # lifted for H1's 10 000 connections and F1's 1 001, and F1's publisher says 100 messages a
+      # second, over the chat's default of 5: the chat's rate limit is raised to 200. Every other
+      # limit, the keepalive sweep and the idle timeout stay as shipped.
       # shellcheck disable=SC2086
-      java ${DUPLEX_JVM_ARGS:-} -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$port" \
+      java -Dduplex.limits.max-sessions-per-address=0 -Dduplex.chat.rate-per-second=200 \
+        -Dduplex.chat.rate-burst=200 ${DUPLEX_JVM_ARGS:-} -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$port" \
         --nohazelcast --disablephonehome --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" \
         >"$logfile" 2>&1 &
       pid=$! ;;

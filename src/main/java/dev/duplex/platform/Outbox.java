@@ -35,7 +35,7 @@ public final class Outbox {
         void send(Object message, Consumer<Throwable> done);
     }
 
-    private record Pending(Object message, long bytes) {
+    private record Pending(Object message, long bytes, Object key) {
     }
 
     private final Transport transport;
@@ -83,23 +83,55 @@ public final class Outbox {
      * @param bytes   its size, for the bound
      */
     public Result offer(Object message, long bytes) {
+        return offer(message, bytes, null);
+    }
+
+    /**
+     * As {@link #offer(Object, long)}, but a message with a {@code key} replaces, in its place in
+     * the queue, a message with the same key that has not been sent yet: for notices where only the
+     * latest matters (a room's member list), so that a peer that falls behind gets the current one
+     * instead of every intermediate one.
+     */
+    public Result offer(Object message, long bytes, Object key) {
         synchronized (this) {
             if (failure != null) {
                 return Result.FAILED;
+            }
+            if (busy && key != null) {
+                var waiting = queue.iterator();
+                int index = 0;
+                while (waiting.hasNext()) {
+                    Pending pending = waiting.next();
+                    if (key.equals(pending.key())) {
+                        replace(index, new Pending(message, bytes, key));
+                        queuedBytes += bytes - pending.bytes();
+                        return Result.ACCEPTED;
+                    }
+                    index++;
+                }
             }
             if (busy) {
                 if (maxQueuedBytes > 0 && queuedBytes + bytes > maxQueuedBytes
                         || maxQueuedMessages > 0 && queue.size() >= maxQueuedMessages) {
                     return Result.FULL;
                 }
-                queue.add(new Pending(message, bytes));
+                queue.add(new Pending(message, bytes, key));
                 queuedBytes += bytes;
                 return Result.ACCEPTED;
             }
             busy = true;
         }
-        sendFrom(new Pending(message, bytes));
+        sendFrom(new Pending(message, bytes, key));
         return Result.ACCEPTED;
+    }
+
+    /** With the lock held: puts {@code replacement} at {@code index} of the queue. */
+    private void replace(int index, Pending replacement) {
+        int size = queue.size();
+        for (int i = 0; i < size; i++) {
+            Pending next = queue.poll();
+            queue.add(i == index ? replacement : next);
+        }
     }
 
     /** Bytes waiting behind the message in flight. */

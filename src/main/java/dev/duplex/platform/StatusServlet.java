@@ -34,6 +34,9 @@ import java.lang.management.MemoryUsage;
 @WebServlet("/api/status")
 public class StatusServlet extends HttpServlet {
 
+    /** Looked up once: each Json.createXxx call looks the JSON provider up with a ServiceLoader. */
+    private static final jakarta.json.JsonBuilderFactory JSON = Json.createBuilderFactory(java.util.Map.of());
+
     private static final long serialVersionUID = 1L;
 
     @Inject
@@ -48,11 +51,11 @@ public class StatusServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Limits limits = connections.limits();
-        JsonObjectBuilder endpoints = Json.createObjectBuilder();
+        JsonObjectBuilder endpoints = JSON.createObjectBuilder();
         connections.stats().forEach((name, stats) -> {
-            JsonObjectBuilder codes = Json.createObjectBuilder();
+            JsonObjectBuilder codes = JSON.createObjectBuilder();
             stats.closeCodes().forEach((code, count) -> codes.add(String.valueOf(code), count));
-            endpoints.add(name, Json.createObjectBuilder()
+            endpoints.add(name, JSON.createObjectBuilder()
                     .add("open", stats.openSessions())
                     .add("opened", stats.openedSessions())
                     .add("refused", stats.refusedSessions())
@@ -63,23 +66,23 @@ public class StatusServlet extends HttpServlet {
                     .add("errors", stats.errors())
                     .add("closeCodes", codes));
         });
-        JsonObjectBuilder refusals = Json.createObjectBuilder();
+        JsonObjectBuilder refusals = JSON.createObjectBuilder();
         connections.refusals().forEach(refusals::add);
-        JsonObjectBuilder timed = Json.createObjectBuilder();
-        timings.snapshot().forEach((name, t) -> timed.add(name, Json.createObjectBuilder()
+        JsonObjectBuilder timed = JSON.createObjectBuilder();
+        timings.snapshot().forEach((name, t) -> timed.add(name, JSON.createObjectBuilder()
                 .add("count", t.count()).add("meanMicros", t.meanMicros()).add("p50Micros", t.p50Micros())
                 .add("p90Micros", t.p90Micros()).add("p99Micros", t.p99Micros()).add("maxMicros", t.maxMicros())));
-        JsonArrayBuilder samples = Json.createArrayBuilder();
-        history.samples().forEach(s -> samples.add(Json.createObjectBuilder()
+        JsonArrayBuilder samples = JSON.createArrayBuilder();
+        history.samples().forEach(s -> samples.add(JSON.createObjectBuilder()
                 .add("time", s.time()).add("sessions", s.sessions())
                 .add("messagesIn", s.messagesIn()).add("messagesOut", s.messagesOut())
                 .add("bytesIn", s.bytesIn()).add("bytesOut", s.bytesOut())));
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        var status = Json.createObjectBuilder()
+        var status = JSON.createObjectBuilder()
                 .add("time", System.currentTimeMillis())
                 .add("uptimeSeconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
                 .add("sessions", connections.openCount())
-                .add("limits", Json.createObjectBuilder()
+                .add("limits", JSON.createObjectBuilder()
                         .add("maxSessions", limits.maxSessions())
                         .add("maxSessionsPerAddress", limits.maxSessionsPerAddress())
                         .add("messageRate", limits.messageRate())
@@ -91,7 +94,7 @@ public class StatusServlet extends HttpServlet {
                 .add("endpoints", endpoints)
                 .add("refusals", refusals)
                 .add("timings", timed)
-                .add("jvm", Json.createObjectBuilder()
+                .add("jvm", JSON.createObjectBuilder()
                         .add("heapUsedBytes", heap.getUsed())
                         .add("heapMaxBytes", heap.getMax())
                         .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())

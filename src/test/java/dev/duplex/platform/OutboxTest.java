@@ -75,6 +75,22 @@ class OutboxTest {
     }
 
     @Test
+    void aNewerMessageWithTheSameKeyReplacesTheUnsentOneInItsPlace() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox(transport, 0);
+        outbox.offer("in flight", 1, "members");
+        outbox.offer("members v1", 10, "members");
+        outbox.offer("hello", 5);
+        outbox.offer("members v2", 12, "members");
+        assertEquals(17, outbox.queuedBytes());
+        assertEquals(2, outbox.queuedMessages());
+        for (int i = 0; i < 3; i++) {
+            transport.complete(null);
+        }
+        assertEquals(List.of("in flight", "members v2", "hello"), transport.sent);
+    }
+
+    @Test
     void aFailedSendDropsTheQueueAndRefusesMore() {
         ManualTransport transport = new ManualTransport();
         Outbox outbox = new Outbox(transport, 0);

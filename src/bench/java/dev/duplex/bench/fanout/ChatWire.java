@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufInputStream;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 
 /**
  * The parts of the {@code chat} subprotocol the fan-out scenario speaks. Client to server:
@@ -17,6 +18,9 @@ import jakarta.json.stream.JsonParser;
  * and the load tool must not spend its CPU reading them.
  */
 final class ChatWire {
+
+    /** One factory for every message: Json.createParser looks the JSON provider up on each call. */
+    private static final JsonParserFactory PARSERS = Json.createParserFactory(java.util.Map.of());
 
     /** The fields of a server message the scenario uses; {@code text} and {@code detail} may be null. */
     record Incoming(String type, String text, String detail) {
@@ -38,7 +42,7 @@ final class ChatWire {
         String type = null;
         String text = null;
         String detail = null;
-        try (JsonParser parser = Json.createParser(new ByteBufInputStream(json.duplicate()))) {
+        try (JsonParser parser = PARSERS.createParser(new ByteBufInputStream(json.duplicate()))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 return new Incoming("invalid", null, "not a JSON object");
             }

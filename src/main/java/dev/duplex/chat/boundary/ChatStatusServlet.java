@@ -21,6 +21,9 @@ import java.io.IOException;
 @WebServlet("/chat-status")
 public class ChatStatusServlet extends HttpServlet {
 
+    /** Looked up once: each Json.createXxx call looks the JSON provider up with a ServiceLoader. */
+    private static final jakarta.json.JsonBuilderFactory JSON = Json.createBuilderFactory(java.util.Map.of());
+
     private static final long serialVersionUID = 1L;
 
     @Inject
@@ -31,7 +34,7 @@ public class ChatStatusServlet extends HttpServlet {
         ChatStatus status = rooms.status();
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(Json.createObjectBuilder()
+        response.getWriter().write(JSON.createObjectBuilder()
                 .add("mode", status.mode())
                 .add("instance", status.instance())
                 .add("instances", status.instances())

@@ -26,6 +26,8 @@ public final class ChatMember {
     }
 
     private final String id;
+    private static final String PRESENCE = "presence";
+
     private final Outbox outbox;
     private final Outbox.Peer peer;
     private final TokenBucket rate;
@@ -139,7 +141,10 @@ public final class ChatMember {
         if (state == State.JOINING) {
             pending.add(new Pending(-1, json));
         } else if (state == State.JOINED) {
-            outbox.offer(json);
+            // A presence notice still waiting for this member is replaced by the newer one: its
+            // member list is current, so a member that falls behind a join storm is not sent
+            // every intermediate list (which grows with the square of the room's size).
+            outbox.offer(json, PRESENCE);
         }
     }
 

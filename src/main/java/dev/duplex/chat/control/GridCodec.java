@@ -18,11 +18,15 @@ import java.io.StringReader;
  */
 final class GridCodec {
 
+    /** Looked up once: each Json.createXxx call looks the JSON provider up with a ServiceLoader. */
+    private static final jakarta.json.JsonBuilderFactory JSON = Json.createBuilderFactory(java.util.Map.of());
+    private static final jakarta.json.JsonReaderFactory READERS = Json.createReaderFactory(java.util.Map.of());
+
     private GridCodec() {
     }
 
     static String logItem(String from, String text, long ts) {
-        return Json.createObjectBuilder().add("from", from).add("text", text).add("ts", ts).build().toString();
+        return JSON.createObjectBuilder().add("from", from).add("text", text).add("ts", ts).build().toString();
     }
 
     static ChatMessage message(String room, long id, String item) {
@@ -31,7 +35,7 @@ final class GridCodec {
     }
 
     static String notice(PresenceNotice notice) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("kind", notice.kind().name())
                 .add("room", notice.room())
                 .add("holder", notice.holder().encode())
@@ -45,7 +49,7 @@ final class GridCodec {
     }
 
     private static JsonObject read(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }

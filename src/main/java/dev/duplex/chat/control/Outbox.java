@@ -43,7 +43,15 @@ public final class Outbox {
      * @return false when the outbox is closed (the session is going away) or just overflowed
      */
     public boolean offer(String text) {
-        switch (sends.offer(text, text.length())) {
+        return offer(text, null);
+    }
+
+    /**
+     * Queues {@code text}; an unsent message offered with the same {@code key} is replaced by it
+     * in its place (only the latest matters, e.g. the member list of a presence notice).
+     */
+    public boolean offer(String text, String key) {
+        switch (sends.offer(text, text.length(), key)) {
             case ACCEPTED -> {
                 return true;
             }

@@ -31,6 +31,8 @@ import java.util.OptionalLong;
  */
 public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
 
+    private static final jakarta.json.JsonReaderFactory READERS = Json.createReaderFactory(java.util.Map.of());
+
     @Override
     public ChatCommand decode(String json) throws BadCommandException {
         JsonObject object = parse(json);
@@ -54,7 +56,7 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
     }
 
     private static JsonObject parse(String json) throws BadCommandException {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject object) {
                 return object;

@@ -26,6 +26,9 @@ import java.util.List;
  */
 public class ChatEventEncoder implements Encoder.Text<ChatEvent> {
 
+    /** Looked up once: each Json.createXxx call looks the JSON provider up with a ServiceLoader. */
+    private static final jakarta.json.JsonBuilderFactory JSON = Json.createBuilderFactory(java.util.Map.of());
+
     @Override
     public String encode(ChatEvent event) {
         return toJson(event).toString();
@@ -37,9 +40,9 @@ public class ChatEventEncoder implements Encoder.Text<ChatEvent> {
             return message(message.message()).build();
         }
         if (event instanceof ChatEvent.Welcome welcome) {
-            JsonArrayBuilder history = Json.createArrayBuilder();
+            JsonArrayBuilder history = JSON.createArrayBuilder();
             welcome.history().forEach(m -> history.add(message(m)));
-            return Json.createObjectBuilder()
+            return JSON.createObjectBuilder()
                     .add("type", "welcome")
                     .add("room", welcome.room())
                     .add("nick", welcome.nick())
@@ -50,7 +53,7 @@ public class ChatEventEncoder implements Encoder.Text<ChatEvent> {
                     .build();
         }
         if (event instanceof ChatEvent.Presence presence) {
-            return Json.createObjectBuilder()
+            return JSON.createObjectBuilder()
                     .add("type", "presence")
                     .add("room", presence.room())
                     .add("event", presence.event().wireName())
@@ -59,7 +62,7 @@ public class ChatEventEncoder implements Encoder.Text<ChatEvent> {
                     .build();
         }
         ChatEvent.Error error = (ChatEvent.Error) event;
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "error")
                 .add("code", error.code().wireName())
                 .add("message", error.message())
@@ -67,7 +70,7 @@ public class ChatEventEncoder implements Encoder.Text<ChatEvent> {
     }
 
     private static JsonObjectBuilder message(ChatMessage message) {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("type", "message")
                 .add("id", message.id())
                 .add("room", message.room())
@@ -77,7 +80,7 @@ public class ChatEventEncoder implements Encoder.Text<ChatEvent> {
     }
 
     private static JsonArrayBuilder strings(List<String> values) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
+        JsonArrayBuilder array = JSON.createArrayBuilder();
         values.forEach(array::add);
         return array;
     }
