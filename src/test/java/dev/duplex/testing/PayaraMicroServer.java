@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -171,14 +173,18 @@ public final class PayaraMicroServer implements AutoCloseable {
         return row.find() ? Long.parseLong(row.group(1)) : 0;
     }
 
-    /** The server JVM's thread count, from /proc. */
-    public int threads() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
-            if (line.startsWith("Threads:")) {
-                return Integer.parseInt(line.substring("Threads:".length()).trim());
-            }
+    /**
+     * The server JVM's live threads grouped by name with digits folded to {@code #} (so that
+     * {@code http-thread-pool::http-listener(3)} and {@code (4)} count in one group), from
+     * {@code jcmd Thread.print}.
+     */
+    public SortedMap<String, Integer> threadGroups() throws IOException, InterruptedException {
+        SortedMap<String, Integer> groups = new TreeMap<>();
+        Matcher name = Pattern.compile("(?m)^\"([^\"]*)\"").matcher(jcmd("Thread.print"));
+        while (name.find()) {
+            groups.merge(name.group(1).replaceAll("\\d+", "#"), 1, Integer::sum);
         }
-        throw new AssertionError("no thread count for " + pid());
+        return groups;
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
