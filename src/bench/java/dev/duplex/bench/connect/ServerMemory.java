@@ -83,6 +83,43 @@ public final class ServerMemory {
     }
 
     /**
+     * A baseline reading once the server has let go of what earlier load left behind: reads every
+     * {@code interval} until two readings' live heap differs by at most 1 MiB or 1 %, or until
+     * {@code timeout} (then the last reading, marked unsettled in its source). A server that just
+     * ran other scenarios may hold closed connections' buffers and queues for a while (Grizzly keeps
+     * a closed connection's request until its keep-alive timeout, 30 s), and a baseline taken then
+     * makes the per-connection figure too small, even negative.
+     */
+    public static Reading readSettled(long pid, String metricsUrl, java.time.Duration interval, java.time.Duration timeout,
+            java.io.PrintStream progress) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Reading previous = read(pid, metricsUrl);
+        while (true) {
+            if (previous.heapBytes() < 0) {
+                return previous;
+            }
+            if (System.nanoTime() + interval.toNanos() > deadline) {
+                return new Reading(previous.heapBytes(), previous.rssBytes(), previous.classBytes(),
+                        previous.source() + " (not settled within " + timeout.toSeconds() + " s)");
+            }
+            Thread.sleep(interval.toMillis());
+            Reading next = read(pid, metricsUrl);
+            if (settled(previous.heapBytes(), next.heapBytes())) {
+                return next;
+            }
+            progress.printf(java.util.Locale.ROOT, "baseline heap not settled yet: %d -> %d bytes%n", previous.heapBytes(),
+                    next.heapBytes());
+            previous = next;
+        }
+    }
+
+    /** Whether two live-heap readings are within 1 MiB or 1 % of each other. */
+    static boolean settled(long before, long after) {
+        long difference = Math.abs(after - before);
+        return difference <= 1024 * 1024 || difference <= Math.max(before, after) / 100;
+    }
+
+    /**
      * Whether the process is a Java VM. jcmd must never be pointed at anything else: its attach
      * handshake sends SIGQUIT, which a JVM answers and most other processes die of.
      */

@@ -46,4 +46,12 @@ class ServerMemoryTest {
         assertTrue(ServerMemory.rss(ProcessHandle.current().pid()) > 1_000_000);
         assertEquals(-1, ServerMemory.rss(Long.MAX_VALUE));
     }
+
+    @Test
+    void aBaselineHasSettledWhenTwoReadingsAreWithinOneMibOrOnePercent() {
+        assertTrue(ServerMemory.settled(50_000_000, 50_900_000), "within 1 MiB");
+        assertTrue(ServerMemory.settled(400_000_000, 403_000_000), "within 1 %");
+        assertFalse(ServerMemory.settled(1_426_069_128, 883_664_464), "a server still letting go of an earlier load");
+        assertFalse(ServerMemory.settled(50_000_000, 53_000_000));
+    }
 }
