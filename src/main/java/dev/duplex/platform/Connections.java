@@ -207,7 +207,7 @@ public class Connections {
         }
         switch (connection.outbox().offer(message, bytes)) {
             case ACCEPTED -> {
-                connection.stats().sent(bytes);
+                connection.stats().sent(1, bytes);
                 return true;
             }
             case FULL -> {
@@ -226,9 +226,14 @@ public class Connections {
 
     /** Counts a message an endpoint sent to the session by itself (not through {@link #send}). */
     public void sent(Session session, long bytes) {
+        sent(session, 1, bytes);
+    }
+
+    /** Counts {@code messages} sent together, with {@code bytes} of payload in all. */
+    public void sent(Session session, int messages, long bytes) {
         Connection connection = connection(session);
         if (connection != null) {
-            connection.stats().sent(bytes);
+            connection.stats().sent(messages, bytes);
         }
     }
 

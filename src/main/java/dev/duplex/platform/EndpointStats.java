@@ -33,8 +33,8 @@ public final class EndpointStats {
         bytesIn.add(bytes);
     }
 
-    void sent(long bytes) {
-        messagesOut.increment();
+    void sent(int messages, long bytes) {
+        messagesOut.add(messages);
         bytesOut.add(bytes);
     }
 

@@ -5,6 +5,10 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -13,6 +17,15 @@ import java.util.function.Consumer;
  * at most {@code maxQueuedBytes} (and, if set, {@code maxQueuedMessages}) behind the message in
  * flight (any single message is accepted when nothing waits); beyond that it refuses, and the
  * caller closes the session as a slow consumer.
+ *
+ * <p>A transport that {@link Transport#batches() batches} gets what queued up behind a send as one
+ * {@link Batch} (in order, up to {@value #MAX_BATCH_BYTES} bytes) when that send completes: a peer
+ * that falls behind a broadcast then costs one write per batch instead of one per message.
+ *
+ * <p>With a {@code sender} executor, {@link #offer} never sends on the caller's thread: the first
+ * message of an idle outbox is queued and the executor sends it and whatever joins it meanwhile.
+ * A broadcaster that offers one message to a thousand outboxes then returns at once, and the more
+ * it outpaces the sends, the larger the batches grow.
  *
  * <p>No lock is held while the transport sends: WebSocket engines call completion handlers with
  * their own writer lock held, so holding ours across a send could deadlock.
@@ -29,11 +42,29 @@ public final class Outbox {
         FAILED
     }
 
-    /** Sends one message (a {@link String} or a {@link ByteBuffer}) and reports its end, with the failure if any. */
+    /**
+     * Sends one message (a {@link String} or a {@link ByteBuffer}, or a {@link Batch} of them when
+     * it {@link #batches()}) and reports its end, with the failure if any.
+     */
     @FunctionalInterface
     public interface Transport {
         void send(Object message, Consumer<Throwable> done);
+
+        /** Whether {@link #send} also takes a {@link Batch}. */
+        default boolean batches() {
+            return false;
+        }
     }
+
+    /** Messages that waited behind a send, in order, to go out together. */
+    public record Batch(List<Object> messages) {
+        public Batch {
+            messages = List.copyOf(messages);
+        }
+    }
+
+    /** The most bytes a batch gathers (a single larger message still goes alone). */
+    public static final int MAX_BATCH_BYTES = 64 * 1024;
 
     private record Pending(Object message, long bytes, Object key) {
     }
@@ -41,9 +72,12 @@ public final class Outbox {
     private final Transport transport;
     private final long maxQueuedBytes;
     private final int maxQueuedMessages;
+    private final Executor sender;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private long queuedBytes;
     private boolean busy;
+    private boolean closing;
+    private Runnable afterLast;
     private Throwable failure;
 
     /**
@@ -58,9 +92,17 @@ public final class Outbox {
      * @param maxQueuedMessages the most messages that may wait behind it; 0 for no limit
      */
     public Outbox(Transport transport, long maxQueuedBytes, int maxQueuedMessages) {
+        this(transport, maxQueuedBytes, maxQueuedMessages, null);
+    }
+
+    /**
+     * @param sender where sends start when the outbox was idle; null to send on the offering thread
+     */
+    public Outbox(Transport transport, long maxQueuedBytes, int maxQueuedMessages, Executor sender) {
         this.transport = transport;
         this.maxQueuedBytes = maxQueuedBytes;
         this.maxQueuedMessages = maxQueuedMessages;
+        this.sender = sender;
     }
 
     /** An outbox on the session's asynchronous remote. */
@@ -94,7 +136,7 @@ public final class Outbox {
      */
     public Result offer(Object message, long bytes, Object key) {
         synchronized (this) {
-            if (failure != null) {
+            if (failure != null || closing) {
                 return Result.FAILED;
             }
             if (busy && key != null) {
@@ -120,9 +162,40 @@ public final class Outbox {
                 return Result.ACCEPTED;
             }
             busy = true;
+            if (sender != null) {
+                queue.add(new Pending(message, bytes, key));
+                queuedBytes += bytes;
+            }
         }
-        sendFrom(new Pending(message, bytes, key));
-        return Result.ACCEPTED;
+        if (sender == null) {
+            sendFrom(new Pending(message, bytes, key));
+            return Result.ACCEPTED;
+        }
+        try {
+            sender.execute(this::drain);
+            return Result.ACCEPTED;
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                failure = e;
+                queue.clear();
+                queuedBytes = 0;
+                busy = false;
+            }
+            return Result.FAILED;
+        }
+    }
+
+    /** On the sender: sends what queued up since the outbox was idle. */
+    private void drain() {
+        Pending next;
+        synchronized (this) {
+            next = nextOrIdle();
+        }
+        if (next != null) {
+            sendFrom(next);
+        } else {
+            afterIdle();
+        }
     }
 
     /** With the lock held: puts {@code replacement} at {@code index} of the queue. */
@@ -142,6 +215,35 @@ public final class Outbox {
     /** Messages waiting behind the message in flight. */
     public synchronized int queuedMessages() {
         return queue.size();
+    }
+
+    /**
+     * Refuses every later offer, sends what waits, then runs {@code then} (at once when nothing is
+     * in flight): a session closed for what it did still gets the answers already given to it
+     * (the errors that explain the close) before the close frame.
+     */
+    public void closeAfterSending(Runnable then) {
+        synchronized (this) {
+            closing = true;
+            if (busy) {
+                afterLast = then;
+                return;
+            }
+        }
+        then.run();
+    }
+
+    /** Runs what {@link #closeAfterSending} left for the moment the outbox went idle. */
+    private void afterIdle() {
+        Runnable then;
+        synchronized (this) {
+            if (busy || afterLast == null) {
+                return;
+            }
+            then = afterLast;
+            afterLast = null;
+        }
+        then.run();
     }
 
     /** Drops what waits and refuses every later offer: the session is going away. */
@@ -167,6 +269,7 @@ public final class Outbox {
                 next = nextOrIdle();
             }
         }
+        afterIdle();
     }
 
     /** With the lock held: the next message to send, or null after marking the outbox idle. */
@@ -183,7 +286,19 @@ public final class Outbox {
             return null;
         }
         queuedBytes -= next.bytes();
-        return next;
+        if (!transport.batches() || queue.isEmpty() || next.bytes() + queue.peek().bytes() > MAX_BATCH_BYTES) {
+            return next;
+        }
+        List<Object> messages = new ArrayList<>();
+        messages.add(next.message());
+        long bytes = next.bytes();
+        while (!queue.isEmpty() && bytes + queue.peek().bytes() <= MAX_BATCH_BYTES) {
+            Pending more = queue.poll();
+            queuedBytes -= more.bytes();
+            bytes += more.bytes();
+            messages.add(more.message());
+        }
+        return new Pending(new Batch(messages), bytes, null);
     }
 
     /** The end of one send; whichever of sender and callback comes second carries on. */
@@ -206,6 +321,8 @@ public final class Outbox {
             }
             if (next != null) {
                 sendFrom(next);
+            } else {
+                afterIdle();
             }
         }
     }

@@ -16,6 +16,12 @@ class OutboxTest {
         final List<Consumer<Throwable>> pending = new ArrayList<>();
         int inFlight;
         int maxInFlight;
+        boolean batches;
+
+        @Override
+        public boolean batches() {
+            return batches;
+        }
 
         @Override
         public void send(Object message, Consumer<Throwable> done) {
@@ -125,5 +131,184 @@ class OutboxTest {
         } finally {
             writer.shutdownNow();
         }
+    }
+
+    @Test
+    void aBatchingTransportGetsWhatWaitedInOneBatchInOrder() {
+        ManualTransport transport = new ManualTransport();
+        transport.batches = true;
+        Outbox outbox = new Outbox(transport, 0);
+        for (int i = 0; i < 5; i++) {
+            outbox.offer("m" + i, 2);
+        }
+        assertEquals(List.of("m0"), transport.sent, "the first goes alone, at once");
+        transport.complete(null);
+        assertEquals(List.of("m0", new Outbox.Batch(List.of("m1", "m2", "m3", "m4"))), transport.sent);
+        assertEquals(0, outbox.queuedBytes());
+        assertEquals(0, outbox.queuedMessages());
+        outbox.offer("m5", 2);
+        transport.complete(null);
+        assertEquals("m5", transport.sent.get(2), "a lone waiting message is sent as itself");
+        transport.complete(null);
+        assertEquals(1, transport.maxInFlight, "a batch is one send: still never two at once");
+    }
+
+    @Test
+    void aBatchStopsAtTheByteBoundAndALargeMessageGoesAlone() {
+        ManualTransport transport = new ManualTransport();
+        transport.batches = true;
+        Outbox outbox = new Outbox(transport, 0);
+        int third = Outbox.MAX_BATCH_BYTES / 3;
+        outbox.offer("first", 1);
+        outbox.offer("a", third);
+        outbox.offer("b", third);
+        outbox.offer("c", third);
+        outbox.offer("d", third);
+        outbox.offer("huge", Outbox.MAX_BATCH_BYTES * 2L);
+        outbox.offer("e", 1);
+        for (int i = 0; i < 4; i++) {
+            transport.complete(null);
+        }
+        assertEquals(List.of("first", new Outbox.Batch(List.of("a", "b", "c")), "d", "huge", "e"), transport.sent);
+    }
+
+    @Test
+    void aKeyedNoticeIsReplacedUntilItsBatchLeaves() {
+        ManualTransport transport = new ManualTransport();
+        transport.batches = true;
+        Outbox outbox = new Outbox(transport, 0);
+        outbox.offer("first", 1);
+        outbox.offer("members 1", 1, "presence");
+        outbox.offer("hello", 1);
+        outbox.offer("members 2", 1, "presence");
+        transport.complete(null);
+        outbox.offer("members 3", 1, "presence");
+        transport.complete(null);
+        assertEquals(List.of("first", new Outbox.Batch(List.of("members 2", "hello")), "members 3"), transport.sent);
+    }
+
+    @Test
+    void withASenderTheOfferingThreadOnlyQueuesAndTheSenderBatchesWhatJoined() {
+        ManualTransport transport = new ManualTransport();
+        transport.batches = true;
+        List<Runnable> tasks = new ArrayList<>();
+        Outbox outbox = new Outbox(transport, 0, 0, tasks::add);
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("a", 1));
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("b", 1));
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("c", 1));
+        assertEquals(List.of(), transport.sent, "nothing is sent on the offering thread");
+        assertEquals(1, tasks.size(), "one task per idle period, not per message");
+        tasks.remove(0).run();
+        assertEquals(List.of(new Outbox.Batch(List.of("a", "b", "c"))), transport.sent);
+        outbox.offer("d", 1);
+        assertEquals(0, tasks.size(), "busy until the batch completes: d waits behind it");
+        transport.complete(null);
+        assertEquals(List.of(new Outbox.Batch(List.of("a", "b", "c")), "d"), transport.sent);
+        transport.complete(null);
+        outbox.offer("e", 1);
+        assertEquals(1, tasks.size(), "idle again: the next offer starts a task");
+    }
+
+    @Test
+    void anOutboxClosedBeforeItsSenderRunsSendsNothing() {
+        ManualTransport transport = new ManualTransport();
+        List<Runnable> tasks = new ArrayList<>();
+        Outbox outbox = new Outbox(transport, 0, 0, tasks::add);
+        outbox.offer("a", 1);
+        outbox.close();
+        tasks.remove(0).run();
+        assertEquals(List.of(), transport.sent);
+        assertEquals(Outbox.Result.FAILED, outbox.offer("b", 1));
+    }
+
+    @Test
+    void aSenderThatRefusesFailsTheOutbox() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox(transport, 0, 0, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("shut down");
+        });
+        assertEquals(Outbox.Result.FAILED, outbox.offer("a", 1));
+        assertEquals(0, outbox.queuedMessages());
+        assertEquals(Outbox.Result.FAILED, outbox.offer("b", 1));
+    }
+
+    @Test
+    void aRealSenderPoolDeliversEveryMessageOnceInOrder() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.concurrent.ExecutorService network = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            List<Object> received = java.util.Collections.synchronizedList(new ArrayList<>());
+            Outbox outbox = new Outbox(new Outbox.Transport() {
+                @Override
+                public void send(Object message, Consumer<Throwable> done) {
+                    network.execute(() -> {
+                        if (message instanceof Outbox.Batch batch) {
+                            received.addAll(batch.messages());
+                        } else {
+                            received.add(message);
+                        }
+                        done.accept(null);
+                    });
+                }
+
+                @Override
+                public boolean batches() {
+                    return true;
+                }
+            }, 0, 0, pool);
+            for (int i = 0; i < 10_000; i++) {
+                assertEquals(Outbox.Result.ACCEPTED, outbox.offer(i, 1));
+            }
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (received.size() < 10_000 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(10_000, received.size());
+            for (int i = 0; i < 10_000; i++) {
+                assertEquals(i, received.get(i));
+            }
+        } finally {
+            pool.shutdownNow();
+            network.shutdownNow();
+        }
+    }
+
+    @Test
+    void closeAfterSendingSendsWhatWaitsFirstAndRefusesMore() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox(transport, 0);
+        List<String> events = new ArrayList<>();
+        outbox.offer("error 1", 1);
+        outbox.offer("error 2", 1);
+        outbox.closeAfterSending(() -> events.add("closed after " + transport.sent));
+        assertEquals(Outbox.Result.FAILED, outbox.offer("too late", 1));
+        assertEquals(List.of(), events, "not while a send is in flight");
+        transport.complete(null);
+        assertEquals(List.of(), events, "not while one waits");
+        transport.complete(null);
+        assertEquals(List.of("closed after [error 1, error 2]"), events);
+    }
+
+    @Test
+    void closeAfterSendingAnIdleOutboxClosesAtOnce() {
+        List<String> events = new ArrayList<>();
+        Outbox outbox = new Outbox(new ManualTransport(), 0);
+        outbox.closeAfterSending(() -> events.add("closed"));
+        assertEquals(List.of("closed"), events);
+    }
+
+    @Test
+    void closeAfterSendingWaitsForTheSenderToo() {
+        ManualTransport transport = new ManualTransport();
+        List<Runnable> tasks = new ArrayList<>();
+        List<String> events = new ArrayList<>();
+        Outbox outbox = new Outbox(transport, 0, 0, tasks::add);
+        outbox.offer("reason", 1);
+        outbox.closeAfterSending(() -> events.add("closed"));
+        assertEquals(List.of(), events);
+        tasks.remove(0).run();
+        assertEquals(List.of("reason"), transport.sent);
+        transport.complete(new IOException("peer gone"));
+        assertEquals(List.of("closed"), events, "a failed send still ends in the close");
     }
 }

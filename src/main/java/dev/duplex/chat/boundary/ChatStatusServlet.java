@@ -2,6 +2,7 @@ package dev.duplex.chat.boundary;
 
 import dev.duplex.chat.control.ChatRooms;
 import dev.duplex.chat.control.ChatStatus;
+import dev.duplex.platform.RawFrameWriter;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;
@@ -15,8 +16,12 @@ import java.io.IOException;
  * checks and the cluster test:
  *
  * <pre>
- * {"mode":"hazelcast","instance":"5f0c…","instances":2,"rooms":1,"sessions":3,"members":2}
+ * {"mode":"hazelcast","instance":"5f0c…","instances":2,"rooms":1,"sessions":3,"members":2,"frames":"pre-encoded"}
  * </pre>
+ *
+ * <p>{@code frames} says how broadcasts are framed: {@code pre-encoded} (once per message, written
+ * straight to the engine's connections; {@link RawFrameWriter}) or {@code engine} (per recipient,
+ * through the WebSocket API: another engine, or no chat session yet).
  */
 @WebServlet("/chat-status")
 public class ChatStatusServlet extends HttpServlet {
@@ -41,6 +46,7 @@ public class ChatStatusServlet extends HttpServlet {
                 .add("rooms", status.rooms())
                 .add("sessions", status.sessions())
                 .add("members", status.members())
+                .add("frames", RawFrameWriter.isActive() ? "pre-encoded" : "engine")
                 .build().toString());
     }
 }

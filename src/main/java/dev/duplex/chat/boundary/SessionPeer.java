@@ -2,23 +2,35 @@ package dev.duplex.chat.boundary;
 
 import dev.duplex.chat.control.Outbox;
 import dev.duplex.platform.Connections;
+import dev.duplex.platform.RawFrameWriter;
 import dev.duplex.platform.TextAssembler;
+import dev.duplex.platform.TextFrames;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.function.Consumer;
 
-/** A WebSocket session as an {@link Outbox.Peer}: asynchronous sends, counted in {@link Connections}. */
+/**
+ * A WebSocket session as an {@link Outbox.Peer}: asynchronous sends, counted in {@link Connections}.
+ * Where the engine allows it ({@link RawFrameWriter}), a room's message is framed once for all its
+ * recipients and what waits for one recipient goes out in one write.
+ */
 final class SessionPeer implements Outbox.Peer {
 
     private static final System.Logger LOG = System.getLogger(SessionPeer.class.getName());
 
+    /** Frames of the messages just broadcast, shared by every chat session. */
+    private static final TextFrames FRAMES = new TextFrames();
+
     private final Session session;
     private final Connections connections;
+    private final RawFrameWriter raw;
 
     SessionPeer(Session session, Connections connections) {
         this.session = session;
         this.connections = connections;
+        this.raw = RawFrameWriter.of(session);
     }
 
     @Override
@@ -28,6 +40,10 @@ final class SessionPeer implements Outbox.Peer {
 
     @Override
     public void send(String text, Consumer<Throwable> done) {
+        if (raw != null) {
+            sendBatch(List.of(text), done);
+            return;
+        }
         try {
             session.getAsyncRemote().sendText(text, result -> {
                 if (result.isOK()) {
@@ -38,6 +54,22 @@ final class SessionPeer implements Outbox.Peer {
         } catch (RuntimeException e) {
             done.accept(e);
         }
+    }
+
+    @Override
+    public boolean batches() {
+        return raw != null;
+    }
+
+    @Override
+    public void sendBatch(List<String> texts, Consumer<Throwable> done) {
+        TextFrames.Batch batch = FRAMES.frames(texts);
+        raw.write(batch.buffer(), error -> {
+            if (error == null) {
+                connections.sent(session, batch.messages(), batch.payloadBytes());
+            }
+            done.accept(error);
+        });
     }
 
     @Override

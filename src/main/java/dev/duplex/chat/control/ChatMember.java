@@ -41,10 +41,11 @@ public final class ChatMember {
     private long lastId;
     private List<Pending> pending;
 
-    ChatMember(Outbox.Peer peer, ChatLimits limits, java.util.function.LongSupplier nanoClock) {
+    ChatMember(Outbox.Peer peer, ChatLimits limits, java.util.function.LongSupplier nanoClock,
+            java.util.concurrent.Executor sender) {
         this.id = peer.id();
         this.peer = peer;
-        this.outbox = new Outbox(peer, limits.maxBacklog());
+        this.outbox = new Outbox(peer, limits.maxBacklog(), sender);
         this.clock = nanoClock;
         this.rate = new TokenBucket(limits.ratePerSecond(), limits.rateBurst(), nanoClock.getAsLong());
         this.patience = new TokenBucket(limits.maxViolations() / 60.0, limits.maxViolations(), nanoClock.getAsLong());
@@ -153,11 +154,13 @@ public final class ChatMember {
         outbox.offer(json);
     }
 
-    /** Closes the session; what it sends from now on is ignored. */
+    /**
+     * Closes the session once what waits for it (such as the errors that explain the close) is
+     * sent; what it sends from now on is ignored.
+     */
     void close(int code, String reason) {
         closing = true;
-        outbox.close();
-        peer.close(code, reason);
+        outbox.closeAfterSending(() -> peer.close(code, reason));
     }
 
     /** Whether the server closed (or is closing) this session. */

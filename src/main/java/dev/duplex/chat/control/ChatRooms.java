@@ -26,6 +26,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -102,6 +106,13 @@ public class ChatRooms {
     private ChatLimits limits;
     private ChatBus bus;
     private LongSupplier nanoClock = System::nanoTime;
+    /**
+     * Where members' sends start (tests: the calling thread). Without it, the thread that read a
+     * message would write it to every member itself, one system call per member; with it, that
+     * thread only queues, and a member that fell behind gets what waits in one write.
+     */
+    private Executor sender = Runnable::run;
+    private ExecutorService senderPool;
     private volatile boolean stopped;
 
     @PostConstruct
@@ -109,6 +120,15 @@ public class ChatRooms {
         ChatLimits configured = new ChatLimits(maxTextBytes, maxMessageBytes, historySize, ratePerSecond, rateBurst,
                 maxViolations, maxBacklog, Pattern.compile(nickPattern), Pattern.compile(roomPattern));
         start(configured, this::chooseBus, System::nanoTime);
+        // A plain pool, not a ManagedExecutorService: on Payara every managed submit captures the
+        // thread context with a class-path scan (docs/PERFORMANCE.md), and these tasks need none.
+        AtomicInteger threads = new AtomicInteger();
+        senderPool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
+            Thread thread = new Thread(task, "duplex-chat-sender-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        sender = senderPool;
         LOG.log(Level.INFO, "Chat runs on the {0} bus as instance {1} of {2}; limits {3}", bus.mode(), bus.instance(),
                 bus.instances(), limits);
     }
@@ -148,7 +168,7 @@ public class ChatRooms {
 
     /** A new session; the endpoint hands its messages to {@link #handle} and its end to {@link #disconnect}. */
     public ChatMember connect(Outbox.Peer peer) {
-        ChatMember member = new ChatMember(peer, limits, nanoClock);
+        ChatMember member = new ChatMember(peer, limits, nanoClock, sender);
         sessions.put(member.id(), member);
         return member;
     }
@@ -380,6 +400,9 @@ public class ChatRooms {
         }
         stopped = true;
         bus.close();
+        if (senderPool != null) {
+            senderPool.shutdown();
+        }
     }
 
     /** Delivers one room's messages to its members on this instance. */

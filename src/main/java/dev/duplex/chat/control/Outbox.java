@@ -1,6 +1,7 @@
 package dev.duplex.chat.control;
 
 import java.lang.System.Logger.Level;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +20,16 @@ public final class Outbox {
         /** Starts sending {@code text}; {@code done} gets {@code null} or the failure, possibly on this thread. */
         void send(String text, Consumer<Throwable> done);
 
+        /** Whether {@link #sendBatch} works: several messages in one write. */
+        default boolean batches() {
+            return false;
+        }
+
+        /** Starts sending {@code texts}, in order, in one write; {@code done} as for {@link #send}. */
+        default void sendBatch(List<String> texts, Consumer<Throwable> done) {
+            throw new UnsupportedOperationException("this peer sends one message at a time");
+        }
+
         void close(int code, String reason);
     }
 
@@ -32,9 +43,14 @@ public final class Outbox {
     private final dev.duplex.platform.Outbox sends;
 
     public Outbox(Peer peer, int limit) {
+        this(peer, limit, null);
+    }
+
+    /** An outbox whose sends start on {@code sender} (null: on the offering thread); see the platform outbox. */
+    public Outbox(Peer peer, int limit, java.util.concurrent.Executor sender) {
         this.peer = peer;
         this.limit = limit;
-        this.sends = new dev.duplex.platform.Outbox((message, done) -> peer.send((String) message, done), 0, limit);
+        this.sends = new dev.duplex.platform.Outbox(new Transport(peer), 0, limit, sender);
     }
 
     /**
@@ -68,6 +84,11 @@ public final class Outbox {
         }
     }
 
+    /** Refuses more, sends what waits, then runs {@code then} (the close). */
+    public void closeAfterSending(Runnable then) {
+        sends.closeAfterSending(then);
+    }
+
     /** Drops what waits and refuses more; the session is closing. */
     public void close() {
         sends.close();
@@ -76,5 +97,22 @@ public final class Outbox {
     /** How many messages wait (not counting one in flight). */
     public int backlog() {
         return sends.queuedMessages();
+    }
+
+    /** The peer as the platform outbox's transport: texts, and batches of them when the peer takes batches. */
+    private record Transport(Peer peer) implements dev.duplex.platform.Outbox.Transport {
+        @Override
+        public void send(Object message, Consumer<Throwable> done) {
+            if (message instanceof dev.duplex.platform.Outbox.Batch batch) {
+                peer.sendBatch(batch.messages().stream().map(String.class::cast).toList(), done);
+            } else {
+                peer.send((String) message, done);
+            }
+        }
+
+        @Override
+        public boolean batches() {
+            return peer.batches();
+        }
     }
 }

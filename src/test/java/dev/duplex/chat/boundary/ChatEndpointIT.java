@@ -194,6 +194,8 @@ class ChatEndpointIT {
         JsonObject figures = Json.createReader(new java.io.StringReader(status.body())).readObject();
         assertEquals("local", figures.getString("mode"), "--nohazelcast: the in-memory bus");
         assertEquals(1, figures.getInt("instances"));
+        assertEquals("pre-encoded", figures.getString("frames"),
+                "on Payara (Tyrus) a chat session without extensions gets frames encoded once per broadcast");
     }
 
     private static List<String> texts(JsonObject welcome) {

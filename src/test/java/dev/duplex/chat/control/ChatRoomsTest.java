@@ -250,7 +250,7 @@ class ChatRoomsTest {
     @Test
     void whatArrivesWhileJoiningFollowsTheWelcomeWithoutDuplicates() {
         FakePeer peer = new FakePeer("j");
-        ChatMember member = new ChatMember(peer, ChatLimits.defaults(), nanos::get);
+        ChatMember member = new ChatMember(peer, ChatLimits.defaults(), nanos::get, Runnable::run);
         member.beginJoin("lobby", new Holder("local", "j", "h", "joe"));
         member.deliver(5, "m5");
         member.deliver(7, "m7");

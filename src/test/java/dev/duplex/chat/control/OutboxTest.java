@@ -115,4 +115,49 @@ class OutboxTest {
             assertEquals(IntStream.range(0, 5000).boxed().toList(), order, "each thread's messages in its order");
         }
     }
+
+    @Test
+    void aPeerThatTakesBatchesGetsWhatWaitedInOneWrite() {
+        List<String> calls = new ArrayList<>();
+        List<Consumer<Throwable>> held = new ArrayList<>();
+        Outbox outbox = new Outbox(new Outbox.Peer() {
+            @Override
+            public String id() {
+                return "batched";
+            }
+
+            @Override
+            public void send(String text, Consumer<Throwable> done) {
+                calls.add(text);
+                held.add(done);
+            }
+
+            @Override
+            public boolean batches() {
+                return true;
+            }
+
+            @Override
+            public void sendBatch(List<String> texts, Consumer<Throwable> done) {
+                calls.add(String.join("+", texts));
+                held.add(done);
+            }
+
+            @Override
+            public void close(int code, String reason) {
+                calls.add("close " + code);
+            }
+        }, 100);
+        outbox.offer("a");
+        outbox.offer("b");
+        outbox.offer("c");
+        outbox.offer("d");
+        assertEquals(3, outbox.backlog());
+        held.remove(0).accept(null);
+        assertEquals(List.of("a", "b+c+d"), calls);
+        assertEquals(0, outbox.backlog());
+        held.remove(0).accept(null);
+        outbox.offer("e");
+        assertEquals(List.of("a", "b+c+d", "e"), calls);
+    }
 }
