@@ -14,6 +14,8 @@ final class FakePeer implements Outbox.Peer {
     final List<String> sent = new ArrayList<>();
     final List<Consumer<Throwable>> held = new ArrayList<>();
     boolean hold;
+    /** Takes batches, recorded in {@link #sent} as their texts joined with "+". */
+    boolean batching;
     int concurrent;
     int maxConcurrent;
     int closeCode;
@@ -44,6 +46,16 @@ final class FakePeer implements Outbox.Peer {
         } else {
             completion.accept(null);
         }
+    }
+
+    @Override
+    public boolean batches() {
+        return batching;
+    }
+
+    @Override
+    public void sendBatch(List<String> texts, Consumer<Throwable> done) {
+        send(String.join("+", texts), done);
     }
 
     /** Completes the held sends, in order, as the network would. */

@@ -118,46 +118,19 @@ class OutboxTest {
 
     @Test
     void aPeerThatTakesBatchesGetsWhatWaitedInOneWrite() {
-        List<String> calls = new ArrayList<>();
-        List<Consumer<Throwable>> held = new ArrayList<>();
-        Outbox outbox = new Outbox(new Outbox.Peer() {
-            @Override
-            public String id() {
-                return "batched";
-            }
-
-            @Override
-            public void send(String text, Consumer<Throwable> done) {
-                calls.add(text);
-                held.add(done);
-            }
-
-            @Override
-            public boolean batches() {
-                return true;
-            }
-
-            @Override
-            public void sendBatch(List<String> texts, Consumer<Throwable> done) {
-                calls.add(String.join("+", texts));
-                held.add(done);
-            }
-
-            @Override
-            public void close(int code, String reason) {
-                calls.add("close " + code);
-            }
-        }, 100);
+        FakePeer peer = new FakePeer("batched");
+        peer.batching = true;
+        peer.hold = true;
+        Outbox outbox = new Outbox(peer, 100);
         outbox.offer("a");
         outbox.offer("b");
         outbox.offer("c");
         outbox.offer("d");
         assertEquals(3, outbox.backlog());
-        held.remove(0).accept(null);
-        assertEquals(List.of("a", "b+c+d"), calls);
+        peer.release();
+        assertEquals(List.of("a", "b+c+d"), peer.sent());
         assertEquals(0, outbox.backlog());
-        held.remove(0).accept(null);
         outbox.offer("e");
-        assertEquals(List.of("a", "b+c+d", "e"), calls);
+        assertEquals(List.of("a", "b+c+d", "e"), peer.sent());
     }
 }
