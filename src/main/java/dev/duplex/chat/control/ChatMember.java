@@ -27,6 +27,8 @@ public final class ChatMember {
 
     private final String id;
     private static final String PRESENCE = "presence";
+    /** Messages waiting for a member from which on an unsent presence notice is replaced by a newer one. */
+    static final int COALESCE_BACKLOG = 16;
 
     private final Outbox outbox;
     private final Outbox.Peer peer;
@@ -142,10 +144,11 @@ public final class ChatMember {
         if (state == State.JOINING) {
             pending.add(new Pending(-1, json));
         } else if (state == State.JOINED) {
-            // A presence notice still waiting for this member is replaced by the newer one: its
-            // member list is current, so a member that falls behind a join storm is not sent
-            // every intermediate list (which grows with the square of the room's size).
-            outbox.offer(json, PRESENCE);
+            // A member that has fallen behind (a join storm) gets the newest member list in place
+            // of an older one still waiting, instead of every intermediate list (which grows with
+            // the square of the room's size). A member that keeps up gets every notice: each
+            // carries its event (who joined or left), which the list alone does not say.
+            outbox.offer(json, outbox.backlog() >= COALESCE_BACKLOG ? PRESENCE : null);
         }
     }
 

@@ -260,4 +260,33 @@ class ChatRoomsTest {
         member.deliver(8, "m8");
         assertEquals(List.of("welcome", "m7", "p", "m8"), peer.sent());
     }
+
+    @Test
+    void aMemberThatKeepsUpGetsEveryPresenceNoticeOneThatFellBehindOnlyTheNewest() {
+        FakePeer peer = new FakePeer("p");
+        ChatMember member = new ChatMember(peer, ChatLimits.defaults(), nanos::get, Runnable::run);
+        member.beginJoin("lobby", new Holder("local", "p", "h", "pat"));
+        member.completeJoin("welcome", 0);
+        peer.hold = true;
+        member.deliver(1, "m1");
+        member.deliverPresence("carol left");
+        member.deliverPresence("ada joined");
+        peer.release();
+        assertEquals(List.of("welcome", "m1", "carol left", "ada joined"), peer.sent(),
+                "a short backlog: every event arrives");
+
+        peer.hold = true;
+        member.deliver(2, "in flight");
+        for (int i = 0; i < ChatMember.COALESCE_BACKLOG; i++) {
+            member.deliver(3 + i, "m" + (3 + i));
+        }
+        member.deliverPresence("members v1");
+        member.deliverPresence("members v2");
+        member.deliverPresence("members v3");
+        peer.release();
+        List<String> behind = peer.sent().subList(4, peer.sent().size());
+        assertEquals(List.of("members v3"), behind.stream().filter(m -> m.startsWith("members")).toList(),
+                "behind a join storm only the newest member list is sent");
+        assertEquals(2 + ChatMember.COALESCE_BACKLOG, behind.size());
+    }
 }
