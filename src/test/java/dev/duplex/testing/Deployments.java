@@ -1,6 +1,7 @@
 package dev.duplex.testing;
 
 import java.io.File;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -23,6 +24,29 @@ public final class Deployments {
             throw new IllegalStateException("No WAR at " + war.getAbsolutePath() + ": run the tests with `mvn verify`");
         }
         return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+
+    /** Where the Payara Micro adapter deploys {@link #duplexWar()}: the archive's name, duplex.war. */
+    static final String CONTEXT_ROOT = "/duplex/";
+
+    /**
+     * The deployment's base URL as the tests use it: with the context root and a trailing slash.
+     * The Payara Micro adapter (3.1) takes the context root from the application list Payara
+     * prints at start-up; now and then it reads that list before the application is in it and
+     * reports only {@code http://host:port}, and every URL built on it misses the application.
+     */
+    public static URL base(URL reported) {
+        String path = reported.getPath();
+        if (path.isEmpty() || "/".equals(path)) {
+            path = CONTEXT_ROOT;
+        } else if (!path.endsWith("/")) {
+            path += "/";
+        }
+        try {
+            return new URL(reported.getProtocol(), reported.getHost(), reported.getPort(), path);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException(reported.toString(), e);
+        }
     }
 
     /** The ws: URI of an endpoint under the deployment's base URL, e.g. {@code websocket(base, "echo")}. */

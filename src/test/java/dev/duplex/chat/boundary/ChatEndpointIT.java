@@ -22,6 +22,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -36,6 +37,11 @@ class ChatEndpointIT {
 
     @ArquillianResource
     URL base;
+
+    @BeforeEach
+    void withTheContextRoot() {
+        base = Deployments.base(base);
+    }
 
     private URI chat() {
         return Deployments.websocket(base, "chat");

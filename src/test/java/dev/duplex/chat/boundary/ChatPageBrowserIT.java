@@ -13,6 +13,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -36,6 +37,11 @@ class ChatPageBrowserIT {
 
     @ArquillianResource
     URL base;
+
+    @BeforeEach
+    void withTheContextRoot() {
+        base = Deployments.base(base);
+    }
 
     @Test
     void twoBrowsersChatAndMarkupIsShownAsTextNeverRun() throws Exception {

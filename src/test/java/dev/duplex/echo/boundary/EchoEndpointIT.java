@@ -24,6 +24,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -40,6 +41,11 @@ class EchoEndpointIT {
 
     @ArquillianResource
     URL base;
+
+    @BeforeEach
+    void withTheContextRoot() {
+        base = Deployments.base(base);
+    }
 
     private URI echo() {
         return Deployments.websocket(base, "echo");

@@ -27,6 +27,7 @@ import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -45,6 +46,11 @@ class ImageEndpointIT {
 
     @ArquillianResource
     URL base;
+
+    @BeforeEach
+    void withTheContextRoot() {
+        base = Deployments.base(base);
+    }
 
     private URI image(String query) {
         return Deployments.websocket(base, "image" + query);
