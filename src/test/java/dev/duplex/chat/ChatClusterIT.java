@@ -77,7 +77,7 @@ class ChatClusterIT {
                 }
                 if (System.nanoTime() > deadline) {
                     fail("no cluster of two within " + CLUSTER_TIMEOUT + "; " + instance.name() + " says "
-                            + instance.chatStatus() + "\n" + instance.logTail());
+                            + instance.chatStatus() + " (" + instance.lastStatusProblem() + ")\n" + instance.logTail());
                 }
                 TimeUnit.MILLISECONDS.sleep(500);
             }

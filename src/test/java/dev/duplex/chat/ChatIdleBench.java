@@ -95,7 +95,7 @@ public final class ChatIdleBench {
 
     /** Opens {@code count} chat connections, 100 at a time, each joining a room; returns when all are welcomed. */
     private static List<WebSocket> openAll(URI chat, int count, String prefix, Map<String, Integer> failures) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(20)).build();
         List<WebSocket> sockets = new ArrayList<>(count);
         for (int from = 0; from < count; from += 100) {
             List<CompletableFuture<WebSocket>> batch = new ArrayList<>();

@@ -25,12 +25,15 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PayaraInstance implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** HTTP/1.1: the JDK client otherwise offers an h2c upgrade and keeps one connection per server. */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
     private final Process process;
     private final Path log;
+    private volatile String lastStatusProblem;
 
     private PayaraInstance(String name, int port, Process process, Path log) {
         this.name = name;
@@ -99,13 +102,20 @@ public final class PayaraInstance implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Why the last {@link #chatStatus()} gave null (an HTTP status or an exception), or null. */
+    public String lastStatusProblem() {
+        return lastStatusProblem;
+    }
+
     /** The body of GET /chat-status, or null while the instance does not answer. */
     public String chatStatus() {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base().resolve("chat-status"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            lastStatusProblem = response.statusCode() == 200 ? null : "HTTP " + response.statusCode();
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
+            lastStatusProblem = e.toString();
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

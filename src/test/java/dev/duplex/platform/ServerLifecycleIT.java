@@ -59,7 +59,8 @@ class ServerLifecycleIT {
     @Test
     @Order(1)
     void wssUsesTheGeneratedCertificate() throws Exception {
-        HttpClient trusting = HttpClient.newBuilder().sslContext(trustingOnlyTheGeneratedCertificate()).build();
+        HttpClient trusting = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(trustingOnlyTheGeneratedCertificate()).build();
         HttpResponse<String> page = trusting.send(HttpRequest.newBuilder(server.https("index.html")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
@@ -159,7 +160,7 @@ class ServerLifecycleIT {
 
     /** Opens {@code count} sessions, 100 at a time, each echoing one message before it closes. */
     private static void cycleSessions(int count) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (int done = 0; done < count; done += 100) {
             List<CompletableFuture<Void>> batch = new ArrayList<>();
             for (int i = 0; i < Math.min(100, count - done); i++) {
@@ -189,7 +190,7 @@ class ServerLifecycleIT {
     }
 
     private static void awaitNoOpenSessions() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String status = "";
         while (System.nanoTime() < deadline) {

@@ -194,7 +194,7 @@ class ChatEndpointIT {
             client.socket().sendBinary(new byte[] {1, 2, 3});
             assertEquals(new WsClient.Closed(1003, "Chat messages are JSON text"), client.socket().awaitClose());
         }
-        HttpResponse<String> status = HttpClient.newHttpClient().send(
+        HttpResponse<String> status = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
                 HttpRequest.newBuilder(URI.create(base + "chat-status")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, status.statusCode());
         JsonObject figures = Json.createReader(new java.io.StringReader(status.body())).readObject();
