@@ -79,23 +79,10 @@ final class ConnectionAbort {
         Class<?> type = target.getClass();
         Field field = FIELDS.get(type.getName() + '#' + name);
         if (field == null) {
-            field = find(type, name);
+            field = EngineFields.find(type, name);
             FIELDS.put(type.getName() + '#' + name, field);
         }
         return field.get(target);
-    }
-
-    private static Field find(Class<?> type, String name) throws NoSuchFieldException {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
     }
 
     private static Object call(Object target, String name) throws ReflectiveOperationException {

@@ -59,21 +59,12 @@ public class EngineTuning implements ServletContextListener {
         if (container == null) {
             return null;
         }
-        for (Class<?> type = container.getClass(); type != null; type = type.getSuperclass()) {
-            if (TYRUS_CONTAINER.equals(type.getName())) {
-                try {
-                    Field field = type.getDeclaredField(FIELD);
-                    if (!ScheduledExecutorService.class.isAssignableFrom(field.getType())) {
-                        return null;
-                    }
-                    field.setAccessible(true);
-                    return field;
-                } catch (NoSuchFieldException | RuntimeException e) {
-                    return null;
-                }
-            }
+        try {
+            Field field = EngineFields.declaredBy(container.getClass(), TYRUS_CONTAINER, FIELD);
+            return ScheduledExecutorService.class.isAssignableFrom(field.getType()) ? field : null;
+        } catch (NoSuchFieldException | RuntimeException e) {
+            return null;
         }
-        return null;
     }
 
     @Override

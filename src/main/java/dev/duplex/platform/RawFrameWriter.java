@@ -104,10 +104,10 @@ public final class RawFrameWriter {
             return path;
         }
         try {
-            Field webSocket = field(remoteType, REMOTE, "webSocket");
-            Field protocolHandler = field(webSocket.getType(), WEB_SOCKET, "protocolHandler");
-            Field lock = field(protocolHandler.getType(), PROTOCOL_HANDLER, "lock");
-            Field writer = field(protocolHandler.getType(), PROTOCOL_HANDLER, "writer");
+            Field webSocket = EngineFields.declaredBy(remoteType, REMOTE, "webSocket");
+            Field protocolHandler = EngineFields.declaredBy(webSocket.getType(), WEB_SOCKET, "protocolHandler");
+            Field lock = EngineFields.declaredBy(protocolHandler.getType(), PROTOCOL_HANDLER, "lock");
+            Field writer = EngineFields.declaredBy(protocolHandler.getType(), PROTOCOL_HANDLER, "writer");
             if (!Lock.class.isAssignableFrom(lock.getType()) || !TyrusWrites.isWriter(writer.getType())) {
                 giveUp("unexpected field types " + lock.getType() + ", " + writer.getType());
                 return null;
@@ -119,17 +119,6 @@ public final class RawFrameWriter {
             giveUp(e.toString());
             return null;
         }
-    }
-
-    private static Field field(Class<?> start, String declaringClass, String name) throws NoSuchFieldException {
-        for (Class<?> type = start; type != null; type = type.getSuperclass()) {
-            if (declaringClass.equals(type.getName())) {
-                Field field = type.getDeclaredField(name);
-                field.setAccessible(true);
-                return field;
-            }
-        }
-        throw new NoSuchFieldException(declaringClass + "." + name + " (not a Tyrus session: " + start.getName() + ")");
     }
 
     private static void giveUp(String why) {

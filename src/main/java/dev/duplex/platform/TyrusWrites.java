@@ -1,6 +1,7 @@
 package dev.duplex.platform;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
@@ -29,7 +30,7 @@ final class TyrusWrites {
 
             @Override
             public void cancelled() {
-                done.accept(new java.util.concurrent.CancellationException("write cancelled"));
+                done.accept(new CancellationException("write cancelled"));
             }
         });
     }

@@ -1,0 +1,44 @@
+package dev.duplex.platform;
+
+import java.lang.reflect.Field;
+
+/**
+ * Field look-ups into the WebSocket engine (Tyrus, Grizzly) for the few things Jakarta WebSocket
+ * has no API for ({@link EngineTuning}, {@link ConnectionAbort}, {@link RawFrameWriter}). Each
+ * caller falls back to standard behaviour when a field is not where it expects it.
+ */
+final class EngineFields {
+
+    private EngineFields() {
+    }
+
+    /** The accessible field {@code name} of {@code type} or its nearest superclass that has one. */
+    static Field find(Class<?> type, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    /**
+     * The accessible field {@code name} declared by the class named {@code declaringClass}, which
+     * must be {@code type} or one of its superclasses (so that an engine other than the expected
+     * one is never poked at by a field that merely has the same name).
+     */
+    static Field declaredBy(Class<?> type, String declaringClass, String name) throws NoSuchFieldException {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (declaringClass.equals(c.getName())) {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                return field;
+            }
+        }
+        throw new NoSuchFieldException(declaringClass + "." + name + " (not in the hierarchy of " + type.getName() + ")");
+    }
+}
