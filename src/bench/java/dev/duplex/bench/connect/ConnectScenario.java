@@ -140,7 +140,7 @@ public final class ConnectScenario {
         m.startMeasuringNow();
         boolean memory = s.serverPid() > 0 || s.metricsUrl() != null;
         ServerMemory.Reading before = memory ? ServerMemory.readSettled(s.serverPid(), s.metricsUrl(),
-                java.time.Duration.ofSeconds(5), java.time.Duration.ofSeconds(90), progress) : null;
+                Duration.ofSeconds(5), Duration.ofSeconds(90), progress) : null;
         long start = System.nanoTime();
         Connector.Spec spec = new Connector.Spec(s.target(), s.subprotocol(), 64 * 1024, 1);
         List<Conn> conns = Connector.openAll(transport, s.connections(), s.concurrency(), i -> spec, i -> new Idle(m),

@@ -5,6 +5,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -90,8 +92,8 @@ public final class ServerMemory {
      * a closed connection's request until its keep-alive timeout, 30 s), and a baseline taken then
      * makes the per-connection figure too small, even negative.
      */
-    public static Reading readSettled(long pid, String metricsUrl, java.time.Duration interval, java.time.Duration timeout,
-            java.io.PrintStream progress) throws InterruptedException {
+    public static Reading readSettled(long pid, String metricsUrl, Duration interval, Duration timeout,
+            PrintStream progress) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Reading previous = read(pid, metricsUrl);
         while (true) {
@@ -107,7 +109,7 @@ public final class ServerMemory {
             if (settled(previous.heapBytes(), next.heapBytes())) {
                 return next;
             }
-            progress.printf(java.util.Locale.ROOT, "baseline heap not settled yet: %d -> %d bytes%n", previous.heapBytes(),
+            progress.printf(Locale.ROOT, "baseline heap not settled yet: %d -> %d bytes%n", previous.heapBytes(),
                     next.heapBytes());
             previous = next;
         }
