@@ -386,7 +386,9 @@ class BadInputIT {
 
     /** Sessions the server has closed as slow consumers, from api/status. */
     private static long slowConsumerCloses() throws Exception {
-        String status = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(java.net.http.HttpRequest.newBuilder(server.http("api/status")).build(),
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String status = http.send(java.net.http.HttpRequest.newBuilder(server.http("api/status")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"slow consumer\":(\\d+)").matcher(status);
         return m.find() ? Long.parseLong(m.group(1)) : 0;
