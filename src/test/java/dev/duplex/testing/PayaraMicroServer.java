@@ -58,6 +58,15 @@ public final class PayaraMicroServer implements AutoCloseable {
     /** As {@link #start(String, Map, boolean)}, with extra Payara pre-boot commands (asadmin {@code set ...}). */
     public static PayaraMicroServer start(String name, Map<String, String> systemProperties, boolean tls,
             List<String> prebootCommands) throws Exception {
+        return start(name, systemProperties, tls, prebootCommands, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Map, boolean, List)}, with extra options for the server's JVM (for
+     * example {@code -Xmx512m}, so that a test of memory limits runs against a known heap).
+     */
+    public static PayaraMicroServer start(String name, Map<String, String> systemProperties, boolean tls,
+            List<String> prebootCommands, List<String> jvmOptions) throws Exception {
         int http = freePort();
         int https = tls ? freePort() : -1;
         Path dir = Files.createDirectories(Path.of("target", "servers"));
@@ -69,6 +78,7 @@ public final class PayaraMicroServer implements AutoCloseable {
         Files.writeString(preboot, String.join("\n", commands) + "\n");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         if (tls) {
             command.add("-Djavax.net.ssl.keyStore=" + keystore());
@@ -185,6 +195,13 @@ public final class PayaraMicroServer implements AutoCloseable {
             groups.merge(name.group(1).replaceAll("\\d+", "#"), 1, Integer::sum);
         }
         return groups;
+    }
+
+    /** How many file descriptors the server process has open now (sockets, files, pipes), from {@code /proc}. */
+    public int openFileDescriptors() throws IOException {
+        try (var fds = Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
+            return (int) fds.count();
+        }
     }
 
     private String jcmd(String command) throws IOException, InterruptedException {
