@@ -59,8 +59,9 @@ public class DuplexMetrics {
         });
     }
 
+    /** One timing's snapshot: a gauge read looks at its own histogram only (the names are bounded, see {@link Timings}). */
     private static LatencyHistogram.Snapshot snapshot(Timings timings, String name) {
-        return timings.snapshot().getOrDefault(name, new LatencyHistogram.Snapshot(0, 0, 0, 0, 0, 0));
+        return timings.snapshot(name);
     }
 
     private <T> void gauge(String name, String description, String unit, Tag tag, T source, ToLongFunction<T> value) {

@@ -4,25 +4,76 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Named server-side timings (e.g. {@code image.grayscale}, {@code chat.fanout}) that the status
  * page and the metrics show as count, mean, p50/p90/p99 and max.
+ *
+ * <p>Names may be built from what clients choose (an {@code /image} client picks its chain of
+ * operations), so the set of names is bounded: the first {@link #MAX_NAMES} distinct names get a
+ * histogram each, and every later name is recorded under {@link #OTHER}. Memory and the metrics'
+ * label set therefore stay bounded whatever clients send.
  */
 @ApplicationScoped
 public class Timings {
 
-    private final Map<String, LatencyHistogram> histograms = new ConcurrentHashMap<>();
+    /** Distinct names with their own histogram; later names share {@link #OTHER}. */
+    public static final int MAX_NAMES = 64;
+    /** The name that collects the timings of names beyond the first {@link #MAX_NAMES}. */
+    public static final String OTHER = "other";
 
-    /** Records one duration in nanoseconds under the name. */
-    public void record(String name, long nanos) {
-        histograms.computeIfAbsent(name, n -> new LatencyHistogram()).record(nanos);
+    private final int maxNames;
+    private final Map<String, LatencyHistogram> histograms = new ConcurrentHashMap<>();
+    private final AtomicInteger named = new AtomicInteger();
+    private final LatencyHistogram other = new LatencyHistogram();
+
+    public Timings() {
+        this(MAX_NAMES);
     }
 
-    /** Snapshots of every timing, by name. */
+    /** @param maxNames distinct names that get their own histogram */
+    Timings(int maxNames) {
+        this.maxNames = maxNames;
+    }
+
+    /** Records one duration in nanoseconds under the name (or under {@link #OTHER} once the names are used up). */
+    public void record(String name, long nanos) {
+        LatencyHistogram histogram = histograms.get(name);
+        if (histogram == null) {
+            histogram = histograms.computeIfAbsent(name, n -> {
+                // Checked before counting, so that the count stops near the bound and never wraps.
+                if (OTHER.equals(n) || named.get() >= maxNames || named.incrementAndGet() > maxNames) {
+                    return null;
+                }
+                return new LatencyHistogram();
+            });
+            if (histogram == null) {
+                histogram = other;
+            }
+        }
+        histogram.record(nanos);
+    }
+
+    /** Snapshots of every timing, by name ({@link #OTHER} only once something was recorded under it). */
     public Map<String, LatencyHistogram.Snapshot> snapshot() {
         Map<String, LatencyHistogram.Snapshot> all = new TreeMap<>();
         histograms.forEach((name, histogram) -> all.put(name, histogram.snapshot()));
+        LatencyHistogram.Snapshot others = other.snapshot();
+        if (others.count() > 0) {
+            all.put(OTHER, others);
+        }
         return all;
+    }
+
+    /** The snapshot of one name's timing (empty when nothing was recorded under it). */
+    public LatencyHistogram.Snapshot snapshot(String name) {
+        LatencyHistogram histogram = OTHER.equals(name) ? other : histograms.get(name);
+        return histogram != null ? histogram.snapshot() : new LatencyHistogram.Snapshot(0, 0, 0, 0, 0, 0);
+    }
+
+    /** How many names have a histogram of their own (at most {@link #MAX_NAMES}). */
+    public int names() {
+        return histograms.size();
     }
 }
