@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * Who holds a nickname in a room: which server instance, which session, the hash of the session's
@@ -21,9 +20,12 @@ public record Holder(String instance, String session, String tokenHash, String n
         }
     }
 
-    /** The key a nickname is unique by in its room: letter case does not tell two nicknames apart. */
+    /**
+     * The key a nickname is unique by in its room: neither letter case nor look-alike characters
+     * tell two nicknames apart ({@link NickKey}).
+     */
     public static String key(String nick) {
-        return nick.toLowerCase(Locale.ROOT);
+        return NickKey.of(nick);
     }
 
     public String key() {

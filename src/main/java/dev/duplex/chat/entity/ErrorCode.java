@@ -12,7 +12,10 @@ public enum ErrorCode {
     BAD_ROOM("bad-room"),
     /** The nickname breaks {@code duplex.chat.nick-pattern}. */
     BAD_NICK("bad-nick"),
-    /** Someone in the room already has this nickname (compared without regard to case). */
+    /**
+     * Someone in the room already has this nickname or one that looks the same (compared after
+     * NFKC case folding and the UTS #39 confusables skeleton: {@code dev.duplex.chat.control.NickKey}).
+     */
     NICK_TAKEN("nick-taken"),
     /** A join while the session is already in a room: leave first. */
     ALREADY_JOINED("already-joined"),
