@@ -1,5 +1,6 @@
 package dev.duplex.chat.entity;
 
+import dev.duplex.platform.JsonDepth;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -25,7 +26,8 @@ import java.util.OptionalLong;
  * {@code room}, {@code nick}, {@code text} and {@code token} are JSON strings; {@code since} is a
  * whole number &ge; 0 (0 = "I have seen nothing"). Unknown fields are ignored, so clients may add
  * their own. Anything else is refused with a {@link BadCommandException} whose code is
- * {@code bad-json} (not a JSON object), {@code unknown-type} or {@code bad-request} (a field is
+ * {@code bad-json} (not a JSON object, or nested deeper than {@link JsonDepth#MAX_DEPTH} levels: checked
+ * before the JSON is parsed), {@code unknown-type} or {@code bad-request} (a field is
  * missing or of the wrong type). Whether a room name, nickname or text is acceptable is decided
  * later, against the configured limits.
  */
@@ -56,6 +58,10 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
     }
 
     private static JsonObject parse(String json) throws BadCommandException {
+        if (JsonDepth.tooDeep(json)) {
+            throw new BadCommandException(json, ErrorCode.BAD_JSON,
+                    "JSON nested deeper than " + JsonDepth.MAX_DEPTH + " levels");
+        }
         try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             JsonValue value = reader.readValue();
             if (value instanceof JsonObject object) {
@@ -63,7 +69,7 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
             }
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "A message must be a JSON object");
         } catch (JsonParsingException e) {
-            throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON: " + e.getMessage());
+            throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON: " + shortMessage(e));
         } catch (JsonException e) {
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON");
         }
@@ -92,6 +98,12 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
             return OptionalLong.of(number.longValue());
         }
         throw new BadCommandException(json, ErrorCode.BAD_REQUEST, "\"since\" must be a message id (a whole number >= 0)");
+    }
+
+    /** The parser's own description of the problem, shortened: it goes back to the client. */
+    private static String shortMessage(JsonParsingException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.length() <= 160 ? message : message.substring(0, 160) + "…";
     }
 
     private static String abbreviate(String text) {

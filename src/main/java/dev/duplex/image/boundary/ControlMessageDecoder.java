@@ -4,6 +4,7 @@ import dev.duplex.image.entity.ControlMessage;
 import dev.duplex.image.entity.ControlMessage.Configure;
 import dev.duplex.image.entity.ControlMessage.Describe;
 import dev.duplex.image.entity.Step;
+import dev.duplex.platform.JsonDepth;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -37,7 +38,8 @@ import java.util.Set;
  * In {@code configure} every member but {@code type} may be left out to keep its current value;
  * {@code "ops": []} means {@code echo}. Parameter values may be numbers or strings; the operation
  * checks them. Anything else (not JSON, not an object, an unknown type or member, a member of the
- * wrong kind) is a {@link DecodeException} whose message says what is wrong; the endpoint answers
+ * wrong kind, nesting deeper than {@link JsonDepth#MAX_DEPTH} levels, checked before parsing) is a
+ * {@link DecodeException} whose message says what is wrong; the endpoint answers
  * it with a {@code bad-message} error.
  */
 public class ControlMessageDecoder implements Decoder.Text<ControlMessage> {
@@ -66,6 +68,9 @@ public class ControlMessageDecoder implements Decoder.Text<ControlMessage> {
     }
 
     private static JsonObject object(String text) throws DecodeException {
+        if (JsonDepth.tooDeep(text)) {
+            throw new DecodeException(text, "it is nested deeper than " + JsonDepth.MAX_DEPTH + " levels");
+        }
         try (JsonReader reader = READERS.createReader(new StringReader(text))) {
             JsonValue value = reader.readValue();
             if (value.getValueType() != JsonValue.ValueType.OBJECT) {

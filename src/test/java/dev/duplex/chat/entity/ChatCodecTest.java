@@ -1,5 +1,6 @@
 package dev.duplex.chat.entity;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -58,6 +59,18 @@ class ChatCodecTest {
                 encoder.encode(new ChatEvent.Presence("lobby", ChatEvent.PresenceEvent.JOINED, "bob", List.of("ada", "bob"))));
         assertEquals("{\"type\":\"error\",\"code\":\"nick-taken\",\"message\":\"no\"}",
                 encoder.encode(new ChatEvent.Error(ErrorCode.NICK_TAKEN, "no")));
+    }
+
+    @Test
+    void deepNestingIsBadJsonBeforeAnyParserRecursesIntoIt() {
+        String deep = "{\"type\":\"say\",\"text\":\"hi\",\"x\":" + "[".repeat(1100) + "]".repeat(1100) + "}";
+        BadCommandException e = assertThrows(BadCommandException.class, () -> decoder.decode(deep));
+        assertEquals(ErrorCode.BAD_JSON, e.code());
+        assertEquals("JSON nested deeper than 32 levels", e.getMessage());
+        String unclosed = "[".repeat(100_000);
+        assertEquals(ErrorCode.BAD_JSON, assertThrows(BadCommandException.class, () -> decoder.decode(unclosed)).code());
+        String within = "{\"type\":\"say\",\"text\":\"hi\",\"x\":" + "[".repeat(30) + "]".repeat(30) + "}";
+        assertDoesNotThrow(() -> decoder.decode(within), "31 levels are fine");
     }
 
     private void assertCode(ErrorCode expected, String json) {

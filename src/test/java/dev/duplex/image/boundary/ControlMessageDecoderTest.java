@@ -62,4 +62,11 @@ class ControlMessageDecoderTest {
         assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertEquals(text, e.getText());
     }
+
+    @Test
+    void deepNestingIsRefusedBeforeAnyParserRecursesIntoIt() {
+        String deep = "{\"type\":\"configure\",\"ops\":" + "[".repeat(1100) + "]".repeat(1100) + "}";
+        DecodeException e = assertThrows(DecodeException.class, () -> decoder.decode(deep));
+        assertEquals("it is nested deeper than 32 levels", e.getMessage());
+    }
 }
