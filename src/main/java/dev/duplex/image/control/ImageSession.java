@@ -8,6 +8,7 @@ import dev.duplex.image.entity.ControlMessage.Configure;
 import dev.duplex.image.entity.ErrorCode;
 import dev.duplex.image.entity.ImageFormat;
 import dev.duplex.image.entity.ImageReply;
+import dev.duplex.platform.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -40,6 +41,9 @@ public final class ImageSession {
     static final int POLICY_VIOLATION = 1008;
 
     private static final System.Logger LOG = System.getLogger(ImageSession.class.getName());
+    /** What clients do wrong is logged at most once a second per kind, without stack traces. */
+    private static final RateLimitedLog CLIENT_ERRORS = new RateLimitedLog(LOG, Level.INFO);
+    private static final RateLimitedLog NOT_READING = new RateLimitedLog(LOG, Level.WARNING);
     private static final List<String> MESSAGE_TYPES = List.of("configure", "describe");
 
     private final String id;
@@ -89,7 +93,7 @@ public final class ImageSession {
             pipeline = QueryParameters.parse(query, catalog);
             LOG.log(Level.DEBUG, () -> "image session " + id + " starts with " + pipeline.steps());
         } catch (ImageException e) {
-            LOG.log(Level.INFO, "image session {0}: bad query {1}: {2}", id, query, e.getMessage());
+            CLIENT_ERRORS.log("Image connection with a bad query", "session " + id + ": " + e.getMessage());
             String reason = closeReason("Bad query: " + e.getMessage());
             replies.append(CompletableFuture.completedFuture(Reply.of(e.toFailure(null))),
                     () -> outbox.close(POLICY_VIOLATION, reason));
@@ -123,6 +127,7 @@ public final class ImageSession {
         if (closed || !hasRoom()) {
             return;
         }
+        CLIENT_ERRORS.log("Image control message refused", "session " + id + ": " + problem);
         replies.append(Reply.of(new ImageReply.Failure(null, ErrorCode.BAD_MESSAGE,
                 "Not a control message: " + problem, MESSAGE_TYPES)));
     }
@@ -201,8 +206,11 @@ public final class ImageSession {
     }
 
     private void refused(long seq, ImageException e) {
-        Level level = e.code() == ErrorCode.TOO_MANY_PIXELS || e.code() == ErrorCode.BUSY ? Level.INFO : Level.DEBUG;
-        LOG.log(level, () -> "image session " + id + " #" + seq + " refused: " + e.getMessage());
+        if (e.code() == ErrorCode.TOO_MANY_PIXELS || e.code() == ErrorCode.BUSY) {
+            CLIENT_ERRORS.log("Image refused: " + e.code().wireName(), "session " + id + " #" + seq + ": " + e.getMessage());
+        } else {
+            LOG.log(Level.DEBUG, () -> "image session " + id + " #" + seq + " refused: " + e.getMessage());
+        }
         replies.append(Reply.of(e.toFailure(seq)));
     }
 
@@ -211,7 +219,8 @@ public final class ImageSession {
         if (replies.owed() < MAX_OWED) {
             return true;
         }
-        LOG.log(Level.WARNING, "image session {0} owes {1} replies: the client does not read them; closing", id, MAX_OWED);
+        NOT_READING.log("Image connection closed: it does not read its replies",
+                "session " + id + " owes " + MAX_OWED);
         closed = true;
         outbox.close(POLICY_VIOLATION, "Too many unanswered messages (" + MAX_OWED + "): read the replies");
         return false;
