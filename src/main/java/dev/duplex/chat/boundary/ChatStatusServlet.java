@@ -46,6 +46,7 @@ public class ChatStatusServlet extends HttpServlet {
                 .add("rooms", status.rooms())
                 .add("sessions", status.sessions())
                 .add("members", status.members())
+                .add("keptRooms", status.keptRooms())
                 .add("frames", RawFrameWriter.isActive() ? "pre-encoded" : "engine")
                 .build().toString());
     }

@@ -51,6 +51,18 @@ public interface ChatBus extends AutoCloseable {
     /** The nicknames in the room, sorted without regard to case. */
     List<String> members(String room);
 
+    /**
+     * Frees the state (history, roster) of every room whose roster has been empty, cluster-wide,
+     * for at least {@code graceMillis}; a room someone joined meanwhile is kept. Each instance
+     * calls it now and then; in a cluster each instance discards the rooms it owns the note of.
+     *
+     * @return how many rooms were discarded
+     */
+    int discardEmptyRooms(long graceMillis);
+
+    /** How many rooms the bus keeps state for (history or roster), cluster-wide. */
+    int keptRooms();
+
     /** Tells every instance, this one included, about a presence change. */
     void announce(PresenceNotice notice);
 

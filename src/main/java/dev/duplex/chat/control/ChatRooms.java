@@ -10,6 +10,7 @@ import dev.duplex.chat.entity.ChatEvent.PresenceEvent;
 import dev.duplex.chat.entity.ChatEventEncoder;
 import dev.duplex.chat.entity.ChatMessage;
 import dev.duplex.chat.entity.ErrorCode;
+import dev.duplex.platform.RateLimitedLog;
 import dev.duplex.platform.TextAssembler;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -29,6 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -60,6 +63,9 @@ public class ChatRooms {
     static final String TOO_MANY_VIOLATIONS = "Too many rejected messages";
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,64}");
     private static final System.Logger LOG = System.getLogger(ChatRooms.class.getName());
+    /** What clients do wrong is logged at most once a second per kind, without stack traces. */
+    private static final RateLimitedLog CLIENT_ERRORS = new RateLimitedLog(LOG, Level.WARNING);
+    private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, Level.INFO);
 
     @Inject
     Timings timings;
@@ -94,6 +100,9 @@ public class ChatRooms {
     @Inject
     @ConfigProperty(name = "duplex.chat.cluster")
     String cluster;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.empty-room-grace-seconds")
+    long emptyRoomGraceSeconds;
 
     private final ChatCommandDecoder decoder = new ChatCommandDecoder();
     private final ChatEventEncoder encoder = new ChatEventEncoder();
@@ -113,6 +122,7 @@ public class ChatRooms {
      */
     private Executor sender = Runnable::run;
     private ExecutorService senderPool;
+    private ScheduledExecutorService reaper;
     private volatile boolean stopped;
 
     @PostConstruct
@@ -129,8 +139,16 @@ public class ChatRooms {
             return thread;
         });
         sender = senderPool;
-        LOG.log(Level.INFO, "Chat runs on the {0} bus as instance {1} of {2}; limits {3}", bus.mode(), bus.instance(),
-                bus.instances(), limits);
+        long graceMillis = TimeUnit.SECONDS.toMillis(Math.max(0, emptyRoomGraceSeconds));
+        long period = Math.min(Math.max(graceMillis / 2, 250), 30_000);
+        reaper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "duplex-chat-reaper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        reaper.scheduleWithFixedDelay(() -> discardEmptyRooms(graceMillis), period, period, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "Chat runs on the {0} bus as instance {1} of {2}; limits {3}; empty rooms are freed after {4} s",
+                bus.mode(), bus.instance(), bus.instances(), limits, graceMillis / 1000);
     }
 
     /** Starts the chat with the application, not at its first session: the bus listens from the start. */
@@ -218,10 +236,28 @@ public class ChatRooms {
         }
     }
 
+    /**
+     * Frees the rooms that have been empty (cluster-wide) for at least {@code graceMillis}: their
+     * history and roster. Runs periodically ({@code duplex.chat.empty-room-grace-seconds}); tests
+     * call it directly. Never throws: a failing grid is logged and tried again next time.
+     */
+    int discardEmptyRooms(long graceMillis) {
+        if (stopped) {
+            return 0;
+        }
+        try {
+            return bus.discardEmptyRooms(graceMillis);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not free empty chat rooms: {0}", e.toString());
+            return 0;
+        }
+    }
+
     /** Figures for the status endpoint. */
     public ChatStatus status() {
         int members = rooms.values().stream().mapToInt(Set::size).sum();
-        return new ChatStatus(bus.mode(), bus.instance(), bus.instances(), rooms.size(), sessions.size(), members);
+        return new ChatStatus(bus.mode(), bus.instance(), bus.instances(), rooms.size(), sessions.size(), members,
+                bus.keptRooms());
     }
 
     private void join(ChatMember member, ChatCommand.Join join) {
@@ -247,7 +283,8 @@ public class ChatRooms {
         Holder holder = new Holder(bus.instance(), member.id(), Holder.hash(token), nick);
         Claim claim = bus.claim(room, holder);
         if (!claim.granted()) {
-            reject(member, ErrorCode.NICK_TAKEN, "Someone in " + room + " is already called " + nick);
+            reject(member, ErrorCode.NICK_TAKEN, "Someone in " + room + " is already called " + nick
+                    + " or a name that looks the same");
             return;
         }
         member.beginJoin(room, holder);
@@ -375,9 +412,12 @@ public class ChatRooms {
 
     private void reject(ChatMember member, ErrorCode code, String message) {
         member.send(encoder.encode(new ChatEvent.Error(code, message)));
+        if (code.isViolation()) {
+            REFUSALS.log("Chat message refused: " + code.wireName(), "session " + member.id() + ": " + message);
+        }
         if (code.isViolation() && !member.forgive()) {
-            LOG.log(Level.WARNING, "Closing chat session {0}: too many rejected messages (last: {1})", member.id(),
-                    code.wireName());
+            CLIENT_ERRORS.log("Chat session closed: too many rejected messages",
+                    "session " + member.id() + ", last " + code.wireName());
             member.close(POLICY_VIOLATION, TOO_MANY_VIOLATIONS);
         }
     }
@@ -399,6 +439,9 @@ public class ChatRooms {
             disconnect(member);
         }
         stopped = true;
+        if (reaper != null) {
+            reaper.shutdownNow();
+        }
         bus.close();
         if (senderPool != null) {
             senderPool.shutdown();

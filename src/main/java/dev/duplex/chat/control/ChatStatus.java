@@ -10,5 +10,6 @@ package dev.duplex.chat.control;
  * @param sessions  open chat sessions on this instance
  * @param members   sessions that are in a room
  */
-public record ChatStatus(String mode, String instance, int instances, int rooms, int sessions, int members) {
+public record ChatStatus(String mode, String instance, int instances, int rooms, int sessions, int members,
+        int keptRooms) {
 }

@@ -51,6 +51,14 @@ import java.util.stream.Collectors;
  * instances that are no longer members, each with a conditional remove so that exactly one of
  * them announces each "left"; the same sweep runs at start-up.
  *
+ * <p>Empty rooms are freed: when a release leaves a room's roster empty the time is noted in the
+ * {@code IMap} {@code duplex-chat-emptied} (room → epoch milliseconds). Each instance's
+ * {@link #discardEmptyRooms} looks at the notes it owns (its partitions, so exactly one instance
+ * handles each note, and a dead instance's notes move to the survivors); under the note's lock it
+ * checks again that the roster is still empty and destroys the room's {@code Ringbuffer} and roster
+ * {@code IMap}. A claim takes the same lock and removes the note, so a room someone joins on any
+ * instance is kept.
+ *
  * <p>The ring buffers hold {@code max(historySize, 1024)} items so that a reader that is briefly
  * late loses nothing; a reader that falls further behind tells its feed how much it lost.
  */
@@ -59,6 +67,7 @@ public final class HazelcastBus extends RosterBus {
     static final String LOG_PREFIX = "duplex-chat-log-";
     static final String MEMBERS_PREFIX = "duplex-chat-members-";
     static final String PRESENCE_TOPIC = "duplex-chat-presence";
+    static final String EMPTIED_MAP = "duplex-chat-emptied";
     static final int MIN_LOG_CAPACITY = 1024;
     private static final int READ_BATCH = 100;
     /**
@@ -75,6 +84,7 @@ public final class HazelcastBus extends RosterBus {
     private final ExecutorService events;
     private final LongSupplier clock;
     private final ITopic<String> topic;
+    private final IMap<String, Long> emptiedAt;
     private final UUID topicListener;
     private final UUID membershipListener;
     private final Map<String, Reader> readers = new ConcurrentHashMap<>();
@@ -101,6 +111,7 @@ public final class HazelcastBus extends RosterBus {
         this.fanout = Executors.newFixedThreadPool(2, daemon("duplex-chat-fanout"));
         this.events = Executors.newSingleThreadExecutor(daemon("duplex-chat-events"));
         this.clock = clock;
+        this.emptiedAt = hazelcast.getMap(EMPTIED_MAP);
         configureLogs(Math.max(historySize, MIN_LOG_CAPACITY));
         this.topic = hazelcast.getTopic(PRESENCE_TOPIC);
         this.topicListener = topic.addMessageListener(m -> {
@@ -229,6 +240,73 @@ public final class HazelcastBus extends RosterBus {
     }
 
     @Override
+    public int discardEmptyRooms(long graceMillis) {
+        if (closed) {
+            return 0;
+        }
+        long now = clock.getAsLong();
+        int discarded = 0;
+        for (String room : emptiedAt.localKeySet()) {
+            Long since = emptiedAt.get(room);
+            if (since == null || now - since < graceMillis || !emptiedAt.tryLock(room)) {
+                continue;
+            }
+            try {
+                since = emptiedAt.get(room);
+                if (since == null || now - since < graceMillis) {
+                    continue;
+                }
+                emptiedAt.delete(room);
+                if (rosterEmpty(room)) {
+                    log(room).destroy();
+                    roster(hazelcast, room).destroy();
+                    discarded++;
+                }
+            } finally {
+                emptiedAt.unlock(room);
+            }
+        }
+        if (discarded > 0) {
+            LOG.log(Level.DEBUG, "Discarded {0} empty chat rooms", discarded);
+        }
+        return discarded;
+    }
+
+    @Override
+    public int keptRooms() {
+        Set<String> kept = new java.util.HashSet<>();
+        for (DistributedObject object : hazelcast.getDistributedObjects()) {
+            String name = object.getName();
+            if (object instanceof Ringbuffer<?> && name.startsWith(LOG_PREFIX)) {
+                kept.add(name.substring(LOG_PREFIX.length()));
+            } else if (object instanceof IMap<?, ?> && name.startsWith(MEMBERS_PREFIX)) {
+                kept.add(name.substring(MEMBERS_PREFIX.length()));
+            }
+        }
+        return kept.size();
+    }
+
+    @Override
+    <T> T exclusive(String room, java.util.function.Supplier<T> action) {
+        emptiedAt.lock(room);
+        try {
+            return action.get();
+        } finally {
+            emptiedAt.unlock(room);
+        }
+    }
+
+    @Override
+    void occupied(String room) {
+        emptiedAt.delete(room);
+    }
+
+    @Override
+    void emptied(String room) {
+        emptiedAt.set(room, clock.getAsLong());
+    }
+
+    @Override
     public void announce(PresenceNotice notice) {
         topic.publishAsync(GridCodec.notice(notice));
     }
@@ -248,12 +326,17 @@ public final class HazelcastBus extends RosterBus {
                 if (object instanceof IMap<?, ?> && object.getName().startsWith(MEMBERS_PREFIX)) {
                     String room = object.getName().substring(MEMBERS_PREFIX.length());
                     IMap<String, String> map = roster(hazelcast, room);
+                    boolean removed = false;
                     for (Map.Entry<String, String> entry : map.entrySet()) {
                         Holder holder = Holder.decode(entry.getValue());
                         if (!alive.contains(holder.instance()) && map.remove(entry.getKey(), entry.getValue())) {
+                            removed = true;
                             LOG.log(Level.INFO, "{0} left room {1}: its server instance is gone", holder.nick(), room);
                             announce(new PresenceNotice(PresenceNotice.Kind.LEFT, room, holder));
                         }
+                    }
+                    if (removed && map.isEmpty()) {
+                        emptied(room);
                     }
                 }
             }

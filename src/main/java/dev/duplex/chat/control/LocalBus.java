@@ -3,18 +3,24 @@ package dev.duplex.chat.control;
 import dev.duplex.chat.entity.ChatMessage;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The bus of one instance alone: everything in memory, nothing to set up. Each room keeps its last
  * {@code historySize} messages; ids count up from 1 per room. Delivery and presence notices happen
  * on the calling thread, under the room's lock, so they are in id order.
+ *
+ * <p>A room whose roster has been empty for the grace period is forgotten by
+ * {@link #discardEmptyRooms}: its history and roster are dropped, and its ids start from 1 again.
  */
 public final class LocalBus extends RosterBus {
 
@@ -22,6 +28,11 @@ public final class LocalBus extends RosterBus {
     private final Consumer<PresenceNotice> presence;
     private final LongSupplier clock;
     private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentMap<String, String>> rosters;
+    /** Rooms whose roster is empty, and since when (epoch milliseconds of {@link #clock}). */
+    private final Map<String, Long> emptiedAt = new ConcurrentHashMap<>();
+    /** Claims and discards of one room exclude each other; rooms share these by hash. */
+    private final Object[] locks = new Object[64];
 
     /**
      * @param historySize messages kept per room
@@ -35,6 +46,10 @@ public final class LocalBus extends RosterBus {
     private LocalBus(Map<String, ConcurrentMap<String, String>> rosters, int historySize, Consumer<PresenceNotice> presence,
             LongSupplier clock) {
         super(room -> rosters.computeIfAbsent(room, r -> new ConcurrentHashMap<>()));
+        this.rosters = rosters;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
+        }
         this.historySize = historySize;
         this.presence = presence;
         this.clock = clock;
@@ -97,10 +112,65 @@ public final class LocalBus extends RosterBus {
 
     @Override
     public void unfollow(String room) {
-        Room r = room(room);
-        synchronized (r) {
-            r.feed = null;
+        Room r = rooms.get(room);
+        if (r != null) {
+            synchronized (r) {
+                r.feed = null;
+            }
         }
+    }
+
+    @Override
+    public int discardEmptyRooms(long graceMillis) {
+        long now = clock.getAsLong();
+        int discarded = 0;
+        for (Map.Entry<String, Long> note : emptiedAt.entrySet()) {
+            if (now - note.getValue() < graceMillis) {
+                continue;
+            }
+            String room = note.getKey();
+            boolean gone = exclusive(room, () -> {
+                Long since = emptiedAt.get(room);
+                if (since == null || now - since < graceMillis) {
+                    return false;
+                }
+                emptiedAt.remove(room);
+                if (!rosterEmpty(room)) {
+                    return false;
+                }
+                rosters.remove(room);
+                rooms.remove(room);
+                return true;
+            });
+            if (gone) {
+                discarded++;
+            }
+        }
+        return discarded;
+    }
+
+    @Override
+    public int keptRooms() {
+        Set<String> kept = new HashSet<>(rooms.keySet());
+        kept.addAll(rosters.keySet());
+        return kept.size();
+    }
+
+    @Override
+    <T> T exclusive(String room, Supplier<T> action) {
+        synchronized (locks[Math.floorMod(room.hashCode(), locks.length)]) {
+            return action.get();
+        }
+    }
+
+    @Override
+    void occupied(String room) {
+        emptiedAt.remove(room);
+    }
+
+    @Override
+    void emptied(String room) {
+        emptiedAt.put(room, clock.getAsLong());
     }
 
     @Override

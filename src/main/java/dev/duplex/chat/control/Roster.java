@@ -46,6 +46,10 @@ final class Roster {
         return maps.apply(room).remove(holder.key(), holder.encode());
     }
 
+    boolean isEmpty(String room) {
+        return maps.apply(room).isEmpty();
+    }
+
     List<String> members(String room) {
         return maps.apply(room).values().stream()
                 .map(v -> Holder.decode(v).nick())

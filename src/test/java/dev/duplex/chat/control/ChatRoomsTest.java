@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class ChatRoomsTest {
 
     private final AtomicLong nanos = new AtomicLong();
+    private final AtomicLong millis = new AtomicLong(1_000L);
     private ChatRooms rooms;
 
     @BeforeEach
@@ -28,7 +29,7 @@ class ChatRoomsTest {
 
     private void start(ChatLimits limits) {
         rooms = new ChatRooms();
-        rooms.start(limits, presence -> new LocalBus(limits.historySize(), presence, () -> 1_000L), nanos::get);
+        rooms.start(limits, presence -> new LocalBus(limits.historySize(), presence, millis::get), nanos::get);
     }
 
     private Client connect(String id) {
@@ -71,6 +72,10 @@ class ChatRoomsTest {
         void drain() {
             read = peer.sent().size();
         }
+    }
+
+    private static List<String> texts(JsonObject welcome) {
+        return welcome.getJsonArray("history").getValuesAs(JsonObject.class).stream().map(m -> m.getString("text")).toList();
     }
 
     private static List<String> strings(JsonObject json, String field) {
@@ -238,6 +243,73 @@ class ChatRoomsTest {
         assertEquals(1008, ada.peer.closeCode);
         assertEquals("Too many rejected messages", ada.peer.closeReason);
         assertEquals(1 + 9 + 11, ada.peer.sent().size(), "after the close, the rest of the flood is ignored");
+    }
+
+    @Test
+    void anEmptyRoomKeepsItsHistoryForTheGraceAndIsFreedAfterIt() {
+        long grace = 60_000;
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        ada.send("{\"type\":\"say\",\"text\":\"remember me\"}");
+        ada.next("message");
+        ada.send("{\"type\":\"leave\"}");
+        ada.next("presence");
+        assertEquals(0, rooms.status().rooms(), "nobody is in it here");
+        assertEquals(1, rooms.status().keptRooms(), "its history is kept");
+
+        millis.addAndGet(grace - 1);
+        assertEquals(0, rooms.discardEmptyRooms(grace), "still within the grace");
+        JsonObject back = ada.join("lobby", "ada");
+        assertEquals(List.of("remember me"), texts(back), "a rejoin within the grace gets the history");
+        ada.send("{\"type\":\"leave\"}");
+        ada.next("presence");
+
+        millis.addAndGet(grace - 1);
+        assertEquals(0, rooms.discardEmptyRooms(grace), "the grace counts from the last leave");
+        millis.addAndGet(1);
+        assertEquals(1, rooms.discardEmptyRooms(grace));
+        assertEquals(0, rooms.status().keptRooms());
+        JsonObject fresh = ada.join("lobby", "ada");
+        assertEquals(List.of(), texts(fresh), "after the grace the room starts afresh");
+    }
+
+    @Test
+    void aRoomWithAMemberLeftIsNeverFreedAndChurnLeavesNothingBehind() {
+        Client ada = connect("a");
+        Client bob = connect("b");
+        ada.join("lobby", "ada");
+        bob.join("lobby", "bob");
+        bob.send("{\"type\":\"leave\"}");
+        millis.addAndGet(1_000_000);
+        assertEquals(0, rooms.discardEmptyRooms(0));
+        assertEquals(1, rooms.status().keptRooms());
+
+        for (int i = 0; i < 10_000; i++) {
+            Client c = connect("c" + i);
+            c.join("room" + i, "carol");
+            rooms.disconnect(c.member);
+        }
+        assertEquals(10_001, rooms.status().keptRooms());
+        assertEquals(10_000, rooms.discardEmptyRooms(0));
+        assertEquals(1, rooms.status().keptRooms(), "only the lobby, where ada still is");
+        assertEquals(2, rooms.status().sessions(), "ada's and bob's sessions; the churned ones are gone");
+    }
+
+    @Test
+    void lookAlikeNicknamesAreTaken() {
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        for (String lookAlike : List.of("\u0430da", "\uFF21\uFF24\uFF21", "ADA")) {
+            Client other = connect(lookAlike);
+            other.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"" + lookAlike + "\"}");
+            assertEquals("nick-taken", other.next("error").getString("code"), lookAlike);
+        }
+        Client strasse = connect("s");
+        JsonObject welcome = strasse.join("lobby", "straße");
+        Client shouting = connect("S");
+        shouting.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"STRASSE\"}");
+        assertEquals("nick-taken", shouting.next("error").getString("code"));
+        assertEquals(List.of("ada", "straße"), strings(welcome, "members"), "names are shown as typed");
     }
 
     @Test
