@@ -157,4 +157,32 @@ class HazelcastBusIT {
             assertNull(survivor.notices().poll(2, TimeUnit.SECONDS), "announced by one survivor only, once");
         }
     }
+
+    @Test
+    void anEmptyRoomIsDestroyedClusterWideAfterTheGraceAndAMemberOnAnotherInstanceKeepsItAlive() throws Exception {
+        List<Node> nodes = cluster(2);
+        ChatBus a = nodes.get(0).bus();
+        ChatBus b = nodes.get(1).bus();
+        Holder ada = new Holder(a.instance(), "s1", Holder.hash("token-of-ada"), "ada");
+        Holder bob = new Holder(b.instance(), "s2", Holder.hash("token-of-bob"), "bob");
+        assertTrue(a.claim("lobby", ada).granted());
+        assertTrue(b.claim("lobby", bob).granted());
+        a.append("lobby", "ada", "hello");
+        assertTrue(a.release("lobby", ada));
+        assertEquals(0, a.discardEmptyRooms(0) + b.discardEmptyRooms(0), "bob, on the other instance, is still in it");
+        assertEquals(1, a.keptRooms());
+
+        assertTrue(b.release("lobby", bob));
+        assertEquals(0, a.discardEmptyRooms(60_000) + b.discardEmptyRooms(60_000), "within the grace");
+        assertTrue(a.claim("lobby", ada).granted(), "a rejoin within the grace");
+        assertEquals(List.of("hello"), a.history("lobby", OptionalLong.empty(), 10).messages().stream().map(ChatMessage::text).toList());
+        assertTrue(a.release("lobby", ada));
+
+        assertEquals(1, a.discardEmptyRooms(0) + b.discardEmptyRooms(0), "one instance owns the note and discards the room");
+        assertEquals(0, a.keptRooms(), "no Ringbuffer or IMap of the room is left: " + nodes.get(1).member().getDistributedObjects());
+        assertEquals(0, b.keptRooms());
+        assertTrue(b.claim("lobby", bob).granted());
+        assertEquals(List.of(), b.history("lobby", OptionalLong.empty(), 10).messages(), "the room starts afresh");
+        assertEquals(List.of("bob"), a.members("lobby"));
+    }
 }
