@@ -72,6 +72,10 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON: " + shortMessage(e));
         } catch (JsonException e) {
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON");
+        } catch (RuntimeException e) {
+            // Parsson reports some limits (e.g. "Input is too deeply nested") as a plain
+            // RuntimeException, not a JsonException: still the client's bad JSON, never a crash.
+            throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON the server accepts");
         }
     }
 

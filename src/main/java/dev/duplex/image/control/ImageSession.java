@@ -66,7 +66,9 @@ public final class ImageSession {
 
     /**
      * @param timings receives the server time of each processed image, in nanoseconds, under
-     *                {@code image.<op>[+<op>...]} (decode, operations and encode together)
+     *                {@code image.<op>[+<op>...]} (decode, operations and encode together); clients
+     *                choose the chains, so {@link dev.duplex.platform.Timings} keeps the first
+     *                {@code MAX_NAMES} names and records the rest under {@code other}
      */
     public ImageSession(String id, Outbox outbox, ImageProcessor processor, BoundedExecutor workers,
                         OperationCatalog catalog, ImageReply.Limits limits, ObjLongConsumer<String> timings) {
