@@ -1,5 +1,7 @@
 package dev.duplex.platform;
 
+import dev.duplex.platform.engine.ConnectionAbort;
+import dev.duplex.platform.engine.RemoteAddress;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,7 @@ package dev.duplex.chat.boundary;
 
 import dev.duplex.chat.control.Outbox;
 import dev.duplex.platform.Connections;
-import dev.duplex.platform.RawFrameWriter;
+import dev.duplex.platform.engine.RawFrameWriter;
 import dev.duplex.platform.TextAssembler;
 import dev.duplex.platform.TextFrames;
 import jakarta.websocket.CloseReason;

@@ -1,4 +1,4 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import jakarta.websocket.Session;
 import java.lang.reflect.Method;
@@ -7,14 +7,14 @@ import java.lang.reflect.Method;
  * The remote address of a WebSocket session. Jakarta WebSocket has no API for it; Tyrus sessions
  * have {@code getRemoteAddr()}, which is called reflectively so that the WAR stays portable.
  */
-final class RemoteAddress {
+public final class RemoteAddress {
 
-    static final String UNKNOWN = "unknown";
+    public static final String UNKNOWN = "unknown";
 
     private RemoteAddress() {
     }
 
-    static String of(Session session) {
+    public static String of(Session session) {
         try {
             Method getter = session.getClass().getMethod("getRemoteAddr");
             Object address = getter.invoke(session);

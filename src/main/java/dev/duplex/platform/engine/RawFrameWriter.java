@@ -1,4 +1,4 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -9,7 +9,7 @@ import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 
 /**
- * Writes frames that are already encoded ({@link TextFrames}) straight to a Tyrus session's
+ * Writes frames that are already encoded ({@link dev.duplex.platform.TextFrames}) straight to a Tyrus session's
  * connection, the way Tyrus writes its own frames: under the session's protocol lock, on its
  * connection writer, with a completion callback. Jakarta WebSocket has no API for this (a send
  * always takes a message and frames it; Tyrus' {@code setBatchingAllowed} is a no-op), and in a

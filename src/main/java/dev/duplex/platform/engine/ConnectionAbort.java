@@ -1,4 +1,4 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
@@ -21,11 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection. Anywhere else the abort does nothing. The connection object is captured at open
  * because the request objects on the way are pooled and reused after the upgrade ends.
  */
-final class ConnectionAbort {
+public final class ConnectionAbort {
 
     /** Drops one connection; does nothing if it is already gone. */
     @FunctionalInterface
-    interface Abort {
+    public interface Abort {
         void run();
     }
 
@@ -40,7 +40,7 @@ final class ConnectionAbort {
     }
 
     /** The way to drop this session's connection later, or {@link #NONE} where there is none. */
-    static Abort capture(Session session) {
+    public static Abort capture(Session session) {
         try {
             Object remote = field(session, "asyncRemote");
             Object webSocket = field(remote, "webSocket");

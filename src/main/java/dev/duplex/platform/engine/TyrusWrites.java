@@ -1,4 +1,4 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;

@@ -1,4 +1,4 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
