@@ -108,14 +108,15 @@ public final class Capability {
 
     private void record(Status now) {
         Status before = status;
-        if (before.state() == now.state()) {
+        if (before.equals(now)) {
             return;
         }
         synchronized (this) {
-            if (status.state() == now.state()) {
-                return;
-            }
+            before = status;
             status = now;
+        }
+        if (before.state() == now.state()) {
+            return; // only the detail changed: not news for the log
         }
         if (now.state() == State.INACTIVE) {
             LOG.log(Level.WARNING, "Engine capability {0} is inactive: {1}; instead {2}", name, now.detail(), fallback);

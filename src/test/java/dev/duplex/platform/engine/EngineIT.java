@@ -150,7 +150,8 @@ class EngineIT {
         assertTrue(canary.echoes() > 0, "the canary got echoes");
         assertTrue(canary.slowestMillis() < 1000, "slowest canary echo " + canary.slowestMillis() + " ms");
         int after = settledDescriptors();
-        System.out.printf("EngineIT: %d malformed upgrades: server fds %d before, peak %d, %d after%n", UPGRADES, baseline, peak, after);
+        System.out.printf("EngineIT: %d malformed upgrades: server fds %d before, peak %d, %d after; slowest canary echo %d ms%n",
+                UPGRADES, baseline, peak, after, canary.slowestMillis());
         assertTrue(after <= baseline + 20, "server file descriptors: " + baseline + " before, " + after + " after");
         assertTrue(status().getJsonObject("engine").getJsonObject("upgrades").getInt("reaped") >= UPGRADES);
     }
