@@ -1,5 +1,7 @@
 package dev.duplex.platform;
 
+import dev.duplex.platform.engine.ConnectionAbort;
+import dev.duplex.platform.engine.Engine;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -128,7 +130,7 @@ public class Connections {
         long now = System.nanoTime();
         Connection connection = new Connection(session, endpoint, address, now, endpointStats,
                 new TokenBucket(limits.messageRate(), limits.messageBurst(), now),
-                Outbox.of(session, limits.maxQueuedBytes()), ConnectionAbort.capture(session));
+                Outbox.of(session, limits.maxQueuedBytes()), Engine.attach(session));
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
@@ -345,7 +347,7 @@ public class Connections {
 
     private static String clientAddress(Session session) {
         Object address = session.getUserProperties().get(CLIENT_ADDRESS);
-        return address != null ? address.toString() : RemoteAddress.of(session);
+        return address != null ? address.toString() : Engine.remoteAddress(session);
     }
 
     /**

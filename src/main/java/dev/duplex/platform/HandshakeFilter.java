@@ -1,5 +1,6 @@
 package dev.duplex.platform;
 
+import dev.duplex.platform.engine.Engine;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -69,6 +70,7 @@ public class HandshakeFilter extends HttpFilter {
             refuse(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
+        Engine.upgrading(request); // its connection becomes a counted session or is closed (PendingUpgrades)
         chain.doFilter(new WithClientAddress(request, client), response);
     }
 

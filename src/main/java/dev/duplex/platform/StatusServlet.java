@@ -1,5 +1,6 @@
 package dev.duplex.platform;
 
+import dev.duplex.platform.engine.Engine;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -27,7 +28,10 @@ import java.lang.management.MemoryUsage;
  *   "refusals": {"origin": 1, "message rate": 0, ..},
  *   "timings": {"image.grayscale": {"count": .., "meanMicros": .., "p50Micros": .., "p90Micros": .., "p99Micros": .., "maxMicros": ..}},
  *   "jvm": {"heapUsedBytes": .., "heapMaxBytes": .., "threads": .., "processors": ..},
- *   "history": [{"time": .., "sessions": .., "messagesIn": .., "messagesOut": .., "bytesIn": .., "bytesOut": ..}]  // per second, oldest first, totals
+ *   "history": [{"time": .., "sessions": .., "messagesIn": .., "messagesOut": .., "bytesIn": .., "bytesOut": ..}], // per second, oldest first, totals
+ *   "engine": {"name": "Tyrus", "version": "2.1.5.payara-p2",       // see dev.duplex.platform.engine.Engine
+ *              "capabilities": {"session-timers": {"state": "active|inactive|untested", "detail": ".."}, ..},
+ *              "upgrades": {"pending": 0, "claimed": .., "reaped": ..}}
  * }
  * </pre>
  */
@@ -100,6 +104,7 @@ public class StatusServlet extends HttpServlet {
                         .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
                         .add("processors", Runtime.getRuntime().availableProcessors()))
                 .add("history", samples)
+                .add("engine", Engine.status(JSON))
                 .build();
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");

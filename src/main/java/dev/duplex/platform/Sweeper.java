@@ -6,14 +6,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import dev.duplex.platform.engine.Engine;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Once a second: one pass over every session (keepalive pings, idle and pong timeouts), a status
- * sample, and new metrics. Its cost grows with the number of sessions, not with the number of
+ * Once a second: one pass over every session (keepalive pings, idle and pong timeouts), the
+ * closing of upgraded connections that never became sessions ({@link Engine#reapUpgrades}), a
+ * status sample, and new metrics. Its cost grows with the number of sessions, not with the number of
  * messages: nothing is scheduled per message.
  */
 @ApplicationScoped
@@ -31,6 +34,10 @@ public class Sweeper {
     StatusHistory history;
 
     @Inject
+    @ConfigProperty(name = "duplex.limits.upgrade-grace-seconds", defaultValue = "5")
+    long upgradeGraceSeconds;
+
+    @Inject
     DuplexMetrics metrics;
 
     private ScheduledFuture<?> task;
@@ -43,7 +50,11 @@ public class Sweeper {
 
     void tick() {
         try {
-            connections.sweep(System.nanoTime());
+            long now = System.nanoTime();
+            for (int i = Engine.reapUpgrades(now, TimeUnit.SECONDS.toNanos(upgradeGraceSeconds)); i > 0; i--) {
+                connections.refused("upgrade without session");
+            }
+            connections.sweep(now);
             history.sample(System.currentTimeMillis(), connections.stats().values());
             metrics.registerNewEndpoints();
             lastRun = System.nanoTime();

@@ -2,7 +2,7 @@ package dev.duplex.chat.boundary;
 
 import dev.duplex.chat.control.ChatRooms;
 import dev.duplex.chat.control.ChatStatus;
-import dev.duplex.platform.RawFrameWriter;
+import dev.duplex.platform.engine.RawFrameWriter;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.servlet.annotation.WebServlet;

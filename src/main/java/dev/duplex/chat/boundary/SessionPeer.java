@@ -2,9 +2,10 @@ package dev.duplex.chat.boundary;
 
 import dev.duplex.chat.control.Outbox;
 import dev.duplex.platform.Connections;
-import dev.duplex.platform.RawFrameWriter;
 import dev.duplex.platform.TextAssembler;
 import dev.duplex.platform.TextFrames;
+import dev.duplex.platform.engine.Engine;
+import dev.duplex.platform.engine.RawFrameWriter;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
@@ -30,7 +31,7 @@ final class SessionPeer implements Outbox.Peer {
     SessionPeer(Session session, Connections connections) {
         this.session = session;
         this.connections = connections;
-        this.raw = RawFrameWriter.of(session);
+        this.raw = Engine.rawFrames(session);
     }
 
     @Override

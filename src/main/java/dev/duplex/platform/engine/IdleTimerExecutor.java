@@ -1,4 +1,4 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * session has no idle timeout: then it schedules the check with delay 0, and the check does
  * nothing when it runs. This scheduler skips exactly those no-op checks, so a message costs no
  * scheduling at all; everything else (heartbeats, real idle timeouts) goes to the delegate. Duplex
- * itself enforces idle timeouts with one periodic sweep ({@link Connections#sweep}).
+ * itself enforces idle timeouts with one periodic sweep ({@link dev.duplex.platform.Connections#sweep}).
  */
 final class IdleTimerExecutor implements ScheduledExecutorService {
 

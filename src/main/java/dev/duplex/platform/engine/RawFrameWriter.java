@@ -1,15 +1,14 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 
 /**
- * Writes frames that are already encoded ({@link TextFrames}) straight to a Tyrus session's
+ * Writes frames that are already encoded ({@link dev.duplex.platform.TextFrames}) straight to a Tyrus session's
  * connection, the way Tyrus writes its own frames: under the session's protocol lock, on its
  * connection writer, with a completion callback. Jakarta WebSocket has no API for this (a send
  * always takes a message and frames it; Tyrus' {@code setBatchingAllowed} is a no-op), and in a
@@ -20,11 +19,11 @@ import java.util.function.Consumer;
  *
  * <p>Only for sessions without negotiated extensions (a permessage-deflate session's frames go
  * through its compressor, so they go through Tyrus). On other engines, or if Tyrus' internals are
- * not as expected, {@link #of} answers null and callers send through the standard API.
+ * not as expected, {@link #of} answers null and callers send through the standard API; either
+ * way the outcome is the {@value Engine#RAW_FRAMES} capability.
  */
 public final class RawFrameWriter {
 
-    private static final System.Logger LOG = System.getLogger(RawFrameWriter.class.getName());
     private static final String REMOTE = "org.glassfish.tyrus.core.TyrusRemoteEndpoint";
     private static final String WEB_SOCKET = "org.glassfish.tyrus.core.TyrusWebSocket";
     private static final String PROTOCOL_HANDLER = "org.glassfish.tyrus.core.ProtocolHandler";
@@ -48,7 +47,7 @@ public final class RawFrameWriter {
 
     /** Whether a session has been given a raw writer (the engine is Tyrus as expected). */
     public static boolean isActive() {
-        return path != null;
+        return path != null && !unavailable;
     }
 
     /** A writer for {@code session}, or null when its frames must go through the engine's API. */
@@ -92,7 +91,11 @@ public final class RawFrameWriter {
                 throw new IllegalStateException("the connection has no writer");
             }
             TyrusWrites.write(writer, frames, done);
-        } catch (IllegalAccessException | RuntimeException e) {
+        } catch (IllegalAccessException | RuntimeException | LinkageError e) {
+            // a LinkageError here means the engine changed under us: say so once and send no more raw frames
+            if (e instanceof LinkageError) {
+                giveUp(e.toString());
+            }
             done.accept(e);
         } finally {
             lock.unlock();
@@ -113,7 +116,7 @@ public final class RawFrameWriter {
                 return null;
             }
             path = new Path(webSocket, protocolHandler, lock, writer);
-            LOG.log(Level.INFO, "Broadcast frames are encoded once and written straight to Tyrus connections");
+            Engine.rawFrames(true, "broadcast frames are encoded once and written straight to Tyrus connections");
             return path;
         } catch (NoSuchFieldException | RuntimeException | LinkageError e) {
             giveUp(e.toString());
@@ -121,10 +124,16 @@ public final class RawFrameWriter {
         }
     }
 
+    /** Forgets what was found, for tests. */
+    static synchronized void forget() {
+        path = null;
+        unavailable = false;
+    }
+
     private static void giveUp(String why) {
         if (!unavailable) {
             unavailable = true;
-            LOG.log(Level.INFO, "Broadcast frames go through the WebSocket API: {0}", why);
+            Engine.rawFrames(false, why);
         }
     }
 }

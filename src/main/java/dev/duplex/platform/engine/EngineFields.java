@@ -1,11 +1,12 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 import java.lang.reflect.Field;
 
 /**
  * Field look-ups into the WebSocket engine (Tyrus, Grizzly) for the few things Jakarta WebSocket
- * has no API for ({@link EngineTuning}, {@link ConnectionAbort}, {@link RawFrameWriter}). Each
- * caller falls back to standard behaviour when a field is not where it expects it.
+ * has no API for ({@link SessionTimers}, {@link ConnectionAbort}, {@link RawFrameWriter}). Each
+ * caller falls back to standard behaviour when a field is not where it expects it, and {@link Engine}
+ * reports which capabilities work.
  */
 final class EngineFields {
 

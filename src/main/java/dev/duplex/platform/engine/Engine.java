@@ -1,0 +1,391 @@
+package dev.duplex.platform.engine;
+
+import dev.duplex.platform.engine.Capability.Status;
+import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerContainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The one way into the WebSocket engine's internals (Tyrus over Grizzly on Payara) for what
+ * Jakarta WebSocket has no API for, and the record of which of those capabilities work on this
+ * server. Every reach into the engine goes through here or through the classes of this package it
+ * calls; each catches {@link LinkageError} as well as reflection failures and falls back to
+ * standard behaviour, and says so: one log line per capability at start (a WARNING when it is
+ * inactive, again whenever its state changes) and the {@code engine} object of {@code /api/status}.
+ *
+ * <table>
+ * <caption>Capabilities</caption>
+ * <tr><th>name</th><th>what</th><th>proven</th><th>fallback</th></tr>
+ * <tr><td>{@value #SESSION_TIMERS}</td><td>per-session plain scheduler ({@link SessionTimers})</td>
+ *     <td>first session</td><td>Tyrus' managed scheduler (slow)</td></tr>
+ * <tr><td>{@value #CONNECTION_ABORT}</td><td>drop a connection whose peer ignores a close ({@link ConnectionAbort})</td>
+ *     <td>first session</td><td>the connection stays until the peer lets go</td></tr>
+ * <tr><td>{@value #RAW_FRAMES}</td><td>pre-encoded chat frames ({@link RawFrameWriter})</td>
+ *     <td>first chat session without extensions</td><td>one framing per recipient</td></tr>
+ * <tr><td>{@value #REMOTE_ADDRESS}</td><td>a session's peer address ({@link RemoteAddress})</td>
+ *     <td>first session</td><td>"unknown" when the handshake did not record it</td></tr>
+ * <tr><td>{@value #UPGRADE_REAPER}</td><td>upgraded connections without a session are closed ({@link PendingUpgrades})</td>
+ *     <td>first session whose handshake it matched</td><td>they stay open</td></tr>
+ * </table>
+ *
+ * Other parts register their own capabilities with one line, {@link #capability(String, String)}
+ * followed by {@link Capability#active}/{@link Capability#inactive}, or {@link #probe}.
+ *
+ * <p>A static facade, because its callers include a servlet listener that runs before CDI, filters
+ * and per-session objects; its state is the engine's, one per application.
+ */
+public final class Engine {
+
+    public static final String SESSION_TIMERS = "session-timers";
+    public static final String CONNECTION_ABORT = "connection-abort";
+    public static final String RAW_FRAMES = "raw-frames";
+    public static final String REMOTE_ADDRESS = "remote-address";
+    public static final String UPGRADE_REAPER = "upgrade-reaper";
+
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+    private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
+    private static final String TYRUS_SESSION = "org.glassfish.tyrus.core.TyrusSession";
+    private static final String NO_SESSION_YET = "proven on the first session";
+
+    private static final Map<String, Capability> CAPABILITIES = new LinkedHashMap<>();
+    private static final PendingUpgrades UPGRADES = new PendingUpgrades();
+    private static final AtomicBoolean ATTACHED_ONCE = new AtomicBoolean();
+
+    private static volatile String name = "unknown";
+    private static volatile String version = "unknown";
+    private static volatile ScheduledThreadPoolExecutor timerThreads;
+    private static volatile IdleTimerExecutor timers;
+    private static volatile SessionTimers sessionTimers;
+
+    static {
+        define();
+    }
+
+    private Engine() {
+    }
+
+    private static void define() {
+        synchronized (CAPABILITIES) {
+            CAPABILITIES.clear();
+            add(SESSION_TIMERS, "every message schedules on the managed executor (slow)");
+            add(CONNECTION_ABORT, "a connection whose peer ignores a close stays open until the peer lets go");
+            add(RAW_FRAMES, "chat frames each message once per recipient through the WebSocket API");
+            add(REMOTE_ADDRESS, "sessions without a recorded client address are logged as \"unknown\"");
+            add(UPGRADE_REAPER, "an upgraded connection whose session failed to open stays open");
+        }
+    }
+
+    private static Capability own(String capability) {
+        synchronized (CAPABILITIES) {
+            return CAPABILITIES.get(capability);
+        }
+    }
+
+    private static void add(String capability, String fallback) {
+        CAPABILITIES.put(capability, new Capability(capability, fallback, Status.untested(NO_SESSION_YET)));
+    }
+
+    // ---- registry -------------------------------------------------------------------------------
+
+    /**
+     * The capability {@code name}, registered (untested) if it is new. For other parts of Duplex:
+     * {@code Engine.capability("read-guard", "what happens instead").active("how")}.
+     */
+    public static Capability capability(String name, String fallback) {
+        synchronized (CAPABILITIES) {
+            return CAPABILITIES.computeIfAbsent(name, n -> new Capability(n, fallback, Status.untested("not reported yet")));
+        }
+    }
+
+    /** The capability {@code name}, or null when nothing registered it. */
+    public static Capability capability(String name) {
+        synchronized (CAPABILITIES) {
+            return CAPABILITIES.get(name);
+        }
+    }
+
+    /** Registers a capability whose state {@code probe} tells each time it is read. */
+    public static Capability probe(String name, String fallback, Supplier<Status> probe) {
+        Capability capability = capability(name, fallback);
+        capability.probe(probe);
+        return capability;
+    }
+
+    /** Every capability's state, in a fixed order (Duplex's own first). */
+    public static Map<String, Status> capabilities() {
+        List<Capability> all;
+        synchronized (CAPABILITIES) {
+            all = List.copyOf(CAPABILITIES.values());
+        }
+        Map<String, Status> states = new LinkedHashMap<>();
+        all.forEach(c -> states.put(c.name(), c.status()));
+        return states;
+    }
+
+    /** The WebSocket engine's name ({@code Tyrus}) or {@code unknown}. */
+    public static String name() {
+        return name;
+    }
+
+    /** The WebSocket engine's version, e.g. {@code 2.1.5.payara-p2}, or {@code unknown}. */
+    public static String version() {
+        return version;
+    }
+
+    /**
+     * The {@code engine} object of {@code /api/status}:
+     * <pre>{"name": "Tyrus", "version": "2.1.5.payara-p2",
+     *  "capabilities": {"session-timers": {"state": "active", "detail": ".."}, ..},
+     *  "upgrades": {"pending": 0, "claimed": 12, "reaped": 0}}</pre>
+     */
+    public static JsonObject status(JsonBuilderFactory json) {
+        JsonObjectBuilder states = json.createObjectBuilder();
+        capabilities().forEach((capability, status) -> states.add(capability, json.createObjectBuilder()
+                .add("state", status.state().label()).add("detail", status.detail())));
+        return json.createObjectBuilder()
+                .add("name", name)
+                .add("version", version)
+                .add("capabilities", states)
+                .add("upgrades", json.createObjectBuilder()
+                        .add("pending", UPGRADES.size()).add("claimed", UPGRADES.claimed()).add("reaped", UPGRADES.reaped()))
+                .build();
+    }
+
+    // ---- life cycle -----------------------------------------------------------------------------
+
+    /** At application start (see {@link EngineTuning}): finds the engine, prepares, reports. */
+    static void start(ServletContext context) {
+        Object container = context.getAttribute(ServerContainer.class.getName());
+        if (container == null) {
+            synchronized (CAPABILITIES) {
+                CAPABILITIES.values().forEach(c -> c.inactive("no WebSocket container"));
+            }
+        } else {
+            identify(container.getClass());
+            prepareTimers(container.getClass());
+        }
+        LOG.log(Level.INFO, "WebSocket engine {0} {1} on {2}", name, version, context.getServerInfo());
+        List<Capability> all;
+        synchronized (CAPABILITIES) {
+            all = List.copyOf(CAPABILITIES.values());
+        }
+        for (Capability capability : all) {
+            Status status = capability.status();
+            LOG.log(status.state() == Capability.State.INACTIVE ? Level.WARNING : Level.INFO, capability.reportLine());
+        }
+    }
+
+    /** At application stop. */
+    static void stop() {
+        ScheduledThreadPoolExecutor threads = timerThreads;
+        timerThreads = null;
+        timers = null;
+        if (threads != null) {
+            threads.shutdownNow();
+        }
+        UPGRADES.clear();
+    }
+
+    private static void identify(Class<?> containerType) {
+        if (!containerType.getName().startsWith("org.glassfish.tyrus.")) {
+            name = containerType.getName();
+            return;
+        }
+        name = "Tyrus";
+        try {
+            Class<?> core = Class.forName("org.glassfish.tyrus.core.BaseContainer", false, containerType.getClassLoader());
+            try (InputStream in = core.getResourceAsStream("/META-INF/maven/org.glassfish.tyrus/tyrus-core/pom.properties")) {
+                if (in != null) {
+                    Properties pom = new Properties();
+                    pom.load(in);
+                    version = pom.getProperty("version", version);
+                    return;
+                }
+            }
+            String implementation = core.getPackage() == null ? null : core.getPackage().getImplementationVersion();
+            if (implementation != null) {
+                version = implementation;
+            }
+        } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> "Tyrus version not found: " + e);
+        }
+    }
+
+    private static void prepareTimers(Class<?> containerType) {
+        Capability capability = own(SESSION_TIMERS);
+        try {
+            Class<?> sessionType = Class.forName(TYRUS_SESSION, false, containerType.getClassLoader());
+            sessionTimers = SessionTimers.of(sessionType);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            capability.inactive("Tyrus' session scheduler field not usable: " + e);
+            return;
+        }
+        ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "duplex-websocket-timers");
+            thread.setDaemon(true);
+            return thread;
+        });
+        threads.setRemoveOnCancelPolicy(true);
+        timerThreads = threads;
+        timers = new IdleTimerExecutor(threads, command -> IDLE_CHECK.equals(command.getClass().getName()));
+        capability.untested("TyrusSession.service is writable; each session gets a plain scheduler at open");
+    }
+
+    // ---- sessions -------------------------------------------------------------------------------
+
+    /**
+     * Takes a new session into Duplex's care, once, at open (before any message): gives it the
+     * plain scheduler, claims its pending upgrade, and answers how to drop its connection later
+     * ({@link ConnectionAbort#NONE}-like no-op where that is impossible). Never throws.
+     */
+    public static ConnectionAbort.Abort attach(Session session) {
+        ATTACHED_ONCE.set(true);
+        giveTimers(session);
+        if (!own(REMOTE_ADDRESS).isActive()) {
+            RemoteAddress.of(session);
+        }
+        Object connection;
+        try {
+            connection = ConnectionAbort.connectionOf(session);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            own(CONNECTION_ABORT).inactive("the connection under a session cannot be reached: " + e);
+            disableReaper("the connection under a session cannot be reached");
+            return ConnectionAbort.NONE;
+        }
+        own(CONNECTION_ABORT).active("a closed session's connection is dropped when its peer does not answer");
+        Capability reaper = own(UPGRADE_REAPER);
+        if (UPGRADES.claim(connection)) {
+            if (reaper.status().state() == Capability.State.UNTESTED) {
+                reaper.active("every handshake's connection is claimed by its session or closed");
+            }
+        } else if (reaper.status().state() == Capability.State.UNTESTED) {
+            // every handshake goes through the filter, so the first session must match its own
+            disableReaper("a session's connection was not the one its handshake registered");
+        }
+        return ConnectionAbort.abortOf(connection);
+    }
+
+    private static void giveTimers(Session session) {
+        IdleTimerExecutor plain = timers;
+        SessionTimers fields = sessionTimers;
+        if (plain == null || fields == null) {
+            return;
+        }
+        Capability capability = own(SESSION_TIMERS);
+        try {
+            fields.give(session, plain);
+            if (capability.status().state() != Capability.State.ACTIVE && fields.uses(session, plain)) {
+                capability.active("sessions schedule on a plain timer thread; no-op idle checks are skipped");
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            sessionTimers = null;
+            capability.inactive("could not set a session's scheduler: " + e);
+        }
+    }
+
+    /** The peer address of {@code session}, or {@link RemoteAddress#UNKNOWN}. */
+    public static String remoteAddress(Session session) {
+        return RemoteAddress.of(session);
+    }
+
+    /** A writer of pre-encoded frames for {@code session}, or null (send through the API). */
+    public static RawFrameWriter rawFrames(Session session) {
+        return RawFrameWriter.of(session);
+    }
+
+    static void rawFrames(boolean works, String detail) {
+        Capability capability = own(RAW_FRAMES);
+        if (works) {
+            capability.active(detail);
+        } else {
+            capability.inactive(detail);
+        }
+    }
+
+    static void remoteAddress(boolean works, String detail) {
+        Capability capability = own(REMOTE_ADDRESS);
+        if (works) {
+            capability.active(detail);
+        } else {
+            capability.inactive(detail);
+        }
+    }
+
+    // ---- upgrades -------------------------------------------------------------------------------
+
+    /**
+     * Registers a WebSocket handshake about to be upgraded (the handshake filter calls it just
+     * before the engine sees the request), so that its connection is closed if it never becomes
+     * a session. Never throws.
+     */
+    public static void upgrading(ServletRequest handshake) {
+        Capability reaper = own(UPGRADE_REAPER);
+        if (reaper.status().state() == Capability.State.INACTIVE) {
+            return;
+        }
+        try {
+            UPGRADES.register(ConnectionAbort.connectionOf(handshake), System.nanoTime());
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            disableReaper("the connection under a handshake cannot be reached: " + e);
+        }
+    }
+
+    /**
+     * Closes the upgraded connections no session claimed within {@code graceNanos}; the sweep
+     * calls it. Only while the reaper is proven (or before any session opened, when no connection
+     * can belong to one).
+     *
+     * @return how many connections were closed
+     */
+    public static int reapUpgrades(long now, long graceNanos) {
+        Capability.State state = own(UPGRADE_REAPER).status().state();
+        boolean safe = state == Capability.State.ACTIVE || state == Capability.State.UNTESTED && !ATTACHED_ONCE.get();
+        if (!safe) {
+            return 0;
+        }
+        List<Object> unclaimed = UPGRADES.reap(now, graceNanos);
+        for (Object connection : unclaimed) {
+            ConnectionAbort.abortOf(connection).run();
+        }
+        if (!unclaimed.isEmpty()) {
+            LOG.log(Level.WARNING, "Closed {0} upgraded connections that did not become sessions within {1} ms",
+                    unclaimed.size(), graceNanos / 1_000_000);
+        }
+        return unclaimed.size();
+    }
+
+    /** The upgrades waiting for their sessions. */
+    public static PendingUpgrades upgrades() {
+        return UPGRADES;
+    }
+
+    private static void disableReaper(String why) {
+        own(UPGRADE_REAPER).inactive(why);
+        UPGRADES.clear();
+    }
+
+    /** Back to the state before start, for tests. */
+    static void reset() {
+        stop();
+        sessionTimers = null;
+        RawFrameWriter.forget();
+        ATTACHED_ONCE.set(false);
+        name = "unknown";
+        version = "unknown";
+        define();
+    }
+}

@@ -1,0 +1,227 @@
+package dev.duplex.platform.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.duplex.testing.Canary;
+import dev.duplex.testing.PayaraMicroServer;
+import dev.duplex.testing.WsClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The engine adapter on the pinned Payara Micro: every capability Duplex takes from Tyrus/Grizzly
+ * internals works (so an upgrade that breaks one fails here, by name), and an upgraded connection
+ * that never becomes a session is closed. Its own server, because the second test needs a short
+ * upgrade grace period and the malformed-URI refusal of the handshake filter switched off, so that
+ * Tyrus itself fails after the upgrade.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EngineIT {
+
+    /**
+     * Every capability the pinned engine must give. Capabilities added by other parts (for example
+     * {@code read-guard}, {@code bounded-deflate}) belong in this list as well.
+     */
+    private static final List<String> EXPECTED = List.of(Engine.SESSION_TIMERS, Engine.CONNECTION_ABORT,
+            Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER);
+
+    /** A handshake Tyrus answers with 101 and then fails on (its query has a bad escape). */
+    private static final String MALFORMED = "/echo?%zz";
+    private static final int UPGRADES = 2000;
+    private static final int AT_ONCE = 250;
+    private static final int GRACE_SECONDS = 2;
+
+    private static PayaraMicroServer server;
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = PayaraMicroServer.start("engine", Map.of(
+                "duplex.limits.upgrade-grace-seconds", String.valueOf(GRACE_SECONDS),
+                // only here: lets the malformed query reach Tyrus, which must fail after the upgrade
+                "duplex.handshake.reject-malformed-uri", "false"), false);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyEngineCapabilityIsActiveOnThePinnedPayara() throws Exception {
+        try (WsClient echo = WsClient.connect(server.ws("echo")); WsClient chat = WsClient.connect(server.ws("chat"), "chat")) {
+            echo.sendText("proves the session capabilities");
+            assertEquals("proves the session capabilities", echo.nextText());
+            assertEquals("chat", chat.subprotocol());
+
+            JsonObject engine = status().getJsonObject("engine");
+            assertEquals("Tyrus", engine.getString("name"));
+            assertTrue(engine.getString("version").startsWith("2.1.5"), engine.getString("version"));
+            JsonObject capabilities = engine.getJsonObject("capabilities");
+            Map<String, String> notActive = new TreeMap<>();
+            for (String name : EXPECTED) {
+                JsonObject capability = capabilities.getJsonObject(name);
+                if (capability == null) {
+                    notActive.put(name, "not reported");
+                } else if (!"active".equals(capability.getString("state"))) {
+                    notActive.put(name, capability.getString("state") + ": " + capability.getString("detail"));
+                }
+            }
+            capabilities.forEach((name, value) -> {
+                JsonObject capability = value.asJsonObject();
+                if (!"active".equals(capability.getString("state"))) {
+                    notActive.putIfAbsent(name, capability.getString("state") + ": " + capability.getString("detail"));
+                }
+            });
+            if (!notActive.isEmpty()) {
+                fail("engine capabilities not active on " + engine.getString("name") + " " + engine.getString("version")
+                        + ": " + notActive);
+            }
+            String log = server.output();
+            for (String name : EXPECTED) {
+                assertTrue(log.contains("Engine capability " + name + ": "), "start-up line for " + name);
+            }
+        }
+    }
+
+    /**
+     * Issue 10, item 2: 2 000 handshakes that Tyrus upgrades (101) and then fails on. Each
+     * connection is closed by the server within the grace period plus a sweep, the server's file
+     * descriptors come back to where they were, and a canary on another connection keeps getting
+     * its echoes throughout.
+     */
+    @Test
+    @Order(2)
+    void upgradedConnectionsThatNeverBecomeSessionsAreClosed() throws Exception {
+        int baseline = settledDescriptors();
+        int peak = baseline;
+        Canary canary = Canary.start(server.ws("echo"));
+        try {
+            for (int done = 0; done < UPGRADES; done += AT_ONCE) {
+                List<Socket> batch = new ArrayList<>();
+                try {
+                    for (int i = 0; i < AT_ONCE; i++) {
+                        Socket socket = upgrade(MALFORMED);
+                        batch.add(socket);
+                    }
+                    peak = Math.max(peak, server.openFileDescriptors());
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS + 30);
+                    for (Socket socket : batch) {
+                        assertTrue(closedByServer(socket, deadline), "an upgraded connection without a session stayed open");
+                    }
+                } finally {
+                    for (Socket socket : batch) {
+                        socket.close();
+                    }
+                }
+            }
+        } finally {
+            canary.close();
+        }
+        assertEquals(List.of(), canary.problems());
+        assertTrue(canary.echoes() > 0, "the canary got echoes");
+        assertTrue(canary.slowestMillis() < 1000, "slowest canary echo " + canary.slowestMillis() + " ms");
+        int after = settledDescriptors();
+        System.out.printf("EngineIT: %d malformed upgrades: server fds %d before, peak %d, %d after; slowest canary echo %d ms%n",
+                UPGRADES, baseline, peak, after, canary.slowestMillis());
+        assertTrue(after <= baseline + 20, "server file descriptors: " + baseline + " before, " + after + " after");
+        assertTrue(status().getJsonObject("engine").getJsonObject("upgrades").getInt("reaped") >= UPGRADES);
+    }
+
+    /** Sends a WebSocket handshake for {@code target} on a new socket and checks that it was upgraded. */
+    private static Socket upgrade(String target) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", server.ws("").getPort()), 10_000);
+        socket.setSoTimeout(20_000);
+        byte[] key = new byte[16];
+        ThreadLocalRandom.current().nextBytes(key);
+        String request = "GET " + target + " HTTP/1.1\r\nHost: localhost:" + server.ws("").getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key)
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        String head = readHead(socket.getInputStream());
+        if (!head.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new AssertionError("the handshake for " + target + " was not upgraded (is the handshake filter's"
+                    + " malformed-URI check switched off by its config key?): " + head.lines().findFirst().orElse(""));
+        }
+        return socket;
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            head.append((char) c);
+            if (head.length() >= 4 && head.substring(head.length() - 4).equals("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString();
+    }
+
+    /** Whether the server closes the connection (end of stream or reset) before {@code deadline}. */
+    private static boolean closedByServer(Socket socket, long deadline) throws IOException {
+        InputStream in = socket.getInputStream();
+        while (System.nanoTime() < deadline) {
+            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            try {
+                if (in.read() == -1) {
+                    return true;
+                }
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true; // reset by the server
+            }
+        }
+        return false;
+    }
+
+    /** The server's open descriptors once two readings a second apart agree within 5 (connections linger briefly). */
+    private static int settledDescriptors() throws Exception {
+        int previous = server.openFileDescriptors();
+        for (int i = 0; i < 60; i++) {
+            TimeUnit.SECONDS.sleep(1);
+            int now = server.openFileDescriptors();
+            if (Math.abs(now - previous) <= 5) {
+                return now;
+            }
+            previous = now;
+        }
+        throw new AssertionError("the server's file descriptors did not settle: " + previous);
+    }
+
+    private static JsonObject status() throws Exception {
+        String body = HTTP.send(HttpRequest.newBuilder(server.http("api/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return Json.createReader(new StringReader(body)).readObject();
+    }
+}
