@@ -10,6 +10,7 @@ import { utf8Length } from './format.js';
 import {
   ChatMembership, SUBPROTOCOL, formatTime, leaveCommand, parseServerMessage, sayCommand, shouldReconnect,
 } from './chat-client.js';
+import { mountNav } from './nav.js';
 
 /** The server's limit on one text (duplex.chat.max-text-bytes, default 4 KiB). */
 const MAX_TEXT_BYTES = 4096;
@@ -235,6 +236,7 @@ function start() {
   updateControls();
 }
 
+mountNav();
 start();
 window.addEventListener('pageshow', () => {
   pageVisible = true;

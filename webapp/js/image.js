@@ -12,6 +12,7 @@ import { ChainEditor } from './image-chain.js';
 import { configureMessage, describeError, describeMessage, describeStep, ReplyPairer } from './image-protocol.js';
 import { countDifferentPixels, sameBytes } from './image-pixels.js';
 import { setUpSource } from './image-source.js';
+import { mountNav } from './nav.js';
 
 /**
  * An image sent and not yet answered.
@@ -217,6 +218,7 @@ function start() {
   updateControls();
 }
 
+mountNav();
 start();
 window.addEventListener('pageshow', () => {
   if (!socket || socket.readyState === WebSocket.CLOSED) connect();

@@ -6,6 +6,7 @@
  */
 import { drawLineChart, rates } from './chart.js';
 import { formatBytes } from './format.js';
+import { mountNav } from './nav.js';
 
 /**
  * The shape of GET api/status (see StatusServlet).
@@ -93,6 +94,7 @@ async function poll() {
   if (timer !== null) timer = setTimeout(poll, failures === 0 ? POLL_MS : Math.min(10000, POLL_MS * 2 ** failures));
 }
 
+mountNav();
 window.addEventListener('pageshow', () => {
   if (timer === null) {
     timer = 0;

@@ -10,6 +10,7 @@ import { EventLog } from './eventlog.js';
 import { Backoff } from './backoff.js';
 import { fingerprint, formatBytes, hexDump, parseHex, prettyText, utf8Length } from './format.js';
 import { imageType } from './sniff.js';
+import { mountNav } from './nav.js';
 
 /**
  * What was sent, to recognise it when an echo server returns it.
@@ -355,6 +356,7 @@ function start() {
   refreshPanel();
 }
 
+mountNav();
 start();
 window.addEventListener('pagehide', () => {
   cancelReconnect();
