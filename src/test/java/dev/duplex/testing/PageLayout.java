@@ -74,6 +74,27 @@ public final class PageLayout {
         Files.write(file, Base64.getDecoder().decode((String) ((Map<?, ?>) shot).get("data")));
     }
 
+    /** Gives a page something to show in its picture: the workbench a few messages, the chat a member. */
+    private static void stage(Browser browser, String page) {
+        if (page.equals("workbench.html")) {
+            browser.find("connect").click();
+            browser.awaitText("stateReadyState", "OPEN (1)");
+            for (String[] message : List.of(new String[] {"{\"type\":\"hello\",\"items\":[1,2,3]}", "sendJson"},
+                    new String[] {"89 50 4e 47 0d 0a 1a 0a 00 00 00 0d 49 48 44 52 00 00 01 00 00 00 00 80", "sendHex"},
+                    new String[] {"Hello, WebSocket", "sendText"})) {
+                browser.find("payload").clear();
+                browser.find("payload").sendKeys(message[0]);
+                browser.find(message[1]).click();
+            }
+            browser.await("the echoes", d -> d.findElements(org.openqa.selenium.By.cssSelector("li[data-type=message]")).size() >= 3);
+        } else if (page.equals("chat.html")) {
+            browser.await("the chat socket", d -> "open".equals(browser.find("status").getAttribute("data-state")));
+            browser.find("nick").sendKeys("ada" + System.nanoTime() % 1000);
+            browser.find("join").click();
+            browser.await("the welcome", d -> browser.text("roomName").startsWith("in lobby"));
+        }
+    }
+
     /**
      * Checks every page at both sizes against a running server and saves screenshots:
      * {@code java ... dev.duplex.testing.PageLayout http://localhost:8080/ docs/screenshots/after}.
@@ -90,6 +111,7 @@ public final class PageLayout {
                     browser.open(base + page);
                     browser.await(page + " to settle", d -> Boolean.TRUE.equals(browser.script(
                             "return document.readyState === 'complete' && !!document.querySelector('nav.site-nav a')")));
+                    stage(browser, page);
                     Thread.sleep(1500); // a picture, not a test: let sockets open and charts draw
                     List<String> problems = problems(browser);
                     problems.addAll(browser.consoleErrors());
