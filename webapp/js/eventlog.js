@@ -46,8 +46,11 @@ export class EventLog {
     this.unseen = 0;
     /** @type {import('./workbench-store.js').LogFilter} */
     this.filter = { direction: '', type: '', text: '' };
+    /** whether the list keeps showing the newest row (the user has not scrolled up) */
+    this.following = true;
     list.addEventListener('scroll', () => {
-      if (this.unseen > 0 && this.atBottom()) this.setUnseen(0);
+      this.following = this.atBottom();
+      if (this.unseen > 0 && this.following) this.setUnseen(0);
     });
   }
 
@@ -69,7 +72,7 @@ export class EventLog {
 
   /** @private */
   append(entries) {
-    const stick = this.atBottom();
+    const stick = this.following || this.atBottom();
     let shown = 0;
     entries.forEach((entry) => {
       const { row, url } = this.render(entry);
@@ -92,6 +95,7 @@ export class EventLog {
 
   /** Shows the newest rows and forgets the unseen count. */
   scrollToEnd() {
+    this.following = true;
     this.list.scrollTop = this.list.scrollHeight;
     this.setUnseen(0);
   }
@@ -193,6 +197,10 @@ export class EventLog {
       const img = document.createElement('img');
       img.className = 'thumb';
       img.alt = `${entry.image.type} image, ${formatBytes(entry.image.size)}`;
+      // a thumbnail grows the row when it loads: stay at the end if the log was following
+      img.addEventListener('load', () => {
+        if (this.following) this.list.scrollTop = this.list.scrollHeight;
+      }, { once: true });
       img.src = url;
       row.append(img);
     }

@@ -72,6 +72,9 @@ class ImageStudioBrowserIT {
 
     private static void draw(Browser browser) {
         WebElement source = browser.find("source");
+        // pointer actions do not scroll: the canvas must be in the viewport (the operations panel
+        // above it grew by a visible description per step)
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", source);
         new Actions(browser.driver()).moveToElement(source, -120, -80).clickAndHold()
                 .moveByOffset(90, 30).moveByOffset(70, 60).moveByOffset(-40, 40).release().perform();
     }
