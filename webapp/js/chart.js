@@ -12,53 +12,93 @@
  */
 
 /**
- * Draws the series scaled to the largest value, newest at the right.
+ * Draws the series scaled to a round maximum, newest at the right, with a value axis (0, half and
+ * the maximum, in the series' unit) and a time axis (seconds before the newest point). Lines are
+ * drawn in order with their own width and dash, so that a series equal to another stays visible.
+ * The canvas is resized to its displayed width so that text stays sharp.
  * @param {HTMLCanvasElement} canvas
- * @param {Series[]} series
- * @param {(value: number) => string} format how to print the axis maximum
+ * @param {Series[]} series  each may have width and dash (e.g. [6, 4])
+ * @param {(value: number) => string} format how to print a value with its unit
+ * @param {{times?: number[]}} [options] times: one timestamp (ms) per point, for the time axis
  */
-export function drawLineChart(canvas, series, format = String) {
+export function drawLineChart(canvas, series, format = String, { times = [] } = {}) {
+  const shown = Math.round(canvas.clientWidth);
+  if (shown > 0 && canvas.width !== shown) canvas.width = shown;
   const ctx = canvas.getContext('2d');
   const { width, height } = canvas;
-  const top = 18;
-  const bottom = height - 4;
+  const styles = getComputedStyle(canvas);
+  const ink = styles.getPropertyValue('--muted').trim() || '#475569';
+  const grid = styles.getPropertyValue('--line').trim() || '#e2e8f0';
+  const left = 64;
+  const right = width - 6;
+  const top = 22;
+  const bottom = height - 18;
   ctx.clearRect(0, 0, width, height);
-  ctx.fillStyle = '#ffffff';
+  ctx.fillStyle = styles.getPropertyValue('--panel').trim() || '#ffffff';
   ctx.fillRect(0, 0, width, height);
-  ctx.strokeStyle = '#e2e8f0';
-  ctx.lineWidth = 1;
-  for (let i = 0; i <= 4; i += 1) {
-    const y = top + ((bottom - top) * i) / 4;
-    ctx.beginPath();
-    ctx.moveTo(0, y);
-    ctx.lineTo(width, y);
-    ctx.stroke();
-  }
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  ctx.font = '11px sans-serif';
+  ctx.strokeStyle = grid;
+  ctx.lineWidth = 1;
+  ctx.fillStyle = ink;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (let i = 0; i <= 2; i += 1) {
+    const y = top + ((bottom - top) * i) / 2;
+    ctx.beginPath();
+    ctx.moveTo(left, y);
+    ctx.lineTo(right, y);
+    ctx.stroke();
+    ctx.fillText(format((max * (2 - i)) / 2), left - 4, y);
+  }
   const points = Math.max(2, ...series.map((s) => s.values.length));
+  const xOf = (fromEnd) => right - (fromEnd * (right - left)) / (points - 1);
+  // time axis: seconds before the newest point
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  if (times.length >= 2) {
+    const newest = times[times.length - 1];
+    const span = (newest - times[0]) / 1000;
+    const step = span > 240 ? 60 : span > 90 ? 30 : span > 30 ? 10 : 5;
+    for (let ago = 0; ago <= span; ago += step) {
+      const x = right - (ago / span) * (right - left);
+      ctx.beginPath();
+      ctx.moveTo(x, bottom);
+      ctx.lineTo(x, bottom + 3);
+      ctx.stroke();
+      ctx.fillText(ago === 0 ? 'now' : `−${ago} s`, Math.max(left + 12, Math.min(right - 12, x)), bottom + 4);
+    }
+  }
   series.forEach((s) => {
     ctx.strokeStyle = s.color;
-    ctx.lineWidth = 2;
+    ctx.lineWidth = s.width ?? 2;
+    ctx.setLineDash(s.dash ?? []);
     ctx.beginPath();
     s.values.forEach((value, i) => {
-      const x = width - ((s.values.length - 1 - i) * width) / (points - 1);
+      const x = xOf(s.values.length - 1 - i);
       const y = bottom - (max === 0 ? 0 : (value / max) * (bottom - top));
       if (i === 0) ctx.moveTo(x, y);
       else ctx.lineTo(x, y);
     });
     ctx.stroke();
   });
-  ctx.font = '12px sans-serif';
-  ctx.fillStyle = '#475569';
-  ctx.fillText(`max ${format(max)}`, 4, 13);
+  ctx.setLineDash([]);
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
   let x = width;
   [...series].reverse().forEach((s) => {
     const text = s.label;
-    x -= ctx.measureText(text).width + 18;
-    ctx.fillStyle = s.color;
-    ctx.fillRect(x, 5, 10, 10);
-    ctx.fillStyle = '#475569';
-    ctx.fillText(text, x + 13, 14);
+    x -= ctx.measureText(text).width + 22;
+    ctx.strokeStyle = s.color;
+    ctx.lineWidth = s.width ?? 2;
+    ctx.setLineDash(s.dash ?? []);
+    ctx.beginPath();
+    ctx.moveTo(x, 10);
+    ctx.lineTo(x + 14, 10);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = ink;
+    ctx.fillText(text, x + 17, 14);
   });
 }
 

@@ -161,6 +161,36 @@ export class ChatMembership {
     return this.nick !== null && message.from === this.nick;
   }
 
+  /**
+   * What to keep in sessionStorage to rejoin after a reload, or null when not in a room.
+   * @returns {{room: string, nick: string, token: string, lastId: number}|null}
+   */
+  toSaved() {
+    if (!this.joined || this.token === null) return null;
+    return { room: /** @type {string} */ (this.room), nick: /** @type {string} */ (this.nick), token: this.token, lastId: this.lastId };
+  }
+
+  /**
+   * Takes back what {@link toSaved} kept; rejoin() then sends a join with its token and since.
+   * Anything that is not a saved membership is ignored.
+   * @param {unknown} saved
+   * @returns {boolean} whether there was a membership to restore
+   */
+  restore(saved) {
+    const s = /** @type {any} */ (saved);
+    if (!s || typeof s.room !== 'string' || typeof s.nick !== 'string' || typeof s.token !== 'string'
+        || !Number.isInteger(s.lastId) || s.lastId < 0) {
+      return false;
+    }
+    this.room = s.room;
+    this.nick = s.nick;
+    this.token = s.token;
+    this.lastId = s.lastId;
+    this.joined = false;
+    this.joining = true;
+    return true;
+  }
+
   /** The user left the room: forget everything. */
   left() {
     this.room = null;

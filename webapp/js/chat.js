@@ -1,7 +1,8 @@
 /**
  * The chat page: joins a room over the `chat` subprotocol, shows messages, members and the
- * connection, reconnects with backoff and catches up on what it missed. Everything that comes
- * from the network is shown with textContent.
+ * connection, reconnects with backoff and catches up on what it missed. It remembers the room,
+ * nickname and rejoin token for the tab (sessionStorage), so a reload rejoins by itself with the
+ * same nickname. Everything that comes from the network is shown with textContent.
  * @module chat
  */
 import { Backoff } from './backoff.js';
@@ -10,6 +11,7 @@ import { utf8Length } from './format.js';
 import {
   ChatMembership, SUBPROTOCOL, formatTime, leaveCommand, parseServerMessage, sayCommand, shouldReconnect,
 } from './chat-client.js';
+import { mountNav } from './nav.js';
 
 /** The server's limit on one text (duplex.chat.max-text-bytes, default 4 KiB). */
 const MAX_TEXT_BYTES = 4096;
@@ -25,6 +27,34 @@ let countdownTimer = null;
 let pageVisible = false;
 const backoff = new Backoff({ initialMs: 500, maxMs: 15000 });
 const membership = new ChatMembership();
+/** Where the tab keeps its membership across reloads. */
+const SAVED_KEY = 'duplex.chat.membership';
+
+/** Keeps (or forgets) the membership for this tab; storage refused by the browser is not an error. */
+function remember() {
+  try {
+    const saved = membership.toSaved();
+    if (saved) sessionStorage.setItem(SAVED_KEY, JSON.stringify(saved));
+    else sessionStorage.removeItem(SAVED_KEY);
+  } catch {
+    // no sessionStorage: a reload asks for the nickname again
+  }
+}
+
+/** Takes back the membership kept before a reload; the list starts empty, so it asks for all history. */
+function recall() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(SAVED_KEY) ?? 'null');
+    if (saved && membership.restore({ ...saved, lastId: 0 })) {
+      $('nick').value = saved.nick;
+      $('room').value = saved.room;
+      return true;
+    }
+  } catch {
+    // unreadable: start outside any room
+  }
+  return false;
+}
 
 /**
  * @param {'connecting'|'open'|'reconnecting'|'closed'} state
@@ -32,6 +62,7 @@ const membership = new ChatMembership();
  */
 function setStatus(state, text) {
   const status = $('status');
+  if (status.dataset.state !== state) $('formError').textContent = '';
   status.dataset.state = state;
   status.textContent = text;
 }
@@ -64,7 +95,10 @@ function connect() {
     if (shouldReconnect(event.code, event.reason)) {
       scheduleReconnect(event);
     } else {
-      if (event.code === 4001) membership.left();
+      if (event.code === 4001) {
+        membership.left();
+        remember();
+      }
       setStatus('closed', `Disconnected: ${event.code}${event.reason ? ` ${event.reason}` : ''}`);
       updateControls();
     }
@@ -105,21 +139,28 @@ function handle(message) {
       }
       messages.forEach(addMessage);
       showMembers(message.members);
+      remember();
       $('formError').textContent = '';
       updateControls();
       $('text').focus();
       break;
     }
     case 'message':
-      if (membership.received(message)) addMessage(message);
+      if (membership.received(message)) {
+        addMessage(message);
+        remember();
+      }
       break;
     case 'presence':
+      // after Leave the server confirms with our own "left": the room is no longer ours to show
+      if (!membership.joined) break;
       addSystemLine(`${message.nick} ${message.event === 'joined' ? 'joined' : 'left'} the room`);
       showMembers(message.members);
       break;
     case 'error':
       if (membership.joining) {
         membership.left();
+        remember();
         $('formError').textContent = message.message;
         updateControls();
       } else {
@@ -210,6 +251,7 @@ function onSay(event) {
   const input = $('text');
   const text = input.value;
   if (!text || !socket || socket.readyState !== WebSocket.OPEN || !membership.joined) return;
+  $('formError').textContent = '';
   if (utf8Length(text) > MAX_TEXT_BYTES) {
     addSystemLine(`Not sent: the message is longer than ${MAX_TEXT_BYTES} bytes.`, 'chat-error');
     return;
@@ -221,6 +263,7 @@ function onSay(event) {
 function onLeave() {
   if (socket && socket.readyState === WebSocket.OPEN) socket.send(leaveCommand());
   membership.left();
+  remember();
   $('roomName').textContent = '';
   $('members').replaceChildren();
   $('memberCount').textContent = '0';
@@ -229,12 +272,14 @@ function onLeave() {
 }
 
 function start() {
+  if (recall()) setStatus('connecting', `Connecting to rejoin ${membership.room} as ${membership.nick}…`);
   $('joinForm').addEventListener('submit', onJoin);
   $('sayForm').addEventListener('submit', onSay);
   $('leave').addEventListener('click', onLeave);
   updateControls();
 }
 
+mountNav();
 start();
 window.addEventListener('pageshow', () => {
   pageVisible = true;

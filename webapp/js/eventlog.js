@@ -1,9 +1,12 @@
 /**
  * The workbench's event log: one row per event, newest last, built with createElement and
- * textContent only. It keeps at most `limit` rows and can export them as JSON.
+ * textContent only. It keeps at most `limit` rows and can export them as JSON. It follows new
+ * events while the user is at the bottom; scrolled up, it stays put and counts what arrived
+ * (onUnseen). A filter hides rows without removing them; pause holds new events back until resume.
  * @module eventlog
  */
 import { formatBytes, formatClock } from './format.js';
+import { matchesFilter } from './workbench-store.js';
 
 /**
  * @typedef {object} LogEntry
@@ -16,6 +19,7 @@ import { formatBytes, formatClock } from './format.js';
  * @property {number} [count]   how many times it was sent
  * @property {number} [rttMs]   echo round trip time
  * @property {string} [body]    text, pretty JSON or a hex dump
+ * @property {boolean} [hex]    the body is a hex dump (kept 16 bytes a row)
  * @property {Blob}   [image]   an image to show as a thumbnail
  * @property {object} [close]   {code, reason, wasClean}
  */
@@ -25,36 +29,118 @@ const ARROWS = { in: '←', out: '→', local: '•' };
 export class EventLog {
   /**
    * @param {HTMLOListElement} list where the rows go
-   * @param {{limit?: number, onChange?: (count: number, dropped: number) => void}} [options]
+   * @param {{limit?: number, onChange?: (count: number, dropped: number, held: number) => void,
+   *          onUnseen?: (unseen: number) => void}} [options]
    */
-  constructor(list, { limit = 2000, onChange = () => {} } = {}) {
+  constructor(list, { limit = 2000, onChange = () => {}, onUnseen = () => {} } = {}) {
     this.list = list;
     this.limit = limit;
     this.onChange = onChange;
+    this.onUnseen = onUnseen;
     /** @type {{entry: LogEntry, row: HTMLLIElement, url?: string}[]} */
     this.rows = [];
     this.dropped = 0;
+    /** @type {LogEntry[]} entries that arrived while paused */
+    this.held = [];
+    this.paused = false;
+    this.unseen = 0;
+    /** @type {import('./workbench-store.js').LogFilter} */
+    this.filter = { direction: '', type: '', text: '' };
+    /** whether the list keeps showing the newest row (the user has not scrolled up) */
+    this.following = true;
+    list.addEventListener('scroll', () => {
+      this.following = this.atBottom();
+      if (this.unseen > 0 && this.following) this.setUnseen(0);
+    });
+  }
+
+  /** @returns {boolean} whether the list shows its newest rows (within a few pixels) */
+  atBottom() {
+    return this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 24;
   }
 
   /** @param {LogEntry} entry */
   add(entry) {
-    const stick = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 40;
-    const { row, url } = this.render(entry);
-    this.list.append(row);
-    this.rows.push({ entry, row, url });
+    if (this.paused) {
+      this.held.push(entry);
+      if (this.held.length > this.limit) this.held.shift();
+      this.onChange(this.rows.length, this.dropped, this.held.length);
+      return;
+    }
+    this.append([entry]);
+  }
+
+  /** @private */
+  append(entries) {
+    const stick = this.following || this.atBottom();
+    let shown = 0;
+    entries.forEach((entry) => {
+      const { row, url } = this.render(entry);
+      row.hidden = !matchesFilter(entry, this.filter);
+      if (!row.hidden) shown += 1;
+      this.list.append(row);
+      this.rows.push({ entry, row, url });
+    });
     while (this.rows.length > this.limit) {
       this.remove(this.rows.shift());
       this.dropped += 1;
     }
-    if (stick) this.list.scrollTop = this.list.scrollHeight;
-    this.onChange(this.rows.length, this.dropped);
+    if (stick) {
+      this.scrollToEnd();
+    } else if (shown > 0) {
+      this.setUnseen(this.unseen + shown);
+    }
+    this.onChange(this.rows.length, this.dropped, this.held.length);
+  }
+
+  /** Shows the newest rows and forgets the unseen count. */
+  scrollToEnd() {
+    this.following = true;
+    this.list.scrollTop = this.list.scrollHeight;
+    this.setUnseen(0);
+  }
+
+  /** @private */
+  setUnseen(n) {
+    this.unseen = n;
+    this.onUnseen(n);
+  }
+
+  /** Holds new events back (they are kept, up to the limit) until resume(). */
+  pause() {
+    this.paused = true;
+    this.onChange(this.rows.length, this.dropped, this.held.length);
+  }
+
+  /** Shows the held events and follows new ones again. */
+  resume() {
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    this.append(held);
+  }
+
+  /** @param {import('./workbench-store.js').LogFilter} filter */
+  setFilter(filter) {
+    this.filter = { ...filter };
+    this.rows.forEach(({ entry, row }) => {
+      row.hidden = !matchesFilter(entry, this.filter);
+    });
+    this.scrollToEnd();
+  }
+
+  /** @returns {number} rows the filter shows */
+  visibleCount() {
+    return this.rows.filter(({ row }) => !row.hidden).length;
   }
 
   clear() {
     this.rows.forEach((r) => this.remove(r));
     this.rows = [];
+    this.held = [];
     this.dropped = 0;
-    this.onChange(0, 0);
+    this.setUnseen(0);
+    this.onChange(0, 0, 0);
   }
 
   /** @returns {object[]} the rows as plain data, for export */
@@ -101,7 +187,7 @@ export class EventLog {
 
     if (entry.body !== undefined) {
       const pre = document.createElement('pre');
-      pre.className = 'event-body';
+      pre.className = entry.hex ? 'event-body hex' : 'event-body';
       pre.textContent = entry.body;
       row.append(pre);
     }
@@ -111,6 +197,10 @@ export class EventLog {
       const img = document.createElement('img');
       img.className = 'thumb';
       img.alt = `${entry.image.type} image, ${formatBytes(entry.image.size)}`;
+      // a thumbnail grows the row when it loads: stay at the end if the log was following
+      img.addEventListener('load', () => {
+        if (this.following) this.list.scrollTop = this.list.scrollHeight;
+      }, { once: true });
       img.src = url;
       row.append(img);
     }

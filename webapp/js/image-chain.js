@@ -24,6 +24,28 @@ export function readParameter(parameter, text) {
 }
 
 /**
+ * What is wrong with a parameter's input, in words, or null when the server will accept it.
+ * @param {ParameterInfo} parameter
+ * @param {string} text the input's value ('' means the default)
+ * @returns {string|null}
+ */
+export function parameterProblem(parameter, text) {
+  const trimmed = String(text).trim();
+  if (trimmed === '') return null;
+  if (parameter.type === 'choice' || (parameter.choices && parameter.choices.length > 0)) {
+    return parameter.choices && !parameter.choices.includes(trimmed) ? `${parameter.name} must be one of ${parameter.choices.join(', ')}` : null;
+  }
+  const value = Number(trimmed);
+  const range = `${parameter.min}–${parameter.max}`;
+  if (!Number.isFinite(value)) return `${parameter.name} must be a number (${range})`;
+  if (parameter.type === 'integer' && !Number.isInteger(value)) return `${parameter.name} must be a whole number (${range})`;
+  if ((parameter.min !== undefined && value < parameter.min) || (parameter.max !== undefined && value > parameter.max)) {
+    return `${parameter.name} must be between ${parameter.min} and ${parameter.max}, not ${trimmed}`;
+  }
+  return null;
+}
+
+/**
  * A step with every parameter at its default.
  * @param {OperationInfo} operation
  * @returns {Step}
@@ -49,6 +71,10 @@ export class ChainEditor {
     this.catalog = new Map();
     this.max = 16;
     list.addEventListener('change', (event) => this.changed(event));
+    list.addEventListener('input', () => {
+      this.validate();
+      this.onChange();
+    });
     list.addEventListener('click', (event) => this.clicked(event));
   }
 
@@ -97,11 +123,43 @@ export class ChainEditor {
     remove.type = 'button';
     remove.className = 'step-remove secondary';
     remove.textContent = '✕';
-    row.append(select, params, remove);
+    const help = document.createElement('p');
+    help.className = 'step-help';
+    const error = document.createElement('p');
+    error.className = 'param-error';
+    error.setAttribute('role', 'alert');
+    row.append(select, params, remove, help, error);
     this.list.append(row);
     this.fillParameters(row);
     this.renumber();
     this.onChange();
+  }
+
+  /**
+   * Marks every invalid parameter input (aria-invalid and a message in its row).
+   * @returns {string[]} the problems, "Operation 2: radius must be between 0 and 50, not 999"
+   */
+  validate() {
+    const problems = [];
+    Array.from(this.list.children).forEach((row, i) => {
+      const operation = this.catalog.get(row.querySelector('.step-op').value);
+      const messages = [];
+      operation.parameters.forEach((p) => {
+        const input = row.querySelector(`[data-name="${p.name}"]`);
+        const problem = input ? parameterProblem(p, input.value) : null;
+        if (input) input.setAttribute('aria-invalid', String(problem !== null));
+        if (problem) messages.push(problem);
+      });
+      const error = row.querySelector('.param-error');
+      if (error) error.textContent = messages.join('; ');
+      messages.forEach((m) => problems.push(`Operation ${i + 1} (${operation.op}): ${m}`));
+    });
+    return problems;
+  }
+
+  /** @returns {boolean} whether every parameter is valid (marks the invalid ones) */
+  get valid() {
+    return this.validate().length === 0;
   }
 
   /** @returns {Step[]} the chain as the inputs say now */
@@ -121,6 +179,7 @@ export class ChainEditor {
   changed(event) {
     const row = event.target.closest('.step');
     if (row && event.target.classList.contains('step-op')) this.fillParameters(row);
+    this.validate();
     this.onChange();
   }
 
@@ -164,7 +223,10 @@ export class ChainEditor {
       label.append(input);
       params.append(label);
     }
-    row.title = operation.description;
+    // shown, not a hover title: touch screens have no hover
+    row.querySelector('.step-help').textContent = operation.description;
+    const error = row.querySelector('.param-error');
+    if (error) error.textContent = '';
   }
 
   /** @private numbers the rows and labels their controls */

@@ -2,7 +2,8 @@
  * The image studio: draw on the source canvas (or drop a photo on it), choose a chain of
  * operations, send the canvas to /image as an image Blob, and see the server's result on the
  * destination canvas with round-trip time, server time, sizes and dimensions. For echo it checks
- * that the bytes and pixels came back unchanged, and says so.
+ * that the bytes and pixels came back unchanged, and says so. Parameters are checked before anything
+ * is sent, and an image is sent only after the server confirmed the chain on screen.
  * @module image
  */
 import { socketUrl } from './endpoint.js';
@@ -12,6 +13,7 @@ import { ChainEditor } from './image-chain.js';
 import { configureMessage, describeError, describeMessage, describeStep, ReplyPairer } from './image-protocol.js';
 import { countDifferentPixels, sameBytes } from './image-pixels.js';
 import { setUpSource } from './image-source.js';
+import { mountNav } from './nav.js';
 
 /**
  * An image sent and not yet answered.
@@ -30,6 +32,8 @@ const sent = new Map();
 let imagesSent = 0;
 /** The configure message the server has, or null when it may not have it. */
 let lastConfigure = null;
+/** @type {{resolve: () => void, reject: (e: Error) => void}|null} the configure awaiting its answer */
+let awaitingConfigure = null;
 
 const chain = new ChainEditor($('chain'), { initial: ['grayscale'], onChange: updateControls });
 
@@ -45,7 +49,9 @@ function setConnection(state, text) {
 
 function updateControls() {
   const open = socket !== null && socket.readyState === WebSocket.OPEN;
-  $('send').disabled = !open || !chain.ready;
+  const problems = chain.ready ? chain.validate() : [];
+  $('send').disabled = !open || !chain.ready || problems.length > 0 || chain.size === 0;
+  $('chainProblems').textContent = problems.length > 0 ? `Fix the marked parameter${problems.length > 1 ? 's' : ''} before sending.` : '';
   $('addStep').disabled = !chain.ready || chain.size >= chain.max;
   $('reconnect').disabled = open || (socket !== null && socket.readyState === WebSocket.CONNECTING);
   $('outputQuality').disabled = $('outputFormat').value !== 'jpeg';
@@ -81,6 +87,9 @@ function connect() {
   });
   ws.addEventListener('close', (event) => {
     if (ws !== socket) return;
+    awaitingConfigure?.reject(new Error('the connection closed'));
+    awaitingConfigure = null;
+    if (sent.size > 0) $('sendStatus').textContent = '';
     const reason = event.reason ? `, "${event.reason}"` : '';
     setConnection('closed', `Closed: code ${event.code}${reason}${event.wasClean ? '' : ' (not clean)'}`);
   });
@@ -99,6 +108,12 @@ async function send() {
     showError('Not connected: reconnect first.');
     return;
   }
+  const problems = chain.validate();
+  if (problems.length > 0) {
+    showError(`Not sent: ${problems.join('; ')}.`);
+    updateControls();
+    return;
+  }
   const canvas = $('source');
   const configure = configureMessage(chain.steps(), $('outputFormat').value, Number($('outputQuality').value));
   const source = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
@@ -110,14 +125,31 @@ async function send() {
     return;
   }
   if (configure !== lastConfigure) {
+    // the image goes only once the server has this chain: never processed with an older one
+    const confirmed = new Promise((resolve, reject) => {
+      awaitingConfigure = { resolve, reject };
+    });
     ws.send(configure);
+    $('sendStatus').textContent = 'Sending the chain…';
+    try {
+      await confirmed;
+    } catch (error) {
+      $('sendStatus').textContent = '';
+      showError(`Not sent: ${error.message}`);
+      return;
+    }
     lastConfigure = configure;
+    if (ws !== socket || ws.readyState !== WebSocket.OPEN) {
+      showError('The connection closed before the image was sent.');
+      return;
+    }
   }
   imagesSent += 1;
   sent.set(imagesSent, { seq: imagesSent, at: performance.now(), bytes, type: blob.type, source });
   ws.send(bytes);
   const substituted = blob.type !== type ? ` (this browser cannot encode ${type})` : '';
-  $('sendStatus').textContent = `Sent image ${imagesSent}: ${blob.type}, ${formatBytes(bytes.length)}${substituted}.`;
+  $('sendStatus').dataset.state = 'busy';
+  $('sendStatus').textContent = `Processing image ${imagesSent} (${blob.type}, ${formatBytes(bytes.length)}${substituted})…`;
 }
 
 // ---- receiving ---------------------------------------------------------------------------------
@@ -128,18 +160,30 @@ async function handle(data) {
   switch (done.kind) {
     case 'operations':
       chain.setCatalog(done.operations.operations, done.operations.limits.maxOperations);
-      $('chainHint').textContent = `Applied in order, top to bottom (at most ${chain.max}); hover a row to see what it does.`;
+      $('chainHint').textContent = `Applied in order, top to bottom (at most ${chain.max}); each row says what it does.`;
       $('limits').textContent = `Formats in: ${done.operations.inputFormats.join(', ')}; out: ${done.operations.outputFormats.join(', ')}. `
         + `Up to ${formatBytes(done.operations.limits.maxMessageBytes)} and ${(done.operations.limits.maxPixels / 1e6).toFixed(0)} megapixels per image.`;
       updateControls();
       break;
     case 'configured':
+      awaitingConfigure?.resolve();
+      awaitingConfigure = null;
       $('configured').textContent = `Server applies: ${done.configured.ops.map(describeStep).join(' → ')}, `
         + `${done.configured.format}${done.configured.format === 'jpeg' ? ` at quality ${done.configured.quality}` : ''}.`;
       break;
     case 'error':
-      if (done.error.seq === undefined) lastConfigure = null;
-      else sent.delete(done.error.seq);
+      if (done.error.seq === undefined) {
+        lastConfigure = null;
+        if (awaitingConfigure) {
+          awaitingConfigure.reject(new Error(`the server refused the chain: ${done.error.message}`));
+          awaitingConfigure = null;
+          break;
+        }
+      } else {
+        sent.delete(done.error.seq);
+        delete $('sendStatus').dataset.state;
+        $('sendStatus').textContent = '';
+      }
       showError(describeError(done.error));
       break;
     case 'result':
@@ -167,6 +211,10 @@ async function showResult(result, image) {
   $('statSize').textContent = `${result.inputWidth}×${result.inputHeight} → ${result.width}×${result.height}`;
   $('statOps').textContent = result.ops.map(describeStep).join(' → ');
   $('identity').textContent = request && result.ops.every((step) => step.op === 'echo') ? echoVerdict(request, image, destination) : '—';
+  if (sent.size === 0) {
+    delete $('sendStatus').dataset.state;
+    $('sendStatus').textContent = `Done: ${imagesSent} image${imagesSent === 1 ? '' : 's'} processed.`;
+  }
   const status = $('resultStatus');
   status.dataset.seq = String(result.seq);
   status.textContent = `Image ${result.seq} came back as ${result.outputFormat}, ${result.width}×${result.height}.`;
@@ -217,6 +265,7 @@ function start() {
   updateControls();
 }
 
+mountNav();
 start();
 window.addEventListener('pageshow', () => {
   if (!socket || socket.readyState === WebSocket.CLOSED) connect();

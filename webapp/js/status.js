@@ -6,6 +6,8 @@
  */
 import { drawLineChart, rates } from './chart.js';
 import { formatBytes } from './format.js';
+import { describeLimit, formatMicros } from './status-format.js';
+import { mountNav } from './nav.js';
 
 /**
  * The shape of GET api/status (see StatusServlet).
@@ -25,6 +27,8 @@ const POLL_MS = 1000;
 const $ = (id) => document.getElementById(id);
 let timer = null;
 let failures = 0;
+/** When the last good answer came, for the stale-data label. */
+let lastGood = null;
 
 function cell(row, text) {
   const td = document.createElement('td');
@@ -32,10 +36,13 @@ function cell(row, text) {
   row.append(td);
 }
 
-function fillTable(tbody, rows, empty) {
+function fillTable(tbody, rows, empty, numeric = () => false) {
   const fresh = rows.map((cells) => {
     const tr = document.createElement('tr');
-    cells.forEach((text) => cell(tr, text));
+    cells.forEach((text, i) => {
+      cell(tr, text);
+      if (numeric(i)) tr.lastElementChild.className = 'num';
+    });
     return tr;
   });
   if (fresh.length === 0) {
@@ -46,7 +53,6 @@ function fillTable(tbody, rows, empty) {
   tbody.replaceChildren(...fresh);
 }
 
-const ms = (micros) => (micros / 1000).toFixed(micros < 10000 ? 2 : 1);
 
 /** @param {Status} status */
 function render(status) {
@@ -59,40 +65,65 @@ function render(status) {
     name, String(e.open), String(e.opened), String(e.messagesIn), String(e.messagesOut),
     formatBytes(e.bytesIn), formatBytes(e.bytesOut), String(e.errors), String(e.refused),
     Object.entries(e.closeCodes).map(([code, n]) => `${code}×${n}`).join(' ') || '—',
-  ]), 'No session yet');
-  fillTable($('refusalRows'), Object.entries(status.refusals).map(([reason, n]) => [reason, String(n)]), 'None');
+  ]), 'No session yet', (i) => i > 0 && i < 9);
+  fillTable($('refusalRows'), Object.entries(status.refusals).map(([reason, n]) => [reason, String(n)]), 'None', (i) => i === 1);
   fillTable($('timingRows'), Object.entries(status.timings).map(([name, t]) => [
-    name, String(t.count), ms(t.meanMicros), ms(t.p50Micros), ms(t.p90Micros), ms(t.p99Micros), ms(t.maxMicros),
-  ]), 'Nothing timed yet');
-  fillTable($('limitRows'), Object.entries(status.limits).map(([name, value]) => [name, String(value)]), '—');
+    name, String(t.count), formatMicros(t.meanMicros), formatMicros(t.p50Micros), formatMicros(t.p90Micros),
+    formatMicros(t.p99Micros), formatMicros(t.maxMicros),
+  ]), 'Nothing timed yet', (i) => i > 0);
+  fillTable($('limitRows'), Object.entries(status.limits).map(([name, value]) => describeLimit(name, value)), '—', (i) => i === 1);
 
   const history = status.history;
-  drawLineChart($('sessionsChart'), [{ label: 'open sessions', color: '#1d4ed8', values: history.map((s) => s.sessions) }]);
+  const times = history.map((s) => s.time);
+  const rateTimes = times.slice(1);
+  drawLineChart($('sessionsChart'), [{ label: 'open sessions', color: '#1d4ed8', values: history.map((s) => s.sessions) }],
+    (v) => (Number.isInteger(v) ? String(v) : v.toFixed(1)), { times });
+  // out first and wide, in on top dashed: equal rates (an echo) stay both visible
   drawLineChart($('messagesChart'), [
-    { label: 'in/s', color: '#065f46', values: rates(history, 'messagesIn') },
-    { label: 'out/s', color: '#b45309', values: rates(history, 'messagesOut') },
-  ], (v) => `${Math.round(v)} msgs/s`);
+    { label: 'out/s', color: '#d97706', width: 4, values: rates(history, 'messagesOut') },
+    { label: 'in/s', color: '#047857', width: 2, dash: [6, 4], values: rates(history, 'messagesIn') },
+  ], (v) => `${Number.isInteger(v) ? v : v.toFixed(1)} msg/s`, { times: rateTimes });
   drawLineChart($('bytesChart'), [
-    { label: 'in/s', color: '#065f46', values: rates(history, 'bytesIn') },
-    { label: 'out/s', color: '#b45309', values: rates(history, 'bytesOut') },
-  ], (v) => `${formatBytes(Math.round(v))}/s`);
-  $('updated').textContent = `Updated ${new Date(status.time).toLocaleTimeString()}`;
+    { label: 'out/s', color: '#d97706', width: 4, values: rates(history, 'bytesOut') },
+    { label: 'in/s', color: '#047857', width: 2, dash: [6, 4], values: rates(history, 'bytesIn') },
+  ], (v) => `${formatBytes(Math.round(v))}/s`, { times: rateTimes });
+  $('updated').dataset.state = 'open';
+  $('updated').textContent = `Live · updated ${new Date(status.time).toLocaleTimeString()}`;
 }
 
+/** Dims everything shown and says since when it is old, or lifts that when data is fresh. */
+function showStale(error, retryMs) {
+  const stale = error !== null;
+  $('statusMain').classList.toggle('stale', stale);
+  if (!stale) {
+    $('connection').textContent = '';
+    return;
+  }
+  const since = lastGood ? `the figures below are from ${lastGood.toLocaleTimeString()} and may be out of date` : 'no figures yet';
+  $('connection').textContent = `Server unreachable (${error.message}): ${since}. Retrying in ${Math.round(retryMs / 1000)} s.`;
+  $('updated').dataset.state = 'stale';
+  $('updated').textContent = lastGood ? `Stale · last updated ${lastGood.toLocaleTimeString()}` : 'No data';
+}
+
+/** The one place that fetches api/status: fetch, render, schedule the next poll. */
 async function poll() {
+  let problem = null;
   try {
     const response = await fetch('api/status', { cache: 'no-store' });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     render(await response.json());
     failures = 0;
-    $('connection').textContent = '';
+    lastGood = new Date();
   } catch (error) {
     failures += 1;
-    $('connection').textContent = `Server unreachable (${error.message}); retrying`;
+    problem = error;
   }
-  if (timer !== null) timer = setTimeout(poll, failures === 0 ? POLL_MS : Math.min(10000, POLL_MS * 2 ** failures));
+  const next = failures === 0 ? POLL_MS : Math.min(10000, POLL_MS * 2 ** failures);
+  showStale(problem, next);
+  if (timer !== null) timer = setTimeout(poll, next);
 }
 
+mountNav();
 window.addEventListener('pageshow', () => {
   if (timer === null) {
     timer = 0;

@@ -2,7 +2,9 @@
  * The workbench: a console for the whole browser WebSocket API. Connect to any ws/wss URL with
  * subprotocols, watch url/readyState/protocol/extensions/binaryType/bufferedAmount live, send
  * text, JSON, hex bytes and files (repeatedly, to watch bufferedAmount drain), read every event
- * with sizes and echo round-trip times, reconnect with backoff, export the log.
+ * with sizes and echo round-trip times, reconnect with backoff, export the log. Version 2: the log
+ * follows new events unless scrolled up (then an "N new" pill), filters and searches, pauses;
+ * connections and snippets are saved in localStorage; buttons are enabled only when they can act.
  * @module workbench
  */
 import { READY_STATES, readyStateLabel, socketUrl } from './endpoint.js';
@@ -10,6 +12,8 @@ import { EventLog } from './eventlog.js';
 import { Backoff } from './backoff.js';
 import { fingerprint, formatBytes, hexDump, parseHex, prettyText, utf8Length } from './format.js';
 import { imageType } from './sniff.js';
+import { WorkbenchStore, connectionLabel, parseProtocols, snippetName } from './workbench-store.js';
+import { mountNav } from './nav.js';
 
 /**
  * What was sent, to recognise it when an echo server returns it.
@@ -21,10 +25,17 @@ const MAX_PENDING = 10000;
 const $ = (id) => document.getElementById(id);
 
 const log = new EventLog($('events'), {
-  onChange: (count, dropped) => {
-    $('logCount').textContent = `${count} events${dropped ? ` (${dropped} older ones dropped)` : ''}`;
+  onChange: (count, dropped, held) => {
+    const shown = log ? log.visibleCount() : count;
+    const filtered = shown !== count ? `${shown} of ${count} events shown` : `${count} events`;
+    $('logCount').textContent = `${filtered}${dropped ? ` (${dropped} older ones dropped)` : ''}${held ? ` · ${held} waiting (paused)` : ''}`;
+  },
+  onUnseen: (unseen) => {
+    $('newPill').hidden = unseen === 0;
+    $('newPill').textContent = `${unseen} new ↓`;
   },
 });
+const store = new WorkbenchStore(safeStorage());
 const backoff = new Backoff();
 
 /** @type {WebSocket|null} */
@@ -46,12 +57,32 @@ function entry(fields) {
   log.add({ time: new Date(), ...fields });
 }
 
-function parseProtocols(text) {
-  return text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+/** localStorage, or a stand-in that remembers nothing when the browser refuses storage. */
+function safeStorage() {
+  try {
+    const storage = window.localStorage;
+    storage.getItem('probe');
+    return storage;
+  } catch {
+    return { getItem: () => null, setItem: () => { throw new Error('storage is disabled'); } };
+  }
 }
 
 function setSendError(message) {
   $('sendError').textContent = message;
+}
+
+/** Enables exactly the controls that can act on the socket as it is now. */
+function updateControls() {
+  const state = ws ? ws.readyState : WebSocket.CLOSED;
+  const open = state === WebSocket.OPEN;
+  ['sendText', 'sendJson', 'sendHex', 'sendFile'].forEach((id) => {
+    $(id).disabled = !open;
+  });
+  $('close').disabled = !(state === WebSocket.OPEN || state === WebSocket.CONNECTING);
+  $('connect').textContent = state === WebSocket.OPEN || state === WebSocket.CONNECTING ? 'Reconnect' : 'Connect';
+  const name = READY_STATES[state];
+  $('stateReadyState').dataset.state = ws ? name.toLowerCase() : 'idle';
 }
 
 // ---- connection -------------------------------------------------------------------------------
@@ -64,11 +95,15 @@ function connect() {
   }
   const url = $('url').value.trim();
   const protocols = parseProtocols($('protocols').value);
+  $('connectError').textContent = '';
+  $('closeError').textContent = '';
   let socket;
   try {
     socket = protocols.length > 0 ? new WebSocket(url, protocols) : new WebSocket(url);
   } catch (error) {
+    $('connectError').textContent = `Cannot connect: ${error.message}`;
     entry({ direction: 'local', type: 'error', summary: `Cannot connect: ${error.message}` });
+    updateControls();
     return;
   }
   socket.binaryType = $('binaryType').value;
@@ -127,7 +162,11 @@ function detach(socket) {
 }
 
 function closeSocket() {
-  if (!ws) return;
+  $('closeError').textContent = '';
+  if (!ws || ws.readyState >= WebSocket.CLOSING) {
+    $('closeError').textContent = 'Nothing to close: no socket is open or connecting.';
+    return;
+  }
   cancelReconnect();
   const codeText = $('closeCode').value.trim();
   const reason = $('closeReason').value;
@@ -140,6 +179,7 @@ function closeSocket() {
     }
   } catch (error) {
     userClosed = false;
+    $('closeError').textContent = `close() refused: ${error.message}`;
     entry({ direction: 'local', type: 'error', summary: `close() refused: ${error.message}` });
     return;
   }
@@ -153,6 +193,7 @@ function watchReadyState(socket = ws) {
     lastReadyState = socket.readyState;
     entry({ direction: 'local', type: 'state', summary: `readyState ${readyStateLabel(socket.readyState)}` });
     $('stateReadyState').dataset.name = READY_STATES[socket.readyState];
+    updateControls();
   }
 }
 
@@ -194,11 +235,12 @@ function stopPanel() {
 
 function refreshPanel() {
   const socket = ws;
+  const live = socket !== null && socket.readyState <= WebSocket.OPEN;
   $('stateUrl').textContent = socket ? socket.url : '—';
   $('stateReadyState').textContent = socket ? readyStateLabel(socket.readyState) : '—';
-  $('stateProtocol').textContent = socket ? JSON.stringify(socket.protocol) : '—';
-  $('stateExtensions').textContent = socket ? JSON.stringify(socket.extensions) : '—';
-  $('stateBinaryType').textContent = socket ? socket.binaryType : $('binaryType').value;
+  // a closed socket's protocol and extensions are stale: cleared
+  $('stateProtocol').textContent = live ? JSON.stringify(socket.protocol) : '—';
+  $('stateExtensions').textContent = live ? JSON.stringify(socket.extensions) : '—';
   const buffered = socket ? socket.bufferedAmount : 0;
   $('stateBufferedAmount').textContent = `${buffered} bytes`;
   const now = performance.now();
@@ -276,6 +318,7 @@ async function send(kind) {
     size,
     count: repeat,
     body: bytes ? hexDump(bytes) : prettyText(payload).text,
+    hex: bytes !== undefined,
     ...(image ? { image } : {}),
   });
   refreshPanel();
@@ -309,6 +352,7 @@ async function describeIncoming(data, at) {
     size: bytes.length,
     rttMs: matchEcho(false, bytes, bytes.length, at),
     body: hexDump(bytes),
+    hex: true,
     ...(type ? { image: new Blob([blob], { type }) } : {}),
   });
 }
@@ -329,8 +373,124 @@ function exportLog() {
 
 // ---- wiring -----------------------------------------------------------------------------------
 
+// ---- saved connections and snippets ------------------------------------------------------------
+
+function currentConnection() {
+  return { url: $('url').value.trim(), protocols: parseProtocols($('protocols').value), autoReconnect: $('autoReconnect').checked };
+}
+
+function useConnection(connection) {
+  $('url').value = connection.url;
+  $('protocols').value = connection.protocols.join(', ');
+  $('autoReconnect').checked = connection.autoReconnect;
+}
+
+function showSavedConnections() {
+  const saved = store.connections();
+  $('savedCount').textContent = String(saved.length);
+  $('savedList').replaceChildren(...saved.map((connection, index) => {
+    const item = document.createElement('li');
+    const name = document.createElement('span');
+    name.className = 'name';
+    name.textContent = connectionLabel(connection) + (connection.autoReconnect ? ' · auto-reconnect' : '');
+    const use = document.createElement('button');
+    use.type = 'button';
+    use.className = 'secondary use-connection';
+    use.textContent = 'Use';
+    use.addEventListener('click', () => useConnection(connection));
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'secondary danger';
+    remove.textContent = 'Delete';
+    remove.setAttribute('aria-label', `Delete ${connectionLabel(connection)}`);
+    remove.addEventListener('click', () => {
+      store.removeConnection(index);
+      showSavedConnections();
+    });
+    item.append(name, use, remove);
+    return item;
+  }));
+}
+
+function saveConnection() {
+  $('connectError').textContent = '';
+  const connection = currentConnection();
+  if (!/^wss?:\/\//i.test(connection.url)) {
+    $('connectError').textContent = 'Not saved: the URL must start with ws:// or wss://.';
+    return;
+  }
+  if (!store.saveConnection(connection)) {
+    $('connectError').textContent = 'Not saved: this browser does not let the page store data.';
+    return;
+  }
+  showSavedConnections();
+  $('savedConnections').open = true;
+}
+
+function showSnippets() {
+  const options = store.snippets().map((snippet, index) => {
+    const option = document.createElement('option');
+    option.value = String(index);
+    option.textContent = snippet.name;
+    return option;
+  });
+  const none = document.createElement('option');
+  none.value = '';
+  none.textContent = options.length ? `— ${options.length} saved —` : '— none saved —';
+  $('snippets').replaceChildren(none, ...options);
+  $('deleteSnippet').disabled = true;
+}
+
+function wireSnippets() {
+  $('snippets').addEventListener('change', () => {
+    const index = $('snippets').value;
+    $('deleteSnippet').disabled = index === '';
+    if (index !== '') $('payload').value = store.snippets()[Number(index)]?.text ?? '';
+  });
+  $('saveSnippet').addEventListener('click', () => {
+    setSendError('');
+    const text = $('payload').value;
+    if (!store.saveSnippet({ name: snippetName(text), text })) {
+      setSendError('Not saved: this browser does not let the page store data.');
+      return;
+    }
+    showSnippets();
+  });
+  $('deleteSnippet').addEventListener('click', () => {
+    const index = $('snippets').value;
+    if (index === '') return;
+    store.removeSnippet(Number(index));
+    showSnippets();
+  });
+}
+
+// ---- log tools ----------------------------------------------------------------------------------
+
+function wireLogTools() {
+  const applyFilter = () => log.setFilter({
+    direction: $('filterDirection').value, type: $('filterType').value, text: $('filterText').value,
+  });
+  ['filterDirection', 'filterType'].forEach((id) => $(id).addEventListener('change', applyFilter));
+  $('filterText').addEventListener('input', applyFilter);
+  $('pauseLog').addEventListener('click', () => {
+    const pause = !log.paused;
+    if (pause) log.pause();
+    else log.resume();
+    $('pauseLog').setAttribute('aria-pressed', String(pause));
+    $('pauseLog').textContent = pause ? 'Resume' : 'Pause';
+  });
+  $('newPill').addEventListener('click', () => log.scrollToEnd());
+}
+
 function start() {
-  $('url').value = socketUrl('echo');
+  const last = store.connections()[0];
+  if (last) useConnection(last);
+  else $('url').value = socketUrl('echo');
+  showSavedConnections();
+  showSnippets();
+  wireSnippets();
+  wireLogTools();
+  $('saveConnection').addEventListener('click', saveConnection);
   $('connectForm').addEventListener('submit', (event) => {
     event.preventDefault();
     connect();
@@ -353,8 +513,10 @@ function start() {
   $('clearLog').addEventListener('click', () => log.clear());
   $('exportLog').addEventListener('click', exportLog);
   refreshPanel();
+  updateControls();
 }
 
+mountNav();
 start();
 window.addEventListener('pagehide', () => {
   cancelReconnect();

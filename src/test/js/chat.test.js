@@ -67,3 +67,25 @@ test('reconnect after drops and slow-consumer closes, not after replacement or p
 test('formatTime shows hours and minutes', () => {
   assert.match(formatTime(Date.UTC(2026, 0, 1, 12, 5)), /^\d\d:\d\d$/);
 });
+
+test('a saved membership rejoins with its token and since after a reload', () => {
+  const before = new ChatMembership();
+  before.join('lobby', 'ada');
+  before.welcomed({ type: 'welcome', room: 'lobby', nick: 'ada', members: ['ada'], history: [{ type: 'message', id: 7, room: 'lobby', from: 'bob', text: 'hi', ts: 1 }], token: 'T0k3n', truncated: false });
+  const saved = JSON.parse(JSON.stringify(before.toSaved()));
+  assert.deepEqual(saved, { room: 'lobby', nick: 'ada', token: 'T0k3n', lastId: 7 });
+
+  const after = new ChatMembership();
+  assert.equal(after.restore(saved), true);
+  assert.deepEqual(JSON.parse(after.rejoin()), { type: 'join', room: 'lobby', nick: 'ada', since: 7, token: 'T0k3n' });
+  const { fresh } = after.welcomed({ type: 'welcome', room: 'lobby', nick: 'ada', members: ['ada'], history: [], token: 'T0k3n', truncated: false });
+  assert.equal(fresh, false);
+
+  assert.equal(new ChatMembership().restore({ room: 'lobby', nick: 'ada' }), false);
+  assert.equal(new ChatMembership().restore('nonsense'), false);
+  assert.equal(new ChatMembership().restore(null), false);
+  const outside = new ChatMembership();
+  assert.equal(outside.toSaved(), null);
+  before.left();
+  assert.equal(before.toSaved(), null);
+});

@@ -51,24 +51,49 @@ public final class LatencyHistogram {
         return ((long) (SUB_BUCKETS + sub + 1) << (power - 1)) - 1;
     }
 
-    /** A consistent-enough copy of the figures, in microseconds. */
+    /**
+     * A copy of the figures, in microseconds, that always reads p50 <= p90 <= p99 <= max: the
+     * percentiles come from one copy of the buckets (the count is that copy's total, not the
+     * running total, which may have moved on), and a bucket's upper bound is capped at the largest
+     * value recorded, which can lie below it (a bucket holds up to 1/32 more than its values).
+     */
     public Snapshot snapshot() {
-        long n = total.sum();
         long[] copy = new long[counts.length()];
-        long seen = 0;
+        long n = 0;
         for (int i = 0; i < copy.length; i++) {
             copy[i] = counts.get(i);
-            seen += copy[i];
+            n += copy[i];
         }
-        return new Snapshot(n, n == 0 ? 0 : sumMicros.sum() / (double) n, percentile(copy, seen, 0.50),
-                percentile(copy, seen, 0.90), percentile(copy, seen, 0.99), maxMicros.get());
+        if (n == 0) {
+            return new Snapshot(0, 0, 0, 0, 0, 0);
+        }
+        // record() updates the bucket before the maximum: a value seen in the copy may not have
+        // reached maxMicros yet, so the maximum is at least the lower bound of the highest bucket.
+        long max = Math.max(maxMicros.get(), lowerBound(highest(copy)));
+        long p50 = Math.min(max, percentile(copy, n, 0.50));
+        long p90 = Math.min(max, percentile(copy, n, 0.90));
+        long p99 = Math.min(max, percentile(copy, n, 0.99));
+        double mean = Math.min(max, Math.max(0, sumMicros.sum() / (double) total.sum()));
+        return new Snapshot(n, mean, p50, p90, p99, max);
     }
 
-    private static long percentile(long[] counts, long n, double p) {
-        if (n == 0) {
-            return 0;
+    private static int highest(long[] counts) {
+        for (int i = counts.length - 1; i > 0; i--) {
+            if (counts[i] > 0) {
+                return i;
+            }
         }
-        long rank = (long) Math.ceil(p * n);
+        return 0;
+    }
+
+    /** The smallest value (in microseconds) that falls into the bucket. */
+    static long lowerBound(int index) {
+        return index == 0 ? 0 : upperBound(index - 1) + 1;
+    }
+
+    /** The nearest-rank percentile: the upper bound of the bucket holding the ceil(p * n)-th value. */
+    private static long percentile(long[] counts, long n, double p) {
+        long rank = Math.max(1, (long) Math.ceil(p * n));
         long running = 0;
         for (int i = 0; i < counts.length; i++) {
             running += counts[i];

@@ -3,6 +3,9 @@ package dev.duplex.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LatencyHistogramTest {
@@ -33,5 +36,59 @@ class LatencyHistogramTest {
     @Test
     void emptyHistogramReadsZero() {
         assertEquals(new LatencyHistogram.Snapshot(0, 0, 0, 0, 0, 0), new LatencyHistogram().snapshot());
+    }
+
+    @Test
+    void percentilesNeverExceedTheMaximum() {
+        // One value of 33 ms sits in a bucket whose upper bound is higher: the summary used to read
+        // p50 = p99 = that bound, above the max.
+        LatencyHistogram histogram = new LatencyHistogram();
+        histogram.record(33_000_000L);
+        LatencyHistogram.Snapshot snapshot = histogram.snapshot();
+        assertEquals(33_000, snapshot.maxMicros());
+        assertEquals(33_000, snapshot.p99Micros());
+        assertEquals(33_000, snapshot.p50Micros());
+    }
+
+    @Test
+    void percentilesAreOrderedForAnyDistribution() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int run = 0; run < 500; run++) {
+            LatencyHistogram histogram = new LatencyHistogram();
+            int n = 1 + random.nextInt(300);
+            long largest = 0;
+            for (int i = 0; i < n; i++) {
+                long nanos = (long) Math.pow(10, random.nextDouble(2, 10)); // 100 ns to 10 s
+                largest = Math.max(largest, nanos / 1000);
+                histogram.record(nanos);
+            }
+            assertOrdered(histogram.snapshot(), "run " + run);
+            assertEquals(largest, histogram.snapshot().maxMicros(), "run " + run);
+        }
+    }
+
+    @Test
+    void percentilesStayOrderedWhileValuesArrive() throws Exception {
+        LatencyHistogram histogram = new LatencyHistogram();
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            SplittableRandom random = new SplittableRandom(7);
+            for (int i = 0; i < 2_000_000; i++) {
+                histogram.record(random.nextLong(1, 50_000_000L));
+            }
+        });
+        while (!writer.isDone()) {
+            assertOrdered(histogram.snapshot(), "while recording");
+        }
+        writer.get(1, TimeUnit.MINUTES);
+        assertOrdered(histogram.snapshot(), "at the end");
+    }
+
+    private static void assertOrdered(LatencyHistogram.Snapshot s, String when) {
+        String figures = when + ": " + s;
+        assertTrue(0 <= s.p50Micros(), figures);
+        assertTrue(s.p50Micros() <= s.p90Micros(), figures);
+        assertTrue(s.p90Micros() <= s.p99Micros(), figures);
+        assertTrue(s.p99Micros() <= s.maxMicros(), figures);
+        assertTrue(s.meanMicros() <= s.maxMicros(), figures);
     }
 }

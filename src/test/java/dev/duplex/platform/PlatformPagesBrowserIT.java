@@ -51,13 +51,15 @@ class PlatformPagesBrowserIT {
                 client.sendText("traffic " + i);
                 assertEquals("traffic " + i, client.nextText());
             }
-            WebElement echoRow = browser.await("the echo endpoint row with 50 messages", d -> d.findElements(By.cssSelector("#endpointRows tr"))
-                    .stream().filter(r -> r.getText().startsWith("echo ")).filter(r -> {
-                        List<WebElement> cells = r.findElements(By.tagName("td"));
-                        return cells.size() > 3 && Long.parseLong(cells.get(3).getText()) >= 50;
-                    }).findFirst().orElse(null));
-            List<WebElement> cells = echoRow.findElements(By.tagName("td"));
-            assertTrue(Long.parseLong(cells.get(1).getText()) >= 1, "an open echo session: " + echoRow.getText());
+            // read in one script: the table is rebuilt every second, so element references go stale
+            List<?> cells = browser.await("the echo endpoint row with 50 messages", d -> {
+                List<?> row = (List<?>) browser.script("""
+                        const row = Array.from(document.querySelectorAll('#endpointRows tr'))
+                            .find(r => r.cells.length > 3 && r.cells[0].textContent === 'echo');
+                        return row ? Array.from(row.cells, c => c.textContent) : null;""");
+                return row != null && Long.parseLong((String) row.get(3)) >= 50 ? row : null;
+            });
+            assertTrue(Long.parseLong((String) cells.get(1)) >= 1, "an open echo session: " + cells);
             browser.await("the messages chart to show traffic", d -> ((Number) browser.script(INKED_PIXELS, "messagesChart")).longValue() > 50);
             assertTrue(((Number) browser.script(INKED_PIXELS, "sessionsChart")).longValue() > 50);
             assertEquals(List.of(), browser.consoleErrors(), "no CSP violation or script error");

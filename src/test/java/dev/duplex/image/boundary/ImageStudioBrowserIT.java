@@ -1,6 +1,7 @@
 package dev.duplex.image.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Browser;
@@ -71,6 +72,9 @@ class ImageStudioBrowserIT {
 
     private static void draw(Browser browser) {
         WebElement source = browser.find("source");
+        // pointer actions do not scroll: the canvas must be in the viewport (the operations panel
+        // above it grew by a visible description per step)
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", source);
         new Actions(browser.driver()).moveToElement(source, -120, -80).clickAndHold()
                 .moveByOffset(90, 30).moveByOffset(70, 60).moveByOffset(-40, 40).release().perform();
     }
@@ -142,13 +146,23 @@ class ImageStudioBrowserIT {
             WebElement radius = browser.driver().findElement(By.cssSelector("#chain .step:nth-child(2) [data-name=radius]"));
             radius.clear();
             radius.sendKeys("999");
+            // checked in the page, before anything is sent: the field is marked, Send is disabled
+            WebElement problem = browser.driver().findElement(By.cssSelector("#chain .step:nth-child(2) .param-error"));
+            browser.await("the parameter's error next to it", d -> problem.getText().equals("radius must be between 1 and 50, not 999"));
+            assertEquals("true", radius.getAttribute("aria-invalid"));
+            assertFalse(browser.find("send").isEnabled(), "an invalid chain cannot be sent");
+            assertEquals("Fix the marked parameter before sending.", browser.text("chainProblems"));
+            browser.script("document.getElementById('send').disabled = false; document.getElementById('send').click()");
+            browser.await("the refusal in words", d -> browser.text("error").startsWith("Not sent: Operation 2 (blur): radius must be between 1 and 50"));
+            assertEquals("1", browser.find("resultStatus").getAttribute("data-seq"), "no image went with the invalid chain");
+
+            radius.clear();
+            radius.sendKeys("3");
+            browser.await("Send enabled again", d -> browser.find("send").isEnabled());
             browser.find("send").click();
-            browser.await("the error to be shown", d -> browser.text("error").contains("[bad-parameter]"));
-            assertTrue(browser.text("error").startsWith("blur radius must be an integer from 1 to 50, not '999' [bad-parameter]"),
-                    browser.text("error"));
-            browser.await("the image after it, still processed", d ->
+            browser.await("the image processed with the chain on screen", d ->
                     "2".equals(browser.find("resultStatus").getAttribute("data-seq")));
-            assertEquals("grayscale", browser.text("statOps"), "the refused chain did not replace the one in force");
+            assertEquals("grayscale → blur (radius 3)", browser.text("statOps"), "processed with exactly the chain shown");
         }
     }
 }
