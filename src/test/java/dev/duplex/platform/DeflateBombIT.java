@@ -82,6 +82,7 @@ class DeflateBombIT {
     void eightConcurrentGibibyteBombsToEchoCloseWith1009WhileTheCanaryKeepsEchoing() throws Exception {
         byte[] bomb = zeros(1024L * MIB);
         report("/echo bomb: " + bomb.length + " compressed bytes, 1 GiB inflated");
+        long quietSlowest = quietCanarySlowestMillis();
         List<String> closes = new ArrayList<>();
         long started = System.nanoTime();
         long took = -1;
@@ -107,9 +108,12 @@ class DeflateBombIT {
             canary.close();
         }
         report("/echo attack: " + took + " ms; closes " + closes + "; canary: " + canary.echoes() + " echoes, slowest "
-                + canary.slowestMillis() + " ms, problems " + canary.problems() + "; GC heap peak " + mib(gcHeapPeak()));
+                + canary.slowestMillis() + " ms (" + quietSlowest + " ms without an attack), problems " + canary.problems()
+                + "; GC heap peak " + mib(gcHeapPeak()));
         assertTrue(canary.problems().isEmpty(), "the bystander: " + canary.problems());
-        assertTrue(canary.slowestMillis() < 1000, "slowest echo " + canary.slowestMillis() + " ms");
+        // within a second of what the (shared) machine gives the canary anyway
+        assertTrue(canary.slowestMillis() < 1000 + quietSlowest,
+                "slowest echo " + canary.slowestMillis() + " ms, " + quietSlowest + " ms without an attack");
         for (String close : closes) {
             assertTrue(close.startsWith("1009 "), "every attacker gets 1009 with a reason: " + closes);
             assertTrue(close.length() > "1009 ".length(), "with a reason: " + closes);
@@ -130,6 +134,39 @@ class DeflateBombIT {
 
     @Test
     @Order(3)
+    void fragmentedAndContextTakeoverMessagesEchoAndBadCompressedFramesGetTheirCloseCodes() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.open(server.ws("echo"), Map.of("Sec-WebSocket-Extensions", OFFER))) {
+            Deflater client = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+            Inflater replies = new Inflater(true);
+            String text = "one message, two frames, one compressor across messages; ".repeat(20);
+            for (int message = 0; message < 2; message++) {
+                byte[] whole = flushed(client, text.getBytes(StandardCharsets.UTF_8));
+                int half = whole.length / 2;
+                raw.send(false, true, RawWebSocket.TEXT, Arrays.copyOfRange(whole, 0, half));
+                raw.send(true, false, RawWebSocket.CONTINUATION, Arrays.copyOfRange(whole, half, whole.length));
+                RawWebSocket.Frame reply = raw.read();
+                assertEquals(text, new String(reply.rsv1() ? inflate(replies, reply.payload()) : reply.payload(), StandardCharsets.UTF_8),
+                        "message " + message);
+            }
+            client.end();
+            replies.end();
+        }
+        try (RawWebSocket raw = RawWebSocket.open(server.ws("echo"), Map.of("Sec-WebSocket-Extensions", OFFER))) {
+            raw.send(true, true, RawWebSocket.TEXT, new byte[] {(byte) 0xff, (byte) 0xff, 0x00});
+            RawWebSocket.Frame close = raw.readUntilClose();
+            assertEquals("1007 Invalid compressed data", close.closeCode() + " " + close.closeReason());
+        }
+        try (RawWebSocket raw = RawWebSocket.open(server.ws("echo"), Map.of("Sec-WebSocket-Extensions", OFFER))) {
+            byte[] whole = deflate("abc".getBytes(StandardCharsets.UTF_8));
+            raw.send(false, true, RawWebSocket.TEXT, whole);
+            raw.send(true, true, RawWebSocket.CONTINUATION, new byte[] {0x03, 0x00});
+            RawWebSocket.Frame close = raw.readUntilClose();
+            assertEquals("1002 RSV1 set on a continuation frame", close.closeCode() + " " + close.closeReason());
+        }
+    }
+
+    @Test
+    @Order(4)
     void theHeapComesBackCompressionStillWorksAndNothingRanOutOfMemory() throws Exception {
         compressedRoundTrip();
         long heap = server.liveHeapBytes();
@@ -140,6 +177,18 @@ class DeflateBombIT {
         assertFalse(output.contains("OutOfMemoryError"), "the server ran out of memory:\n" + server.tail());
         assertFalse(output.contains("Java heap space"), server.tail());
         assertTrue(server.isAlive());
+    }
+
+    /** The slowest of 200 canary echoes without an attack: what the machine's load alone costs. */
+    private static long quietCanarySlowestMillis() throws Exception {
+        Canary quiet = Canary.start(server.ws("echo"));
+        try {
+            awaitEchoes(quiet, 200);
+        } finally {
+            quiet.close();
+        }
+        assertTrue(quiet.problems().isEmpty(), "the canary without an attack: " + quiet.problems());
+        return quiet.slowestMillis();
     }
 
     /** One attacker: offers deflate, sends the bomb as one compressed frame, reports the close it gets. */
@@ -210,6 +259,14 @@ class DeflateBombIT {
         return Arrays.copyOf(bytes, bytes.length - 4);
     }
 
+    /** One message's raw DEFLATE from a compressor that keeps its context, trailing 00 00 ff ff removed. */
+    private static byte[] flushed(Deflater deflater, byte[] data) {
+        deflater.setInput(data);
+        byte[] buffer = new byte[data.length + 64];
+        int length = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
+        return Arrays.copyOf(buffer, length - 4);
+    }
+
     private static byte[] deflate(byte[] data) {
         Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         deflater.setInput(data);
@@ -221,6 +278,15 @@ class DeflateBombIT {
 
     private static byte[] inflate(byte[] data) {
         Inflater inflater = new Inflater(true);
+        try {
+            return inflate(inflater, data);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    /** Inflates one message with {@code inflater}, which keeps its context for the next message. */
+    private static byte[] inflate(Inflater inflater, byte[] data) {
         inflater.setInput(concat(data, new byte[] {0, 0, (byte) 0xff, (byte) 0xff}));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] step = new byte[4096];
@@ -231,8 +297,6 @@ class DeflateBombIT {
             }
         } catch (DataFormatException e) {
             throw new AssertionError("the server sent invalid DEFLATE data", e);
-        } finally {
-            inflater.end();
         }
         return out.toByteArray();
     }
