@@ -45,8 +45,9 @@ public final class DeflateSession implements AutoCloseable {
     /**
      * Charges the decompressor's output buffers to a budget, e.g. a
      * {@code dev.duplex.platform.MemoryBudget.Account}: {@code chargeTo(account::tryReserve, account::release)}.
-     * A refused reservation closes the connection with 1013 "Try again later"; every reserved byte is
-     * released (after each frame is handed on, and at the latest when the connection closes).
+     * Output is reserved while a frame is inflated (at most the endpoint's limit + 1 byte per message)
+     * and released when the inflated frame is handed on to the engine; a refused reservation closes
+     * the connection with 1013 "Try again later".
      */
     public void chargeTo(LongPredicate reserve, LongConsumer release) {
         inflation.chargeTo(reserve, release);

@@ -20,9 +20,9 @@ import java.util.zip.Inflater;
  * compressed byte read; more closes with 1009 "Compression ratio too high" (checked every
  * {@link #CHUNK} bytes);</li>
  * <li>invalid DEFLATE data closes with 1007 "Invalid compressed data";</li>
- * <li>output buffers are charged to an optional budget ({@link #chargeTo}); a refusal closes with
- * 1013 "Try again later". What a frame held is released when the next frame arrives (the engine has
- * copied it by then) and when the connection closes.</li>
+ * <li>output buffers are charged to an optional budget ({@link #chargeTo}) while they are being
+ * filled; a refusal closes with 1013 "Try again later". They are released when the inflated frame is
+ * handed on to the engine (which holds, and may charge, the message from then on), and on failure.</li>
  * </ul>
  * After a refusal the {@link Inflater} is ended at once (its native memory freed) and every later
  * call fails the same way; {@link #close} ends it too. Thread-safe (one lock per connection).
@@ -104,7 +104,6 @@ public final class Inflation implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("closed");
         }
-        releaseHeld();
         try {
             if (inflater == null) {
                 inflater = new Inflater(true);
@@ -135,17 +134,14 @@ public final class Inflation implements AutoCloseable {
             throw fail(new DeflateFailure(DeflateFailure.INVALID_DATA, "Invalid compressed data"));
         } catch (DeflateFailure e) {
             throw fail(e);
+        } finally {
+            releaseHeld();
         }
     }
 
     /** Whether this connection's decompressor has been refused or closed (and its native memory freed). */
     public synchronized boolean ended() {
         return inflater == null && (failure != null || closed);
-    }
-
-    /** Bytes currently charged to the budget. */
-    public synchronized long held() {
-        return held;
     }
 
     /** Ends the {@link Inflater} (native memory) and releases what the budget still holds. Idempotent. */
