@@ -6,11 +6,10 @@ import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * The handshake policy every Duplex endpoint shares: it offers permessage-deflate when the client
- * asks for it, and hands the client address resolved by {@link HandshakeFilter} to the session
+ * The handshake policy every Duplex endpoint shares: it offers Duplex's bounded permessage-deflate
+ * ({@link PerMessageDeflate}) when the client asks for it, and hands the client address resolved by {@link HandshakeFilter} to the session
  * (as the user property {@link Connections#CLIENT_ADDRESS}). Subprotocols are negotiated as the
  * specification says (the first one the client offers that the endpoint supports; none offered
  * gives {@code protocol === ""}). The Origin check runs earlier, in {@link HandshakeFilter}, where
@@ -18,15 +17,15 @@ import java.util.Optional;
  */
 public class DuplexConfigurator extends ServerEndpointConfig.Configurator {
 
-    private final Optional<Extension> deflate = PerMessageDeflate.load();
-
+    /**
+     * Duplex's bounded permessage-deflate (a new extension object per connection) when the client
+     * offers it acceptably; any permessage-deflate the engine would add itself is left out.
+     */
     @Override
     public List<Extension> getNegotiatedExtensions(List<Extension> installed, List<Extension> requested) {
         List<Extension> negotiated = new ArrayList<>(super.getNegotiatedExtensions(installed, requested));
-        boolean already = negotiated.stream().anyMatch(e -> PerMessageDeflate.NAME.equals(e.getName()));
-        if (!already && deflate.isPresent() && PerMessageDeflate.requested(requested)) {
-            negotiated.add(deflate.get());
-        }
+        negotiated.removeIf(e -> PerMessageDeflate.NAME.equals(e.getName()));
+        PerMessageDeflate.negotiate(requested).ifPresent(negotiated::add);
         return negotiated;
     }
 
@@ -37,6 +36,7 @@ public class DuplexConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         super.modifyHandshake(config, request, response);
+        PerMessageDeflate.handshakeDone(config, response);
         List<String> address = request.getHeaders().get(HandshakeFilter.CLIENT_ADDRESS_HEADER);
         if (address == null) {
             address = request.getHeaders().get(HandshakeFilter.CLIENT_ADDRESS_HEADER.toLowerCase(java.util.Locale.ROOT));

@@ -1,37 +1,41 @@
 package dev.duplex.platform;
 
+import dev.duplex.platform.deflate.BoundedDeflate;
 import jakarta.websocket.Extension;
-import java.lang.System.Logger.Level;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.ServerEndpointConfig;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The permessage-deflate extension (RFC 7692) where the WebSocket engine is Tyrus (Payara,
- * GlassFish): Tyrus ships it as an optional extension that an endpoint must offer itself. The class
- * is loaded by name so that the WAR carries no compile-time tie to Tyrus and still deploys on
- * servers that negotiate compression on their own.
+ * The permessage-deflate extension (RFC 7692) every Duplex endpoint offers: Duplex's own, whose
+ * decompression is bounded by the endpoint's {@code duplex.<endpoint>.max-message-bytes} and
+ * {@code duplex.deflate.max-ratio} ({@link BoundedDeflate}). It runs on Tyrus' extension SPI; on
+ * servers without it, nothing is negotiated ({@link BoundedDeflate#active()}).
  */
 final class PerMessageDeflate {
 
-    static final String NAME = "permessage-deflate";
-    private static final String TYRUS_EXTENSION = "org.glassfish.tyrus.ext.extension.deflate.PerMessageDeflateExtension";
-    private static final System.Logger LOG = System.getLogger(PerMessageDeflate.class.getName());
+    static final String NAME = BoundedDeflate.NAME;
 
     private PerMessageDeflate() {
     }
 
-    /** The engine's extension object, or empty when this server has no Tyrus to run it. */
-    static Optional<Extension> load() {
-        try {
-            Class<?> type = Class.forName(TYRUS_EXTENSION, true, PerMessageDeflate.class.getClassLoader());
-            return Optional.of((Extension) type.getDeclaredConstructor().newInstance());
-        } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-            LOG.log(Level.INFO, "permessage-deflate is left to the server: {0}", e.toString());
-            return Optional.empty();
-        }
+    /** This handshake's extension object, when the client made an acceptable offer. */
+    static Optional<Extension> negotiate(List<Extension> requested) {
+        return BoundedDeflate.negotiate(requested);
     }
 
-    static boolean requested(List<Extension> requested) {
-        return requested != null && requested.stream().anyMatch(e -> NAME.equals(e.getName()));
+    /** Sets the connection's limit from the endpoint's path and hands its deflate state to the session. */
+    static void handshakeDone(ServerEndpointConfig config, HandshakeResponse response) {
+        BoundedDeflate.handshakeDone(config.getPath(), config.getUserProperties(), answered(response.getHeaders()));
+    }
+
+    /** Whether the handshake response names permessage-deflate (a subclass may have filtered it out). */
+    private static boolean answered(Map<String, List<String>> headers) {
+        return headers.entrySet().stream()
+                .filter(header -> "Sec-WebSocket-Extensions".equalsIgnoreCase(header.getKey()) && header.getValue() != null)
+                .flatMap(header -> header.getValue().stream())
+                .anyMatch(value -> value != null && value.contains(NAME));
     }
 }

@@ -124,6 +124,11 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** How long {@link #read()} waits for the next bytes before it fails (default {@link WsClient#TIMEOUT}). */
+    public void setReadTimeout(java.time.Duration timeout) throws IOException {
+        socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
+    }
+
     /** Shrinks this client's receive buffer, so that a client that does not read pushes back sooner. */
     public void setReceiveBuffer() throws IOException {
         socket.setReceiveBufferSize(16 * 1024);

@@ -1,0 +1,122 @@
+package dev.duplex.platform.deflate;
+
+import jakarta.websocket.Extension;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.glassfish.tyrus.core.extension.ExtendedExtension;
+import org.glassfish.tyrus.core.frame.Frame;
+
+/**
+ * permessage-deflate on Tyrus' {@link ExtendedExtension} SPI, one instance per connection (made by
+ * {@link BoundedDeflate#negotiate} for one handshake, holding what was agreed there).
+ *
+ * <p>How Tyrus drives it (tyrus-core 2.1.5, {@code TyrusWebSocketEngine.TyrusReadHandler}): each
+ * incoming frame goes through {@link #processIncoming} before {@code ProtocolHandler.process}, which
+ * refuses any frame still carrying an RSV bit (1002). Whatever this method throws is only logged and
+ * the original frame passed on, so a failure would reach the client as a false "1002 RSV bit(s)
+ * incorrectly set." Instead a refused message is turned into a <em>close frame</em> with the
+ * failure's code and reason: Tyrus handles it like a close from the client, calls the endpoint's
+ * {@code @OnClose} with that reason and answers the client with the same code and reason. Data frames
+ * that follow on the refused connection become empty pongs (dropped); control frames pass.
+ * {@link #destroy} ends both codecs when Tyrus closes the connection.
+ */
+final class TyrusDeflateExtension implements ExtendedExtension {
+
+    private static final byte CONTINUATION = 0x0;
+    private static final byte CLOSE = 0x8;
+    private static final byte PONG = 0xA;
+    private static final System.Logger LOG = System.getLogger(TyrusDeflateExtension.class.getName());
+
+    private final DeflateSession session;
+    private boolean receivingCompressed;
+    private volatile boolean refused;
+
+    private TyrusDeflateExtension(DeflateSession session) {
+        this.session = session;
+    }
+
+    static Extension of(DeflateSession session) {
+        return new TyrusDeflateExtension(session);
+    }
+
+    @Override
+    public String getName() {
+        return BoundedDeflate.NAME;
+    }
+
+    @Override
+    public List<Parameter> getParameters() {
+        return session.negotiation().response();
+    }
+
+    @Override
+    public Frame processIncoming(ExtensionContext context, Frame frame) {
+        if (frame.isControlFrame()) {
+            return frame.isRsv1() ? refuse(DeflateFailure.PROTOCOL_ERROR, "RSV1 set on a control frame") : frame;
+        }
+        if (refused) {
+            return Frame.builder().fin(true).opcode(PONG).payloadData(new byte[0]).payloadLength(0).build();
+        }
+        boolean first = frame.getOpcode() != CONTINUATION;
+        if (first) {
+            receivingCompressed = frame.isRsv1();
+        } else if (frame.isRsv1()) {
+            return refuse(DeflateFailure.PROTOCOL_ERROR, "RSV1 set on a continuation frame");
+        }
+        if (!receivingCompressed) {
+            return frame;
+        }
+        try {
+            byte[] inflated = session.inflation().inflate(frame.getPayloadData(), first, frame.isFin());
+            if (frame.isFin()) {
+                receivingCompressed = false;
+            }
+            return Frame.builder(frame).rsv1(false).payloadData(inflated).payloadLength(inflated.length).build();
+        } catch (DeflateFailure failure) {
+            LOG.log(Level.DEBUG, "compressed message refused: {0} {1}", failure.code(), failure.reason());
+            return refuse(failure.code(), failure.reason());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "permessage-deflate failed on an incoming frame", e);
+            return refuse(1011, "Internal error");
+        }
+    }
+
+    @Override
+    public Frame processOutgoing(ExtensionContext context, Frame frame) {
+        if (frame.isControlFrame() || !session.negotiation().compressOutgoing()) {
+            return frame;
+        }
+        boolean first = frame.getOpcode() != CONTINUATION;
+        byte[] compressed = session.compression().compress(frame.getPayloadData(), frame.isFin());
+        return Frame.builder(frame).rsv1(first).payloadData(compressed).payloadLength(compressed.length).build();
+    }
+
+    @Override
+    public List<Parameter> onExtensionNegotiation(ExtensionContext context, List<Parameter> requestedParameters) {
+        // Tyrus passes null here (it asks only for the answer); the offer was judged in BoundedDeflate.negotiate.
+        return session.negotiation().response();
+    }
+
+    @Override
+    public void onHandshakeResponse(ExtensionContext context, List<Parameter> responseParameters) {
+        // client side only; Duplex is a server
+    }
+
+    @Override
+    public void destroy(ExtensionContext context) {
+        session.close();
+    }
+
+    /** A close frame that Tyrus processes as if the client had sent it, answering with the same code. */
+    private Frame refuse(int code, String reason) {
+        refused = true;
+        session.inflation().close();
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + text.length];
+        payload[0] = (byte) (code >>> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(text, 0, payload, 2, text.length);
+        return Frame.builder().fin(true).opcode(CLOSE).payloadData(payload).payloadLength(payload.length).build();
+    }
+}
