@@ -1,5 +1,6 @@
 package dev.duplex.platform.engine;
 
+import dev.duplex.platform.deflate.BoundedDeflate;
 import dev.duplex.platform.engine.Capability.Status;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
@@ -55,6 +56,7 @@ public final class Engine {
     public static final String RAW_FRAMES = "raw-frames";
     public static final String REMOTE_ADDRESS = "remote-address";
     public static final String UPGRADE_REAPER = "upgrade-reaper";
+    public static final String BOUNDED_DEFLATE = "bounded-deflate";
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
@@ -86,6 +88,9 @@ public final class Engine {
             add(RAW_FRAMES, "chat frames each message once per recipient through the WebSocket API");
             add(REMOTE_ADDRESS, "sessions without a recorded client address are logged as \"unknown\"");
             add(UPGRADE_REAPER, "an upgraded connection whose session failed to open stays open");
+            add(BOUNDED_DEFLATE, "permessage-deflate is not negotiated");
+            own(BOUNDED_DEFLATE).probe(() -> BoundedDeflate.active()
+                    ? Status.active(BoundedDeflate.reason()) : Status.inactive(BoundedDeflate.reason()));
         }
     }
 
