@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One {@code /image} connection: its current {@link Pipeline}, the images it has in progress and
  * the order of its replies. The endpoint hands it whole messages on the WebSocket's thread; it
- * answers every one, in order, through the {@link Outbox}:
+ * answers every one, in order, through the {@link ReplySink}:
  * <ul>
  * <li>an image is sniffed and its header checked right away (cheap, no decoding), then decoded,
  * processed and encoded on the shared {@link BoundedExecutor}; when this connection already has
@@ -43,7 +43,7 @@ public final class ImageSession {
     private static final List<String> MESSAGE_TYPES = List.of("configure", "describe");
 
     private final String id;
-    private final Outbox outbox;
+    private final ReplySink outbox;
     private final ImageProcessor processor;
     private final BoundedExecutor workers;
     private final OperationCatalog catalog;
@@ -55,7 +55,7 @@ public final class ImageSession {
     private volatile boolean closed;
     private long images;
 
-    public ImageSession(String id, Outbox outbox, ImageProcessor processor, BoundedExecutor workers,
+    public ImageSession(String id, ReplySink outbox, ImageProcessor processor, BoundedExecutor workers,
                         OperationCatalog catalog, ImageReply.Limits limits) {
         this(id, outbox, processor, workers, catalog, limits, (name, nanos) -> { });
     }
@@ -64,7 +64,7 @@ public final class ImageSession {
      * @param timings receives the server time of each processed image, in nanoseconds, under
      *                {@code image.<op>[+<op>...]} (decode, operations and encode together)
      */
-    public ImageSession(String id, Outbox outbox, ImageProcessor processor, BoundedExecutor workers,
+    public ImageSession(String id, ReplySink outbox, ImageProcessor processor, BoundedExecutor workers,
                         OperationCatalog catalog, ImageReply.Limits limits, ObjLongConsumer<String> timings) {
         this.timings = timings;
         this.id = id;

@@ -24,7 +24,7 @@ class ReplySequenceTest {
 
     @Test
     void repliesGoOutInTheOrderAppendedWhateverOrderTheyAreReadyIn() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ReplySequence sequence = new ReplySequence("s1", outbox);
         CompletableFuture<Reply> first = new CompletableFuture<>();
         CompletableFuture<Reply> second = new CompletableFuture<>();
@@ -49,7 +49,7 @@ class ReplySequenceTest {
 
     @Test
     void eachSendWaitsForThePreviousOne() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(false);
+        FakeReplySink outbox = new FakeReplySink(false);
         ReplySequence sequence = new ReplySequence("s2", outbox);
         sequence.append(reply(1, new byte[] {1}));
         sequence.append(reply(2, null));
@@ -66,12 +66,12 @@ class ReplySequenceTest {
 
     @Test
     void aFailedSendClosesWith1011AndLaterRepliesAreSkipped() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ReplySequence sequence = new ReplySequence("s3", outbox);
         outbox.failSends(new IllegalStateException("peer gone"));
         sequence.append(reply(1, new byte[] {1}));
         assertEquals(1, seqOf(outbox.next()));
-        assertEquals(new FakeOutbox.Closed(1011, "A reply could not be sent"), outbox.closed.get(5, TimeUnit.SECONDS));
+        assertEquals(new FakeReplySink.Closed(1011, "A reply could not be sent"), outbox.closed.get(5, TimeUnit.SECONDS));
         sequence.append(reply(2, null));
         assertTrue(outbox.sent.isEmpty(), "nothing is sent on a closed connection");
         assertEquals(0, sequence.owed());
