@@ -209,6 +209,36 @@ class ImageSessionTest {
     }
 
     @Test
+    void aClientThatStopsReadingIsClosedAsASlowConsumerByBytesAndItsMemoryFreed() throws Exception {
+        dev.duplex.platform.MemoryBudget budget = new dev.duplex.platform.MemoryBudget(64 << 20, 0, 0);
+        dev.duplex.platform.MemoryBudget.Account account = budget.account("image", "127.0.0.1");
+        byte[] png = png(64, 64);
+        FakeReplySink outbox = new FakeReplySink(false, 2 * png.length, account);
+        ImageSession session = session(outbox, 2, 8);
+        for (int i = 0; i < 3; i++) {
+            session.image(png);
+        }
+        // Nothing is ever written: the first result is in flight, its image and the next replies
+        // wait, and once they pass the byte bound the outbox gives up on the client.
+        FakeReplySink.Closed closed = outbox.closed.get(10, TimeUnit.SECONDS);
+        assertEquals(new FakeReplySink.Closed(1008, "Slow consumer"), closed);
+        assertEquals(0, account.held(), "the closed outbox holds nothing on the budget");
+        assertTrue(outbox.finishOne(), "the write that was in flight ends at last");
+        waitFor(() -> session.pendingImages() == 0, "every image in progress is let go");
+        assertEquals(0, budget.used(), "the write that was in flight gives back nothing twice");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void closeReasonsFitInACloseFrame() {
         String reason = ImageSession.closeReason("Bad query: " + "é".repeat(200));
         assertTrue(reason.getBytes(StandardCharsets.UTF_8).length <= 123, reason);

@@ -65,6 +65,28 @@ class ReplySequenceTest {
     }
 
     @Test
+    void repliesAreQueuedWithoutWaitingForTheNetworkAndOwedUntilWritten() throws Exception {
+        FakeReplySink outbox = new FakeReplySink(false);
+        ReplySequence sequence = new ReplySequence("s4", outbox);
+        AtomicInteger afterSent = new AtomicInteger();
+        for (int i = 1; i <= 3; i++) {
+            sequence.append(CompletableFuture.completedFuture(reply(i, new byte[] {(byte) i})), afterSent::incrementAndGet);
+        }
+        assertEquals(1, seqOf(outbox.next()), "the first text is being written");
+        assertEquals(5, outbox.outbox.queuedMessages(), "the rest is handed to the outbox at once, in order");
+        assertEquals(3, sequence.owed(), "owed until written");
+        assertTrue(outbox.finishOne());
+        assertTrue(outbox.finishOne());
+        assertEquals(2, sequence.owed(), "the first reply is written: text and image");
+        assertEquals(1, afterSent.get());
+        while (outbox.finishOne()) {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, sequence.owed());
+        assertEquals(3, afterSent.get());
+    }
+
+    @Test
     void aFailedSendClosesWith1011AndLaterRepliesAreSkipped() throws Exception {
         FakeReplySink outbox = new FakeReplySink(true);
         ReplySequence sequence = new ReplySequence("s3", outbox);
