@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>a control message changes the pipeline for the images that follow, or describes the
  * operations;</li>
  * <li>a client that owes more than {@link #MAX_OWED} replies (it sends but does not read) is
- * closed with 1008.</li>
+ * closed with 1008; so is one whose replies waiting in the outbox pass
+ * {@code duplex.limits.max-queued-bytes} ("Slow consumer", closed by the outbox itself).</li>
  * </ul>
  */
 public final class ImageSession {
