@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -90,6 +93,7 @@ public class Connections {
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
     private Limits limits = Limits.none();
     private Liveness liveness = new Liveness(limits);
+    private volatile MemoryBudget budget = MemoryBudget.unlimited();
     private volatile boolean stopping;
 
     @PostConstruct
@@ -107,6 +111,11 @@ public class Connections {
 
     public Limits limits() {
         return limits;
+    }
+
+    /** The memory budget that each new session's outbox is charged to (sessions already open keep theirs). */
+    void budget(MemoryBudget budget) {
+        this.budget = budget;
     }
 
     /**
@@ -128,9 +137,11 @@ public class Connections {
             return false;
         }
         long now = System.nanoTime();
+        MemoryBudget.Account account = budget.account(endpoint, address);
         Connection connection = new Connection(session, endpoint, address, now, endpointStats,
                 new TokenBucket(limits.messageRate(), limits.messageBurst(), now),
-                Outbox.of(session, limits.maxQueuedBytes()), Engine.attach(session));
+                new AtomicReference<>(), account, Engine.attach(session));
+        connection.outboxSlot().set(outbox(connection, Outbox.transport(session), 0, null));
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
@@ -188,42 +199,81 @@ public class Connections {
     }
 
     /**
-     * Sends a text message to the session, in order and without blocking. A session that lets more
-     * than {@code duplex.limits.max-queued-bytes} pile up is closed with 1008 "Slow consumer".
+     * Sends a text message to the session through its {@link Outbox}, in order and without
+     * blocking. A session that lets more than {@code duplex.limits.max-queued-bytes} pile up is
+     * closed with 1008 "Slow consumer"; one whose bytes the memory budget refuses with 1013
+     * "Server busy: memory budget".
      *
      * @return whether the message was accepted for sending
      */
     public boolean send(Session session, String text) {
-        return send(session, text, TextAssembler.utf8Length(text));
+        return send(session, text, TextAssembler.utf8Length(text), null);
     }
 
     /** Sends a binary message; see {@link #send(Session, String)}. The buffer must not change afterwards. */
     public boolean send(Session session, ByteBuffer bytes) {
-        return send(session, bytes, bytes.remaining());
+        return send(session, bytes, bytes.remaining(), null);
     }
 
-    private boolean send(Session session, Object message, long bytes) {
+    /**
+     * As {@link #send(Session, String)}; {@code written} learns once when the message has been
+     * written ({@code null}) or never will be (the failure), see {@link Outbox#offer(Object, long, Object, Consumer)}.
+     */
+    public boolean send(Session session, String text, Consumer<Throwable> written) {
+        return send(session, text, TextAssembler.utf8Length(text), written);
+    }
+
+    /** As {@link #send(Session, ByteBuffer)}, with {@code written} as for {@link #send(Session, String, Consumer)}. */
+    public boolean send(Session session, ByteBuffer bytes, Consumer<Throwable> written) {
+        return send(session, bytes, bytes.remaining(), written);
+    }
+
+    private boolean send(Session session, Object message, long bytes, Consumer<Throwable> written) {
         Connection connection = connection(session);
         if (connection == null) {
+            if (written != null) {
+                written.accept(new IllegalStateException("session " + session.getId() + " is not open"));
+            }
             return false;
         }
-        switch (connection.outbox().offer(message, bytes)) {
-            case ACCEPTED -> {
-                connection.stats().sent(1, bytes);
-                return true;
-            }
-            case FULL -> {
-                refused("slow consumer");
-                LOG.log(Level.WARNING, "{0} session {1} from {2}: slow consumer, {3} bytes waiting", connection.endpoint(),
-                        session.getId(), connection.remoteAddress(), String.valueOf(connection.outbox().queuedBytes()));
-                close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, "Slow consumer: "
-                        + connection.outbox().queuedBytes() + " bytes waiting"));
-                return false;
-            }
-            default -> {
-                return false;
-            }
+        if (connection.outbox().offer(message, bytes, null, written) == Outbox.Result.ACCEPTED) {
+            connection.stats().sent(1, bytes);
+            return true;
         }
+        return false;
+    }
+
+    /**
+     * Makes the session's outbox one on {@code transport} (an endpoint that frames its own
+     * messages, such as chat's shared frames), with {@code duplex.limits.max-queued-bytes}, at most
+     * {@code maxQueuedMessages} waiting (0: no count limit), sends started on {@code sender} (null:
+     * on the offering thread), charged to the session's memory budget, and closing the session as
+     * {@link #send} does. Call it once, right after {@link #opened}, before anything is sent; a
+     * session that is not open gets an outbox that refuses everything.
+     */
+    public Outbox outbox(Session session, Outbox.Transport transport, int maxQueuedMessages, Executor sender) {
+        Connection connection = connection(session);
+        if (connection == null) {
+            Outbox refusing = new Outbox(transport, 0);
+            refusing.close();
+            return refusing;
+        }
+        Outbox outbox = outbox(connection, transport, maxQueuedMessages, sender);
+        Outbox previous = connection.outboxSlot().getAndSet(outbox);
+        if (previous != null) {
+            previous.close();
+        }
+        return outbox;
+    }
+
+    private Outbox outbox(Connection connection, Outbox.Transport transport, int maxQueuedMessages, Executor sender) {
+        Session session = connection.session();
+        return new Outbox(transport, limits.maxQueuedBytes(), maxQueuedMessages, sender, connection.account(), (code, reason) -> {
+            refused(code == Outbox.OVER_BUDGET_CODE ? "memory budget" : "slow consumer");
+            LOG.log(Level.WARNING, "{0} session {1} from {2}: {3}, closing it with {4}", connection.endpoint(),
+                    session.getId(), connection.remoteAddress(), reason, String.valueOf(code));
+            close(session, new CloseReason(CloseCodes.getCloseCode(code), reason));
+        });
     }
 
     /** Counts a message an endpoint sent to the session by itself (not through {@link #send}). */
@@ -246,6 +296,8 @@ public class Connections {
             return;
         }
         release(connection.remoteAddress());
+        connection.outbox().close();
+        connection.account().close();
         int code = reason == null ? CloseCodes.NO_STATUS_CODE.getCode() : reason.getCloseCode().getCode();
         connection.stats().closed(code);
         Duration lived = Duration.ofNanos(System.nanoTime() - connection.openedAt());
@@ -400,11 +452,18 @@ public class Connections {
 
     /** One open session and what Duplex tracks of it. */
     private record Connection(Session session, String endpoint, String remoteAddress, long openedAt,
-            EndpointStats stats, TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort, Activity activity) {
+            EndpointStats stats, TokenBucket rate, AtomicReference<Outbox> outboxSlot, MemoryBudget.Account account,
+            ConnectionAbort.Abort abort, Activity activity) {
 
         Connection(Session session, String endpoint, String remoteAddress, long openedAt, EndpointStats stats,
-                TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort) {
-            this(session, endpoint, remoteAddress, openedAt, stats, rate, outbox, abort, new Activity(openedAt));
+                TokenBucket rate, AtomicReference<Outbox> outboxSlot, MemoryBudget.Account account,
+                ConnectionAbort.Abort abort) {
+            this(session, endpoint, remoteAddress, openedAt, stats, rate, outboxSlot, account, abort, new Activity(openedAt));
+        }
+
+        /** The session's one outbox, through which everything sent to it goes. */
+        Outbox outbox() {
+            return outboxSlot.get();
         }
 
         void messageAt(long now) {

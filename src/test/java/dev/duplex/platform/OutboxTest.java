@@ -68,16 +68,146 @@ class OutboxTest {
         assertEquals(99_999, sent.get(99_999));
     }
 
+    /** Records the closes an outbox asks for. */
+    private static final class Closes implements Outbox.Closer {
+        final List<String> closes = new ArrayList<>();
+
+        @Override
+        public synchronized void close(int code, String reason) {
+            closes.add(code + " " + reason);
+        }
+    }
+
     @Test
-    void aPeerThatDoesNotReadFillsTheBoundAndIsRefused() {
+    void aPeerThatDoesNotReadFillsTheByteBoundAndIsClosedAsASlowConsumer() {
         ManualTransport transport = new ManualTransport();
-        Outbox outbox = new Outbox(transport, 100);
-        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("in flight", 1000));
+        Closes closer = new Closes();
+        Outbox outbox = new Outbox(transport, 100, 0, null, null, closer);
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("in flight", 1000), "one message in flight may pass the bound");
         assertEquals(Outbox.Result.ACCEPTED, outbox.offer("a", 60));
         assertEquals(Outbox.Result.ACCEPTED, outbox.offer("b", 40));
+        assertEquals(List.of(), closer.closes);
         assertEquals(Outbox.Result.FULL, outbox.offer("c", 1));
+        assertEquals(List.of("1008 Slow consumer"), closer.closes);
+        assertEquals(0, outbox.queuedBytes(), "what waited is dropped");
+        assertEquals(false, outbox.isOpen());
         transport.complete(null);
-        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("c", 60), "room again once the peer reads");
+        assertEquals(Outbox.Result.FAILED, outbox.offer("d", 1), "no room again: the session is closing");
+        assertEquals(List.of("in flight"), transport.sent);
+        assertEquals(List.of("1008 Slow consumer"), closer.closes, "closed once");
+    }
+
+    @Test
+    void everyByteHeldIsChargedToTheBudgetUntilItsSendCompletes() {
+        MemoryBudget budget = new MemoryBudget(10_000, 0, 0);
+        MemoryBudget.Account account = budget.account("echo", "127.0.0.1");
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox(transport, 0, 0, null, account, new Closes());
+        outbox.offer("in flight", 1000);
+        outbox.offer("a", 200);
+        outbox.offer("b", 30);
+        assertEquals(1230, account.held(), "in flight and waiting");
+        assertEquals(1230, outbox.chargedBytes());
+        transport.complete(null);
+        assertEquals(230, account.held(), "a completed send gives its bytes back");
+        transport.complete(null);
+        transport.complete(null);
+        assertEquals(0, account.held());
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void aBatchIsChargedUntilTheBatchIsWritten() {
+        MemoryBudget budget = new MemoryBudget(10_000, 0, 0);
+        MemoryBudget.Account account = budget.account("chat", "127.0.0.1");
+        ManualTransport transport = new ManualTransport();
+        transport.batches = true;
+        Outbox outbox = new Outbox(transport, 0, 0, null, account, new Closes());
+        outbox.offer("first", 10);
+        outbox.offer("members 1", 5, "presence");
+        outbox.offer("hello", 7);
+        outbox.offer("members 2", 8, "presence");
+        assertEquals(25, account.held(), "a replaced notice gives back its bytes and charges its successor's");
+        transport.complete(null);
+        assertEquals(15, account.held(), "the batch is in flight");
+        transport.complete(null);
+        assertEquals(0, account.held());
+    }
+
+    @Test
+    void aRefusedReservationClosesWith1013AndGivesEverythingBack() {
+        MemoryBudget budget = new MemoryBudget(1000, 0, 0);
+        MemoryBudget.Account other = budget.account("echo", "10.0.0.2");
+        assertEquals(true, other.tryReserve(500));
+        MemoryBudget.Account account = budget.account("image", "10.0.0.1");
+        ManualTransport transport = new ManualTransport();
+        Closes closer = new Closes();
+        Outbox outbox = new Outbox(transport, 0, 0, null, account, closer);
+        List<String> written = new ArrayList<>();
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("in flight", 300, null, e -> written.add("in flight " + e)));
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("waits", 100, null, e -> written.add("waits " + (e == null))));
+        assertEquals(Outbox.Result.OVER_BUDGET, outbox.offer("too much", 200, null, e -> written.add("too much " + (e == null))));
+        assertEquals(List.of("1013 Server busy: memory budget"), closer.closes);
+        assertEquals(List.of("waits false", "too much false"), written, "what will never be written is told so");
+        assertEquals(0, account.held(), "nothing held once the outbox gave up");
+        assertEquals(500, budget.used(), "the other session keeps its share");
+        transport.complete(null);
+        assertEquals(List.of("waits false", "too much false", "in flight null"), written);
+        assertEquals(0, account.held(), "the send that was in flight gives back nothing twice");
+        other.close();
+        account.close();
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void closeAndFailureGiveBackEveryByteAndTellEveryCallback() {
+        MemoryBudget budget = new MemoryBudget(10_000, 0, 0);
+        ManualTransport transport = new ManualTransport();
+        MemoryBudget.Account closedAccount = budget.account("echo", "127.0.0.1");
+        Outbox closed = new Outbox(transport, 0, 0, null, closedAccount, new Closes());
+        List<Throwable> told = new ArrayList<>();
+        closed.offer("in flight", 100, null, told::add);
+        closed.offer("waits", 100, null, told::add);
+        closed.close();
+        assertEquals(0, closedAccount.held());
+        assertEquals(1, told.size(), "the waiting message is told at once");
+        transport.complete(new IOException("reset"));
+        assertEquals(2, told.size());
+
+        MemoryBudget.Account failedAccount = budget.account("echo", "127.0.0.1");
+        Outbox failed = new Outbox(transport, 0, 0, null, failedAccount, new Closes());
+        failed.offer("in flight", 100);
+        failed.offer("waits", 100);
+        transport.complete(new IOException("peer gone"));
+        assertEquals(0, failedAccount.held(), "a failed send gives back its bytes and the queue's");
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void writtenIsToldOnceWhenTheMessageIsWrittenInOrder() {
+        ManualTransport transport = new ManualTransport();
+        Outbox outbox = new Outbox(transport, 0);
+        List<String> written = new ArrayList<>();
+        outbox.offer("a", 1, null, e -> written.add("a"));
+        outbox.offer("b", 1, null, e -> written.add("b"));
+        assertEquals(List.of(), written);
+        transport.complete(null);
+        assertEquals(List.of("a"), written);
+        transport.complete(null);
+        assertEquals(List.of("a", "b"), written);
+    }
+
+    @Test
+    void aTransportThatThrowsFailsTheOutboxInsteadOfTheCaller() {
+        Closes closer = new Closes();
+        MemoryBudget budget = new MemoryBudget(10_000, 0, 0);
+        MemoryBudget.Account account = budget.account("echo", "127.0.0.1");
+        Outbox outbox = new Outbox((message, done) -> {
+            throw new IllegalStateException("session closed");
+        }, 0, 0, null, account, closer);
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer("a", 10));
+        assertEquals(Outbox.Result.FAILED, outbox.offer("b", 10));
+        assertEquals(0, account.held());
     }
 
     @Test

@@ -1,10 +1,16 @@
 package dev.duplex.testing;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 /**
@@ -24,6 +30,29 @@ public final class Deployments {
             throw new IllegalStateException("No WAR at " + war.getAbsolutePath() + ": run the tests with `mvn verify`");
         }
         return ShrinkWrap.createFromZipFile(WebArchive.class, war);
+    }
+
+    /** Where the WAR keeps its configuration defaults. */
+    private static final String CONFIG = "WEB-INF/classes/META-INF/microprofile-config.properties";
+
+    /**
+     * The packaged WAR with some configuration defaults changed (appended to its
+     * microprofile-config.properties, where the last value of a key wins): for an IT that needs a
+     * limit small enough to reach, on the one Payara start of its class.
+     */
+    public static WebArchive duplexWar(Map<String, String> settings) {
+        WebArchive war = duplexWar();
+        StringBuilder config = new StringBuilder();
+        try (InputStream in = war.get(CONFIG).getAsset().openStream()) {
+            config.append(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        config.append("\n# Changed for this integration test\n");
+        settings.forEach((key, value) -> config.append(key).append('=').append(value).append('\n'));
+        war.delete(CONFIG);
+        war.add(new StringAsset(config.toString()), CONFIG);
+        return war;
     }
 
     /** Where the Payara Micro adapter deploys {@link #duplexWar()}: the archive's name, duplex.war. */

@@ -1,7 +1,8 @@
 package dev.duplex.chat.boundary;
 
-import dev.duplex.chat.control.Outbox;
+import dev.duplex.chat.control.Peer;
 import dev.duplex.platform.Connections;
+import dev.duplex.platform.Outbox;
 import dev.duplex.platform.TextAssembler;
 import dev.duplex.platform.TextFrames;
 import dev.duplex.platform.engine.Engine;
@@ -10,14 +11,17 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
- * A WebSocket session as an {@link Outbox.Peer}: asynchronous sends, counted in {@link Connections}.
+ * A WebSocket session as a chat {@link Peer}: asynchronous sends, counted in {@link Connections},
+ * through the session's one platform {@link Outbox} (made by {@link Connections#outbox}, so the
+ * byte limit, the memory budget and the slow-consumer close are the same as on every endpoint).
  * Where the engine allows it ({@link RawFrameWriter}), a room's message is framed once for all its
  * recipients and what waits for one recipient goes out in one write.
  */
-final class SessionPeer implements Outbox.Peer {
+final class SessionPeer implements Peer {
 
     private static final System.Logger LOG = System.getLogger(SessionPeer.class.getName());
 
@@ -71,6 +75,11 @@ final class SessionPeer implements Outbox.Peer {
             }
             done.accept(error);
         });
+    }
+
+    @Override
+    public Outbox outbox(int maxQueuedMessages, Executor sender) {
+        return connections.outbox(session, Peer.transport(this), maxQueuedMessages, sender);
     }
 
     @Override

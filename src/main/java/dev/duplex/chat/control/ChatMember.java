@@ -1,5 +1,6 @@
 package dev.duplex.chat.control;
 
+import dev.duplex.platform.Outbox;
 import dev.duplex.platform.TokenBucket;
 
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class ChatMember {
     static final int COALESCE_BACKLOG = 16;
 
     private final Outbox outbox;
-    private final Outbox.Peer peer;
+    private final Peer peer;
     private final TokenBucket rate;
     private final TokenBucket patience;
     private final java.util.function.LongSupplier clock;
@@ -43,11 +44,11 @@ public final class ChatMember {
     private long lastId;
     private List<Pending> pending;
 
-    ChatMember(Outbox.Peer peer, ChatLimits limits, java.util.function.LongSupplier nanoClock,
+    ChatMember(Peer peer, ChatLimits limits, java.util.function.LongSupplier nanoClock,
             java.util.concurrent.Executor sender) {
         this.id = peer.id();
         this.peer = peer;
-        this.outbox = new Outbox(peer, limits.maxBacklog(), sender);
+        this.outbox = peer.outbox(limits.maxBacklog(), sender);
         this.clock = nanoClock;
         this.rate = new TokenBucket(limits.ratePerSecond(), limits.rateBurst(), nanoClock.getAsLong());
         this.patience = new TokenBucket(limits.maxViolations() / 60.0, limits.maxViolations(), nanoClock.getAsLong());
@@ -94,14 +95,14 @@ public final class ChatMember {
         if (state != State.JOINING) {
             return;
         }
-        outbox.offer(welcome);
+        offer(welcome);
         this.lastId = lastId;
         for (Pending p : pending) {
             if (p.id() < 0) {
-                outbox.offer(p.json());
+                offer(p.json());
             } else if (p.id() > this.lastId) {
                 this.lastId = p.id();
-                outbox.offer(p.json());
+                offer(p.json());
             }
         }
         pending = null;
@@ -135,7 +136,7 @@ public final class ChatMember {
             pending.add(new Pending(messageId, json));
         } else if (state == State.JOINED && messageId > lastId) {
             lastId = messageId;
-            outbox.offer(json);
+            offer(json);
         }
     }
 
@@ -148,13 +149,18 @@ public final class ChatMember {
             // of an older one still waiting, instead of every intermediate list (which grows with
             // the square of the room's size). A member that keeps up gets every notice: each
             // carries its event (who joined or left), which the list alone does not say.
-            outbox.offer(json, outbox.backlog() >= COALESCE_BACKLOG ? PRESENCE : null);
+            outbox.offer(json, json.length(), outbox.queuedMessages() >= COALESCE_BACKLOG ? PRESENCE : null);
         }
     }
 
     /** Sends a reply to this session alone (errors, acknowledgements). */
     void send(String json) {
-        outbox.offer(json);
+        offer(json);
+    }
+
+    /** Queues {@code json}, counted by its length in chars (its UTF-8 size for ASCII, the usual case). */
+    private void offer(String json) {
+        outbox.offer(json, json.length());
     }
 
     /**
@@ -172,6 +178,6 @@ public final class ChatMember {
     }
 
     int backlog() {
-        return outbox.backlog();
+        return outbox.queuedMessages();
     }
 }

@@ -185,7 +185,7 @@ public class ChatRooms {
     }
 
     /** A new session; the endpoint hands its messages to {@link #handle} and its end to {@link #disconnect}. */
-    public ChatMember connect(Outbox.Peer peer) {
+    public ChatMember connect(Peer peer) {
         ChatMember member = new ChatMember(peer, limits, nanoClock, sender);
         sessions.put(member.id(), member);
         return member;

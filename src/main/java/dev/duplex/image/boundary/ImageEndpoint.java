@@ -50,7 +50,7 @@ public class ImageEndpoint {
         if (!connections.opened(session, NAME)) {
             return;
         }
-        state = images.open(session.getId(), new SessionOutbox(session, connections));
+        state = images.open(session.getId(), new SessionReplies(session, connections));
         state.start(session.getRequestParameterMap());
     }
 

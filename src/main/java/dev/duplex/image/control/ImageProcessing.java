@@ -85,7 +85,7 @@ public class ImageProcessing {
     }
 
     /** The state of a new connection that sends its replies to the outbox. */
-    public ImageSession open(String sessionId, Outbox outbox) {
+    public ImageSession open(String sessionId, ReplySink outbox) {
         return new ImageSession(sessionId, outbox, processor, workers, catalog, limits, timings::record);
     }
 

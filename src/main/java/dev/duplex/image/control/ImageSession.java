@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One {@code /image} connection: its current {@link Pipeline}, the images it has in progress and
  * the order of its replies. The endpoint hands it whole messages on the WebSocket's thread; it
- * answers every one, in order, through the {@link Outbox}:
+ * answers every one, in order, through the {@link ReplySink}:
  * <ul>
  * <li>an image is sniffed and its header checked right away (cheap, no decoding), then decoded,
  * processed and encoded on the shared {@link BoundedExecutor}; when this connection already has
@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>a control message changes the pipeline for the images that follow, or describes the
  * operations;</li>
  * <li>a client that owes more than {@link #MAX_OWED} replies (it sends but does not read) is
- * closed with 1008.</li>
+ * closed with 1008; so is one whose replies waiting in the outbox pass
+ * {@code duplex.limits.max-queued-bytes} ("Slow consumer", closed by the outbox itself).</li>
  * </ul>
  */
 public final class ImageSession {
@@ -47,7 +48,7 @@ public final class ImageSession {
     private static final List<String> MESSAGE_TYPES = List.of("configure", "describe");
 
     private final String id;
-    private final Outbox outbox;
+    private final ReplySink outbox;
     private final ImageProcessor processor;
     private final BoundedExecutor workers;
     private final OperationCatalog catalog;
@@ -59,7 +60,7 @@ public final class ImageSession {
     private volatile boolean closed;
     private long images;
 
-    public ImageSession(String id, Outbox outbox, ImageProcessor processor, BoundedExecutor workers,
+    public ImageSession(String id, ReplySink outbox, ImageProcessor processor, BoundedExecutor workers,
                         OperationCatalog catalog, ImageReply.Limits limits) {
         this(id, outbox, processor, workers, catalog, limits, (name, nanos) -> { });
     }
@@ -70,7 +71,7 @@ public final class ImageSession {
      *                choose the chains, so {@link dev.duplex.platform.Timings} keeps the first
      *                {@code MAX_NAMES} names and records the rest under {@code other}
      */
-    public ImageSession(String id, Outbox outbox, ImageProcessor processor, BoundedExecutor workers,
+    public ImageSession(String id, ReplySink outbox, ImageProcessor processor, BoundedExecutor workers,
                         OperationCatalog catalog, ImageReply.Limits limits, ObjLongConsumer<String> timings) {
         this.timings = timings;
         this.id = id;

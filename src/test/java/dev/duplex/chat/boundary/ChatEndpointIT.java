@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.chat.ChatClient;
 import dev.duplex.testing.Deployments;
+import dev.duplex.testing.RawWebSocket;
 import dev.duplex.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -16,7 +17,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutionException;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -30,9 +34,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class ChatEndpointIT {
 
+    /** A byte bound on what waits for one session small enough for a test to pass (the default is 16 MiB). */
+    static final int MAX_QUEUED_BYTES = 262_144;
+
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.duplexWar();
+        return Deployments.duplexWar(Map.of("duplex.limits.max-queued-bytes", String.valueOf(MAX_QUEUED_BYTES)));
     }
 
     @ArquillianResource
@@ -141,6 +148,86 @@ class ChatEndpointIT {
     }
 
     @Test
+    void aMemberThatStopsReadingIsClosedAsASlowConsumerByBytesAndTheOthersLoseNothing() throws Exception {
+        String room = "it-slow-reader";
+        int senderCount = 16;
+        String text = "z".repeat(4000);
+        // Each message waiting for the silent member is ~4 KB: the byte bound (256 KiB) is passed
+        // after ~64 of them, long before the message cap (duplex.chat.max-backlog, 256). A round
+        // of messages (64 KB) stays well below the bound, so members that read are not closed.
+        List<ChatClient> senders = new ArrayList<>();
+        long closesBefore = slowConsumerCloses();
+        try (RawWebSocket silent = RawWebSocket.open(chat(), Map.of("Sec-WebSocket-Protocol", "chat"));
+                ChatClient watcher = ChatClient.connect(chat())) {
+            assertEquals(101, silent.response().status());
+            silent.setReceiveBuffer();
+            watcher.join(room, "watcher");
+            watcher.next("welcome");
+            silent.send(true, false, RawWebSocket.TEXT,
+                    ("{\"type\":\"join\",\"room\":\"" + room + "\",\"nick\":\"silent\"}").getBytes(StandardCharsets.UTF_8));
+            assertEquals("silent", watcher.next("presence").getString("nick"));
+            for (int i = 0; i < senderCount; i++) {
+                ChatClient sender = ChatClient.connect(chat());
+                senders.add(sender);
+                sender.join(room, "sender" + i);
+                sender.next("welcome");
+                assertEquals("sender" + i, watcher.next("presence").getString("nick"));
+            }
+            // Rounds of one message per sender, at least 220 ms apart to stay under the chat rate
+            // (5/s per session); the watcher must get every one, in id order, while the silent
+            // member's outbox fills up behind its full TCP buffers and is closed.
+            long start = System.nanoTime();
+            long previous = start;
+            long lastId = -1;
+            int said = 0;
+            int received = 0;
+            boolean silentLeft = false;
+            for (int round = 0; !silentLeft; round++) {
+                assertTrue(round < 600, "the silent member was closed within 600 rounds (" + said + " messages)");
+                long due = previous + TimeUnit.MILLISECONDS.toNanos(220);
+                while (System.nanoTime() < due) {
+                    TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
+                }
+                previous = System.nanoTime();
+                // An unsolicited pong is a sign of life: the silent member is not closed for
+                // leaving the server's pings unanswered (it cannot read them) before its outbox fills.
+                silent.send(true, false, RawWebSocket.PONG, new byte[0]);
+                for (ChatClient sender : senders) {
+                    sender.say(text);
+                    said++;
+                }
+                while (received < said) {
+                    JsonObject json = watcher.next();
+                    switch (json.getString("type")) {
+                        case "message" -> {
+                            long id = json.getJsonNumber("id").longValue();
+                            assertTrue(lastId < 0 || id == lastId + 1, "no gap: " + lastId + " then " + id);
+                            lastId = id;
+                            received++;
+                        }
+                        case "presence" -> {
+                            assertEquals(List.of("left", "silent"), List.of(json.getString("event"), json.getString("nick")),
+                                    "only the silent member leaves");
+                            silentLeft = true;
+                        }
+                        default -> throw new AssertionError("unexpected " + json);
+                    }
+                }
+            }
+            assertEquals(said, received, "the watcher lost nothing");
+            assertClosedAsSlowConsumer(silent, closesBefore, "after " + said + " messages of ~4 KB");
+            System.getLogger(ChatEndpointIT.class.getName()).log(System.Logger.Level.INFO,
+                    "silent chat member closed as a slow consumer after {0} messages ({1} s)", said,
+                    TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+            for (ChatClient sender : senders) {
+                assertFalse(sender.socket().isClosed(), "the senders stay connected");
+            }
+        } finally {
+            senders.forEach(ChatClient::close);
+        }
+    }
+
+    @Test
     void oversizeTextFloodingAndHugeFramesAreAnsweredAsDocumented() throws Exception {
         try (ChatClient ada = ChatClient.connect(chat())) {
             ada.join("it-limits", "ada");
@@ -206,5 +293,28 @@ class ChatEndpointIT {
 
     private static List<String> texts(JsonObject welcome) {
         return welcome.getJsonArray("history").getValuesAs(JsonObject.class).stream().map(m -> m.getString("text")).toList();
+    }
+
+    /** Sessions closed as slow consumers since the server started, from {@code /api/status}. */
+    private long slowConsumerCloses() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base.toExternalForm()).resolve("api/status")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"slow consumer\":(\\d+)").matcher(status);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /**
+     * The silent client's end: its close frame says 1008 "Slow consumer", unless the connection was
+     * dropped (the sweep's close timeout) before the client read that far; the server counted the
+     * close as a slow consumer either way.
+     */
+    private void assertClosedAsSlowConsumer(RawWebSocket silent, long closesBefore, String after) throws Exception {
+        RawWebSocket.Frame close = silent.readUntilClose();
+        if (close.closeCode() != 1006) {
+            assertEquals(List.of(1008, "Slow consumer"), List.of(close.closeCode(), close.closeReason()), after);
+        }
+        assertEquals(closesBefore + 1, slowConsumerCloses(), "the server closed the session as a slow consumer " + after);
     }
 }

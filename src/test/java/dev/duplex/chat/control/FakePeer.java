@@ -1,14 +1,18 @@
 package dev.duplex.chat.control;
 
+import dev.duplex.platform.MemoryBudget;
+import dev.duplex.platform.Outbox;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
  * A session for unit tests: sends complete at once (or are held back while {@link #hold} is set)
- * and land in {@link #sent}; a close is recorded.
+ * and land in {@link #sent}; a close is recorded. Its outbox is the real platform {@link Outbox},
+ * bounded by {@link #maxQueuedBytes} and charged to {@link #account} when set.
  */
-final class FakePeer implements Outbox.Peer {
+final class FakePeer implements Peer {
 
     private final String id;
     final List<String> sent = new ArrayList<>();
@@ -20,6 +24,10 @@ final class FakePeer implements Outbox.Peer {
     int maxConcurrent;
     int closeCode;
     String closeReason;
+    /** The byte bound of the outbox made from now on; 0 for none. */
+    long maxQueuedBytes;
+    /** The memory budget account of the outbox made from now on; null for none. */
+    MemoryBudget.Account account;
 
     FakePeer(String id) {
         this.id = id;
@@ -71,6 +79,11 @@ final class FakePeer implements Outbox.Peer {
             }
             next.accept(null);
         }
+    }
+
+    @Override
+    public Outbox outbox(int maxQueuedMessages, Executor sender) {
+        return new Outbox(Peer.transport(this), maxQueuedBytes, maxQueuedMessages, sender, account, this::close);
     }
 
     @Override

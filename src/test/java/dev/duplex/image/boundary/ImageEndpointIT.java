@@ -39,9 +39,12 @@ class ImageEndpointIT {
     private static final List<String> OPERATIONS = List.of("echo", "reencode", "grayscale", "invert", "sepia", "blur",
             "sharpen", "edges", "threshold", "rotate", "flip", "resize", "pixelate");
 
+    /** A byte bound on what waits for one session that a few large replies pass (the default is 16 MiB). */
+    static final int MAX_QUEUED_BYTES = 1 << 20;
+
     @Deployment(testable = false)
     static WebArchive deployment() {
-        return Deployments.duplexWar();
+        return Deployments.duplexWar(Map.of("duplex.limits.max-queued-bytes", String.valueOf(MAX_QUEUED_BYTES)));
     }
 
     @ArquillianResource
@@ -274,6 +277,35 @@ class ImageEndpointIT {
     }
 
     @Test
+    void aClientThatStopsReadingIsClosedAsASlowConsumerAndOthersAreServed() throws Exception {
+        byte[] big = TestImages.encode(TestImages.photoLike(1000, 800, 3), "png");
+        assertTrue(big.length > MAX_QUEUED_BYTES / 2, "two echoed replies waiting pass the bound: " + big.length);
+        long closesBefore = slowConsumerCloses();
+        try (RawWebSocket silent = RawWebSocket.open(image(""), Map.of())) {
+            assertEquals(101, silent.response().status());
+            silent.setReceiveBuffer();
+            // Echoes fill the TCP buffers (~4 MB here), then one send stays in flight and the next
+            // replies wait in the outbox: past the byte bound the client is closed, long before it
+            // owes 64 replies.
+            int sent = 0;
+            try {
+                for (; sent < 12; sent++) {
+                    silent.send(true, false, RawWebSocket.BINARY, big);
+                }
+            } catch (java.io.IOException dropped) {
+                // closed and then dropped while still sending: what the server said is checked below
+            }
+            assertClosedAsSlowConsumer(silent, closesBefore, "after " + sent + " images of " + big.length + " bytes");
+        }
+        try (WsClient other = WsClient.connect(image(""))) {
+            byte[] small = TestImages.encode(TestImages.photoLike(64, 48, 4), "png");
+            other.sendBinary(small);
+            assertEquals("result", json(other.nextText()).getString("type"));
+            assertArrayEquals(small, other.nextBinary(), "another client is served");
+        }
+    }
+
+    @Test
     void oversizedMessagesCloseWith1009AndDeflateIsNotNegotiated() throws Exception {
         try (WsClient client = WsClient.connect(image(""))) {
             client.sendBinary(new byte[16 * 1024 * 1024 + 1]);
@@ -291,5 +323,28 @@ class ImageEndpointIT {
             assertEquals(101, raw.response().status());
             assertNull(raw.response().header("Sec-WebSocket-Extensions"), "images are compressed already");
         }
+    }
+
+    /** Sessions closed as slow consumers since the server started, from {@code /api/status}. */
+    private long slowConsumerCloses() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        String status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base.toExternalForm()).resolve("api/status")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"slow consumer\":(\\d+)").matcher(status);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    /**
+     * The silent client's end: its close frame says 1008 "Slow consumer", unless the connection was
+     * dropped (the sweep's close timeout) before the client read that far; the server counted the
+     * close as a slow consumer either way.
+     */
+    private void assertClosedAsSlowConsumer(RawWebSocket silent, long closesBefore, String after) throws Exception {
+        RawWebSocket.Frame close = silent.readUntilClose();
+        if (close.closeCode() != 1006) {
+            assertEquals(List.of(1008, "Slow consumer"), List.of(close.closeCode(), close.closeReason()), after);
+        }
+        assertEquals(closesBefore + 1, slowConsumerCloses(), "the server closed the session as a slow consumer " + after);
     }
 }

@@ -36,11 +36,11 @@ class ImageSessionTest {
         }
     }
 
-    private ImageSession session(FakeOutbox outbox, int threads, int queue) {
+    private ImageSession session(FakeReplySink outbox, int threads, int queue) {
         return session(outbox, threads, queue, LIMITS);
     }
 
-    private ImageSession session(FakeOutbox outbox, int threads, int queue, ImageReply.Limits limits) {
+    private ImageSession session(FakeReplySink outbox, int threads, int queue, ImageReply.Limits limits) {
         workers = new BoundedExecutor(threads, queue, "test-image");
         return new ImageSession("t", outbox, processor, workers, catalog, limits);
     }
@@ -51,7 +51,7 @@ class ImageSessionTest {
 
     @Test
     void imagesAreAnsweredWithAResultThenTheImageInOrder() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ImageSession session = session(outbox, 2, 8);
         session.start(Map.of("op", List.of("grayscale")));
         int[] widths = {300, 20, 150};
@@ -75,7 +75,7 @@ class ImageSessionTest {
 
     @Test
     void badImagesAreAnsweredAtOnceAndTheSessionGoesOn() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ImageSession session = session(outbox, 1, 4);
         session.image("hello".getBytes(StandardCharsets.US_ASCII));
         session.image(TestImages.pngBomb(50_000, 50_000));
@@ -93,7 +93,7 @@ class ImageSessionTest {
 
     @Test
     void aConnectionWithTooManyImagesInProgressGetsBusy() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(false);
+        FakeReplySink outbox = new FakeReplySink(false);
         ImageSession session = session(outbox, 2, 8, new ImageReply.Limits(16 << 20, 8192, 40_000_000, 64 << 20, 16, 2));
         session.image(png(10, 10));
         session.image(png(11, 10));
@@ -120,7 +120,7 @@ class ImageSessionTest {
 
     @Test
     void aFullServerQueueGetsBusyAndTheConnectionStaysOpen() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ImageSession session = session(outbox, 1, 1);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch occupied = new CountDownLatch(1);
@@ -145,7 +145,7 @@ class ImageSessionTest {
 
     @Test
     void controlMessagesChangeOnlyTheImagesThatFollow() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ImageSession session = session(outbox, 2, 8);
         byte[] png = png(20, 10);
         session.image(png);
@@ -183,29 +183,59 @@ class ImageSessionTest {
 
     @Test
     void aBadQueryIsAnsweredThenClosedWith1008() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ImageSession session = session(outbox, 1, 1);
         session.start(Map.of("op", List.of("blurr")));
         Failure failure = outbox.next(Failure.class);
         assertEquals(ErrorCode.UNKNOWN_OPERATION, failure.code());
         assertEquals(catalog.names(), failure.valid());
-        FakeOutbox.Closed closed = outbox.closed.get(5, TimeUnit.SECONDS);
+        FakeReplySink.Closed closed = outbox.closed.get(5, TimeUnit.SECONDS);
         assertEquals(1008, closed.code());
         assertEquals("Bad query: Unknown operation 'blurr'", closed.reason());
     }
 
     @Test
     void aClientThatNeverReadsIsClosedWith1008() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(false);
+        FakeReplySink outbox = new FakeReplySink(false);
         ImageSession session = session(outbox, 1, 1);
         for (int i = 0; i < ImageSession.MAX_OWED; i++) {
             session.control(new ControlMessage.Describe());
         }
         assertFalse(outbox.closed.isDone(), ImageSession.MAX_OWED + " owed replies are still fine");
         session.image(png(4, 4));
-        FakeOutbox.Closed closed = outbox.closed.get(5, TimeUnit.SECONDS);
+        FakeReplySink.Closed closed = outbox.closed.get(5, TimeUnit.SECONDS);
         assertEquals(1008, closed.code());
         assertTrue(closed.reason().startsWith("Too many unanswered messages"), closed.reason());
+    }
+
+    @Test
+    void aClientThatStopsReadingIsClosedAsASlowConsumerByBytesAndItsMemoryFreed() throws Exception {
+        dev.duplex.platform.MemoryBudget budget = new dev.duplex.platform.MemoryBudget(64 << 20, 0, 0);
+        dev.duplex.platform.MemoryBudget.Account account = budget.account("image", "127.0.0.1");
+        byte[] png = png(64, 64);
+        FakeReplySink outbox = new FakeReplySink(false, 2 * png.length, account);
+        ImageSession session = session(outbox, 2, 8);
+        for (int i = 0; i < 3; i++) {
+            session.image(png);
+        }
+        // Nothing is ever written: the first result is in flight, its image and the next replies
+        // wait, and once they pass the byte bound the outbox gives up on the client.
+        FakeReplySink.Closed closed = outbox.closed.get(10, TimeUnit.SECONDS);
+        assertEquals(new FakeReplySink.Closed(1008, "Slow consumer"), closed);
+        assertEquals(0, account.held(), "the closed outbox holds nothing on the budget");
+        assertTrue(outbox.finishOne(), "the write that was in flight ends at last");
+        waitFor(() -> session.pendingImages() == 0, "every image in progress is let go");
+        assertEquals(0, budget.used(), "the write that was in flight gives back nothing twice");
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Test

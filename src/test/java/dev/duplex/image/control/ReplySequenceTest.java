@@ -24,7 +24,7 @@ class ReplySequenceTest {
 
     @Test
     void repliesGoOutInTheOrderAppendedWhateverOrderTheyAreReadyIn() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ReplySequence sequence = new ReplySequence("s1", outbox);
         CompletableFuture<Reply> first = new CompletableFuture<>();
         CompletableFuture<Reply> second = new CompletableFuture<>();
@@ -49,7 +49,7 @@ class ReplySequenceTest {
 
     @Test
     void eachSendWaitsForThePreviousOne() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(false);
+        FakeReplySink outbox = new FakeReplySink(false);
         ReplySequence sequence = new ReplySequence("s2", outbox);
         sequence.append(reply(1, new byte[] {1}));
         sequence.append(reply(2, null));
@@ -65,13 +65,35 @@ class ReplySequenceTest {
     }
 
     @Test
+    void repliesAreQueuedWithoutWaitingForTheNetworkAndOwedUntilWritten() throws Exception {
+        FakeReplySink outbox = new FakeReplySink(false);
+        ReplySequence sequence = new ReplySequence("s4", outbox);
+        AtomicInteger afterSent = new AtomicInteger();
+        for (int i = 1; i <= 3; i++) {
+            sequence.append(CompletableFuture.completedFuture(reply(i, new byte[] {(byte) i})), afterSent::incrementAndGet);
+        }
+        assertEquals(1, seqOf(outbox.next()), "the first text is being written");
+        assertEquals(5, outbox.outbox.queuedMessages(), "the rest is handed to the outbox at once, in order");
+        assertEquals(3, sequence.owed(), "owed until written");
+        assertTrue(outbox.finishOne());
+        assertTrue(outbox.finishOne());
+        assertEquals(2, sequence.owed(), "the first reply is written: text and image");
+        assertEquals(1, afterSent.get());
+        while (outbox.finishOne()) {
+            Thread.onSpinWait();
+        }
+        assertEquals(0, sequence.owed());
+        assertEquals(3, afterSent.get());
+    }
+
+    @Test
     void aFailedSendClosesWith1011AndLaterRepliesAreSkipped() throws Exception {
-        FakeOutbox outbox = new FakeOutbox(true);
+        FakeReplySink outbox = new FakeReplySink(true);
         ReplySequence sequence = new ReplySequence("s3", outbox);
         outbox.failSends(new IllegalStateException("peer gone"));
         sequence.append(reply(1, new byte[] {1}));
         assertEquals(1, seqOf(outbox.next()));
-        assertEquals(new FakeOutbox.Closed(1011, "A reply could not be sent"), outbox.closed.get(5, TimeUnit.SECONDS));
+        assertEquals(new FakeReplySink.Closed(1011, "A reply could not be sent"), outbox.closed.get(5, TimeUnit.SECONDS));
         sequence.append(reply(2, null));
         assertTrue(outbox.sent.isEmpty(), "nothing is sent on a closed connection");
         assertEquals(0, sequence.owed());

@@ -1,45 +1,42 @@
 package dev.duplex.image.boundary;
 
-import dev.duplex.image.control.Outbox;
+import dev.duplex.image.control.ReplySink;
 import dev.duplex.image.entity.ImageReply;
 import dev.duplex.platform.Connections;
-import dev.duplex.platform.TextAssembler;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.CloseReason.CloseCodes;
-import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
- * Sends replies through the session's asynchronous remote, so that no worker or I/O thread blocks
- * on a slow client, and counts each one sent with {@link Connections}. A send that has not
- * completed after {@link #SEND_TIMEOUT_MS} fails, which closes the connection.
+ * Sends replies through the session's platform outbox ({@link Connections#send}), like every
+ * endpoint: in order, one at a time, without blocking a worker or I/O thread on a slow client,
+ * counted, charged to the memory budget, and bounded by {@code duplex.limits.max-queued-bytes}: a
+ * client that stops reading is closed with 1008 "Slow consumer", and if it does not answer the
+ * close either, the sweep drops its connection after {@code duplex.limits.close-timeout-seconds}.
  */
-final class SessionOutbox implements Outbox {
+final class SessionReplies implements ReplySink {
 
-    static final long SEND_TIMEOUT_MS = 60_000;
-    private static final System.Logger LOG = System.getLogger(SessionOutbox.class.getName());
+    private static final System.Logger LOG = System.getLogger(SessionReplies.class.getName());
 
     private final Session session;
     private final Connections connections;
     private final ImageReplyEncoder encoder = new ImageReplyEncoder();
 
-    SessionOutbox(Session session, Connections connections) {
+    SessionReplies(Session session, Connections connections) {
         this.session = session;
         this.connections = connections;
-        session.getAsyncRemote().setSendTimeout(SEND_TIMEOUT_MS);
     }
 
     @Override
     public CompletionStage<Void> send(ImageReply reply) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            String json = encoder.encode(reply);
-            long bytes = TextAssembler.utf8Length(json);
-            session.getAsyncRemote().sendText(json, result -> completed(done, result, bytes));
+            connections.send(session, encoder.encode(reply), completing(done));
         } catch (RuntimeException e) {
             done.completeExceptionally(e);
         }
@@ -49,21 +46,18 @@ final class SessionOutbox implements Outbox {
     @Override
     public CompletionStage<Void> send(byte[] image) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            session.getAsyncRemote().sendBinary(ByteBuffer.wrap(image), result -> completed(done, result, image.length));
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
+        connections.send(session, ByteBuffer.wrap(image), completing(done));
         return done;
     }
 
-    private void completed(CompletableFuture<Void> done, SendResult result, long bytes) {
-        if (result.isOK()) {
-            connections.sent(session, bytes);
-            done.complete(null);
-        } else {
-            done.completeExceptionally(result.getException());
-        }
+    private static Consumer<Throwable> completing(CompletableFuture<Void> done) {
+        return failure -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        };
     }
 
     @Override

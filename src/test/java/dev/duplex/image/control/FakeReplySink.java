@@ -1,6 +1,8 @@
 package dev.duplex.image.control;
 
 import dev.duplex.image.entity.ImageReply;
+import dev.duplex.platform.MemoryBudget;
+import dev.duplex.platform.Outbox;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -9,12 +11,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * An {@link Outbox} that records what is sent (replies and {@code byte[]} images, in order) and
- * how many sends overlapped. Sends complete at once, or only when the test says so.
+ * A {@link ReplySink} on the real platform {@link Outbox}, over a transport that records what is
+ * written (replies and {@code byte[]} images, in order) and how many writes overlapped. Writes
+ * complete at once, or only when the test says so ({@link #finishOne}), like a client that reads
+ * slowly. A reply counts as many bytes as its {@code toString()} has characters.
  */
-final class FakeOutbox implements Outbox {
+final class FakeReplySink implements ReplySink {
 
     record Closed(int code, String reason) {
     }
@@ -23,50 +28,71 @@ final class FakeOutbox implements Outbox {
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger maxInFlight = new AtomicInteger();
-    private final Queue<CompletableFuture<Void>> unfinished = new ConcurrentLinkedQueue<>();
+    final Outbox outbox;
+    private final Queue<Consumer<Throwable>> unfinished = new ConcurrentLinkedQueue<>();
     private final boolean completeAtOnce;
     private volatile RuntimeException failure;
 
-    FakeOutbox(boolean completeAtOnce) {
+    FakeReplySink(boolean completeAtOnce) {
+        this(completeAtOnce, 0, null);
+    }
+
+    /** A sink whose outbox holds at most {@code maxQueuedBytes} behind a write (0: no bound), charged to {@code account}. */
+    FakeReplySink(boolean completeAtOnce, long maxQueuedBytes, MemoryBudget.Account account) {
         this.completeAtOnce = completeAtOnce;
+        this.outbox = new Outbox(this::write, maxQueuedBytes, 0, null, account, this::close);
     }
 
     @Override
     public CompletionStage<Void> send(ImageReply reply) {
-        return record(reply);
+        return offer(reply, reply.toString().length());
     }
 
     @Override
     public CompletionStage<Void> send(byte[] image) {
-        return record(image);
+        return offer(image, image.length);
     }
 
-    private CompletionStage<Void> record(Object message) {
-        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        sent.add(message);
-        CompletableFuture<Void> write = new CompletableFuture<>();
-        CompletableFuture<Void> done = write.whenComplete((v, e) -> inFlight.decrementAndGet());
-        if (failure != null) {
-            write.completeExceptionally(failure);
-        } else if (completeAtOnce) {
-            write.complete(null);
-        } else {
-            unfinished.add(write);
-        }
+    private CompletionStage<Void> offer(Object message, long bytes) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        outbox.offer(message, bytes, null, error -> {
+            if (error == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(error);
+            }
+        });
         return done;
     }
 
-    /** Completes the oldest unfinished send; false when there is none. */
+    /** The transport: records the message and completes its write now, later, or with the failure. */
+    private void write(Object message, Consumer<Throwable> done) {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        sent.add(message);
+        Consumer<Throwable> write = error -> {
+            inFlight.decrementAndGet();
+            done.accept(error);
+        };
+        if (failure != null) {
+            write.accept(failure);
+        } else if (completeAtOnce) {
+            write.accept(null);
+        } else {
+            unfinished.add(write);
+        }
+    }
+
+    /** Completes the oldest unfinished write; false when there is none. */
     boolean finishOne() {
-        CompletableFuture<Void> write = unfinished.poll();
+        Consumer<Throwable> write = unfinished.poll();
         if (write == null) {
             return false;
         }
-        write.complete(null);
+        write.accept(null);
         return true;
     }
 
-    /** Makes every send from now on fail. */
+    /** Makes every write from now on fail. */
     void failSends(RuntimeException failure) {
         this.failure = failure;
     }
@@ -90,6 +116,7 @@ final class FakeOutbox implements Outbox {
     @Override
     public void close(int code, String reason) {
         closed.complete(new Closed(code, reason));
+        outbox.close();
     }
 
     @Override
