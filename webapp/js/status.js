@@ -79,9 +79,26 @@ function render(status) {
   $('updated').textContent = `Updated ${new Date(status.time).toLocaleTimeString()}`;
 }
 
+/** When the server sets duplex.status.token, the page asks for it once and keeps it for this tab. */
+const TOKEN_KEY = 'duplex.status.token';
+let tokenRefused = false;
+
+async function fetchStatus() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch('api/status', { cache: 'no-store', headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (response.status !== 401 || tokenRefused) return response;
+  const entered = window.prompt('This server protects its status with a token (duplex.status.token). Token:');
+  if (!entered) {
+    tokenRefused = true;
+    return response;
+  }
+  sessionStorage.setItem(TOKEN_KEY, entered.trim());
+  return fetchStatus();
+}
+
 async function poll() {
   try {
-    const response = await fetch('api/status', { cache: 'no-store' });
+    const response = await fetchStatus();
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     render(await response.json());
     failures = 0;
