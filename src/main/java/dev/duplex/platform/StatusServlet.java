@@ -11,12 +11,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * {@code GET /api/status}: the figures behind the status page, as JSON. When
- * {@code duplex.status.token} is set, only with {@code Authorization: Bearer <token>}; otherwise
- * 401 with {@code WWW-Authenticate: Bearer realm="duplex-status"} (see {@link BearerToken}).
+ * {@code GET /api/status}: the figures behind the status page, as JSON. Behind
+ * {@link StatusTokenFilter} when {@code duplex.status.token} is set.
  *
  * <pre>
  * {
@@ -51,24 +49,8 @@ public class StatusServlet extends HttpServlet {
     @Inject
     transient Timings timings;
 
-    private transient BearerToken token;
-
-    @Override
-    public void init() {
-        token = new BearerToken(ConfigProvider.getConfig().getOptionalValue("duplex.status.token", String.class).orElse(""));
-    }
-
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!token.permits(request.getHeader("Authorization"))) {
-            connections.refused("status token");
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-            response.setHeader("WWW-Authenticate", BearerToken.CHALLENGE);
-            response.setHeader("Cache-Control", "no-store");
-            response.setContentType("text/plain;charset=UTF-8");
-            response.getWriter().write("401 Unauthorized: send Authorization: Bearer <duplex.status.token>\n");
-            return;
-        }
         Limits limits = connections.limits();
         JsonObjectBuilder endpoints = JSON.createObjectBuilder();
         connections.stats().forEach((name, stats) -> {

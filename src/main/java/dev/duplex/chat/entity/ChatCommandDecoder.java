@@ -63,7 +63,7 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
             }
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "A message must be a JSON object");
         } catch (JsonParsingException e) {
-            throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON: " + e.getMessage());
+            throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON"); // the parser's text stays on the server
         } catch (JsonException e) {
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON");
         }

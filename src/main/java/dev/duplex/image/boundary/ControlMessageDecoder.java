@@ -73,7 +73,7 @@ public class ControlMessageDecoder implements Decoder.Text<ControlMessage> {
             }
             return value.asJsonObject();
         } catch (JsonException e) {
-            throw new DecodeException(text, "it is not valid JSON (" + e.getMessage() + ")", e);
+            throw new DecodeException(text, "it is not valid JSON", e); // the parser's text stays on the server
         }
     }
 
