@@ -39,6 +39,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * first sweep that sees the request, up to one second after its first byte. Connections with no
  * bytes at all are left to Grizzly's idle timeout ({@code timeout-seconds}).
  *
+ * <p>At the same place it makes the engine's own error responses say {@code X-Frame-Options: DENY}
+ * instead of Payara's fixed {@code SAMEORIGIN} (see {@link #denyFraming}).
+ *
  * <p>Everything about Grizzly is reached by reflection, so the WAR needs no engine classes at
  * compile time; when the engine's internals differ (another Payara version), the start log says
  * that the timeout is <em>not</em> active, and the IT that checks it fails.
@@ -57,23 +60,36 @@ public class HeaderReadTimeout implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         long seconds = ConfigProvider.getConfig().getOptionalValue("duplex.http.header-timeout-seconds", Long.class).orElse(10L);
-        if (seconds <= 0) {
-            LOG.log(Level.INFO, "HTTP header-read timeout off (duplex.http.header-timeout-seconds=0)");
-            return;
-        }
         List<Watch> watches = new ArrayList<>();
         List<String> names = new ArrayList<>();
+        List<String> framing = new ArrayList<>();
         try {
             for (Object listener : grizzlyListeners()) {
-                Watch watch = Watch.install(listener, TimeUnit.SECONDS.toNanos(seconds), () -> connections.refused("header timeout"));
-                if (watch != null) {
+                String name = String.valueOf(listener.getClass().getMethod("getName").invoke(listener));
+                Object transport = listener.getClass().getMethod("getTransport").invoke(listener);
+                Object codec = httpCodec(transport);
+                if (codec == null) {
+                    continue;
+                }
+                if (denyFraming(codec)) {
+                    framing.add(name);
+                }
+                if (seconds > 0) {
+                    Watch watch = new Watch(name, TimeUnit.SECONDS.toNanos(seconds), () -> connections.refused("header timeout"),
+                            transport, codec, engineClass(codec).getClassLoader());
                     watches.add(watch);
-                    names.add(watch.name);
+                    names.add(name);
                     uninstall.add(watch::uninstall);
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "HTTP header-read timeout NOT active: the engine's listeners were not found (" + e + ")", e);
+        }
+        LOG.log(framing.isEmpty() ? Level.WARNING : Level.INFO, "Engine-written responses (400 Invalid URI, 405 TRACE...) say"
+                + " X-Frame-Options: {0}", framing.isEmpty() ? "SAMEORIGIN (Payara's default; could not change it)" : "DENY on " + framing);
+        if (seconds <= 0) {
+            LOG.log(Level.INFO, "HTTP header-read timeout off (duplex.http.header-timeout-seconds=0)");
+            return;
         }
         if (watches.isEmpty()) {
             LOG.log(Level.WARNING, "HTTP header-read timeout NOT active: no HTTP listener found; rely on a proxy's header timeout");
@@ -86,6 +102,55 @@ public class HeaderReadTimeout implements ServletContextListener {
         });
         sweeper.scheduleWithFixedDelay(() -> watches.forEach(w -> w.sweep(System.nanoTime())), 1, 1, TimeUnit.SECONDS);
         LOG.log(Level.INFO, "HTTP header-read timeout of {0} s active on {1}", seconds, names);
+    }
+
+    /** Grizzly's HTTP codec filter in the transport's filter chain, or {@code null} (not an HTTP listener). */
+    private static Object httpCodec(Object transport) throws ReflectiveOperationException {
+        Object processor = transport.getClass().getMethod("getProcessor").invoke(transport);
+        if (processor instanceof List<?> chain) {
+            for (Object filter : chain) {
+                if (engineClass(filter) != null) {
+                    return filter;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@code org.glassfish.grizzly.http.HttpServerFilter} when {@code filter} is one, else {@code null}. */
+    private static Class<?> engineClass(Object filter) {
+        for (Class<?> c = filter.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("org.glassfish.grizzly.http.HttpServerFilter")) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Payara's HTTP codec ({@code GlassfishHttpCodecFilter}) adds {@code X-Frame-Options: SAMEORIGIN}
+     * to every response that has none (the {@code http.xframe-options} setting: on or off, the
+     * value is fixed). The application sets DENY on all its own responses; this makes the codec
+     * say DENY too on the ones the engine writes before any application code runs, such as 400
+     * "Invalid URI" and 405 for TRACE. Its field is final: written by reflection.
+     */
+    private static boolean denyFraming(Object codec) {
+        for (Class<?> c = codec.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField("xFrameOptions");
+                field.setAccessible(true);
+                if (field.get(codec) != null) {
+                    field.set(codec, "DENY");
+                }
+                return "DENY".equals(field.get(codec));
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.log(Level.DEBUG, () -> "X-Frame-Options of the engine's responses unchanged: " + e, e);
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -169,24 +234,6 @@ public class HeaderReadTimeout implements ServletContextListener {
             Array.set(probes, 0, Proxy.newProxyInstance(engine, new Class<?>[] {probeType}, this));
             this.removeProbes = monitoring.getMethod("removeProbes", Object[].class);
             monitoring.getMethod("addProbes", Object[].class).invoke(monitoringConfig, probes);
-        }
-
-        /** A watch on the listener's transport, or {@code null} when it has no HTTP codec (not an HTTP listener). */
-        static Watch install(Object listener, long timeoutNanos, Runnable onTimeout) throws ReflectiveOperationException {
-            Object transport = listener.getClass().getMethod("getTransport").invoke(listener);
-            String name = String.valueOf(listener.getClass().getMethod("getName").invoke(listener));
-            Object processor = transport.getClass().getMethod("getProcessor").invoke(transport);
-            if (!(processor instanceof List<?> chain)) {
-                return null;
-            }
-            for (Object filter : chain) {
-                for (Class<?> c = filter.getClass(); c != null; c = c.getSuperclass()) {
-                    if (c.getName().equals("org.glassfish.grizzly.http.HttpServerFilter")) {
-                        return new Watch(name, timeoutNanos, onTimeout, transport, filter, c.getClassLoader());
-                    }
-                }
-            }
-            return null;
         }
 
         /** The connection probe: called by Grizzly on its selector threads, so it only updates the map. */
