@@ -31,7 +31,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * <p>Grizzly parses headers on its own before any servlet runs, so this works at the connection
  * level: at start it finds each HTTP listener's transport (HK2 {@code GrizzlyService} → network
  * proxies → Grizzly listener → transport), registers a connection probe that keeps the set of open
- * connections, and once a second looks at each connection's request in parsing (the attribute
+ * connections that have sent something (each new connection copies the transport's probes), and once a second looks at each connection's request in parsing (the attribute
  * Grizzly's HTTP codec filter keeps per connection). A connection whose same request has had
  * unparsed headers for longer than {@code duplex.http.header-timeout-seconds} is closed without an
  * answer (as nginx does on {@code client_header_timeout}) and counted under
@@ -240,7 +240,15 @@ public class HeaderReadTimeout implements ServletContextListener {
         @Override
         public Object invoke(Object proxy, Method method, Object[] args) {
             switch (method.getName()) {
-                case "onAcceptEvent" -> open.put(args[1], new HeaderClock());
+                // Accept events go to the probes the listening connection copied when it was bound,
+                // before this probe existed; each accepted connection copies the transport's probes
+                // when it is created, so its first read is where it is seen.
+                case "onAcceptEvent" -> open.putIfAbsent(args[1], new HeaderClock());
+                case "onReadEvent" -> {
+                    if (!open.containsKey(args[0])) {
+                        open.putIfAbsent(args[0], new HeaderClock());
+                    }
+                }
                 case "onCloseEvent" -> open.remove(args[0]);
                 case "equals" -> {
                     return proxy == args[0];

@@ -229,6 +229,10 @@ class HandshakeHardeningIT {
             assertFalse(response.headers().firstValue("X-Powered-By").isPresent(), what);
             assertFalse(response.headers().firstValue("Server").isPresent(), what);
         }
+        // Answered by the engine before any application code: only its codec can add headers.
+        Answer invalid = exchange(server.http("").getPort(), "GET /a%00b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertEquals(400, invalid.status());
+        assertEquals("DENY", invalid.header("X-Frame-Options"), "engine-written 400 Invalid URI");
     }
 
     @Test
