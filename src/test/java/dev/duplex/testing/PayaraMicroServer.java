@@ -75,7 +75,9 @@ public final class PayaraMicroServer implements AutoCloseable {
         List<String> commands = new ArrayList<>(List.of(
                 "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1",
                 "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1"));
-        commands.addAll(Files.readAllLines(Path.of("src/main/deploy/preboot.txt")));
+        // The https listener's ssl element exists only with --sslport: its settings otherwise fail (logged).
+        Files.readAllLines(Path.of("src/main/deploy/preboot.txt")).stream()
+                .filter(line -> tls || !line.contains("https-listener.ssl.")).forEach(commands::add);
         commands.addAll(prebootCommands);
         Files.writeString(preboot, String.join("\n", commands) + "\n");
         List<String> command = new ArrayList<>();
