@@ -105,11 +105,29 @@ function showStale(error, retryMs) {
   $('updated').textContent = lastGood ? `Stale · last updated ${lastGood.toLocaleTimeString()}` : 'No data';
 }
 
+
+/** When the server sets duplex.status.token, the page asks for it once and keeps it for this tab. */
+const TOKEN_KEY = 'duplex.status.token';
+let tokenRefused = false;
+
+async function fetchStatus() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  const response = await fetch('api/status', { cache: 'no-store', headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (response.status !== 401 || tokenRefused) return response;
+  const entered = window.prompt('This server protects its status with a token (duplex.status.token). Token:');
+  if (!entered) {
+    tokenRefused = true;
+    return response;
+  }
+  sessionStorage.setItem(TOKEN_KEY, entered.trim());
+  return fetchStatus();
+}
+
 /** The one place that fetches api/status: fetch, render, schedule the next poll. */
 async function poll() {
   let problem = null;
   try {
-    const response = await fetch('api/status', { cache: 'no-store' });
+    const response = await fetchStatus();
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     render(await response.json());
     failures = 0;

@@ -15,10 +15,14 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
- * Checks every WebSocket handshake before the WebSocket engine sees it. A handshake from a page
+ * Checks every WebSocket handshake before the WebSocket engine sees it. A handshake whose request
+ * target the engine could not parse (see {@link RequestTarget}: bad escapes, illegal characters,
+ * longer than 4096 characters) gets HTTP 400 and never reaches the engine. A handshake from a page
  * whose Origin the {@link OriginPolicy} refuses gets HTTP 403 and a log line naming the remote
  * address. The client's address (see {@link ClientAddress}) travels on to the session in a request
  * header that the client cannot forge, because this filter always overwrites it. Declared in
@@ -35,6 +39,9 @@ public class HandshakeFilter extends HttpFilter {
     @Inject
     transient Connections connections;
 
+    /** Malformed handshakes come in floods: at most one log line a minute says that they do. */
+    private static final AtomicLong NEXT_MALFORMED_LOG = new AtomicLong(System.nanoTime());
+
     private transient OriginPolicy originPolicy;
     private transient ClientAddress clientAddress;
 
@@ -45,13 +52,20 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     public void init() {
         var config = ConfigProvider.getConfig();
+        List<String> publicOrigins = config.getOptionalValues("duplex.origins.public", String.class).orElse(List.of());
         List<String> allowed = config.getOptionalValues("duplex.origins.allowed", String.class).orElse(List.of());
         List<String> proxies = config.getOptionalValues("duplex.proxies.trusted", String.class).orElse(List.of());
-        originPolicy = new OriginPolicy(allowed);
+        originPolicy = new OriginPolicy(publicOrigins, allowed);
         clientAddress = new ClientAddress(proxies);
-        LOG.log(Level.INFO, "WebSocket handshakes accepted from the server''s own origin{0}{1}",
+        LOG.log(Level.INFO, "WebSocket handshakes accepted from pages on localhost/127.0.0.1/[::1] of the listener''s own port{0}{1}{2}",
+                publicOrigins.isEmpty() ? " (no public origins set: duplex.origins.public)" : ", from " + publicOrigins,
                 allowed.isEmpty() ? "" : " and " + allowed,
                 proxies.isEmpty() ? "" : "; client addresses taken from X-Forwarded-For of " + proxies);
+        for (String origin : publicOrigins) {
+            if (!origin.isBlank() && OriginPolicy.normalize(origin).isEmpty()) {
+                LOG.log(Level.WARNING, "duplex.origins.public: {0} is not a scheme://host[:port] origin and matches nothing", origin);
+            }
+        }
     }
 
     @Override
@@ -62,8 +76,20 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         String client = clientAddress.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+        String target = RequestTarget.problem(request.getRequestURI(), request.getQueryString());
+        if (target != null) {
+            long now = System.nanoTime();
+            long next = NEXT_MALFORMED_LOG.get();
+            if (now - next >= 0 && NEXT_MALFORMED_LOG.compareAndSet(next, now + TimeUnit.MINUTES.toNanos(1))) {
+                LOG.log(Level.WARNING, "Refused WebSocket handshake from {0} with HTTP 400: {1} (at most one such line a minute;"
+                        + " /api/status counts them all under refusals)", client, target);
+            }
+            connections.refused("malformed URI");
+            refuse(response, HttpServletResponse.SC_BAD_REQUEST, target);
+            return;
+        }
         String origin = request.getHeader("Origin");
-        if (!originPolicy.permits(origin, request.getHeader("Host"))) {
+        if (!originPolicy.permits(origin, request.isSecure() ? "https" : "http", request.getLocalPort())) {
             LOG.log(Level.WARNING, "Refused WebSocket handshake for {0} from {1}: Origin {2} is not allowed",
                     request.getRequestURI(), client, origin);
             connections.refused("origin");
@@ -81,6 +107,7 @@ public class HandshakeFilter extends HttpFilter {
 
     private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
         response.setStatus(status);
+        response.setHeader("Connection", "close");
         response.setContentType("text/plain;charset=UTF-8");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.getOutputStream().write((reason + "\n").getBytes(StandardCharsets.UTF_8));

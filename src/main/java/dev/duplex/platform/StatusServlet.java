@@ -14,7 +14,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 
 /**
- * {@code GET /api/status}: the figures behind the status page, as JSON.
+ * {@code GET /api/status}: the figures behind the status page, as JSON. Behind
+ * {@link StatusTokenFilter} when {@code duplex.status.token} is set.
  *
  * <pre>
  * {

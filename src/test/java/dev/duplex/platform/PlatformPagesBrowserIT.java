@@ -85,16 +85,17 @@ class PlatformPagesBrowserIT {
     }
 
     /**
-     * A page from another origin (here http://127.0.0.1:port, while the server's pages are
-     * http://localhost:port) opens a socket to this server in the user's browser: refused.
+     * DNS rebinding: a page at http://evil.example:port, whose name the browser resolves to this
+     * server, opens a socket to its own origin (so Host and Origin both say evil.example): refused,
+     * because the Origin check trusts loopback names and configured origins, never the Host header.
      */
     @Test
     void crossSiteWebSocketHijackingIsRefused() throws Exception {
-        String foreignPage = base.toExternalForm().replace("://localhost:", "://127.0.0.1:") + "workbench.html";
-        try (Browser browser = Browser.start()) {
+        String foreignPage = base.toExternalForm().replaceFirst("://[^:/]+:", "://evil.example:") + "workbench.html";
+        try (Browser browser = Browser.start("--host-resolver-rules=MAP evil.example 127.0.0.1")) {
             browser.open(foreignPage);
             browser.find("url").clear();
-            browser.find("url").sendKeys(Deployments.websocket(base, "echo").toString());
+            browser.find("url").sendKeys(Deployments.websocket(base, "echo").toString().replaceFirst("://[^:/]+:", "://evil.example:"));
             browser.find("connect").click();
             WebElement close = browser.await("the refused socket's close", d -> d.findElements(By.cssSelector("li[data-type=close]"))
                     .stream().findFirst().orElse(null));

@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * The packaged Duplex WAR on a Payara Micro process that the test starts and stops itself, for
  * what Arquillian's adapter cannot do: a configuration of the test's own (system properties), TLS
  * with the build's generated certificate, stopping the server mid-test, and reading the server
- * JVM's heap and threads. Loopback only, Hazelcast off; the output goes to {@code target/<name>.log}.
+ * JVM's heap and threads. Loopback only, Hazelcast off, with the hardening pre-boot commands every
+ * deployment gets ({@code src/main/deploy/preboot.txt}); the output goes to {@code target/<name>.log}.
  */
 public final class PayaraMicroServer implements AutoCloseable {
 
@@ -74,6 +75,9 @@ public final class PayaraMicroServer implements AutoCloseable {
         List<String> commands = new ArrayList<>(List.of(
                 "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1",
                 "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1"));
+        // The https listener's ssl element exists only with --sslport: its settings otherwise fail (logged).
+        Files.readAllLines(Path.of("src/main/deploy/preboot.txt")).stream()
+                .filter(line -> tls || !line.contains("https-listener.ssl.")).forEach(commands::add);
         commands.addAll(prebootCommands);
         Files.writeString(preboot, String.join("\n", commands) + "\n");
         List<String> command = new ArrayList<>();

@@ -69,7 +69,7 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
             }
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "A message must be a JSON object");
         } catch (JsonParsingException e) {
-            throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON: " + shortMessage(e));
+            throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON"); // the parser's text stays on the server
         } catch (JsonException e) {
             throw new BadCommandException(json, ErrorCode.BAD_JSON, "Not JSON");
         } catch (RuntimeException e) {
@@ -102,12 +102,6 @@ public class ChatCommandDecoder implements Decoder.Text<ChatCommand> {
             return OptionalLong.of(number.longValue());
         }
         throw new BadCommandException(json, ErrorCode.BAD_REQUEST, "\"since\" must be a message id (a whole number >= 0)");
-    }
-
-    /** The parser's own description of the problem, shortened: it goes back to the client. */
-    private static String shortMessage(JsonParsingException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.length() <= 160 ? message : message.substring(0, 160) + "…";
     }
 
     private static String abbreviate(String text) {

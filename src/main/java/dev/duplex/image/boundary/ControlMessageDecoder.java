@@ -78,7 +78,7 @@ public class ControlMessageDecoder implements Decoder.Text<ControlMessage> {
             }
             return value.asJsonObject();
         } catch (JsonException e) {
-            throw new DecodeException(text, "it is not valid JSON (" + e.getMessage() + ")", e);
+            throw new DecodeException(text, "it is not valid JSON", e); // the parser's text stays on the server
         } catch (RuntimeException e) {
             // Parsson reports some limits (e.g. "Input is too deeply nested") as a plain
             // RuntimeException, not a JsonException: still the client's bad JSON, never a crash.

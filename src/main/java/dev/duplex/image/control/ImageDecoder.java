@@ -85,9 +85,11 @@ public final class ImageDecoder {
                     "The " + format.wireName() + " image could not be decoded: " + describe(e), e);
         } catch (RuntimeException e) {
             // Decoders signal some damage with unchecked exceptions (IllegalArgumentException,
-            // ArrayIndexOutOfBoundsException, ...): the image is bad, not the server.
+            // ArrayIndexOutOfBoundsException, ...): the image is bad, not the server. Their text
+            // describes the decoder's internals, so the client gets a fixed one.
+            LOG.log(Level.DEBUG, () -> "Decoding a " + format.wireName() + " image failed: " + e);
             throw new ImageException(ErrorCode.CORRUPT,
-                    "The " + format.wireName() + " image could not be decoded: " + describe(e), e);
+                    "The " + format.wireName() + " image could not be decoded: its data is corrupt", e);
         } finally {
             reader.dispose();
         }
