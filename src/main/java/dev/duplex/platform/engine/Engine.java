@@ -57,6 +57,10 @@ public final class Engine {
     public static final String REMOTE_ADDRESS = "remote-address";
     public static final String UPGRADE_REAPER = "upgrade-reaper";
     public static final String BOUNDED_DEFLATE = "bounded-deflate";
+    /** Registered by {@link HeaderReadTimeout} at start. */
+    public static final String HEADER_TIMEOUT = "header-timeout";
+    /** Registered by {@link HeaderReadTimeout} at start. */
+    public static final String ENGINE_ERROR_FRAMING = "engine-error-framing";
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";

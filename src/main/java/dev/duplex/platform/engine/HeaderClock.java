@@ -1,4 +1,4 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
 /**
  * The header-read deadline of one connection, fed by periodic looks at the request whose headers

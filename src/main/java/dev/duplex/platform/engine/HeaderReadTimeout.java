@@ -1,5 +1,6 @@
-package dev.duplex.platform;
+package dev.duplex.platform.engine;
 
+import dev.duplex.platform.Connections;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -83,16 +84,23 @@ public class HeaderReadTimeout implements ServletContextListener {
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "HTTP header-read timeout NOT active: the engine's listeners were not found (" + e + ")", e);
+            LOG.log(Level.DEBUG, () -> "Grizzly listeners not found: " + e, e);
         }
-        LOG.log(framing.isEmpty() ? Level.WARNING : Level.INFO, "Engine-written responses (400 Invalid URI, 405 TRACE...) say"
-                + " X-Frame-Options: {0}", framing.isEmpty() ? "SAMEORIGIN (Payara's default; could not change it)" : "DENY on " + framing);
+        Capability framingCapability = Engine.capability(Engine.ENGINE_ERROR_FRAMING,
+                "responses the engine writes itself (400 Invalid URI, 405 TRACE) say X-Frame-Options: SAMEORIGIN");
+        if (framing.isEmpty()) {
+            framingCapability.inactive("Payara's HTTP codec field xFrameOptions was not found or could not be changed");
+        } else {
+            framingCapability.active("engine-written responses say X-Frame-Options: DENY on " + framing);
+        }
+        Capability timeout = Engine.capability(Engine.HEADER_TIMEOUT,
+                "request headers may be trickled in for as long as every byte comes within Grizzly's idle timeout");
         if (seconds <= 0) {
-            LOG.log(Level.INFO, "HTTP header-read timeout off (duplex.http.header-timeout-seconds=0)");
+            timeout.inactive("switched off (duplex.http.header-timeout-seconds=0)");
             return;
         }
         if (watches.isEmpty()) {
-            LOG.log(Level.WARNING, "HTTP header-read timeout NOT active: no HTTP listener found; rely on a proxy's header timeout");
+            timeout.inactive("no Grizzly HTTP listener found to watch; rely on a proxy's header timeout");
             return;
         }
         sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -101,7 +109,7 @@ public class HeaderReadTimeout implements ServletContextListener {
             return thread;
         });
         sweeper.scheduleWithFixedDelay(() -> watches.forEach(w -> w.sweep(System.nanoTime())), 1, 1, TimeUnit.SECONDS);
-        LOG.log(Level.INFO, "HTTP header-read timeout of {0} s active on {1}", seconds, names);
+        timeout.active("request headers must be complete within " + seconds + " s on " + names);
     }
 
     /** Grizzly's HTTP codec filter in the transport's filter chain, or {@code null} (not an HTTP listener). */
