@@ -1,5 +1,7 @@
 package dev.duplex.platform;
 
+import dev.duplex.platform.engine.ReadGuard;
+import dev.duplex.platform.engine.ReadGuardFilter;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -43,6 +46,8 @@ public class Connections {
 
     private static final System.Logger LOG = System.getLogger(Connections.class.getName());
     private static final String STATE = Connection.class.getName();
+    /** Largest frame an endpoint without a {@code duplex.<endpoint>.max-message-bytes} key reads: Tyrus' incoming buffer (web.xml). */
+    private static final long DEFAULT_MAX_FRAME_BYTES = 32L * 1024 * 1024;
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'d', 'u', 'p', 'l', 'e', 'x'}).asReadOnlyBuffer();
 
     @Inject
@@ -70,6 +75,22 @@ public class Connections {
     long idleTimeoutSeconds;
 
     @Inject
+    @ConfigProperty(name = "duplex.memory.budget-bytes")
+    long budgetBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.memory.heap-fraction")
+    double budgetHeapFraction;
+
+    @Inject
+    @ConfigProperty(name = "duplex.memory.endpoint-share")
+    double budgetEndpointShare;
+
+    @Inject
+    @ConfigProperty(name = "duplex.memory.address-share")
+    double budgetAddressShare;
+
+    @Inject
     @ConfigProperty(name = "duplex.keepalive.interval-seconds")
     long pingIntervalSeconds;
 
@@ -88,6 +109,8 @@ public class Connections {
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
     private Limits limits = Limits.none();
     private Liveness liveness = new Liveness(limits);
+    private MemoryBudget budget = MemoryBudget.unlimited();
+    private final Map<String, Long> maxMessageBytes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     @PostConstruct
@@ -95,6 +118,29 @@ public class Connections {
         configure(new Limits(maxSessions, maxSessionsPerAddress, messageRate, messageBurst, maxQueuedBytes,
                 Duration.ofSeconds(idleTimeoutSeconds), Duration.ofSeconds(pingIntervalSeconds),
                 Duration.ofSeconds(pongTimeoutSeconds), Duration.ofSeconds(closeTimeoutSeconds)));
+        budget(MemoryBudget.sized(budgetBytes, budgetHeapFraction, Runtime.getRuntime().maxMemory(),
+                budgetEndpointShare, budgetAddressShare));
+    }
+
+    void budget(MemoryBudget budget) {
+        this.budget = budget;
+        LOG.log(Level.INFO, "WebSocket {0} of {1} bytes of heap; read guard {2}: {3}", budget,
+                String.valueOf(Runtime.getRuntime().maxMemory()), ReadGuard.active() ? "active" : "inactive", ReadGuard.reason());
+    }
+
+    /** The memory budget every session's incoming and outgoing bytes are reserved from. */
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    /**
+     * The session's account in the memory budget: reserve bytes from it before holding them for
+     * the session, release them when they are let go. For a session that was not admitted (or has
+     * ended) an account that refuses every reservation.
+     */
+    public MemoryBudget.Account budget(Session session) {
+        Connection connection = connection(session);
+        return connection != null ? connection.account() : MemoryBudget.refusing();
     }
 
     void configure(Limits limits) {
@@ -126,15 +172,51 @@ public class Connections {
             return false;
         }
         long now = System.nanoTime();
+        MemoryBudget.Account account = budget.account(endpoint, address);
         Connection connection = new Connection(session, endpoint, address, now, endpointStats,
                 new TokenBucket(limits.messageRate(), limits.messageBurst(), now),
-                Outbox.of(session, limits.maxQueuedBytes()), ConnectionAbort.capture(session));
+                Outbox.of(session, limits.maxQueuedBytes()), ConnectionAbort.capture(session), account);
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
+        ReadGuard.install(session, maxMessageBytes(endpoint), account, (why, announced) -> refuseFrame(connection, why, announced));
         endpointStats.opened();
         LOG.log(Level.INFO, "{0} session {1} opened from {2}", endpoint, session.getId(), address);
         return true;
+    }
+
+    /**
+     * The largest message the endpoint reads, from its {@code duplex.<endpoint>.max-message-bytes}
+     * key; without one, the web.xml's Tyrus incoming buffer (32 MiB) is the limit.
+     */
+    private long maxMessageBytes(String endpoint) {
+        return maxMessageBytes.computeIfAbsent(endpoint, e -> ConfigProvider.getConfig()
+                .getOptionalValue("duplex." + e + ".max-message-bytes", Long.class).orElse(DEFAULT_MAX_FRAME_BYTES));
+    }
+
+    /** The read guard refused a frame from its header (before it was buffered): close the session. */
+    private void refuseFrame(Connection connection, ReadGuardFilter.Refusal refusal, long announced) {
+        Session session = connection.session();
+        CloseReason reason = switch (refusal) {
+            case TOO_BIG -> new MessageTooBigException(maxMessageBytes(connection.endpoint())).closeReason();
+            case OVER_BUDGET -> MessageTooBigException.overBudget().closeReason();
+            case PROTOCOL -> new CloseReason(CloseCodes.PROTOCOL_ERROR, "Control frame longer than 125 bytes");
+        };
+        refused(switch (refusal) {
+            case TOO_BIG -> "frame too big";
+            case OVER_BUDGET -> "memory budget";
+            case PROTOCOL -> "protocol error";
+        });
+        LOG.log(Level.WARNING, "{0} session {1} from {2}: frame of {3} bytes refused before buffering: {4} {5}",
+                connection.endpoint(), session.getId(), connection.remoteAddress(), String.valueOf(announced),
+                String.valueOf(reason.getCloseCode().getCode()), reason.getReasonPhrase());
+        close(session, reason);
+    }
+
+    /** Counts a message refused by the memory budget where it was assembled, and closes the session with 1013. */
+    public void overBudget(Session session) {
+        refused("memory budget");
+        close(session, MessageTooBigException.overBudget().closeReason());
     }
 
     /** Why a session is not admitted: a metric label, the close code and the close reason. */
@@ -241,8 +323,13 @@ public class Connections {
     public void closed(Session session, CloseReason reason) {
         Connection connection = open.remove(session.getId());
         if (connection == null) {
+            Connection known = connection(session);
+            if (known != null) {
+                known.account().close();
+            }
             return;
         }
+        connection.account().close();
         release(connection.remoteAddress());
         int code = reason == null ? CloseCodes.NO_STATUS_CODE.getCode() : reason.getCloseCode().getCode();
         connection.stats().closed(code);
@@ -260,6 +347,10 @@ public class Connections {
         LOG.log(level, () -> endpoint + " session " + session.getId() + " failed: " + failure, failure);
         if (connection != null) {
             connection.stats().failed();
+            if (!session.isOpen()) {
+                // the session ended with this error; onClose may not follow
+                connection.account().close();
+            }
         }
     }
 
@@ -278,9 +369,14 @@ public class Connections {
                 return false;
             }
             c.abort().run();
+            c.account().close();
             return true;
         });
         for (Connection connection : open.values()) {
+            if (!connection.session().isOpen()) {
+                // ended without a close callback (yet): what it held goes back to the budget now
+                connection.account().close();
+            }
             switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {
@@ -356,7 +452,8 @@ public class Connections {
     public void close(Session session, CloseReason reason) {
         Connection connection = connection(session);
         if (connection != null && limits.closeTimeout().toNanos() > 0) {
-            closing.put(session.getId(), new Closing(connection.abort(), System.nanoTime() + limits.closeTimeout().toNanos()));
+            closing.put(session.getId(), new Closing(connection.abort(), connection.account(),
+                    System.nanoTime() + limits.closeTimeout().toNanos()));
         }
         try {
             session.close(reason);
@@ -366,7 +463,7 @@ public class Connections {
     }
 
     /** A session the server closed, and when its connection is dropped if the peer has not answered. */
-    private record Closing(ConnectionAbort.Abort abort, long deadline) {
+    private record Closing(ConnectionAbort.Abort abort, MemoryBudget.Account account, long deadline) {
     }
 
     /** Closes every open session with 1001 before the application goes away. */
@@ -398,11 +495,12 @@ public class Connections {
 
     /** One open session and what Duplex tracks of it. */
     private record Connection(Session session, String endpoint, String remoteAddress, long openedAt,
-            EndpointStats stats, TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort, Activity activity) {
+            EndpointStats stats, TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort, MemoryBudget.Account account,
+            Activity activity) {
 
         Connection(Session session, String endpoint, String remoteAddress, long openedAt, EndpointStats stats,
-                TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort) {
-            this(session, endpoint, remoteAddress, openedAt, stats, rate, outbox, abort, new Activity(openedAt));
+                TokenBucket rate, Outbox outbox, ConnectionAbort.Abort abort, MemoryBudget.Account account) {
+            this(session, endpoint, remoteAddress, openedAt, stats, rate, outbox, abort, account, new Activity(openedAt));
         }
 
         void messageAt(long now) {

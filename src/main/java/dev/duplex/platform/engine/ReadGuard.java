@@ -1,0 +1,158 @@
+package dev.duplex.platform.engine;
+
+import dev.duplex.platform.MemoryBudget;
+import jakarta.servlet.ServletInputStream;
+import jakarta.websocket.Session;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The read guard: puts a {@link ReadGuardFilter} between a WebSocket connection's network input and
+ * Tyrus, so that a frame over the endpoint's size limit or over the memory budget is refused from
+ * its header, before Tyrus buffers its payload (Tyrus otherwise holds a whole frame, up to the
+ * {@code org.glassfish.tyrus.servlet.incoming-buffer-size} of the web.xml, before any endpoint code
+ * runs).
+ *
+ * <p>Jakarta WebSocket has no API for it. On Payara (Tyrus' servlet container over Grizzly) the
+ * session leads by reflection to Tyrus' {@code TyrusHttpUpgradeHandler} (session → async remote →
+ * web socket → protocol handler → servlet writer → upgrade handler, through Payara's proxy of it),
+ * whose {@code onDataAvailable} reads its {@code ServletInputStream is} in a loop, hands each chunk
+ * to Tyrus' read handler (which appends it to a buffer until a whole frame is there) and asks
+ * {@code is.isReady()} again. {@link #install} replaces that stream with a {@link ReadGuardStream}
+ * while {@code @OnOpen} runs, which is before the handler reads any frame: the handler waits on a
+ * latch that opens only after the session has been opened. The field written is neither final nor
+ * static. Where the classes or fields are not as expected the guard is not installed,
+ * {@link #active()} turns false with the {@link #reason()}, and the budget still applies where
+ * messages are assembled.
+ */
+public final class ReadGuard {
+
+    private static final System.Logger LOG = System.getLogger(ReadGuard.class.getName());
+    private static final String UPGRADE_HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
+
+    private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
+    private static volatile String failure = probe();
+    private static volatile boolean warned;
+
+    private ReadGuard() {
+    }
+
+    /**
+     * Whether the read guard works on this engine: Tyrus' upgrade handler has the stream field the
+     * guard replaces, and no installation has failed since start.
+     */
+    public static boolean active() {
+        return failure == null;
+    }
+
+    /** Why the read guard is inactive, or how it works when it is active. */
+    public static String reason() {
+        String why = failure;
+        return why == null ? "frames over the size limit or the memory budget are refused from their header, before Tyrus buffers them"
+                : why;
+    }
+
+    /**
+     * Puts the read guard in front of the session's connection. Call from {@code @OnOpen}.
+     *
+     * @param maxPayload largest payload one frame may announce (the endpoint's largest message)
+     * @param account    the session's account, which frames being buffered are reserved from
+     * @param listener   told at the first refusal, on the connection's read thread; it closes the
+     *                   session (the guard then drops every later data frame)
+     * @return whether the guard was installed
+     */
+    public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, ReadGuardFilter.Listener listener) {
+        if (failure != null) {
+            return false;
+        }
+        try {
+            Object handler = upgradeHandler(session);
+            Field field = field(handler.getClass(), "is");
+            Object current = field.get(handler);
+            if (!(current instanceof ServletInputStream stream)) {
+                throw new IllegalStateException(UPGRADE_HANDLER + ".is is " + (current == null ? "null" : current.getClass().getName()));
+            }
+            if (current instanceof ReadGuardStream) {
+                return true;
+            }
+            field.set(handler, new ReadGuardStream(stream, new ReadGuardFilter(maxPayload, account, listener)));
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            failure = "read guard inactive: " + e;
+            if (!warned) {
+                warned = true;
+                LOG.log(Level.WARNING, "Frames are buffered whole before their size is checked on this server ({0});"
+                        + " the memory budget applies where messages are assembled", e.toString());
+            }
+            return false;
+        }
+    }
+
+    /** The real Tyrus upgrade handler under the session (Payara hands Tyrus a proxy that holds it). */
+    private static Object upgradeHandler(Session session) throws ReflectiveOperationException {
+        Object remote = get(session, "asyncRemote");
+        Object webSocket = get(remote, "webSocket");
+        Object protocolHandler = get(webSocket, "protocolHandler");
+        Object writer = get(protocolHandler, "writer");
+        Object handler = get(writer, "tyrusHttpUpgradeHandler");
+        for (int depth = 0; depth < 3 && handler != null; depth++) {
+            if (isUpgradeHandler(handler.getClass())) {
+                return handler;
+            }
+            handler = get(handler, "handler");
+        }
+        throw new NoSuchFieldException("no " + UPGRADE_HANDLER + " under the session's writer");
+    }
+
+    private static boolean isUpgradeHandler(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (UPGRADE_HANDLER.equals(c.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The value of field {@code name} of {@code target}, declared by its class or a superclass. */
+    private static Object get(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            throw new NoSuchFieldException(name + " of null");
+        }
+        return field(target.getClass(), name).get(target);
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        String key = type.getName() + '#' + name;
+        Field found = FIELDS.get(key);
+        if (found != null) {
+            return found;
+        }
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                FIELDS.put(key, field);
+                return field;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    /** Whether Tyrus' upgrade handler is loadable and has the stream field; null when it is, else why not. */
+    private static String probe() {
+        try {
+            Class<?> type = Class.forName(UPGRADE_HANDLER, false, ReadGuard.class.getClassLoader());
+            Field field = type.getDeclaredField("is");
+            if (!ServletInputStream.class.equals(field.getType())) {
+                return "read guard inactive: " + UPGRADE_HANDLER + ".is is a " + field.getType().getName();
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return "read guard inactive: " + e;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.duplex.platform.engine;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The input stream of an upgraded connection as Tyrus' upgrade handler sees it once the read guard
+ * is installed: every read takes bytes from the container's stream and hands back only what the
+ * {@link ReadGuardFilter} lets pass. Tyrus reads on one thread per connection in a loop (read,
+ * hand the bytes to its frame parser, ask {@link #isReady}); the filter's reservations for frames
+ * passed whole are given back at the next {@code isReady}, {@code available} or {@code read}, that
+ * is once Tyrus has taken them.
+ */
+final class ReadGuardStream extends ServletInputStream {
+
+    private static final int SCRATCH = 16 * 1024;
+
+    private final ServletInputStream in;
+    private final ReadGuardFilter filter;
+    private byte[] scratch = new byte[SCRATCH];
+    /** Filtered bytes that did not fit the caller's array (only when a caller asks for fewer than 14 bytes). */
+    private byte[] leftover = new byte[0];
+    private int leftoverStart;
+
+    ReadGuardStream(ServletInputStream in, ReadGuardFilter filter) {
+        this.in = in;
+        this.filter = filter;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        filter.settle();
+        if (len == 0) {
+            return 0;
+        }
+        if (leftoverStart < leftover.length) {
+            int n = Math.min(len, leftover.length - leftoverStart);
+            System.arraycopy(leftover, leftoverStart, b, off, n);
+            leftoverStart += n;
+            return n;
+        }
+        int room = Math.max(1, len - filter.held());
+        if (scratch.length < room) {
+            scratch = new byte[Math.min(room, 256 * 1024)];
+        }
+        int read = in.read(scratch, 0, Math.min(room, scratch.length));
+        if (read <= 0) {
+            return read;
+        }
+        if (len - filter.held() >= read) {
+            return filter.filter(scratch, 0, read, b, off);
+        }
+        byte[] out = new byte[filter.held() + read];
+        int n = filter.filter(scratch, 0, read, out, 0);
+        int now = Math.min(n, len);
+        System.arraycopy(out, 0, b, off, now);
+        leftover = Arrays.copyOfRange(out, now, n);
+        leftoverStart = 0;
+        return now;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n;
+        do {
+            n = read(one, 0, 1);
+        } while (n == 0 && isReady());
+        return n <= 0 ? -1 : one[0] & 0xFF;
+    }
+
+    /** What the container has, plus room for a held-back frame header, so that callers size their arrays to fit. */
+    @Override
+    public int available() throws IOException {
+        filter.settle();
+        int pending = leftover.length - leftoverStart;
+        if (pending > 0) {
+            return pending;
+        }
+        int available = in.available();
+        return available <= 0 ? available : available + filter.held();
+    }
+
+    @Override
+    public boolean isFinished() {
+        return leftoverStart >= leftover.length && in.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+        filter.settle();
+        return leftoverStart < leftover.length || in.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener readListener) {
+        in.setReadListener(readListener);
+    }
+
+    @Override
+    public void close() throws IOException {
+        filter.release();
+        in.close();
+    }
+}
