@@ -190,8 +190,15 @@ public class Connections {
      * key; without one, the web.xml's Tyrus incoming buffer (32 MiB) is the limit.
      */
     private long maxMessageBytes(String endpoint) {
-        return maxMessageBytes.computeIfAbsent(endpoint, e -> ConfigProvider.getConfig()
-                .getOptionalValue("duplex." + e + ".max-message-bytes", Long.class).orElse(DEFAULT_MAX_FRAME_BYTES));
+        return maxMessageBytes.computeIfAbsent(endpoint, e -> {
+            try {
+                return ConfigProvider.getConfig().getOptionalValue("duplex." + e + ".max-message-bytes", Long.class)
+                        .orElse(DEFAULT_MAX_FRAME_BYTES);
+            } catch (IllegalStateException | IllegalArgumentException noConfig) {
+                // no MicroProfile Config (unit tests) or an unreadable value
+                return DEFAULT_MAX_FRAME_BYTES;
+            }
+        });
     }
 
     /** The read guard refused a frame from its header (before it was buffered): close the session. */

@@ -5,6 +5,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -35,6 +36,7 @@ public final class ReadGuard {
     private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
     private static volatile String failure = probe();
     private static volatile boolean warned;
+    private static volatile boolean trimming = true;
 
     private ReadGuard() {
     }
@@ -77,7 +79,18 @@ public final class ReadGuard {
             if (current instanceof ReadGuardStream) {
                 return true;
             }
-            field.set(handler, new ReadGuardStream(stream, new ReadGuardFilter(maxPayload, account, listener)));
+            field.set(handler, new ReadGuardStream(stream, new ReadGuardFilter(maxPayload, account, listener),
+                    new ReadGuardStream.EngineBuffer() {
+                        @Override
+                        public void makeRoom(long more) {
+                            ReadGuard.makeRoom(handler, more);
+                        }
+
+                        @Override
+                        public void trim() {
+                            ReadGuard.trim(handler);
+                        }
+                    }));
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             failure = "read guard inactive: " + e;
@@ -87,6 +100,62 @@ public final class ReadGuard {
                         + " the memory budget applies where messages are assembled", e.toString());
             }
             return false;
+        }
+    }
+
+    /**
+     * Lets go of the buffer Tyrus grew for a large frame. Tyrus' read handler keeps the buffer a
+     * frame was assembled in after handing the frame on, so without this every connection that ever
+     * sent a 15 MiB message would hold 15 MiB for as long as it stays open, outside any budget.
+     * Runs on the connection's read thread after Tyrus took the bytes (upgrade handler →
+     * {@code connection} → {@code readHandler} → {@code buffer}, a volatile, non-final field):
+     * an empty buffer is dropped, one with a few bytes of the next frame is copied to a small one.
+     * Where those fields are not found, nothing is trimmed (logged once).
+     */
+    private static void trim(Object handler) {
+        if (!trimming) {
+            return;
+        }
+        try {
+            Object readHandler = get(get(handler, "connection"), "readHandler");
+            Field field = field(readHandler.getClass(), "buffer");
+            if (field.get(readHandler) instanceof ByteBuffer buffer && buffer.capacity() >= ReadGuardStream.LARGE_FRAME
+                    && buffer.remaining() < buffer.capacity() / 4) {
+                field.set(readHandler, buffer.hasRemaining() ? ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip() : null);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            trimming = false;
+            LOG.log(Level.WARNING, "Tyrus keeps the read buffer of each connection's largest frame on this server ({0})", e.toString());
+        }
+    }
+
+    /**
+     * Sizes Tyrus' buffer of a partly received frame for the rest of it at once. Tyrus grows that
+     * buffer by each read's bytes (plus 256), copying all it holds every time: a 15 MiB frame read
+     * 16 KiB at a time costs about 7 GiB of copying and as much garbage. The frame's bytes are
+     * already reserved from the budget when this runs.
+     */
+    private static void makeRoom(Object handler, long more) {
+        if (!trimming) {
+            return;
+        }
+        try {
+            Object readHandler = get(get(handler, "connection"), "readHandler");
+            Field field = field(readHandler.getClass(), "buffer");
+            ByteBuffer buffer = (ByteBuffer) field.get(readHandler);
+            int held = buffer == null ? 0 : buffer.remaining();
+            long wanted = held + more;
+            if (wanted > Integer.MAX_VALUE - 16 || buffer != null && buffer.capacity() - buffer.limit() >= more) {
+                return;
+            }
+            ByteBuffer sized = ByteBuffer.allocate((int) wanted);
+            if (buffer != null) {
+                sized.put(buffer.duplicate());
+            }
+            field.set(readHandler, sized.flip());
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            trimming = false;
+            LOG.log(Level.WARNING, "Tyrus' read buffers cannot be sized on this server ({0})", e.toString());
         }
     }
 

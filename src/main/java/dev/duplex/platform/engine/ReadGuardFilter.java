@@ -12,7 +12,9 @@ import dev.duplex.platform.MemoryBudget;
  * <li>reserves its announced payload from the session's {@link MemoryBudget.Account} before any of
  * it is passed on, and refuses it ({@link Refusal#OVER_BUDGET}) when the reservation is refused;
  * the reservation is given back by {@link #settle()} once the whole frame has been passed on (the
- * caller settles after the engine took the bytes).</li>
+ * caller settles after the engine took the bytes). A frame that arrives whole within one read is
+ * not reserved: the engine takes it from that read at once and buffers nothing of it across
+ * reads, so small messages cost no reservation and are never refused for memory.</li>
  * </ul>
  * After the first refusal every later data frame is dropped whole (header and payload); control
  * frames (close, ping, pong) still pass, so the engine can finish the closing handshake. A header
@@ -57,6 +59,7 @@ public final class ReadGuardFilter {
     private long reservedForFrame;
     private long settled;
     private boolean refused;
+    private long frames;
 
     /**
      * @param maxPayload largest payload a data frame may announce (the endpoint's largest message);
@@ -81,6 +84,16 @@ public final class ReadGuardFilter {
      */
     public int held() {
         return payloadLeft < 0 ? headerLength : 0;
+    }
+
+    /** Payload bytes of the frame being passed on that are still to come; 0 between frames or while dropping. */
+    public long payloadToCome() {
+        return payloadLeft > 0 && passing ? payloadLeft : 0;
+    }
+
+    /** How many frame headers were read so far (tells one frame from the next). */
+    public long frames() {
+        return frames;
     }
 
     /** Whether a frame was refused; from then on only control frames pass. */
@@ -111,7 +124,8 @@ public final class ReadGuardFilter {
                     continue;
                 }
                 payloadLeft = payloadLength();
-                passing = admit();
+                frames++;
+                passing = admit(end - i);
                 if (passing) {
                     System.arraycopy(header, 0, out, o, headerLength);
                     o += headerLength;
@@ -140,12 +154,16 @@ public final class ReadGuardFilter {
     /**
      * Gives back the reservations of the frames passed on whole since the last call. Call it once
      * the engine has taken the bytes {@link #filter} returned.
+     *
+     * @return the bytes given back
      */
-    public void settle() {
-        if (settled > 0) {
-            account.release(settled);
+    public long settle() {
+        long back = settled;
+        if (back > 0) {
+            account.release(back);
             settled = 0;
         }
+        return back;
     }
 
     /** Gives back everything this filter reserved (the connection ends). */
@@ -161,7 +179,8 @@ public final class ReadGuardFilter {
         payloadLeft = -1;
     }
 
-    private boolean admit() {
+    /** Whether the frame whose header was just read may pass; {@code inHand} input bytes follow the header in this read. */
+    private boolean admit(int inHand) {
         boolean control = (header[0] & 0x08) != 0;
         if (control) {
             if (payloadLeft > MAX_CONTROL_PAYLOAD) {
@@ -178,7 +197,11 @@ public final class ReadGuardFilter {
             refuse(Refusal.TOO_BIG);
             return false;
         }
-        if (payloadLeft > 0 && !account.tryReserve(payloadLeft)) {
+        if (payloadLeft <= inHand) {
+            // the whole frame is in this read: the engine takes it at once, nothing is buffered across reads
+            return true;
+        }
+        if (!account.tryReserve(payloadLeft)) {
             refuse(Refusal.OVER_BUDGET);
             return false;
         }

@@ -16,22 +16,52 @@ import java.util.Arrays;
 final class ReadGuardStream extends ServletInputStream {
 
     private static final int SCRATCH = 16 * 1024;
+    /** Frames at least this large are followed by a {@link #trim}. */
+    static final long LARGE_FRAME = 64 * 1024;
 
     private final ServletInputStream in;
     private final ReadGuardFilter filter;
+    private final EngineBuffer engineBuffer;
     private byte[] scratch = new byte[SCRATCH];
     /** Filtered bytes that did not fit the caller's array (only when a caller asks for fewer than 14 bytes). */
     private byte[] leftover = new byte[0];
     private int leftoverStart;
+    /** The frame the engine's buffer was last sized for, so it is sized once per frame. */
+    private long sizedFrame;
 
-    ReadGuardStream(ServletInputStream in, ReadGuardFilter filter) {
+    /** The engine's buffer of a partly received frame (see {@link ReadGuard}); called on the read thread. */
+    interface EngineBuffer {
+        /** Makes room for {@code more} bytes at once, so that the engine does not grow it read by read. */
+        void makeRoom(long more);
+
+        /** Lets go of the room a large frame took, once it was handed on. */
+        void trim();
+    }
+
+    ReadGuardStream(ServletInputStream in, ReadGuardFilter filter, EngineBuffer engineBuffer) {
         this.in = in;
         this.filter = filter;
+        this.engineBuffer = engineBuffer;
+    }
+
+    /**
+     * Gives back the frames the engine has taken; trims the engine's buffer after a large one, and
+     * sizes it for the rest of a large frame being received.
+     */
+    private void settle() {
+        if (filter.settle() >= LARGE_FRAME) {
+            engineBuffer.trim();
+        }
+        long toCome = filter.payloadToCome();
+        if (toCome >= LARGE_FRAME && filter.frames() != sizedFrame) {
+            sizedFrame = filter.frames();
+            engineBuffer.makeRoom(toCome);
+        }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        filter.settle();
+        settle();
         if (len == 0) {
             return 0;
         }
@@ -74,7 +104,7 @@ final class ReadGuardStream extends ServletInputStream {
     /** What the container has, plus room for a held-back frame header, so that callers size their arrays to fit. */
     @Override
     public int available() throws IOException {
-        filter.settle();
+        settle();
         int pending = leftover.length - leftoverStart;
         if (pending > 0) {
             return pending;
@@ -90,7 +120,7 @@ final class ReadGuardStream extends ServletInputStream {
 
     @Override
     public boolean isReady() {
-        filter.settle();
+        settle();
         return leftoverStart < leftover.length || in.isReady();
     }
 

@@ -201,11 +201,21 @@ class ReadGuardFilterTest {
     @Test
     void aFrameTheBudgetRefusesIsDroppedWithoutReservingAnything() {
         byte[] input = concat(frame(false, false, BINARY, 600), frame(true, false, CONTINUATION, 600), frame(true, false, CLOSE, 2));
-        Run run = new Run(1 << 20, 1000).feed(input);
+        Run run = new Run(1 << 20, 500).feed(input, 8);
         assertEquals(List.of(ReadGuardFilter.Refusal.OVER_BUDGET), run.refusals);
-        assertArrayEquals(concat(frame(false, false, BINARY, 600), frame(true, false, CLOSE, 2)), run.passed.toByteArray());
+        assertArrayEquals(frame(true, false, CLOSE, 2), run.passed.toByteArray());
         assertEquals(0, run.budget.used());
         assertEquals(1, run.budget.refusals());
+    }
+
+    @Test
+    void aFrameThatArrivesWholeInOneReadNeedsNoReservation() {
+        Run run = new Run(1 << 20, 500);
+        run.account.tryReserve(500);
+        byte[] input = concat(frame(true, false, TEXT, 20), frame(true, false, BINARY, 600));
+        run.feed(input);
+        assertEquals(List.of(), run.refusals, "a full budget does not refuse what is already in hand");
+        assertArrayEquals(input, run.passed.toByteArray());
     }
 
     @Test
