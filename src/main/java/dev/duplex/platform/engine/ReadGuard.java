@@ -166,13 +166,14 @@ public final class ReadGuard {
         Object protocolHandler = get(webSocket, "protocolHandler");
         Object writer = get(protocolHandler, "writer");
         Object handler = get(writer, "tyrusHttpUpgradeHandler");
+        // Tyrus' proxy of the handler is a subclass whose own fields are unset; the real one is in its "handler"
         for (int depth = 0; depth < 3 && handler != null; depth++) {
-            if (isUpgradeHandler(handler.getClass())) {
+            if (isUpgradeHandler(handler.getClass()) && get(handler, "is") != null) {
                 return handler;
             }
             handler = get(handler, "handler");
         }
-        throw new NoSuchFieldException("no " + UPGRADE_HANDLER + " under the session's writer");
+        throw new NoSuchFieldException("no " + UPGRADE_HANDLER + " with an input stream under the session's writer");
     }
 
     private static boolean isUpgradeHandler(Class<?> type) {

@@ -102,7 +102,8 @@ public final class ReadGuardFilter {
     }
 
     /**
-     * Filters {@code length} bytes of input into {@code out} (which may not be {@code in}).
+     * Filters {@code length} bytes of input into {@code out}. {@code out} may be {@code in} with
+     * {@code outOffset == offset} when {@link #held()} is 0: the output never overtakes the input then.
      *
      * @return how many bytes were written to {@code out} from {@code outOffset}; at most
      *         {@link #held()} (before the call) {@code + length}

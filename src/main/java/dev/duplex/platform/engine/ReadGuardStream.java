@@ -71,6 +71,11 @@ final class ReadGuardStream extends ServletInputStream {
             leftoverStart += n;
             return n;
         }
+        if (filter.held() == 0) {
+            // nothing held back: filter in place (output never overtakes input then), no extra copy
+            int read = in.read(b, off, len);
+            return read <= 0 ? read : filter.filter(b, off, read, b, off);
+        }
         int room = Math.max(1, len - filter.held());
         if (scratch.length < room) {
             scratch = new byte[Math.min(room, 256 * 1024)];
