@@ -71,6 +71,9 @@ final class ReadGuardStream extends ServletInputStream {
             leftoverStart += n;
             return n;
         }
+        if (filter.refused() && len > filter.held()) {
+            return drain(b, off, len);
+        }
         if (filter.held() == 0) {
             // nothing held back: filter in place (output never overtakes input then), no extra copy
             int read = in.read(b, off, len);
@@ -94,6 +97,25 @@ final class ReadGuardStream extends ServletInputStream {
         leftover = Arrays.copyOfRange(out, now, n);
         leftoverStart = 0;
         return now;
+    }
+
+    /**
+     * After a refusal: reads and drops all the container has ready into this stream's own scratch
+     * array, returning only when a control frame passes (or nothing more is ready), so that Tyrus
+     * does not allocate a fresh array for every chunk of a frame that is thrown away.
+     */
+    private int drain(byte[] b, int off, int len) throws IOException {
+        while (true) {
+            int room = Math.min(scratch.length, len - filter.held());
+            int read = in.read(scratch, 0, room);
+            if (read <= 0) {
+                return read;
+            }
+            int n = filter.filter(scratch, 0, read, b, off);
+            if (n > 0 || !in.isReady()) {
+                return n;
+            }
+        }
     }
 
     @Override

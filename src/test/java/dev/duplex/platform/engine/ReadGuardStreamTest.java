@@ -131,4 +131,31 @@ class ReadGuardStreamTest {
         readAll(stream, 0);
         assertEquals(List.of("room " + (200_000 - (16384 - 14)), "trim"), engine);
     }
+
+    @Test
+    void afterARefusalTheRestIsDrainedAndOnlyControlFramesPass() throws IOException {
+        byte[] close = ReadGuardFilterTest.frame(true, false, 0x8, 2);
+        byte[] traffic = ReadGuardFilterTest.concat(ReadGuardFilterTest.frame(true, false, 0x2, 300_000),
+                ReadGuardFilterTest.frame(true, false, 0x1, 10), close);
+        for (int step : new int[] {1, 7, 16384}) {
+            List<String> refusals = new ArrayList<>();
+            MemoryBudget budget = new MemoryBudget(1 << 20, 0, 0);
+            Source source = new Source(traffic, step);
+            ReadGuardStream stream = new ReadGuardStream(source,
+                    new ReadGuardFilter(100_000, budget.account("echo", "a"), (r, n) -> refusals.add(r + " " + n)),
+                    new ReadGuardStream.EngineBuffer() {
+                        @Override
+                        public void makeRoom(long more) {
+                        }
+
+                        @Override
+                        public void trim() {
+                        }
+                    });
+            assertArrayEquals(close, readAll(stream, 0), "step " + step);
+            assertEquals(List.of("TOO_BIG 300000"), refusals);
+            assertTrue(source.isFinished());
+            assertEquals(0, budget.used());
+        }
+    }
 }
