@@ -1,7 +1,10 @@
 package dev.duplex.platform;
 
+import dev.duplex.platform.deflate.DeflateSession;
 import dev.duplex.platform.engine.ConnectionAbort;
 import dev.duplex.platform.engine.Engine;
+import dev.duplex.platform.engine.ReadGuard;
+import dev.duplex.platform.engine.ReadGuardFilter;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -48,6 +52,8 @@ public class Connections {
 
     private static final System.Logger LOG = System.getLogger(Connections.class.getName());
     private static final String STATE = Connection.class.getName();
+    /** Largest frame an endpoint without a {@code duplex.<endpoint>.max-message-bytes} key reads: Tyrus' incoming buffer (web.xml). */
+    private static final long DEFAULT_MAX_FRAME_BYTES = 32L * 1024 * 1024;
     private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'d', 'u', 'p', 'l', 'e', 'x'}).asReadOnlyBuffer();
 
     @Inject
@@ -75,6 +81,22 @@ public class Connections {
     long idleTimeoutSeconds;
 
     @Inject
+    @ConfigProperty(name = "duplex.memory.budget-bytes")
+    long budgetBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.memory.heap-fraction")
+    double budgetHeapFraction;
+
+    @Inject
+    @ConfigProperty(name = "duplex.memory.endpoint-share")
+    double budgetEndpointShare;
+
+    @Inject
+    @ConfigProperty(name = "duplex.memory.address-share")
+    double budgetAddressShare;
+
+    @Inject
     @ConfigProperty(name = "duplex.keepalive.interval-seconds")
     long pingIntervalSeconds;
 
@@ -94,6 +116,7 @@ public class Connections {
     private Limits limits = Limits.none();
     private Liveness liveness = new Liveness(limits);
     private volatile MemoryBudget budget = MemoryBudget.unlimited();
+    private final Map<String, Long> maxMessageBytes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     @PostConstruct
@@ -101,6 +124,29 @@ public class Connections {
         configure(new Limits(maxSessions, maxSessionsPerAddress, messageRate, messageBurst, maxQueuedBytes,
                 Duration.ofSeconds(idleTimeoutSeconds), Duration.ofSeconds(pingIntervalSeconds),
                 Duration.ofSeconds(pongTimeoutSeconds), Duration.ofSeconds(closeTimeoutSeconds)));
+        budget(MemoryBudget.sized(budgetBytes, budgetHeapFraction, Runtime.getRuntime().maxMemory(),
+                budgetEndpointShare, budgetAddressShare));
+    }
+
+    void budget(MemoryBudget budget) {
+        this.budget = budget;
+        LOG.log(Level.INFO, "WebSocket {0} of {1} bytes of heap; read guard {2}: {3}", budget,
+                String.valueOf(Runtime.getRuntime().maxMemory()), ReadGuard.active() ? "active" : "inactive", ReadGuard.reason());
+    }
+
+    /** The memory budget every session's incoming and outgoing bytes are reserved from. */
+    public MemoryBudget budget() {
+        return budget;
+    }
+
+    /**
+     * The session's account in the memory budget: reserve bytes from it before holding them for
+     * the session, release them when they are let go. For a session that was not admitted (or has
+     * ended) an account that refuses every reservation.
+     */
+    public MemoryBudget.Account budget(Session session) {
+        Connection connection = connection(session);
+        return connection != null ? connection.account() : MemoryBudget.refusing();
     }
 
     void configure(Limits limits) {
@@ -111,11 +157,6 @@ public class Connections {
 
     public Limits limits() {
         return limits;
-    }
-
-    /** The memory budget that each new session's outbox is charged to (sessions already open keep theirs). */
-    void budget(MemoryBudget budget) {
-        this.budget = budget;
     }
 
     /**
@@ -145,9 +186,55 @@ public class Connections {
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
+        ReadGuard.install(session, maxMessageBytes(endpoint), account, (why, announced) -> refuseFrame(connection, why, announced));
+        if (session.getUserProperties().get(DeflateSession.USER_PROPERTY) instanceof DeflateSession deflate) {
+            // what a compressed message inflates to is reserved while it is being inflated
+            deflate.chargeTo(account::tryReserve, account::release);
+        }
         endpointStats.opened();
         LOG.log(Level.INFO, "{0} session {1} opened from {2}", endpoint, session.getId(), address);
         return true;
+    }
+
+    /**
+     * The largest message the endpoint reads, from its {@code duplex.<endpoint>.max-message-bytes}
+     * key; without one, the web.xml's Tyrus incoming buffer (32 MiB) is the limit.
+     */
+    private long maxMessageBytes(String endpoint) {
+        return maxMessageBytes.computeIfAbsent(endpoint, e -> {
+            try {
+                return ConfigProvider.getConfig().getOptionalValue("duplex." + e + ".max-message-bytes", Long.class)
+                        .orElse(DEFAULT_MAX_FRAME_BYTES);
+            } catch (IllegalStateException | IllegalArgumentException noConfig) {
+                // no MicroProfile Config (unit tests) or an unreadable value
+                return DEFAULT_MAX_FRAME_BYTES;
+            }
+        });
+    }
+
+    /** The read guard refused a frame from its header (before it was buffered): close the session. */
+    private void refuseFrame(Connection connection, ReadGuardFilter.Refusal refusal, long announced) {
+        Session session = connection.session();
+        CloseReason reason = switch (refusal) {
+            case TOO_BIG -> new MessageTooBigException(maxMessageBytes(connection.endpoint())).closeReason();
+            case OVER_BUDGET -> MessageTooBigException.overBudget().closeReason();
+            case PROTOCOL -> new CloseReason(CloseCodes.PROTOCOL_ERROR, "Control frame longer than 125 bytes");
+        };
+        refused(switch (refusal) {
+            case TOO_BIG -> "frame too big";
+            case OVER_BUDGET -> "memory budget";
+            case PROTOCOL -> "protocol error";
+        });
+        LOG.log(Level.WARNING, "{0} session {1} from {2}: frame of {3} bytes refused before buffering: {4} {5}",
+                connection.endpoint(), session.getId(), connection.remoteAddress(), String.valueOf(announced),
+                String.valueOf(reason.getCloseCode().getCode()), reason.getReasonPhrase());
+        close(session, reason);
+    }
+
+    /** Counts a message refused by the memory budget where it was assembled, and closes the session with 1013. */
+    public void overBudget(Session session) {
+        refused("memory budget");
+        close(session, MessageTooBigException.overBudget().closeReason());
     }
 
     /** Why a session is not admitted: a metric label, the close code and the close reason. */
@@ -293,6 +380,10 @@ public class Connections {
     public void closed(Session session, CloseReason reason) {
         Connection connection = open.remove(session.getId());
         if (connection == null) {
+            Connection known = connection(session);
+            if (known != null) {
+                known.account().close();
+            }
             return;
         }
         release(connection.remoteAddress());
@@ -314,6 +405,10 @@ public class Connections {
         LOG.log(level, () -> endpoint + " session " + session.getId() + " failed: " + failure, failure);
         if (connection != null) {
             connection.stats().failed();
+            if (!session.isOpen()) {
+                // the session ended with this error; onClose may not follow
+                connection.account().close();
+            }
         }
     }
 
@@ -332,9 +427,14 @@ public class Connections {
                 return false;
             }
             c.abort().run();
+            c.account().close();
             return true;
         });
         for (Connection connection : open.values()) {
+            if (!connection.session().isOpen()) {
+                // ended without a close callback (yet): what it held goes back to the budget now
+                connection.account().close();
+            }
             switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {
@@ -410,7 +510,8 @@ public class Connections {
     public void close(Session session, CloseReason reason) {
         Connection connection = connection(session);
         if (connection != null && limits.closeTimeout().toNanos() > 0) {
-            closing.put(session.getId(), new Closing(connection.abort(), System.nanoTime() + limits.closeTimeout().toNanos()));
+            closing.put(session.getId(), new Closing(connection.abort(), connection.account(),
+                    System.nanoTime() + limits.closeTimeout().toNanos()));
         }
         try {
             session.close(reason);
@@ -420,7 +521,7 @@ public class Connections {
     }
 
     /** A session the server closed, and when its connection is dropped if the peer has not answered. */
-    private record Closing(ConnectionAbort.Abort abort, long deadline) {
+    private record Closing(ConnectionAbort.Abort abort, MemoryBudget.Account account, long deadline) {
     }
 
     /** Closes every open session with 1001 before the application goes away. */

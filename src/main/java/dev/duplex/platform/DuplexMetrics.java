@@ -50,6 +50,13 @@ public class DuplexMetrics {
                 "Handshakes refused and sessions closed by policy, by reason", MetricUnits.NONE,
                 new Tag[] {new Tag("reason", reason.replace(' ', '_'))}, connections,
                 c -> c.refusals().getOrDefault(reason, 0L)));
+        MemoryBudget budget = connections.budget();
+        gauge("duplex_memory_budget_bytes", "Memory budget: bytes all sessions may hold", MetricUnits.BYTES, new Tag[0], budget, MemoryBudget::total);
+        gauge("duplex_memory_used_bytes", "Memory budget: bytes reserved now", MetricUnits.BYTES, new Tag[0], budget, MemoryBudget::used);
+        gauge("duplex_memory_refusals_total", "Memory budget: reservations refused", MetricUnits.NONE, new Tag[0], budget, MemoryBudget::refusals);
+        budget.usedByEndpoint().keySet().forEach(endpoint -> gauge("duplex_memory_endpoint_used_bytes",
+                "Memory budget: bytes reserved now, by endpoint", MetricUnits.BYTES, new Tag[] {new Tag("endpoint", endpoint)},
+                budget, b -> b.usedByEndpoint().getOrDefault(endpoint, 0L)));
         timings.snapshot().keySet().forEach(name -> {
             Tag tag = new Tag("name", name);
             gauge("duplex_timing_count", "Timed operations", MetricUnits.NONE, tag, timings, t -> snapshot(t, name).count());

@@ -58,6 +58,13 @@ public final class MemoryBudget {
         return new MemoryBudget(0, 0, 0);
     }
 
+    /** An account that refuses every reservation (for a session that was never admitted, or has ended). */
+    public static Account refusing() {
+        Account account = unlimited().account("none", "none");
+        account.close();
+        return account;
+    }
+
     /** An account for one session of {@code endpoint} from {@code address}; close it when the session ends. */
     public Account account(String endpoint, String address) {
         AtomicLong endpointUsed = byEndpoint.computeIfAbsent(endpoint, e -> new AtomicLong());

@@ -1,6 +1,7 @@
 package dev.duplex.platform;
 
 import dev.duplex.platform.engine.Engine;
+import dev.duplex.platform.engine.ReadGuard;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -97,6 +98,7 @@ public class StatusServlet extends HttpServlet {
                         .add("pingIntervalSeconds", limits.pingInterval().toSeconds())
                         .add("pongTimeoutSeconds", limits.pongTimeout().toSeconds()))
                 .add("endpoints", endpoints)
+                .add("memory", memory(connections.budget()))
                 .add("refusals", refusals)
                 .add("timings", timed)
                 .add("jvm", JSON.createObjectBuilder()
@@ -110,5 +112,21 @@ public class StatusServlet extends HttpServlet {
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
         response.getWriter().write(status.toString());
+    }
+
+    /** The memory budget's figures: {@code {"budgetBytes", "usedBytes", "perEndpointBytes", "perAddressBytes", "refusals", "usedByEndpoint":{..}, "readGuard":{"active","reason"}}}. */
+    private static JsonObjectBuilder memory(MemoryBudget budget) {
+        JsonObjectBuilder byEndpoint = JSON.createObjectBuilder();
+        budget.usedByEndpoint().forEach(byEndpoint::add);
+        return JSON.createObjectBuilder()
+                .add("budgetBytes", budget.total())
+                .add("usedBytes", budget.used())
+                .add("perEndpointBytes", budget.perEndpoint())
+                .add("perAddressBytes", budget.perAddress())
+                .add("refusals", budget.refusals())
+                .add("usedByEndpoint", byEndpoint)
+                .add("readGuard", JSON.createObjectBuilder()
+                        .add("active", ReadGuard.active())
+                        .add("reason", ReadGuard.reason()));
     }
 }

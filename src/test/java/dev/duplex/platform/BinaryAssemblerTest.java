@@ -53,4 +53,46 @@ class BinaryAssemblerTest {
     void singlePartOverTheLimitIsRefused() {
         assertThrows(MessageTooBigException.class, () -> new BinaryAssembler(4).add(ByteBuffer.allocate(5), true));
     }
+
+    @Test
+    void fragmentsAreReservedWhileHeldAndGivenBackWhenTheMessageIsWhole() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1 << 20, 0, 0);
+        MemoryBudget.Account account = budget.account("echo", "10.0.0.1");
+        BinaryAssembler assembler = new BinaryAssembler(1 << 20, account);
+        assertNull(assembler.add(ByteBuffer.wrap(new byte[10_000]), false));
+        assertTrue(account.held() >= 10_000, "the buffer is reserved: " + account.held());
+        assertNull(assembler.add(ByteBuffer.wrap(new byte[30_000]), false));
+        assertTrue(account.held() >= 40_000);
+        assertEquals(50_000, assembler.add(ByteBuffer.wrap(new byte[10_000]), true).remaining());
+        assertEquals(0, budget.used());
+        ByteBuffer single = ByteBuffer.wrap(new byte[5]);
+        assertSame(single, assembler.add(single, true));
+        assertEquals(0, budget.used(), "a single-part message is not reserved");
+    }
+
+    @Test
+    void aFragmentTheBudgetRefusesDropsTheMessageWith1013() throws Exception {
+        MemoryBudget budget = new MemoryBudget(50_000, 0, 0);
+        MemoryBudget.Account account = budget.account("echo", "10.0.0.1");
+        BinaryAssembler assembler = new BinaryAssembler(1 << 20, account);
+        assembler.add(ByteBuffer.wrap(new byte[20_000]), false);
+        MessageTooBigException refused = assertThrows(MessageTooBigException.class,
+                () -> assembler.add(ByteBuffer.wrap(new byte[30_000]), false));
+        assertTrue(refused.isOverBudget());
+        assertEquals(1013, refused.closeReason().getCloseCode().getCode());
+        assertEquals("Server busy: memory budget", refused.closeReason().getReasonPhrase());
+        assertFalse(assembler.inProgress());
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void aMessageOverTheLimitGivesBackWhatWasHeld() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1 << 20, 0, 0);
+        BinaryAssembler assembler = new BinaryAssembler(30_000, budget.account("echo", "10.0.0.1"));
+        assembler.add(ByteBuffer.wrap(new byte[20_000]), false);
+        MessageTooBigException tooBig = assertThrows(MessageTooBigException.class,
+                () -> assembler.add(ByteBuffer.wrap(new byte[20_000]), true));
+        assertEquals(1009, tooBig.closeReason().getCloseCode().getCode());
+        assertEquals(0, budget.used());
+    }
 }

@@ -1,6 +1,7 @@
 package dev.duplex.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,5 +36,30 @@ class TextAssemblerTest {
         assertNull(assembler.add("€", false));
         assertThrows(MessageTooBigException.class, () -> assembler.add("€€", true));
         assertEquals("ok", assembler.add("ok", true));
+    }
+
+    @Test
+    void fragmentsAreReservedInUtf8BytesAndGivenBack() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1 << 20, 0, 0);
+        MemoryBudget.Account account = budget.account("chat", "10.0.0.1");
+        TextAssembler assembler = new TextAssembler(1 << 20, account);
+        assertNull(assembler.add("héllo", false));
+        assertEquals(6, account.held());
+        assertEquals("héllo world", assembler.add(" world", true));
+        assertEquals(0, budget.used());
+        assertEquals("single", assembler.add("single", true));
+        assertEquals(0, budget.used());
+    }
+
+    @Test
+    void aFragmentTheBudgetRefusesDropsTheMessageWith1013() throws Exception {
+        MemoryBudget budget = new MemoryBudget(10, 0, 0);
+        TextAssembler assembler = new TextAssembler(1 << 20, budget.account("chat", "10.0.0.1"));
+        assembler.add("12345678", false);
+        MessageTooBigException refused = assertThrows(MessageTooBigException.class,
+                () -> assembler.add("12345678", false));
+        assertEquals(1013, refused.closeReason().getCloseCode().getCode());
+        assertEquals(0, budget.used());
+        assertFalse(assembler.inProgress());
     }
 }

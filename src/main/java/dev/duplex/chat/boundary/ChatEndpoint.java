@@ -49,7 +49,7 @@ public class ChatEndpoint {
             connections.close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, SUBPROTOCOL_REQUIRED));
             return;
         }
-        text = new TextAssembler(rooms.limits().maxMessageBytes());
+        text = new TextAssembler(rooms.limits().maxMessageBytes(), connections.budget(session));
         member = rooms.connect(new SessionPeer(session, connections));
     }
 

@@ -44,11 +44,10 @@ public class EchoEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        text = new TextAssembler(maxMessageBytes);
-        binary = new BinaryAssembler(maxMessageBytes);
-        if (!connections.opened(session, NAME)) {
-            return;
-        }
+        connections.opened(session, NAME);
+        // a session that was not admitted gets an account that refuses to hold fragments
+        text = new TextAssembler(maxMessageBytes, connections.budget(session));
+        binary = new BinaryAssembler(maxMessageBytes, connections.budget(session));
     }
 
     @OnMessage

@@ -45,9 +45,10 @@ public class ImageEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        text = new TextAssembler(images.maxControlBytes());
-        binary = new BinaryAssembler(images.maxMessageBytes());
-        if (!connections.opened(session, NAME)) {
+        boolean admitted = connections.opened(session, NAME);
+        text = new TextAssembler(images.maxControlBytes(), connections.budget(session));
+        binary = new BinaryAssembler(images.maxMessageBytes(), connections.budget(session));
+        if (!admitted) {
             return;
         }
         state = images.open(session.getId(), new SessionReplies(session, connections));

@@ -57,6 +57,7 @@ public final class Engine {
     public static final String REMOTE_ADDRESS = "remote-address";
     public static final String UPGRADE_REAPER = "upgrade-reaper";
     public static final String BOUNDED_DEFLATE = "bounded-deflate";
+    public static final String READ_GUARD = "read-guard";
     /** Registered by {@link HeaderReadTimeout} at start. */
     public static final String HEADER_TIMEOUT = "header-timeout";
     /** Registered by {@link HeaderReadTimeout} at start. */
@@ -92,6 +93,9 @@ public final class Engine {
             add(RAW_FRAMES, "chat frames each message once per recipient through the WebSocket API");
             add(REMOTE_ADDRESS, "sessions without a recorded client address are logged as \"unknown\"");
             add(UPGRADE_REAPER, "an upgraded connection whose session failed to open stays open");
+            add(READ_GUARD, "frames are buffered whole by Tyrus before their size and the memory budget are checked");
+            own(READ_GUARD).probe(() -> !ReadGuard.active() ? Status.inactive(ReadGuard.reason())
+                    : ReadGuard.installedOnce() ? Status.active(ReadGuard.reason()) : Status.untested(NO_SESSION_YET));
             add(BOUNDED_DEFLATE, "permessage-deflate is not negotiated");
             own(BOUNDED_DEFLATE).probe(() -> BoundedDeflate.active()
                     ? Status.active(BoundedDeflate.reason()) : Status.inactive(BoundedDeflate.reason()));

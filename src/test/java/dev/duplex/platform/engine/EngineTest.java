@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
 
     private static final List<String> OWN = List.of(Engine.SESSION_TIMERS, Engine.CONNECTION_ABORT,
-            Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.BOUNDED_DEFLATE);
+            Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.READ_GUARD, Engine.BOUNDED_DEFLATE);
 
     @BeforeEach
     @AfterEach

@@ -1,0 +1,235 @@
+package dev.duplex.platform.engine;
+
+import dev.duplex.platform.MemoryBudget;
+import jakarta.servlet.ServletInputStream;
+import jakarta.websocket.Session;
+import java.lang.System.Logger.Level;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The read guard: puts a {@link ReadGuardFilter} between a WebSocket connection's network input and
+ * Tyrus, so that a frame over the endpoint's size limit or over the memory budget is refused from
+ * its header, before Tyrus buffers its payload (Tyrus otherwise holds a whole frame, up to the
+ * {@code org.glassfish.tyrus.servlet.incoming-buffer-size} of the web.xml, before any endpoint code
+ * runs).
+ *
+ * <p>Jakarta WebSocket has no API for it. On Payara (Tyrus' servlet container over Grizzly) the
+ * session leads by reflection to Tyrus' {@code TyrusHttpUpgradeHandler} (session → async remote →
+ * web socket → protocol handler → servlet writer → upgrade handler, through Payara's proxy of it),
+ * whose {@code onDataAvailable} reads its {@code ServletInputStream is} in a loop, hands each chunk
+ * to Tyrus' read handler (which appends it to a buffer until a whole frame is there) and asks
+ * {@code is.isReady()} again. {@link #install} replaces that stream with a {@link ReadGuardStream}
+ * while {@code @OnOpen} runs, which is before the handler reads any frame: the handler waits on a
+ * latch that opens only after the session has been opened. The field written is neither final nor
+ * static. Where the classes or fields are not as expected the guard is not installed,
+ * {@link #active()} turns false with the {@link #reason()}, and the budget still applies where
+ * messages are assembled.
+ */
+public final class ReadGuard {
+
+    private static final System.Logger LOG = System.getLogger(ReadGuard.class.getName());
+    private static final String UPGRADE_HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
+
+    private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
+    private static volatile String failure = probe();
+    private static volatile boolean warned;
+    private static volatile boolean trimming = true;
+    private static volatile boolean installedOnce;
+
+    private ReadGuard() {
+    }
+
+    /**
+     * Whether the read guard works on this engine: Tyrus' upgrade handler has the stream field the
+     * guard replaces, and no installation has failed since start.
+     */
+    public static boolean active() {
+        return failure == null;
+    }
+
+    /** Whether the guard has been put in front of at least one session's connection since start. */
+    public static boolean installedOnce() {
+        return installedOnce;
+    }
+
+    /** Why the read guard is inactive, or how it works when it is active. */
+    public static String reason() {
+        String why = failure;
+        return why == null ? "frames over the size limit or the memory budget are refused from their header, before Tyrus buffers them"
+                : why;
+    }
+
+    /**
+     * Puts the read guard in front of the session's connection. Call from {@code @OnOpen}.
+     *
+     * @param maxPayload largest payload one frame may announce (the endpoint's largest message)
+     * @param account    the session's account, which frames being buffered are reserved from
+     * @param listener   told at the first refusal, on the connection's read thread; it closes the
+     *                   session (the guard then drops every later data frame)
+     * @return whether the guard was installed
+     */
+    public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, ReadGuardFilter.Listener listener) {
+        if (failure != null) {
+            return false;
+        }
+        try {
+            Object handler = upgradeHandler(session);
+            Field field = field(handler.getClass(), "is");
+            Object current = field.get(handler);
+            if (!(current instanceof ServletInputStream stream)) {
+                throw new IllegalStateException(UPGRADE_HANDLER + ".is is " + (current == null ? "null" : current.getClass().getName()));
+            }
+            if (current instanceof ReadGuardStream) {
+                return true;
+            }
+            field.set(handler, new ReadGuardStream(stream, new ReadGuardFilter(maxPayload, account, listener),
+                    new ReadGuardStream.EngineBuffer() {
+                        @Override
+                        public void makeRoom(long more) {
+                            ReadGuard.makeRoom(handler, more);
+                        }
+
+                        @Override
+                        public void trim() {
+                            ReadGuard.trim(handler);
+                        }
+                    }));
+            installedOnce = true;
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            failure = "read guard inactive: " + e;
+            if (!warned) {
+                warned = true;
+                LOG.log(Level.WARNING, "Frames are buffered whole before their size is checked on this server ({0});"
+                        + " the memory budget applies where messages are assembled", e.toString());
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Lets go of the buffer Tyrus grew for a large frame. Tyrus' read handler keeps the buffer a
+     * frame was assembled in after handing the frame on, so without this every connection that ever
+     * sent a 15 MiB message would hold 15 MiB for as long as it stays open, outside any budget.
+     * Runs on the connection's read thread after Tyrus took the bytes (upgrade handler →
+     * {@code connection} → {@code readHandler} → {@code buffer}, a volatile, non-final field):
+     * an empty buffer is dropped, one with a few bytes of the next frame is copied to a small one.
+     * Where those fields are not found, nothing is trimmed (logged once).
+     */
+    private static void trim(Object handler) {
+        if (!trimming) {
+            return;
+        }
+        try {
+            Object readHandler = get(get(handler, "connection"), "readHandler");
+            Field field = field(readHandler.getClass(), "buffer");
+            if (field.get(readHandler) instanceof ByteBuffer buffer && buffer.capacity() >= ReadGuardStream.LARGE_FRAME
+                    && buffer.remaining() < buffer.capacity() / 4) {
+                field.set(readHandler, buffer.hasRemaining() ? ByteBuffer.allocate(buffer.remaining()).put(buffer.duplicate()).flip() : null);
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            trimming = false;
+            LOG.log(Level.WARNING, "Tyrus keeps the read buffer of each connection's largest frame on this server ({0})", e.toString());
+        }
+    }
+
+    /**
+     * Sizes Tyrus' buffer of a partly received frame for the rest of it at once. Tyrus grows that
+     * buffer by each read's bytes (plus 256), copying all it holds every time: a 15 MiB frame read
+     * 16 KiB at a time costs about 7 GiB of copying and as much garbage. The frame's bytes are
+     * already reserved from the budget when this runs.
+     */
+    private static void makeRoom(Object handler, long more) {
+        if (!trimming) {
+            return;
+        }
+        try {
+            Object readHandler = get(get(handler, "connection"), "readHandler");
+            Field field = field(readHandler.getClass(), "buffer");
+            ByteBuffer buffer = (ByteBuffer) field.get(readHandler);
+            int held = buffer == null ? 0 : buffer.remaining();
+            long wanted = held + more;
+            if (wanted > Integer.MAX_VALUE - 16 || buffer != null && buffer.capacity() - buffer.limit() >= more) {
+                return;
+            }
+            ByteBuffer sized = ByteBuffer.allocate((int) wanted);
+            if (buffer != null) {
+                sized.put(buffer.duplicate());
+            }
+            field.set(readHandler, sized.flip());
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            trimming = false;
+            LOG.log(Level.WARNING, "Tyrus' read buffers cannot be sized on this server ({0})", e.toString());
+        }
+    }
+
+    /** The real Tyrus upgrade handler under the session (Payara hands Tyrus a proxy that holds it). */
+    private static Object upgradeHandler(Session session) throws ReflectiveOperationException {
+        Object remote = get(session, "asyncRemote");
+        Object webSocket = get(remote, "webSocket");
+        Object protocolHandler = get(webSocket, "protocolHandler");
+        Object writer = get(protocolHandler, "writer");
+        Object handler = get(writer, "tyrusHttpUpgradeHandler");
+        // Tyrus' proxy of the handler is a subclass whose own fields are unset; the real one is in its "handler"
+        for (int depth = 0; depth < 3 && handler != null; depth++) {
+            if (isUpgradeHandler(handler.getClass()) && get(handler, "is") != null) {
+                return handler;
+            }
+            handler = get(handler, "handler");
+        }
+        throw new NoSuchFieldException("no " + UPGRADE_HANDLER + " with an input stream under the session's writer");
+    }
+
+    private static boolean isUpgradeHandler(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (UPGRADE_HANDLER.equals(c.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The value of field {@code name} of {@code target}, declared by its class or a superclass. */
+    private static Object get(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            throw new NoSuchFieldException(name + " of null");
+        }
+        return field(target.getClass(), name).get(target);
+    }
+
+    private static Field field(Class<?> type, String name) throws NoSuchFieldException {
+        String key = type.getName() + '#' + name;
+        Field found = FIELDS.get(key);
+        if (found != null) {
+            return found;
+        }
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field field = c.getDeclaredField(name);
+                field.setAccessible(true);
+                FIELDS.put(key, field);
+                return field;
+            } catch (NoSuchFieldException e) {
+                // look in the superclass
+            }
+        }
+        throw new NoSuchFieldException(type.getName() + "." + name);
+    }
+
+    /** Whether Tyrus' upgrade handler is loadable and has the stream field; null when it is, else why not. */
+    private static String probe() {
+        try {
+            Class<?> type = Class.forName(UPGRADE_HANDLER, false, ReadGuard.class.getClassLoader());
+            Field field = type.getDeclaredField("is");
+            if (!ServletInputStream.class.equals(field.getType())) {
+                return "read guard inactive: " + UPGRADE_HANDLER + ".is is a " + field.getType().getName();
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return "read guard inactive: " + e;
+        }
+    }
+}

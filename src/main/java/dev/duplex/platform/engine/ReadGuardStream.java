@@ -1,0 +1,164 @@
+package dev.duplex.platform.engine;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The input stream of an upgraded connection as Tyrus' upgrade handler sees it once the read guard
+ * is installed: every read takes bytes from the container's stream and hands back only what the
+ * {@link ReadGuardFilter} lets pass. Tyrus reads on one thread per connection in a loop (read,
+ * hand the bytes to its frame parser, ask {@link #isReady}); the filter's reservations for frames
+ * passed whole are given back at the next {@code isReady}, {@code available} or {@code read}, that
+ * is once Tyrus has taken them.
+ */
+final class ReadGuardStream extends ServletInputStream {
+
+    private static final int SCRATCH = 16 * 1024;
+    /** Frames at least this large are followed by a {@link #trim}. */
+    static final long LARGE_FRAME = 64 * 1024;
+
+    private final ServletInputStream in;
+    private final ReadGuardFilter filter;
+    private final EngineBuffer engineBuffer;
+    private byte[] scratch = new byte[SCRATCH];
+    /** Filtered bytes that did not fit the caller's array (only when a caller asks for fewer than 14 bytes). */
+    private byte[] leftover = new byte[0];
+    private int leftoverStart;
+    /** The frame the engine's buffer was last sized for, so it is sized once per frame. */
+    private long sizedFrame;
+
+    /** The engine's buffer of a partly received frame (see {@link ReadGuard}); called on the read thread. */
+    interface EngineBuffer {
+        /** Makes room for {@code more} bytes at once, so that the engine does not grow it read by read. */
+        void makeRoom(long more);
+
+        /** Lets go of the room a large frame took, once it was handed on. */
+        void trim();
+    }
+
+    ReadGuardStream(ServletInputStream in, ReadGuardFilter filter, EngineBuffer engineBuffer) {
+        this.in = in;
+        this.filter = filter;
+        this.engineBuffer = engineBuffer;
+    }
+
+    /**
+     * Gives back the frames the engine has taken; trims the engine's buffer after a large one, and
+     * sizes it for the rest of a large frame being received.
+     */
+    private void settle() {
+        if (filter.settle() >= LARGE_FRAME) {
+            engineBuffer.trim();
+        }
+        long toCome = filter.payloadToCome();
+        if (toCome >= LARGE_FRAME && filter.frames() != sizedFrame) {
+            sizedFrame = filter.frames();
+            engineBuffer.makeRoom(toCome);
+        }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        settle();
+        if (len == 0) {
+            return 0;
+        }
+        if (leftoverStart < leftover.length) {
+            int n = Math.min(len, leftover.length - leftoverStart);
+            System.arraycopy(leftover, leftoverStart, b, off, n);
+            leftoverStart += n;
+            return n;
+        }
+        if (filter.refused() && len > filter.held()) {
+            return drain(b, off, len);
+        }
+        if (filter.held() == 0) {
+            // nothing held back: filter in place (output never overtakes input then), no extra copy
+            int read = in.read(b, off, len);
+            return read <= 0 ? read : filter.filter(b, off, read, b, off);
+        }
+        int room = Math.max(1, len - filter.held());
+        if (scratch.length < room) {
+            scratch = new byte[Math.min(room, 256 * 1024)];
+        }
+        int read = in.read(scratch, 0, Math.min(room, scratch.length));
+        if (read <= 0) {
+            return read;
+        }
+        if (len - filter.held() >= read) {
+            return filter.filter(scratch, 0, read, b, off);
+        }
+        byte[] out = new byte[filter.held() + read];
+        int n = filter.filter(scratch, 0, read, out, 0);
+        int now = Math.min(n, len);
+        System.arraycopy(out, 0, b, off, now);
+        leftover = Arrays.copyOfRange(out, now, n);
+        leftoverStart = 0;
+        return now;
+    }
+
+    /**
+     * After a refusal: reads and drops all the container has ready into this stream's own scratch
+     * array, returning only when a control frame passes (or nothing more is ready), so that Tyrus
+     * does not allocate a fresh array for every chunk of a frame that is thrown away.
+     */
+    private int drain(byte[] b, int off, int len) throws IOException {
+        while (true) {
+            int room = Math.min(scratch.length, len - filter.held());
+            int read = in.read(scratch, 0, room);
+            if (read <= 0) {
+                return read;
+            }
+            int n = filter.filter(scratch, 0, read, b, off);
+            if (n > 0 || !in.isReady()) {
+                return n;
+            }
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n;
+        do {
+            n = read(one, 0, 1);
+        } while (n == 0 && isReady());
+        return n <= 0 ? -1 : one[0] & 0xFF;
+    }
+
+    /** What the container has, plus room for a held-back frame header, so that callers size their arrays to fit. */
+    @Override
+    public int available() throws IOException {
+        settle();
+        int pending = leftover.length - leftoverStart;
+        if (pending > 0) {
+            return pending;
+        }
+        int available = in.available();
+        return available <= 0 ? available : available + filter.held();
+    }
+
+    @Override
+    public boolean isFinished() {
+        return leftoverStart >= leftover.length && in.isFinished();
+    }
+
+    @Override
+    public boolean isReady() {
+        settle();
+        return leftoverStart < leftover.length || in.isReady();
+    }
+
+    @Override
+    public void setReadListener(ReadListener readListener) {
+        in.setReadListener(readListener);
+    }
+
+    @Override
+    public void close() throws IOException {
+        filter.release();
+        in.close();
+    }
+}

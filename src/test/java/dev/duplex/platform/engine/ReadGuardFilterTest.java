@@ -1,0 +1,278 @@
+package dev.duplex.platform.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duplex.platform.MemoryBudget;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ReadGuardFilterTest {
+
+    private static final int TEXT = 0x1, BINARY = 0x2, CONTINUATION = 0x0, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+
+    /** One client frame (masked) with the given payload length; the payload bytes count up. */
+    static byte[] frame(boolean fin, boolean rsv1, int opcode, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode);
+        if (length < 126) {
+            out.write(0x80 | length);
+        } else if (length <= 0xFFFF) {
+            out.write(0x80 | 126);
+            out.write(length >>> 8);
+            out.write(length);
+        } else {
+            out.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) ((long) length >>> shift));
+            }
+        }
+        out.writeBytes(new byte[] {1, 2, 3, 4});
+        for (int i = 0; i < length; i++) {
+            out.write(i * 31 + 7);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** A frame whose 64-bit length field says {@code length}, with no payload behind it. */
+    static byte[] header64(int opcode, long length) {
+        byte[] header = new byte[14];
+        header[0] = (byte) (0x80 | opcode);
+        header[1] = (byte) (0x80 | 127);
+        for (int k = 0; k < 8; k++) {
+            header[2 + k] = (byte) (length >>> (56 - 8 * k));
+        }
+        return header;
+    }
+
+    /** Everything a filter passes when the input arrives in the given chunk sizes, with reservations checked between chunks. */
+    static final class Run {
+        final MemoryBudget budget;
+        final MemoryBudget.Account account;
+        final List<ReadGuardFilter.Refusal> refusals = new ArrayList<>();
+        final ReadGuardFilter filter;
+        final ByteArrayOutputStream passed = new ByteArrayOutputStream();
+        long mostReserved;
+
+        Run(long maxPayload, long budgetBytes) {
+            budget = new MemoryBudget(budgetBytes, 0, 0);
+            account = budget.account("echo", "127.0.0.1");
+            filter = new ReadGuardFilter(maxPayload, account, (refusal, announced) -> refusals.add(refusal));
+        }
+
+        Run feed(byte[] input, int... cuts) {
+            int start = 0;
+            for (int cut : cuts) {
+                chunk(input, start, cut - start);
+                start = cut;
+            }
+            chunk(input, start, input.length - start);
+            return this;
+        }
+
+        /** Filters one read; in place (as the stream does) whenever nothing is held back, else into a fresh array. */
+        void chunk(byte[] input, int offset, int length) {
+            byte[] out;
+            int n;
+            if (filter.held() == 0) {
+                out = Arrays.copyOfRange(input, offset, offset + length);
+                n = filter.filter(out, 0, length, out, 0);
+            } else {
+                out = new byte[filter.held() + length];
+                n = filter.filter(input, offset, length, out, 0);
+            }
+            assertTrue(n <= out.length);
+            passed.write(out, 0, n);
+            mostReserved = Math.max(mostReserved, account.held());
+            filter.settle();
+        }
+    }
+
+    private static final byte[] MESSAGES = concat(
+            frame(true, false, TEXT, 0),
+            frame(true, false, TEXT, 5),
+            frame(true, false, BINARY, 125),
+            frame(true, false, BINARY, 126),
+            frame(false, false, TEXT, 300),
+            frame(true, false, PING, 4),
+            frame(false, false, CONTINUATION, 0),
+            frame(true, false, CONTINUATION, 65535),
+            frame(true, true, BINARY, 65536),
+            frame(true, false, PONG, 125),
+            frame(true, false, CLOSE, 2));
+
+    /** Every place within 20 bytes of a frame boundary (all of each header, and then some), and the ends. */
+    private static List<Integer> cutsNearBoundaries() {
+        List<Integer> cuts = new ArrayList<>();
+        int at = 0;
+        while (at < MESSAGES.length) {
+            for (int cut = Math.max(0, at - 20); cut <= Math.min(MESSAGES.length, at + 20); cut++) {
+                cuts.add(cut);
+            }
+            int length = frameLength(MESSAGES, at);
+            at += length;
+        }
+        cuts.add(MESSAGES.length);
+        return cuts;
+    }
+
+    private static int frameLength(byte[] input, int at) {
+        int length = input[at + 1] & 0x7F;
+        int header = 2 + 4;
+        long payload = length;
+        if (length == 126) {
+            header += 2;
+            payload = ((input[at + 2] & 0xFF) << 8) | (input[at + 3] & 0xFF);
+        } else if (length == 127) {
+            header += 8;
+            payload = 0;
+            for (int k = 0; k < 8; k++) {
+                payload = (payload << 8) | (input[at + 2 + k] & 0xFF);
+            }
+        }
+        return (int) (header + payload);
+    }
+
+    @Test
+    void validTrafficPassesUnchangedWhereverItIsSplit() {
+        for (int cut : cutsNearBoundaries()) {
+            Run run = new Run(1 << 20, 1 << 20).feed(MESSAGES, cut);
+            assertArrayEquals(MESSAGES, run.passed.toByteArray(), "split at " + cut);
+            assertEquals(List.of(), run.refusals);
+            assertEquals(0, run.budget.used(), "everything handed on is given back, split at " + cut);
+        }
+    }
+
+    @Test
+    void validTrafficPassesUnchangedByteByByteAndInRandomChunks() {
+        Run bytes = new Run(1 << 20, 1 << 20);
+        for (int i = 0; i < MESSAGES.length; i++) {
+            bytes.chunk(MESSAGES, i, 1);
+        }
+        assertArrayEquals(MESSAGES, bytes.passed.toByteArray());
+        assertEquals(0, bytes.budget.used());
+        assertEquals(65536, bytes.mostReserved, "a frame is reserved while it is being passed on");
+
+        Random random = new Random(42);
+        for (int round = 0; round < 100; round++) {
+            Run run = new Run(1 << 20, 1 << 20);
+            int at = 0;
+            while (at < MESSAGES.length) {
+                int length = Math.min(MESSAGES.length - at, 1 + random.nextInt(round % 2 == 0 ? 20 : 40_000));
+                run.chunk(MESSAGES, at, length);
+                at += length;
+            }
+            assertArrayEquals(MESSAGES, run.passed.toByteArray(), "round " + round);
+            assertEquals(0, run.budget.used());
+        }
+    }
+
+    @Test
+    void everyHeaderSplitAtEveryPairOfPlacesIsHeldBackWhole() {
+        byte[] input = concat(frame(true, false, BINARY, 66_000), frame(true, false, TEXT, 200), frame(true, false, PING, 0));
+        for (int a = 0; a < 16; a++) {
+            for (int b = a; b < 16; b++) {
+                Run run = new Run(1 << 20, 1 << 20).feed(input, a, b);
+                assertArrayEquals(input, run.passed.toByteArray(), "cuts " + a + ", " + b);
+            }
+        }
+    }
+
+    @Test
+    void aFrameOverTheLimitIsRefusedFromItsHeaderAndDroppedButControlFramesPass() {
+        byte[] big = frame(true, false, BINARY, 2000);
+        byte[] close = frame(true, false, CLOSE, 2);
+        byte[] input = concat(frame(true, false, TEXT, 10), big, frame(true, false, TEXT, 10), close);
+        for (int cut = 0; cut <= input.length; cut++) {
+            Run run = new Run(1000, 1 << 20).feed(input, cut);
+            assertEquals(List.of(ReadGuardFilter.Refusal.TOO_BIG), run.refusals, "split at " + cut);
+            assertArrayEquals(concat(frame(true, false, TEXT, 10), close), run.passed.toByteArray(), "split at " + cut);
+            assertEquals(0, run.budget.used());
+            assertTrue(run.mostReserved <= 10, "the big frame was never reserved");
+        }
+    }
+
+    @Test
+    void aFrameTheBudgetRefusesIsDroppedWithoutReservingAnything() {
+        byte[] input = concat(frame(false, false, BINARY, 600), frame(true, false, CONTINUATION, 600), frame(true, false, CLOSE, 2));
+        Run run = new Run(1 << 20, 500).feed(input, 8);
+        assertEquals(List.of(ReadGuardFilter.Refusal.OVER_BUDGET), run.refusals);
+        assertArrayEquals(frame(true, false, CLOSE, 2), run.passed.toByteArray());
+        assertEquals(0, run.budget.used());
+        assertEquals(1, run.budget.refusals());
+    }
+
+    @Test
+    void aFrameThatArrivesWholeInOneReadNeedsNoReservation() {
+        Run run = new Run(1 << 20, 500);
+        run.account.tryReserve(500);
+        byte[] input = concat(frame(true, false, TEXT, 20), frame(true, false, BINARY, 600));
+        run.feed(input);
+        assertEquals(List.of(), run.refusals, "a full budget does not refuse what is already in hand");
+        assertArrayEquals(input, run.passed.toByteArray());
+    }
+
+    @Test
+    void theBudgetIsHeldUntilTheWholeFrameWasPassedOn() {
+        byte[] input = frame(true, false, BINARY, 500);
+        Run run = new Run(1 << 20, 1 << 20);
+        run.chunk(input, 0, 100);
+        assertEquals(500, run.account.held(), "reserved from the header, before the payload arrived");
+        run.chunk(input, 100, input.length - 101);
+        assertEquals(500, run.account.held());
+        run.chunk(input, input.length - 1, 1);
+        assertEquals(0, run.account.held());
+    }
+
+    @Test
+    void aDeflatedFrameMayBeALittleLargerThanTheLimit() {
+        Run slightly = new Run(100_000, 1 << 20).feed(frame(true, true, BINARY, 100_100));
+        assertEquals(List.of(), slightly.refusals);
+        Run far = new Run(100_000, 1 << 20).feed(frame(true, true, BINARY, 120_000));
+        assertEquals(List.of(ReadGuardFilter.Refusal.TOO_BIG), far.refusals);
+    }
+
+    @Test
+    void hugeAndNegativeLengthsAreRefusedAsTooBig() {
+        for (long length : new long[] {Long.MAX_VALUE, -1L, 1L << 40}) {
+            Run run = new Run(1 << 20, 1 << 20).feed(concat(header64(BINARY, length), new byte[1000]));
+            assertEquals(List.of(ReadGuardFilter.Refusal.TOO_BIG), run.refusals, "length " + length);
+            assertEquals(0, run.passed.size());
+            assertEquals(0, run.budget.used());
+        }
+    }
+
+    @Test
+    void aControlFrameLongerThan125BytesIsAProtocolError() {
+        Run run = new Run(1 << 20, 1 << 20).feed(concat(frame(true, false, PING, 126), frame(true, false, TEXT, 3)));
+        assertEquals(List.of(ReadGuardFilter.Refusal.PROTOCOL), run.refusals);
+        assertEquals(0, run.passed.size());
+        assertTrue(run.filter.refused());
+    }
+
+    @Test
+    void releaseGivesBackAFrameCutOffMidway() {
+        byte[] input = frame(true, false, BINARY, 5000);
+        Run run = new Run(1 << 20, 1 << 20);
+        run.chunk(input, 0, 3000);
+        assertEquals(5000, run.budget.used());
+        run.filter.release();
+        assertEquals(0, run.budget.used());
+        assertFalse(run.filter.refused());
+        assertEquals(Arrays.toString(Arrays.copyOf(input, 3000)), Arrays.toString(run.passed.toByteArray()));
+    }
+}
