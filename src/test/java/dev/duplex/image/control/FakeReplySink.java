@@ -68,17 +68,20 @@ final class FakeReplySink implements ReplySink {
     /** The transport: records the message and completes its write now, later, or with the failure. */
     private void write(Object message, Consumer<Throwable> done) {
         maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-        sent.add(message);
         Consumer<Throwable> write = error -> {
             inFlight.decrementAndGet();
             done.accept(error);
         };
         if (failure != null) {
+            sent.add(message);
             write.accept(failure);
         } else if (completeAtOnce) {
+            sent.add(message);
             write.accept(null);
         } else {
+            // unfinished before sent: a test that saw the message may finish its write at once
             unfinished.add(write);
+            sent.add(message);
         }
     }
 
