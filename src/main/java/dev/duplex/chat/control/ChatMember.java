@@ -37,6 +37,7 @@ public final class ChatMember {
     private final java.util.function.LongSupplier clock;
 
     private volatile boolean closing;
+    private volatile boolean expelled;
     private State state = State.OUTSIDE;
     private Holder holder;
     private String room;
@@ -47,7 +48,7 @@ public final class ChatMember {
             java.util.concurrent.Executor sender) {
         this.id = peer.id();
         this.peer = peer;
-        this.outbox = new Outbox(peer, limits.maxBacklog(), sender);
+        this.outbox = new Outbox(new Watched(peer), limits.maxBacklog(), sender);
         this.clock = nanoClock;
         this.rate = new TokenBucket(limits.ratePerSecond(), limits.rateBurst(), nanoClock.getAsLong());
         this.patience = new TokenBucket(limits.maxViolations() / 60.0, limits.maxViolations(), nanoClock.getAsLong());
@@ -163,7 +164,55 @@ public final class ChatMember {
      */
     void close(int code, String reason) {
         closing = true;
+        if (code == Outbox.POLICY_VIOLATION || code == ChatRooms.UNSUPPORTED_DATA) {
+            expelled = true;
+        }
         outbox.closeAfterSending(() -> peer.close(code, reason));
+    }
+
+    /**
+     * Whether the server closed this session for what it did (1008: too many refused messages, a
+     * slow consumer; 1003: binary data): such a member departs at once, without a rejoin grace.
+     */
+    boolean expelled() {
+        return expelled;
+    }
+
+    /** The session's peer, noting a close for what the session did (see {@link #expelled}). */
+    private final class Watched implements Outbox.Peer {
+        private final Outbox.Peer peer;
+
+        Watched(Outbox.Peer peer) {
+            this.peer = peer;
+        }
+
+        @Override
+        public String id() {
+            return peer.id();
+        }
+
+        @Override
+        public void send(String text, java.util.function.Consumer<Throwable> done) {
+            peer.send(text, done);
+        }
+
+        @Override
+        public boolean batches() {
+            return peer.batches();
+        }
+
+        @Override
+        public void sendBatch(List<String> texts, java.util.function.Consumer<Throwable> done) {
+            peer.sendBatch(texts, done);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            if (code == Outbox.POLICY_VIOLATION || code == ChatRooms.UNSUPPORTED_DATA) {
+                expelled = true;
+            }
+            peer.close(code, reason);
+        }
     }
 
     /** Whether the server closed (or is closing) this session. */
