@@ -2,22 +2,95 @@ package dev.duplex.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
+import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
 import org.eclipse.microprofile.metrics.MetricUnits;
 import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Histogram;
 
 /**
- * Publishes Duplex's figures through MicroProfile Metrics ({@code /metrics}, Prometheus format),
- * tagged by endpoint, close code, refusal reason and timing name. The figures are counted by
- * {@link Connections}, {@link EndpointStats} and {@link Timings}; the metrics only read them, so
- * publishing adds nothing per message. Totals are published as gauges named {@code *_total}.
+ * Publishes Duplex's figures through MicroProfile Metrics ({@code /metrics}, Prometheus text),
+ * tagged by endpoint, close code, refusal reason and timing name, following the Prometheus
+ * conventions: what only grows is a {@link Counter} (exported as {@code *_total}), what is a
+ * current value a gauge, and durations a {@link Histogram} (a summary with quantiles, count, sum
+ * and max, in microseconds).
+ *
+ * <p>The figures are counted by {@link Connections} and {@link EndpointStats} (which the status
+ * page reads too); {@link #registerNewEndpoints} brings the counters up to those figures every second (the
+ * {@link Sweeper} calls it), so counting adds nothing per message and a counter is never more
+ * than a second behind. Durations go to their histogram as they are recorded ({@link Timings}).
+ *
+ * <p>{@link #DOCUMENTED} lists every metric with the name {@code /metrics} exports; the docs
+ * list the same names, and {@code ServerLifecycleIT} checks them against a running server.
  */
 @ApplicationScoped
 public class DuplexMetrics {
+
+    /** Kinds of metric, as {@code # TYPE} in the Prometheus text names them. */
+    public enum Kind { COUNTER, GAUGE, SUMMARY }
+
+    /**
+     * One metric as registered and as exported.
+     *
+     * @param name     the MicroProfile name
+     * @param kind     its kind
+     * @param unit     its MicroProfile unit
+     * @param tags     the tag names it carries
+     * @param exported the name of its sample lines in {@code /metrics} (the {@code # TYPE} line's
+     *                 name; a summary also has {@code _count}, {@code _sum} and {@code _max} lines)
+     */
+    public record Metric(String name, Kind kind, String unit, List<String> tags, String exported, String description) {
+    }
+
+    static final Metric SESSIONS_OPEN = gauge("duplex_sessions_open", MetricUnits.NONE, List.of("endpoint"),
+            "Open WebSocket sessions");
+    static final Metric SESSIONS_OPENED = counter("duplex_sessions_opened", MetricUnits.NONE, List.of("endpoint"),
+            "Sessions opened since start");
+    static final Metric SESSIONS_REFUSED = counter("duplex_sessions_refused", MetricUnits.NONE, List.of("endpoint"),
+            "Sessions refused at open (limits, shutdown)");
+    static final Metric MESSAGES_IN = counter("duplex_messages_received", MetricUnits.NONE, List.of("endpoint"),
+            "Whole messages received");
+    static final Metric MESSAGES_OUT = counter("duplex_messages_sent", MetricUnits.NONE, List.of("endpoint"),
+            "Whole messages sent");
+    static final Metric BYTES_IN = counter("duplex_received", MetricUnits.BYTES, List.of("endpoint"),
+            "Message payload bytes received");
+    static final Metric BYTES_OUT = counter("duplex_sent", MetricUnits.BYTES, List.of("endpoint"),
+            "Message payload bytes sent");
+    static final Metric ERRORS = counter("duplex_errors", MetricUnits.NONE, List.of("endpoint"),
+            "Session errors");
+    static final Metric CLOSES = counter("duplex_closes", MetricUnits.NONE, List.of("endpoint", "code"),
+            "Sessions closed, by close code");
+    static final Metric REFUSALS = counter("duplex_refusals", MetricUnits.NONE, List.of("reason"),
+            "Handshakes refused and sessions closed by policy, by reason");
+    /**
+     * In microseconds, with the unit in the name and none in the metadata: Payara 6.2025.10's
+     * exporter converts a duration unit to seconds on some lines of a summary and not on others
+     * (a timer's quantiles stay in nanoseconds; a histogram's {@code _sum} is not converted), so
+     * only a histogram without a unit reads the same on every line.
+     */
+    static final Metric TIMING = summary("duplex_timing_microseconds", MetricUnits.NONE, List.of("name"),
+            "Server-side durations in microseconds (image operations, chat fan-out), by name");
+
+    static final Metric MEMORY_BUDGET = gauge("duplex_memory_budget", MetricUnits.BYTES, List.of(),
+            "Memory budget: bytes all sessions may hold together");
+    static final Metric MEMORY_USED = gauge("duplex_memory_used", MetricUnits.BYTES, List.of(),
+            "Memory budget: bytes reserved now");
+    static final Metric MEMORY_ENDPOINT_USED = gauge("duplex_memory_endpoint_used", MetricUnits.BYTES, List.of("endpoint"),
+            "Memory budget: bytes reserved now, by endpoint");
+    static final Metric MEMORY_REFUSALS = counter("duplex_memory_refusals", MetricUnits.NONE, List.of(),
+            "Memory budget: reservations refused");
+
+    /** Every metric Duplex publishes, in the order the docs list them. */
+    public static final List<Metric> DOCUMENTED = List.of(SESSIONS_OPEN, SESSIONS_OPENED, SESSIONS_REFUSED,
+            MESSAGES_IN, MESSAGES_OUT, BYTES_IN, BYTES_OUT, ERRORS, CLOSES, REFUSALS, TIMING,
+            MEMORY_BUDGET, MEMORY_USED, MEMORY_ENDPOINT_USED, MEMORY_REFUSALS);
 
     @Inject
     MetricRegistry registry;
@@ -25,64 +98,115 @@ public class DuplexMetrics {
     @Inject
     Connections connections;
 
-    @Inject
-    Timings timings;
-
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
+    /** Each counter with the figure it follows. */
+    private final Map<String, Followed> counters = new ConcurrentHashMap<>();
 
-    /** Registers gauges for endpoints, close codes, refusals and timings seen since the last call. */
-    void registerNewEndpoints() {
+    private record Followed(Counter counter, LongSupplier source) {
+    }
+
+    /**
+     * Registers the metrics of endpoints, close codes and refusal reasons seen since the last call
+     * and brings every counter up to its figure. Called every second by the {@link Sweeper}.
+     */
+    synchronized void registerNewEndpoints() {
         connections.stats().forEach((endpoint, stats) -> {
             Tag tag = new Tag("endpoint", endpoint);
-            gauge("duplex_sessions_open", "Open WebSocket sessions", MetricUnits.NONE, tag, stats, EndpointStats::openSessions);
-            gauge("duplex_sessions_opened_total", "Sessions opened since start", MetricUnits.NONE, tag, stats, EndpointStats::openedSessions);
-            gauge("duplex_sessions_refused_total", "Sessions refused at open (limits, shutdown)", MetricUnits.NONE, tag, stats, EndpointStats::refusedSessions);
-            gauge("duplex_messages_in_total", "Messages received", MetricUnits.NONE, tag, stats, EndpointStats::messagesIn);
-            gauge("duplex_messages_out_total", "Messages sent", MetricUnits.NONE, tag, stats, EndpointStats::messagesOut);
-            gauge("duplex_bytes_in_total", "Message bytes received", MetricUnits.BYTES, tag, stats, EndpointStats::bytesIn);
-            gauge("duplex_bytes_out_total", "Message bytes sent", MetricUnits.BYTES, tag, stats, EndpointStats::bytesOut);
-            gauge("duplex_errors_total", "Session errors", MetricUnits.NONE, tag, stats, EndpointStats::errors);
-            stats.closeCodes().keySet().forEach(code -> gauge("duplex_closes_total", "Sessions closed, by close code",
-                    MetricUnits.NONE, new Tag[] {tag, new Tag("code", String.valueOf(code))}, stats,
-                    s -> s.closeCodes().getOrDefault(code, 0L)));
+            gauge(SESSIONS_OPEN, new Tag[] {tag}, stats, EndpointStats::openSessions);
+            follow(SESSIONS_OPENED, new Tag[] {tag}, stats::openedSessions);
+            follow(SESSIONS_REFUSED, new Tag[] {tag}, stats::refusedSessions);
+            follow(MESSAGES_IN, new Tag[] {tag}, stats::messagesIn);
+            follow(MESSAGES_OUT, new Tag[] {tag}, stats::messagesOut);
+            follow(BYTES_IN, new Tag[] {tag}, stats::bytesIn);
+            follow(BYTES_OUT, new Tag[] {tag}, stats::bytesOut);
+            follow(ERRORS, new Tag[] {tag}, stats::errors);
+            stats.closeCodes().keySet().forEach(code -> follow(CLOSES, new Tag[] {tag, new Tag("code", String.valueOf(code))},
+                    () -> stats.closeCodes().getOrDefault(code, 0L)));
         });
-        connections.refusals().keySet().forEach(reason -> gauge("duplex_refusals_total",
-                "Handshakes refused and sessions closed by policy, by reason", MetricUnits.NONE,
-                new Tag[] {new Tag("reason", reason.replace(' ', '_'))}, connections,
-                c -> c.refusals().getOrDefault(reason, 0L)));
+        connections.refusals().keySet().forEach(reason -> follow(REFUSALS,
+                new Tag[] {new Tag("reason", reason.replace(' ', '_'))},
+                () -> connections.refusals().getOrDefault(reason, 0L)));
         MemoryBudget budget = connections.budget();
-        gauge("duplex_memory_budget_bytes", "Memory budget: bytes all sessions may hold", MetricUnits.BYTES, new Tag[0], budget, MemoryBudget::total);
-        gauge("duplex_memory_used_bytes", "Memory budget: bytes reserved now", MetricUnits.BYTES, new Tag[0], budget, MemoryBudget::used);
-        gauge("duplex_memory_refusals_total", "Memory budget: reservations refused", MetricUnits.NONE, new Tag[0], budget, MemoryBudget::refusals);
-        budget.usedByEndpoint().keySet().forEach(endpoint -> gauge("duplex_memory_endpoint_used_bytes",
-                "Memory budget: bytes reserved now, by endpoint", MetricUnits.BYTES, new Tag[] {new Tag("endpoint", endpoint)},
-                budget, b -> b.usedByEndpoint().getOrDefault(endpoint, 0L)));
-        timings.snapshot().keySet().forEach(name -> {
-            Tag tag = new Tag("name", name);
-            gauge("duplex_timing_count", "Timed operations", MetricUnits.NONE, tag, timings, t -> snapshot(t, name).count());
-            gauge("duplex_timing_p50_us", "Median duration", MetricUnits.MICROSECONDS, tag, timings, t -> snapshot(t, name).p50Micros());
-            gauge("duplex_timing_p99_us", "99th percentile duration", MetricUnits.MICROSECONDS, tag, timings, t -> snapshot(t, name).p99Micros());
-            gauge("duplex_timing_max_us", "Longest duration", MetricUnits.MICROSECONDS, tag, timings, t -> snapshot(t, name).maxMicros());
-        });
+        gauge(MEMORY_BUDGET, new Tag[0], budget, MemoryBudget::total);
+        gauge(MEMORY_USED, new Tag[0], budget, MemoryBudget::used);
+        follow(MEMORY_REFUSALS, new Tag[0], budget::refusals);
+        budget.usedByEndpoint().keySet().forEach(endpoint -> gauge(MEMORY_ENDPOINT_USED,
+                new Tag[] {new Tag("endpoint", endpoint)}, budget, b -> b.usedByEndpoint().getOrDefault(endpoint, 0L)));
+        counters.values().forEach(DuplexMetrics::catchUp);
     }
 
-    /** One timing's snapshot: a gauge read looks at its own histogram only (the names are bounded, see {@link Timings}). */
-    private static LatencyHistogram.Snapshot snapshot(Timings timings, String name) {
-        return timings.snapshot(name);
+    /** Adds to the counter what its figure gained since; figures only grow, so does the counter. */
+    private static void catchUp(Followed followed) {
+        long gained = followed.source().getAsLong() - followed.counter().getCount();
+        if (gained > 0) {
+            followed.counter().inc(gained);
+        }
     }
 
-    private <T> void gauge(String name, String description, String unit, Tag tag, T source, ToLongFunction<T> value) {
-        gauge(name, description, unit, new Tag[] {tag}, source, value);
+    /** The histogram of one timing name, in microseconds (the names are bounded, see {@link Timings}). */
+    static Histogram timing(MetricRegistry registry, String name) {
+        return registry.histogram(metadata(TIMING), new Tag("name", name));
     }
 
+    private void follow(Metric metric, Tag[] tags, LongSupplier source) {
+        String key = key(metric, tags);
+        if (!counters.containsKey(key)) {
+            counters.put(key, new Followed(registry.counter(metadata(metric), tags), source));
+        }
+    }
+
+    private <T> void gauge(Metric metric, Tag[] tags, T source, ToLongFunction<T> value) {
+        gauge(metric.name(), metric.description(), metric.unit(), tags, source, value);
+    }
+
+    /** A gauge: for current values only (what can go down), never for totals. */
     private <T> void gauge(String name, String description, String unit, Tag[] tags, T source, ToLongFunction<T> value) {
+        if (registered.add(key(name, tags))) {
+            Metadata metadata = Metadata.builder().withName(name).withDescription(description).withUnit(unit).build();
+            registry.gauge(metadata, source, s -> value.applyAsLong(s), tags);
+        }
+    }
+
+    private static String key(Metric metric, Tag[] tags) {
+        return key(metric.name(), tags);
+    }
+
+    private static String key(String name, Tag[] tags) {
         StringBuilder key = new StringBuilder(name);
         for (Tag tag : tags) {
             key.append(',').append(tag.getTagName()).append('=').append(tag.getTagValue());
         }
-        if (registered.add(key.toString())) {
-            Metadata metadata = Metadata.builder().withName(name).withDescription(description).withUnit(unit).build();
-            registry.gauge(metadata, source, s -> value.applyAsLong(s), tags);
-        }
+        return key.toString();
+    }
+
+    private static Metadata metadata(Metric metric) {
+        return Metadata.builder().withName(metric.name()).withDescription(metric.description()).withUnit(metric.unit()).build();
+    }
+
+    private static Metric counter(String name, String unit, List<String> tags, String description) {
+        return new Metric(name, Kind.COUNTER, unit, tags, exported(name, Kind.COUNTER, unit), description);
+    }
+
+    private static Metric gauge(String name, String unit, List<String> tags, String description) {
+        return new Metric(name, Kind.GAUGE, unit, tags, exported(name, Kind.GAUGE, unit), description);
+    }
+
+    private static Metric summary(String name, String unit, List<String> tags, String description) {
+        return new Metric(name, Kind.SUMMARY, unit, tags, exported(name, Kind.SUMMARY, unit), description);
+    }
+
+    /**
+     * The name Payara's Prometheus exporter (MicroProfile Metrics 5) gives a metric's samples: the
+     * unit's base unit appended ({@code bytes}; time units are converted to {@code seconds}),
+     * and {@code _total} for counters.
+     */
+    static String exported(String name, Kind kind, String unit) {
+        String base = switch (unit) {
+            case MetricUnits.NONE -> "";
+            case MetricUnits.BYTES -> "_bytes";
+            case MetricUnits.NANOSECONDS, MetricUnits.MICROSECONDS, MetricUnits.MILLISECONDS, MetricUnits.SECONDS -> "_seconds";
+            default -> "_" + unit;
+        };
+        return name + base + (kind == Kind.COUNTER ? "_total" : "");
     }
 }

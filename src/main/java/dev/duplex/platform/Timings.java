@@ -1,10 +1,13 @@
 package dev.duplex.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Histogram;
 
 /**
  * Named server-side timings (e.g. {@code image.grayscale}, {@code chat.fanout}) that the status
@@ -14,6 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * operations), so the set of names is bounded: the first {@link #MAX_NAMES} distinct names get a
  * histogram each, and every later name is recorded under {@link #OTHER}. Memory and the metrics'
  * label set therefore stay bounded whatever clients send.
+ *
+ * <p>Each duration also goes, in microseconds, to the name's MicroProfile {@link Histogram}
+ * ({@code duplex_timing_microseconds} in {@code /metrics}, see {@link DuplexMetrics}) when a metric
+ * registry is there (not in unit tests).
  */
 @ApplicationScoped
 public class Timings {
@@ -27,6 +34,11 @@ public class Timings {
     private final Map<String, LatencyHistogram> histograms = new ConcurrentHashMap<>();
     private final AtomicInteger named = new AtomicInteger();
     private final LatencyHistogram other = new LatencyHistogram();
+    /** The metric histograms of the names above (and of {@link #OTHER}), made at their first duration. */
+    private final Map<String, Histogram> published = new ConcurrentHashMap<>();
+
+    @Inject
+    MetricRegistry registry;
 
     public Timings() {
         this(MAX_NAMES);
@@ -53,6 +65,11 @@ public class Timings {
             }
         }
         histogram.record(nanos);
+        MetricRegistry metrics = registry;
+        if (metrics != null) {
+            String bounded = histogram == other ? OTHER : name;
+            published.computeIfAbsent(bounded, n -> DuplexMetrics.timing(metrics, n)).update(Math.max(0, nanos / 1000));
+        }
     }
 
     /** Snapshots of every timing, by name ({@link #OTHER} only once something was recorded under it). */

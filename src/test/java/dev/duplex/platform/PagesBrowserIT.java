@@ -175,12 +175,20 @@ class PagesBrowserIT {
             ada.find("text").sendKeys("before the reload");
             ada.find("send").click();
             bob.await("ada's message", d -> bob.text("messages").contains("before the reload"));
+            assertEquals(List.of(), presenceOf(bob, "ada"), "ada was there before bob");
 
             ada.driver().navigate().refresh();
             ada.await("ada back in the room without typing anything", d -> ada.text("roomName").equals("in " + room + " as ada"));
             assertEquals("ada", ada.find("nick").getAttribute("value"));
             assertTrue(ada.text("messages").contains("before the reload"), "the room's history is shown again");
-            bob.await("ada still a member for bob", d -> textsOf(bob, "#members li").contains("ada"));
+            ada.find("text").sendKeys("after the reload");
+            ada.find("send").click();
+            // Presence and messages reach bob in the order the server sent them: a leave/join of
+            // the reload would be on bob's screen before this message.
+            bob.await("ada's message after the reload", d -> bob.text("messages").contains("after the reload"));
+            assertEquals(List.of(), presenceOf(bob, "ada"), "bob saw no leave or join of ada's reload");
+            assertEquals(List.of("ada", "bob"), textsOf(bob, "#members li"));
+            assertEquals("2", bob.text("memberCount"));
 
             ada.find("leave").click();
             ada.awaitText("memberCount", "0");
@@ -216,6 +224,11 @@ class PagesBrowserIT {
 
     private static int rows(Browser browser, String css) {
         return browser.driver().findElements(By.cssSelector(css)).size();
+    }
+
+    /** The presence lines about {@code nick} on the browser's message list. */
+    private static List<String> presenceOf(Browser browser, String nick) {
+        return textsOf(browser, "#messages li.chat-system").stream().filter(t -> t.startsWith(nick + " ")).toList();
     }
 
     private static List<String> textsOf(Browser browser, String css) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.PayaraMicroServer;
+import dev.duplex.testing.RawWebSocket;
 import dev.duplex.testing.WsClient;
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -201,6 +202,62 @@ class ServerLifecycleIT {
             TimeUnit.MILLISECONDS.sleep(200);
         }
         throw new AssertionError("sessions still open: " + status);
+    }
+
+    /**
+     * Every metric the docs list ({@link DuplexMetrics#DOCUMENTED}) is in {@code /metrics} under its
+     * documented name and type; totals are counters that count, and no total is a gauge.
+     */
+    @Test
+    @Order(5)
+    void metricsExportTheDocumentedNamesAndTypes() throws Exception {
+        try (WsClient echo = WsClient.connect(server.ws("echo"))) {
+            echo.sendText("counted");
+            assertEquals("counted", echo.nextText());
+        }
+        try (WsClient chat = WsClient.connect(server.ws("chat"), "chat")) {
+            chat.sendText("{\"type\":\"join\",\"room\":\"metrics\",\"nick\":\"meter\"}");
+            assertTrue(chat.nextText().contains("\"welcome\""));
+            chat.sendText("{\"type\":\"say\",\"text\":\"timed\"}");
+            assertTrue(chat.nextText().contains("\"timed\""));
+        }
+        try (RawWebSocket foreign = RawWebSocket.open(server.ws("echo"), Map.of("Origin", "http://evil.example"))) {
+            assertEquals(403, foreign.response().status());
+        }
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        List<String> missing;
+        String metrics;
+        do {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.http("metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            metrics = response.body();
+            String text = metrics;
+            missing = DuplexMetrics.DOCUMENTED.stream()
+                    .filter(m -> !text.contains("# TYPE " + m.exported() + " " + m.kind().name().toLowerCase(java.util.Locale.ROOT) + "\n"))
+                    .map(m -> m.exported() + " (" + m.kind() + ")").toList();
+            if (!missing.isEmpty() || !text.contains("duplex_messages_received_total{endpoint=\"echo\"")) {
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+        } while ((!missing.isEmpty() || !metrics.contains("duplex_messages_received_total{endpoint=\"echo\""))
+                && System.nanoTime() < deadline);
+        assertEquals(List.of(), missing, metrics);
+        List<String> gaugedTotals = metrics.lines().filter(l -> l.startsWith("# TYPE duplex_") && l.endsWith(" gauge"))
+                .filter(l -> l.split(" ")[2].endsWith("_total")).toList();
+        assertEquals(List.of(), gaugedTotals, "a total is a counter");
+        assertTrue(sample(metrics, "duplex_messages_received_total{endpoint=\"echo\"") >= 1, metrics);
+        assertTrue(sample(metrics, "duplex_received_bytes_total{endpoint=\"echo\"") >= "counted".length(), metrics);
+        assertTrue(sample(metrics, "duplex_refusals_total{") >= 1, "the foreign Origin: " + metrics);
+        assertTrue(sample(metrics, "duplex_timing_microseconds_count{") >= 1, metrics);
+    }
+
+    /** The value of the first sample line that starts with {@code prefix}. */
+    private static double sample(String metrics, String prefix) {
+        return metrics.lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .orElseThrow(() -> new AssertionError("no sample " + prefix));
     }
 
     private static SSLContext trustingOnlyTheGeneratedCertificate() throws Exception {

@@ -78,7 +78,7 @@ public class ChatEndpoint {
     @OnClose
     public void close(Session session, CloseReason reason) {
         if (member != null) {
-            rooms.disconnect(member);
+            rooms.disconnect(member, reason == null ? CloseReason.CloseCodes.NO_STATUS_CODE.getCode() : reason.getCloseCode().getCode());
         }
         connections.closed(session, reason);
     }

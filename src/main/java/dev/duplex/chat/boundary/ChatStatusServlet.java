@@ -47,6 +47,7 @@ public class ChatStatusServlet extends HttpServlet {
                 .add("sessions", status.sessions())
                 .add("members", status.members())
                 .add("keptRooms", status.keptRooms())
+                .add("held", status.held())
                 .add("frames", RawFrameWriter.isActive() ? "pre-encoded" : "engine")
                 .build().toString());
     }

@@ -38,6 +38,7 @@ public final class ChatMember {
     private final java.util.function.LongSupplier clock;
 
     private volatile boolean closing;
+    private volatile boolean expelled;
     private State state = State.OUTSIDE;
     private Holder holder;
     private String room;
@@ -169,7 +170,30 @@ public final class ChatMember {
      */
     void close(int code, String reason) {
         closing = true;
+        if (code == ChatRooms.POLICY_VIOLATION || code == ChatRooms.UNSUPPORTED_DATA) {
+            expelled = true;
+        }
         outbox.closeAfterSending(() -> peer.close(code, reason));
+    }
+
+    /**
+     * Whether the server closed this session for what it did (1008: too many refused messages, a
+     * slow consumer; 1003: binary data): such a member departs at once, without a rejoin grace.
+     */
+    boolean expelled() {
+        return expelled;
+    }
+
+    /**
+     * The session ended with {@code code}: a close the server made for what the session did (a
+     * protocol error, unsupported or invalid data, a policy such as a slow consumer, a message too
+     * big, the memory budget) marks the member {@link #expelled}.
+     */
+    void closedWith(int code) {
+        if (code == 1002 || code == ChatRooms.UNSUPPORTED_DATA || code == 1007 || code == ChatRooms.POLICY_VIOLATION || code == 1009
+                || code == 1013) {
+            expelled = true;
+        }
     }
 
     /** Whether the server closed (or is closing) this session. */

@@ -103,6 +103,9 @@ public class ChatRooms {
     @Inject
     @ConfigProperty(name = "duplex.chat.empty-room-grace-seconds")
     long emptyRoomGraceSeconds;
+    @Inject
+    @ConfigProperty(name = "duplex.chat.rejoin-grace-ms")
+    long rejoinGraceMillis;
 
     private final ChatCommandDecoder decoder = new ChatCommandDecoder();
     private final ChatEventEncoder encoder = new ChatEventEncoder();
@@ -111,6 +114,12 @@ public class ChatRooms {
     private final Map<String, ChatMember> sessions = new ConcurrentHashMap<>();
     /** Rooms with members on this instance, and those members. */
     private final Map<String, Set<ChatMember>> rooms = new ConcurrentHashMap<>();
+    /**
+     * Nicknames whose connection closed without a leave, still held in the bus until the
+     * deadline ({@link System#nanoTime} scale): a reload or a short network loss comes back with
+     * its token and takes the nickname over, and the others see neither a leave nor a join.
+     */
+    private final Map<ChatMember.Membership, Long> held = new ConcurrentHashMap<>();
 
     private ChatLimits limits;
     private ChatBus bus;
@@ -124,6 +133,7 @@ public class ChatRooms {
     private ExecutorService senderPool;
     private ScheduledExecutorService reaper;
     private volatile boolean stopped;
+    private volatile long rejoinGraceNanos;
 
     @PostConstruct
     void init() {
@@ -147,8 +157,12 @@ public class ChatRooms {
             return thread;
         });
         reaper.scheduleWithFixedDelay(() -> discardEmptyRooms(graceMillis), period, period, TimeUnit.MILLISECONDS);
-        LOG.log(Level.INFO, "Chat runs on the {0} bus as instance {1} of {2}; limits {3}; empty rooms are freed after {4} s",
-                bus.mode(), bus.instance(), bus.instances(), limits, graceMillis / 1000);
+        rejoinGrace(rejoinGraceMillis);
+        long heldPeriod = Math.min(Math.max(rejoinGraceMillis / 10, 50), 1_000);
+        reaper.scheduleWithFixedDelay(this::departHeld, heldPeriod, heldPeriod, TimeUnit.MILLISECONDS);
+        LOG.log(Level.INFO, "Chat runs on the {0} bus as instance {1} of {2}; limits {3}; empty rooms are freed after {4} s;"
+                + " a closed connection keeps its nickname for {5} ms",
+                bus.mode(), bus.instance(), bus.instances(), limits, graceMillis / 1000, rejoinGraceNanos / 1_000_000);
     }
 
     /** Starts the chat with the application, not at its first session: the bus listens from the start. */
@@ -178,6 +192,14 @@ public class ChatRooms {
             }
         }
         return new LocalBus(limits.historySize(), presence, clock);
+    }
+
+    /**
+     * How long a connection that closed without a leave keeps its nickname for a rejoin with its
+     * token ({@code duplex.chat.rejoin-grace-ms}; 0: it departs at once). Tests call it directly.
+     */
+    void rejoinGrace(long millis) {
+        rejoinGraceNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, millis));
     }
 
     public ChatLimits limits() {
@@ -227,13 +249,50 @@ public class ChatRooms {
         member.close(UNSUPPORTED_DATA, "Chat messages are JSON text");
     }
 
-    /** The session closed: leave its room, if any. Safe to call more than once. */
+    /**
+     * The session closed: it is out of its room here at once, but its nickname stays held for the
+     * rejoin grace (a reload comes back with its token and takes it over without a leave or join
+     * for the others); {@link #departHeld} lets it go after that. A session the server closed for
+     * what it did ({@link ChatMember#expelled}) departs at once. Safe to call more than once.
+     */
+    public void disconnect(ChatMember member, int closeCode) {
+        member.closedWith(closeCode);
+        disconnect(member);
+    }
+
+    /** As {@link #disconnect(ChatMember, int)}, for a session whose close code is not known. */
     public void disconnect(ChatMember member) {
         sessions.remove(member.id());
         ChatMember.Membership membership = member.closed();
-        if (membership != null) {
-            depart(member, membership);
+        if (membership == null) {
+            return;
         }
+        long grace = rejoinGraceNanos;
+        if (grace <= 0 || stopped || member.expelled()) {
+            depart(member, membership);
+            return;
+        }
+        exit(membership.room(), member);
+        held.put(membership, nanoClock.getAsLong() + grace);
+    }
+
+    /**
+     * Lets go of the nicknames whose rejoin grace is over: released and announced as left, unless
+     * a rejoin took them over meanwhile (then the release finds another holder and says nothing).
+     * Runs periodically; tests call it directly. Never throws.
+     *
+     * @return how many held nicknames were let go
+     */
+    int departHeld() {
+        long now = nanoClock.getAsLong();
+        int departed = 0;
+        for (Map.Entry<ChatMember.Membership, Long> entry : held.entrySet()) {
+            if (now - entry.getValue() >= 0 && held.remove(entry.getKey(), entry.getValue())) {
+                release(entry.getKey());
+                departed++;
+            }
+        }
+        return departed;
     }
 
     /**
@@ -257,7 +316,7 @@ public class ChatRooms {
     public ChatStatus status() {
         int members = rooms.values().stream().mapToInt(Set::size).sum();
         return new ChatStatus(bus.mode(), bus.instance(), bus.instances(), rooms.size(), sessions.size(), members,
-                bus.keptRooms());
+                bus.keptRooms(), held.size());
     }
 
     private void join(ChatMember member, ChatCommand.Join join) {
@@ -346,6 +405,10 @@ public class ChatRooms {
 
     private void depart(ChatMember member, ChatMember.Membership membership) {
         exit(membership.room(), member);
+        release(membership);
+    }
+
+    private void release(ChatMember.Membership membership) {
         if (stopped) {
             return;
         }
@@ -388,6 +451,8 @@ public class ChatRooms {
         }
         if (notice.kind() == PresenceNotice.Kind.REPLACED) {
             if (notice.holder().instance().equals(bus.instance())) {
+                // taken over within its rejoin grace: nothing left to let go
+                held.remove(new ChatMember.Membership(notice.room(), notice.holder()));
                 ChatMember replaced = sessions.get(notice.holder().session());
                 if (replaced != null) {
                     replaced.close(REPLACED, "Replaced by a newer connection");
@@ -432,11 +497,20 @@ public class ChatRooms {
         return rate == Math.rint(rate) ? String.valueOf((long) rate) : String.valueOf(rate);
     }
 
-    /** Leaves every room (so that other instances see the members go at once) and disconnects the bus. */
+    /**
+     * Leaves every room (so that other instances see the members go at once, held nicknames too:
+     * nobody here is left to end their grace) and disconnects the bus.
+     */
     @PreDestroy
     void stop() {
+        rejoinGraceNanos = 0;
         for (ChatMember member : List.copyOf(sessions.values())) {
             disconnect(member);
+        }
+        for (ChatMember.Membership membership : List.copyOf(held.keySet())) {
+            if (held.remove(membership) != null) {
+                release(membership);
+            }
         }
         stopped = true;
         if (reaper != null) {

@@ -9,7 +9,9 @@ package dev.duplex.chat.control;
  * @param rooms     rooms with members on this instance
  * @param sessions  open chat sessions on this instance
  * @param members   sessions that are in a room
+ * @param keptRooms rooms the bus keeps state for, cluster-wide
+ * @param held      nicknames of closed connections held here for a rejoin (duplex.chat.rejoin-grace-ms)
  */
 public record ChatStatus(String mode, String instance, int instances, int rooms, int sessions, int members,
-        int keptRooms) {
+        int keptRooms, int held) {
 }

@@ -196,6 +196,118 @@ class ChatRoomsTest {
     }
 
     @Test
+    void aReloadWithinTheRejoinGraceTakesTheNicknameOverAndOthersSeeNoLeaveOrJoin() {
+        rooms.rejoinGrace(5_000);
+        Client ada = connect("a");
+        String token = ada.join("lobby", "ada").getString("token");
+        Client bob = connect("b");
+        bob.join("lobby", "bob");
+        ada.drain();
+        ada.send("{\"type\":\"say\",\"text\":\"before the reload\"}");
+        long lastId = ada.next("message").getJsonNumber("id").longValue();
+        bob.next("message");
+
+        rooms.disconnect(ada.member);
+        bob.nothingMore();
+        assertEquals(1, rooms.status().held());
+        assertEquals(1, rooms.status().members(), "only bob is in the room here");
+        Client impostor = connect("i");
+        impostor.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"Ada\"}");
+        assertEquals("nick-taken", impostor.next("error").getString("code"), "a held nickname is still taken");
+        millis.addAndGet(1_000_000);
+        assertEquals(0, rooms.discardEmptyRooms(0), "a room with a held member is not empty");
+
+        nanos.addAndGet(4_999_000_000L);
+        assertEquals(0, rooms.departHeld(), "still within the grace");
+        bob.send("{\"type\":\"say\",\"text\":\"while ada reloads\"}");
+        bob.next("message");
+        Client reloaded = connect("a2");
+        reloaded.send("{\"type\":\"join\",\"room\":\"lobby\",\"nick\":\"ada\",\"token\":\"" + token
+                + "\",\"since\":" + lastId + "}");
+        JsonObject welcome = reloaded.next("welcome");
+        assertEquals(List.of("ada", "bob"), strings(welcome, "members"));
+        assertEquals(List.of("while ada reloads"), texts(welcome), "what was said meanwhile");
+        assertEquals(0, rooms.status().held());
+
+        nanos.addAndGet(60_000_000_000L);
+        assertEquals(0, rooms.departHeld(), "the takeover ended the grace");
+        bob.nothingMore();
+        assertEquals(2, rooms.status().members());
+        assertEquals(0, ada.peer.closeCode, "the closed session is not closed again");
+    }
+
+    @Test
+    void afterTheRejoinGraceTheMemberLeavesButALeaveOrAnExpulsionDepartsAtOnce() {
+        rooms.rejoinGrace(5_000);
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        Client bob = connect("b");
+        bob.join("lobby", "bob");
+        Client carol = connect("c");
+        carol.join("lobby", "carol");
+        ada.drain();
+        bob.drain();
+
+        rooms.disconnect(carol.member);
+        nanos.addAndGet(4_999_999_999L);
+        assertEquals(0, rooms.departHeld());
+        ada.nothingMore();
+        nanos.addAndGet(1);
+        assertEquals(1, rooms.departHeld());
+        JsonObject left = ada.next("presence");
+        assertEquals(List.of("left", "carol"), List.of(left.getString("event"), left.getString("nick")));
+        assertEquals(List.of("ada", "bob"), strings(left, "members"));
+        bob.drain();
+        assertEquals(0, rooms.status().held());
+        Client carolAgain = connect("c2");
+        assertEquals(List.of("ada", "bob", "carol"), strings(carolAgain.join("lobby", "carol"), "members"),
+                "free again after the grace");
+        ada.drain();
+        bob.drain();
+
+        carolAgain.send("{\"type\":\"leave\"}");
+        assertEquals("left", ada.next("presence").getString("event"), "an explicit leave does not wait");
+        bob.drain();
+
+        rooms.binary(bob.member);
+        assertEquals(1003, bob.peer.closeCode);
+        rooms.disconnect(bob.member);
+        JsonObject expelled = ada.next("presence");
+        assertEquals(List.of("left", "bob"), List.of(expelled.getString("event"), expelled.getString("nick")),
+                "a session closed for what it did departs at once");
+        assertEquals(0, rooms.status().held());
+
+        rooms.disconnect(ada.member);
+        assertEquals(1, rooms.status().held());
+        rooms.stop();
+        assertEquals(0, rooms.status().held(), "stopping lets held nicknames go at once");
+    }
+
+    @Test
+    void aSessionClosedForWhatItDidDepartsAtOnceWhateverClosedIt() {
+        rooms.rejoinGrace(5_000);
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        Client bob = connect("b");
+        bob.join("lobby", "bob");
+        Client carol = connect("c");
+        carol.join("lobby", "carol");
+        ada.drain();
+        bob.drain();
+
+        // the platform outbox closed bob as a slow consumer (1008): no grace for him
+        rooms.disconnect(bob.member, 1008);
+        JsonObject left = ada.next("presence");
+        assertEquals(List.of("left", "bob"), List.of(left.getString("event"), left.getString("nick")));
+        assertEquals(0, rooms.status().held());
+
+        // carol's page went away (1001): her nickname is held for the grace
+        rooms.disconnect(carol.member, 1001);
+        ada.nothingMore();
+        assertEquals(1, rooms.status().held());
+    }
+
+    @Test
     void badCommandsGetErrorsAndTheSessionStaysUsable() {
         Client ada = connect("a");
         ada.send("{\"type\":\"say\",\"text\":\"hi\"}");
