@@ -186,7 +186,15 @@ public class Connections {
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
-        ReadGuard.install(session, maxMessageBytes(endpoint), account, (why, announced) -> refuseFrame(connection, why, announced));
+        // The guard lives in the engine's connection objects, which Grizzly keeps for its keep-alive
+        // timeout after the session closed: it must hold nothing of the session, only its id.
+        String id = session.getId();
+        ReadGuard.install(session, maxMessageBytes(endpoint), account, (why, announced) -> {
+            Connection current = open.get(id);
+            if (current != null) {
+                refuseFrame(current, why, announced);
+            }
+        });
         if (session.getUserProperties().get(DeflateSession.USER_PROPERTY) instanceof DeflateSession deflate) {
             // what a compressed message inflates to is reserved while it is being inflated
             deflate.chargeTo(account::tryReserve, account::release);

@@ -44,6 +44,7 @@ public class HandshakeFilter extends HttpFilter {
 
     private transient OriginPolicy originPolicy;
     private transient ClientAddress clientAddress;
+    private transient boolean checkRequestTarget = true;
 
     /**
      * Reads list settings from MicroProfile Config directly: Payara 6.2025.10 cannot inject an
@@ -55,6 +56,11 @@ public class HandshakeFilter extends HttpFilter {
         List<String> publicOrigins = config.getOptionalValues("duplex.origins.public", String.class).orElse(List.of());
         List<String> allowed = config.getOptionalValues("duplex.origins.allowed", String.class).orElse(List.of());
         List<String> proxies = config.getOptionalValues("duplex.proxies.trusted", String.class).orElse(List.of());
+        checkRequestTarget = config.getOptionalValue("duplex.handshake.check-request-target", Boolean.class).orElse(true);
+        if (!checkRequestTarget) {
+            LOG.log(Level.WARNING, "Malformed WebSocket handshake targets are passed to the engine"
+                    + " (duplex.handshake.check-request-target=false): only the engine's upgrade reaper closes what it fails on");
+        }
         originPolicy = new OriginPolicy(publicOrigins, allowed);
         clientAddress = new ClientAddress(proxies);
         LOG.log(Level.INFO, "WebSocket handshakes accepted from pages on localhost/127.0.0.1/[::1] of the listener''s own port{0}{1}{2}",
@@ -76,7 +82,7 @@ public class HandshakeFilter extends HttpFilter {
             return;
         }
         String client = clientAddress.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
-        String target = RequestTarget.problem(request.getRequestURI(), request.getQueryString());
+        String target = checkRequestTarget ? RequestTarget.problem(request.getRequestURI(), request.getQueryString()) : null;
         if (target != null) {
             long now = System.nanoTime();
             long next = NEXT_MALFORMED_LOG.get();

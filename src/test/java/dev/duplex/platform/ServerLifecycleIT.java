@@ -138,7 +138,7 @@ class ServerLifecycleIT {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void stoppingTheServerClosesEverySessionWith1001() throws Exception {
         List<WsClient> clients = new ArrayList<>();
         try {
@@ -209,7 +209,7 @@ class ServerLifecycleIT {
      * documented name and type; totals are counters that count, and no total is a gauge.
      */
     @Test
-    @Order(5)
+    @Order(4)
     void metricsExportTheDocumentedNamesAndTypes() throws Exception {
         try (WsClient echo = WsClient.connect(server.ws("echo"))) {
             echo.sendText("counted");

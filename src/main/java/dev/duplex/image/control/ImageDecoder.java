@@ -70,7 +70,8 @@ public final class ImageDecoder {
             for (String warning : warnings) {
                 String lower = warning.toLowerCase(Locale.ROOT);
                 if (lower.contains("truncated") || lower.contains("premature end")) {
-                    throw truncated(format, warning, null);
+                    LOG.log(Level.DEBUG, () -> "Decoding a " + format.wireName() + " image: " + warning);
+                    throw truncated(format, null);
                 }
                 LOG.log(Level.DEBUG, () -> "Decoding a " + format.wireName() + " image: " + warning);
             }
@@ -78,11 +79,13 @@ public final class ImageDecoder {
         } catch (ImageException e) {
             throw e;
         } catch (IOException e) {
+            // The decoder's own text stays in the server's log: clients get a fixed description.
+            LOG.log(Level.DEBUG, () -> "Decoding a " + format.wireName() + " image failed: " + describe(e));
             if (causedBy(e, EOFException.class)) {
-                throw truncated(format, e.getMessage(), e);
+                throw truncated(format, e);
             }
             throw new ImageException(ErrorCode.CORRUPT,
-                    "The " + format.wireName() + " image could not be decoded: " + describe(e), e);
+                    "The " + format.wireName() + " image could not be decoded: its data is corrupt", e);
         } catch (RuntimeException e) {
             // Decoders signal some damage with unchecked exceptions (IllegalArgumentException,
             // ArrayIndexOutOfBoundsException, ...): the image is bad, not the server. Their text
@@ -104,9 +107,8 @@ public final class ImageDecoder {
         return readers.next();
     }
 
-    private static ImageException truncated(ImageFormat format, String detail, Throwable cause) {
-        return new ImageException(ErrorCode.TRUNCATED, "The " + format.wireName() + " image is truncated: its data ends early"
-                + (detail == null ? "" : " (" + detail + ")"), cause);
+    private static ImageException truncated(ImageFormat format, Throwable cause) {
+        return new ImageException(ErrorCode.TRUNCATED, "The " + format.wireName() + " image is truncated: its data ends early", cause);
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -4,7 +4,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,7 +36,6 @@ public final class ConnectionAbort {
     static final Abort NONE = () -> { };
 
     private static final System.Logger LOG = System.getLogger(ConnectionAbort.class.getName());
-    private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
     private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
 
     private ConnectionAbort() {
@@ -109,16 +107,7 @@ public final class ConnectionAbort {
     }
 
     private static Object field(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            throw new NoSuchFieldException(name + " of null");
-        }
-        Class<?> type = target.getClass();
-        Field field = FIELDS.get(type.getName() + '#' + name);
-        if (field == null) {
-            field = EngineFields.find(type, name);
-            FIELDS.put(type.getName() + '#' + name, field);
-        }
-        return field.get(target);
+        return EngineFields.value(target, name);
     }
 
     private static Object call(Object target, String name) throws ReflectiveOperationException {

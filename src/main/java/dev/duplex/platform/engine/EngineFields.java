@@ -1,6 +1,8 @@
 package dev.duplex.platform.engine;
 
 import java.lang.reflect.Field;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Field look-ups into the WebSocket engine (Tyrus, Grizzly) for the few things Jakarta WebSocket
@@ -10,7 +12,28 @@ import java.lang.reflect.Field;
  */
 final class EngineFields {
 
+    private static final Map<String, Field> CACHE = new ConcurrentHashMap<>();
+
     private EngineFields() {
+    }
+
+    /** {@link #find}, remembered per class and name (the engine's classes do not change while it runs). */
+    static Field cached(Class<?> type, String name) throws NoSuchFieldException {
+        String key = type.getName() + '#' + name;
+        Field field = CACHE.get(key);
+        if (field == null) {
+            field = find(type, name);
+            CACHE.put(key, field);
+        }
+        return field;
+    }
+
+    /** The value of field {@code name} of {@code target}, declared by its class or a superclass. */
+    static Object value(Object target, String name) throws ReflectiveOperationException {
+        if (target == null) {
+            throw new NoSuchFieldException(name + " of null");
+        }
+        return cached(target.getClass(), name).get(target);
     }
 
     /** The accessible field {@code name} of {@code type} or its nearest superclass that has one. */

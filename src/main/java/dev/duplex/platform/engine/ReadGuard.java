@@ -6,8 +6,6 @@ import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The read guard: puts a {@link ReadGuardFilter} between a WebSocket connection's network input and
@@ -33,7 +31,6 @@ public final class ReadGuard {
     private static final System.Logger LOG = System.getLogger(ReadGuard.class.getName());
     private static final String UPGRADE_HANDLER = "org.glassfish.tyrus.servlet.TyrusHttpUpgradeHandler";
 
-    private static final Map<String, Field> FIELDS = new ConcurrentHashMap<>();
     private static volatile String failure = probe();
     private static volatile boolean warned;
     private static volatile boolean trimming = true;
@@ -192,31 +189,12 @@ public final class ReadGuard {
         return false;
     }
 
-    /** The value of field {@code name} of {@code target}, declared by its class or a superclass. */
     private static Object get(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            throw new NoSuchFieldException(name + " of null");
-        }
-        return field(target.getClass(), name).get(target);
+        return EngineFields.value(target, name);
     }
 
     private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-        String key = type.getName() + '#' + name;
-        Field found = FIELDS.get(key);
-        if (found != null) {
-            return found;
-        }
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field field = c.getDeclaredField(name);
-                field.setAccessible(true);
-                FIELDS.put(key, field);
-                return field;
-            } catch (NoSuchFieldException e) {
-                // look in the superclass
-            }
-        }
-        throw new NoSuchFieldException(type.getName() + "." + name);
+        return EngineFields.cached(type, name);
     }
 
     /** Whether Tyrus' upgrade handler is loadable and has the stream field; null when it is, else why not. */

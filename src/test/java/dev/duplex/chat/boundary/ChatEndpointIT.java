@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplex.chat.ChatClient;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.RawWebSocket;
+import dev.duplex.testing.SlowConsumers;
 import dev.duplex.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -156,7 +157,7 @@ class ChatEndpointIT {
         // after ~64 of them, long before the message cap (duplex.chat.max-backlog, 256). A round
         // of messages (64 KB) stays well below the bound, so members that read are not closed.
         List<ChatClient> senders = new ArrayList<>();
-        long closesBefore = slowConsumerCloses();
+        long closesBefore = SlowConsumers.closes(URI.create(base.toExternalForm()));
         try (RawWebSocket silent = RawWebSocket.open(chat(), Map.of("Sec-WebSocket-Protocol", "chat"));
                 ChatClient watcher = ChatClient.connect(chat())) {
             assertEquals(101, silent.response().status());
@@ -215,7 +216,7 @@ class ChatEndpointIT {
                 }
             }
             assertEquals(said, received, "the watcher lost nothing");
-            assertClosedAsSlowConsumer(silent, closesBefore, "after " + said + " messages of ~4 KB");
+            SlowConsumers.assertClosed(silent, URI.create(base.toExternalForm()), closesBefore, "after " + said + " messages of ~4 KB");
             System.getLogger(ChatEndpointIT.class.getName()).log(System.Logger.Level.INFO,
                     "silent chat member closed as a slow consumer after {0} messages ({1} s)", said,
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
@@ -293,28 +294,5 @@ class ChatEndpointIT {
 
     private static List<String> texts(JsonObject welcome) {
         return welcome.getJsonArray("history").getValuesAs(JsonObject.class).stream().map(m -> m.getString("text")).toList();
-    }
-
-    /** Sessions closed as slow consumers since the server started, from {@code /api/status}. */
-    private long slowConsumerCloses() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        String status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base.toExternalForm()).resolve("api/status")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"slow consumer\":(\\d+)").matcher(status);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    /**
-     * The silent client's end: its close frame says 1008 "Slow consumer", unless the connection was
-     * dropped (the sweep's close timeout) before the client read that far; the server counted the
-     * close as a slow consumer either way.
-     */
-    private void assertClosedAsSlowConsumer(RawWebSocket silent, long closesBefore, String after) throws Exception {
-        RawWebSocket.Frame close = silent.readUntilClose();
-        if (close.closeCode() != 1006) {
-            assertEquals(List.of(1008, "Slow consumer"), List.of(close.closeCode(), close.closeReason()), after);
-        }
-        assertEquals(closesBefore + 1, slowConsumerCloses(), "the server closed the session as a slow consumer " + after);
     }
 }

@@ -11,6 +11,7 @@ import dev.duplex.image.TestImages;
 import dev.duplex.image.control.Pixels;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.RawWebSocket;
+import dev.duplex.testing.SlowConsumers;
 import dev.duplex.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -280,7 +281,7 @@ class ImageEndpointIT {
     void aClientThatStopsReadingIsClosedAsASlowConsumerAndOthersAreServed() throws Exception {
         byte[] big = TestImages.encode(TestImages.photoLike(1000, 800, 3), "png");
         assertTrue(big.length > MAX_QUEUED_BYTES / 2, "two echoed replies waiting pass the bound: " + big.length);
-        long closesBefore = slowConsumerCloses();
+        long closesBefore = SlowConsumers.closes(URI.create(base.toExternalForm()));
         try (RawWebSocket silent = RawWebSocket.open(image(""), Map.of())) {
             assertEquals(101, silent.response().status());
             silent.setReceiveBuffer();
@@ -295,7 +296,7 @@ class ImageEndpointIT {
             } catch (java.io.IOException dropped) {
                 // closed and then dropped while still sending: what the server said is checked below
             }
-            assertClosedAsSlowConsumer(silent, closesBefore, "after " + sent + " images of " + big.length + " bytes");
+            SlowConsumers.assertClosed(silent, URI.create(base.toExternalForm()), closesBefore, "after " + sent + " images of " + big.length + " bytes");
         }
         try (WsClient other = WsClient.connect(image(""))) {
             byte[] small = TestImages.encode(TestImages.photoLike(64, 48, 4), "png");
@@ -327,28 +328,5 @@ class ImageEndpointIT {
             assertEquals(101, raw.response().status());
             assertNull(raw.response().header("Sec-WebSocket-Extensions"), "images are compressed already");
         }
-    }
-
-    /** Sessions closed as slow consumers since the server started, from {@code /api/status}. */
-    private long slowConsumerCloses() throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        String status = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base.toExternalForm()).resolve("api/status")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"slow consumer\":(\\d+)").matcher(status);
-        return m.find() ? Long.parseLong(m.group(1)) : 0;
-    }
-
-    /**
-     * The silent client's end: its close frame says 1008 "Slow consumer", unless the connection was
-     * dropped (the sweep's close timeout) before the client read that far; the server counted the
-     * close as a slow consumer either way.
-     */
-    private void assertClosedAsSlowConsumer(RawWebSocket silent, long closesBefore, String after) throws Exception {
-        RawWebSocket.Frame close = silent.readUntilClose();
-        if (close.closeCode() != 1006) {
-            assertEquals(List.of(1008, "Slow consumer"), List.of(close.closeCode(), close.closeReason()), after);
-        }
-        assertEquals(closesBefore + 1, slowConsumerCloses(), "the server closed the session as a slow consumer " + after);
     }
 }

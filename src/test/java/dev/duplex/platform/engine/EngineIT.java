@@ -65,7 +65,7 @@ class EngineIT {
         server = PayaraMicroServer.start("engine", Map.of(
                 "duplex.limits.upgrade-grace-seconds", String.valueOf(GRACE_SECONDS),
                 // only here: lets the malformed query reach Tyrus, which must fail after the upgrade
-                "duplex.handshake.reject-malformed-uri", "false"), false);
+                "duplex.handshake.check-request-target", "false"), false);
     }
 
     @AfterAll
