@@ -386,6 +386,7 @@ public class Connections {
 
     /** Unregisters a closed session. Safe to call more than once. */
     public void closed(Session session, CloseReason reason) {
+        ReadGuard.release(session);
         Connection connection = open.remove(session.getId());
         if (connection == null) {
             Connection known = connection(session);
@@ -416,6 +417,7 @@ public class Connections {
             if (!session.isOpen()) {
                 // the session ended with this error; onClose may not follow
                 connection.account().close();
+                ReadGuard.release(session);
             }
         }
     }
@@ -442,6 +444,7 @@ public class Connections {
             if (!connection.session().isOpen()) {
                 // ended without a close callback (yet): what it held goes back to the budget now
                 connection.account().close();
+                ReadGuard.release(connection.session());
             }
             switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
                 case PING -> ping(connection, now);

@@ -35,6 +35,8 @@ public final class ReadGuard {
     private static volatile boolean warned;
     private static volatile boolean trimming = true;
     private static volatile boolean installedOnce;
+    /** The session's user property that remembers the engine's upgrade handler the guard sits in. */
+    private static final String HANDLER = ReadGuard.class.getName() + ".handler";
 
     private ReadGuard() {
     }
@@ -94,6 +96,7 @@ public final class ReadGuard {
                             ReadGuard.trim(handler);
                         }
                     }));
+            session.getUserProperties().put(HANDLER, handler);
             installedOnce = true;
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -116,6 +119,26 @@ public final class ReadGuard {
      * an empty buffer is dropped, one with a few bytes of the next frame is copied to a small one.
      * Where those fields are not found, nothing is trimmed (logged once).
      */
+    /**
+     * The session ended: lets go of the read buffer Tyrus may still hold for a frame it was
+     * assembling when the session closed (a 15 MiB message refused by the budget after its frame
+     * was admitted, say). The engine's connection objects outlive the session (Grizzly pools its
+     * request objects, which keep the upgrade handler), so without this such a buffer stayed
+     * reachable for as long as the pooled object did. Safe to call more than once.
+     */
+    public static void release(Session session) {
+        Object handler = session.getUserProperties().remove(HANDLER);
+        if (handler == null) {
+            return;
+        }
+        try {
+            Object readHandler = get(get(handler, "connection"), "readHandler");
+            field(readHandler.getClass(), "buffer").set(readHandler, null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> "Tyrus' read buffer of session " + session.getId() + " not released: " + e);
+        }
+    }
+
     private static void trim(Object handler) {
         if (!trimming) {
             return;
