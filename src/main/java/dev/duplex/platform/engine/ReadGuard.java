@@ -95,6 +95,11 @@ public final class ReadGuard {
                         public void trim() {
                             ReadGuard.trim(handler);
                         }
+
+                        @Override
+                        public void drop() {
+                            ReadGuard.drop(handler);
+                        }
                     }));
             session.getUserProperties().put(HANDLER, handler);
             installedOnce = true;
@@ -132,10 +137,22 @@ public final class ReadGuard {
             return;
         }
         try {
+            if (get(handler, "is") instanceof ReadGuardStream stream) {
+                stream.end(); // the read thread finishes the job if it is inside Tyrus' read handler now
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> "read guard of session " + session.getId() + " not ended: " + e);
+        }
+        drop(handler);
+    }
+
+    /** Sets Tyrus' read buffer of the connection to none. */
+    private static void drop(Object handler) {
+        try {
             Object readHandler = get(get(handler, "connection"), "readHandler");
             field(readHandler.getClass(), "buffer").set(readHandler, null);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            LOG.log(Level.DEBUG, () -> "Tyrus' read buffer of session " + session.getId() + " not released: " + e);
+            LOG.log(Level.DEBUG, () -> "Tyrus' read buffer not released: " + e);
         }
     }
 

@@ -56,6 +56,8 @@ public final class ReadGuardFilter {
     /** Payload bytes of the current frame not yet seen; -1 while a header is being read. */
     private long payloadLeft = -1;
     private boolean passing;
+    /** Whether the frame whose payload is being read is a control frame. */
+    private boolean control;
     private long reservedForFrame;
     private long settled;
     private boolean refused;
@@ -125,6 +127,7 @@ public final class ReadGuardFilter {
                     continue;
                 }
                 payloadLeft = payloadLength();
+                control = (header[0] & 0x08) != 0;
                 frames++;
                 passing = admit(end - i);
                 if (passing) {
@@ -165,6 +168,24 @@ public final class ReadGuardFilter {
             settled = 0;
         }
         return back;
+    }
+
+    /**
+     * The session ended: from now on only control frames pass (the peer's close frame still
+     * reaches the engine), and the rest of a data frame being passed is dropped.
+     *
+     * @return whether a data frame was cut off part-way: the engine's copy of its first part is
+     *         then of no use and may be let go
+     */
+    public boolean end() {
+        refused = true;
+        boolean cut = passing && payloadLeft > 0 && !control;
+        if (cut) {
+            passing = false;
+            settled += reservedForFrame;
+            reservedForFrame = 0;
+        }
+        return cut;
     }
 
     /** Gives back everything this filter reserved (the connection ends). */

@@ -28,6 +28,9 @@ final class ReadGuardStream extends ServletInputStream {
     private int leftoverStart;
     /** The frame the engine's buffer was last sized for, so it is sized once per frame. */
     private long sizedFrame;
+    /** Set by {@link #end} on any thread; acted on by the read thread at its next call. */
+    private volatile boolean ended;
+    private boolean endHandled;
 
     /** The engine's buffer of a partly received frame (see {@link ReadGuard}); called on the read thread. */
     interface EngineBuffer {
@@ -36,6 +39,9 @@ final class ReadGuardStream extends ServletInputStream {
 
         /** Lets go of the room a large frame took, once it was handed on. */
         void trim();
+
+        /** Lets go of whatever the engine holds of a frame (the session ended part-way through it). */
+        void drop();
     }
 
     ReadGuardStream(ServletInputStream in, ReadGuardFilter filter, EngineBuffer engineBuffer) {
@@ -49,6 +55,14 @@ final class ReadGuardStream extends ServletInputStream {
      * sizes it for the rest of a large frame being received.
      */
     private void settle() {
+        if (ended && !endHandled) {
+            endHandled = true;
+            if (filter.end()) {
+                engineBuffer.drop();
+            } else {
+                engineBuffer.trim();
+            }
+        }
         if (filter.settle() >= LARGE_FRAME) {
             engineBuffer.trim();
         }
@@ -154,6 +168,15 @@ final class ReadGuardStream extends ServletInputStream {
     @Override
     public void setReadListener(ReadListener readListener) {
         in.setReadListener(readListener);
+    }
+
+    /**
+     * The session ended (any thread): at its next call the read thread stops passing data frames,
+     * drops the part of a data frame the engine holds, and trims the engine's buffer, so nothing
+     * large stays reachable from the engine's connection objects, which outlive the session.
+     */
+    void end() {
+        ended = true;
     }
 
     @Override

@@ -90,17 +90,7 @@ class ReadGuardStreamTest {
                 List<String> engine = new ArrayList<>();
                 ReadGuardStream stream = new ReadGuardStream(new Source(TRAFFIC, step),
                         new ReadGuardFilter(1 << 20, budget.account("echo", "a"), (r, n) -> engine.add("refused " + r)),
-                        new ReadGuardStream.EngineBuffer() {
-                            @Override
-                            public void makeRoom(long more) {
-                                engine.add("room " + more);
-                            }
-
-                            @Override
-                            public void trim() {
-                                engine.add("trim");
-                            }
-                        });
+                        new RecordingEngine(engine));
                 assertArrayEquals(TRAFFIC, readAll(stream, fixed), "step " + step + ", array " + fixed);
                 stream.isReady();
                 assertEquals(0, budget.used(), "step " + step + ", array " + fixed);
@@ -117,17 +107,7 @@ class ReadGuardStreamTest {
         MemoryBudget budget = new MemoryBudget(1 << 20, 0, 0);
         ReadGuardStream stream = new ReadGuardStream(new Source(TRAFFIC, 16384),
                 new ReadGuardFilter(1 << 20, budget.account("echo", "a"), (r, n) -> { }),
-                new ReadGuardStream.EngineBuffer() {
-                    @Override
-                    public void makeRoom(long more) {
-                        engine.add("room " + more);
-                    }
-
-                    @Override
-                    public void trim() {
-                        engine.add("trim");
-                    }
-                });
+                new RecordingEngine(engine));
         readAll(stream, 0);
         assertEquals(List.of("room " + (200_000 - (16384 - 14)), "trim"), engine);
     }
@@ -143,19 +123,65 @@ class ReadGuardStreamTest {
             Source source = new Source(traffic, step);
             ReadGuardStream stream = new ReadGuardStream(source,
                     new ReadGuardFilter(100_000, budget.account("echo", "a"), (r, n) -> refusals.add(r + " " + n)),
-                    new ReadGuardStream.EngineBuffer() {
-                        @Override
-                        public void makeRoom(long more) {
-                        }
-
-                        @Override
-                        public void trim() {
-                        }
-                    });
+                    new RecordingEngine(new ArrayList<>()));
             assertArrayEquals(close, readAll(stream, 0), "step " + step);
             assertEquals(List.of("TOO_BIG 300000"), refusals);
             assertTrue(source.isFinished());
             assertEquals(0, budget.used());
+        }
+    }
+
+    @Test
+    void aSessionEndedPartWayThroughALargeFrameDropsItAndLetsOnlyControlFramesThrough() throws IOException {
+        byte[] close = ReadGuardFilterTest.frame(true, false, 0x8, 2);
+        byte[] traffic = ReadGuardFilterTest.concat(ReadGuardFilterTest.frame(true, false, 0x2, 300_000),
+                ReadGuardFilterTest.frame(true, false, 0x1, 10), close);
+        List<String> engine = new ArrayList<>();
+        MemoryBudget budget = new MemoryBudget(1 << 20, 0, 0);
+        ReadGuardStream stream = new ReadGuardStream(new Source(traffic, 16384),
+                new ReadGuardFilter(1 << 20, budget.account("echo", "a"), (r, n) -> engine.add("refused " + r)),
+                new RecordingEngine(engine));
+        byte[] first = new byte[16384];
+        int n = stream.read(first, 0, first.length);
+        assertEquals(16384, n, "the frame's first part passes");
+        assertTrue(budget.used() > 0, "the rest of the frame is reserved");
+
+        stream.end(); // the session closed, e.g. refused by the budget where its reply was queued
+        byte[] rest = readAll(stream, 0);
+        assertArrayEquals(close, rest, "only the peer's close frame reaches the engine after the end");
+        assertTrue(engine.contains("drop"), "the engine's part of the cut frame is let go: " + engine);
+        assertEquals(0, budget.used(), "the cut frame's reservation is given back");
+        assertTrue(engine.stream().noneMatch(e -> e.startsWith("refused")), "ending is not a refusal: " + engine);
+    }
+
+    @Test
+    void aSessionEndedBetweenFramesTrimsTheEngineBuffer() throws IOException {
+        List<String> engine = new ArrayList<>();
+        MemoryBudget budget = new MemoryBudget(1 << 20, 0, 0);
+        ReadGuardStream stream = new ReadGuardStream(new Source(TRAFFIC, 1 << 20),
+                new ReadGuardFilter(1 << 20, budget.account("echo", "a"), (r, n) -> { }), new RecordingEngine(engine));
+        readAll(stream, 0);
+        engine.clear();
+        stream.end();
+        stream.isReady();
+        assertEquals(List.of("trim"), engine);
+    }
+
+    /** The engine's side of the buffer: records what the stream asks of it. */
+    private record RecordingEngine(List<String> calls) implements ReadGuardStream.EngineBuffer {
+        @Override
+        public void makeRoom(long more) {
+            calls.add("room " + more);
+        }
+
+        @Override
+        public void trim() {
+            calls.add("trim");
+        }
+
+        @Override
+        public void drop() {
+            calls.add("drop");
         }
     }
 }
