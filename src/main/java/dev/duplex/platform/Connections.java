@@ -432,6 +432,7 @@ public class Connections {
      * timeout and those that left a ping unanswered for the pong timeout. Called periodically.
      */
     public void sweep(long now) {
+        ReadGuard.sweep(now);
         closing.values().removeIf(c -> {
             if (now - c.deadline() < 0) {
                 return false;

@@ -35,6 +35,13 @@ public final class ReadGuard {
     private static volatile boolean warned;
     private static volatile boolean trimming = true;
     private static volatile boolean installedOnce;
+    /** Upgrade handlers of ended sessions whose read buffer is let go of once more, a moment later. */
+    private static final java.util.Queue<Ended> ENDED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final long ENDED_DELAY_NANOS = 500_000_000L;
+
+    private record Ended(Object handler, long due) {
+    }
+
     /** The session's user property that remembers the engine's upgrade handler the guard sits in. */
     private static final String HANDLER = ReadGuard.class.getName() + ".handler";
 
@@ -144,6 +151,19 @@ public final class ReadGuard {
             LOG.log(Level.DEBUG, () -> "read guard of session " + session.getId() + " not ended: " + e);
         }
         drop(handler);
+        // A session usually ends inside Tyrus' read handler (a reply refused, say), which writes its
+        // buffer back when it returns, and then reads no more from a closed connection: so the
+        // buffer is let go of once more after that, by the sweep.
+        ENDED.add(new Ended(handler, System.nanoTime() + ENDED_DELAY_NANOS));
+    }
+
+    /** Lets go, once more, of the read buffers of sessions that ended a moment ago. Called by the periodic sweep. */
+    public static void sweep(long now) {
+        for (Ended ended = ENDED.peek(); ended != null && now - ended.due() >= 0; ended = ENDED.peek()) {
+            if (ENDED.remove(ended)) {
+                drop(ended.handler());
+            }
+        }
     }
 
     /** Sets Tyrus' read buffer of the connection to none. */
