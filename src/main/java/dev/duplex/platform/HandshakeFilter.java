@@ -16,7 +16,6 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -40,7 +39,7 @@ public class HandshakeFilter extends HttpFilter {
     transient Connections connections;
 
     /** Malformed handshakes come in floods: at most one log line a minute says that they do. */
-    private static final AtomicLong NEXT_MALFORMED_LOG = new AtomicLong(System.nanoTime());
+    private static final RateLimitedLog MALFORMED = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
 
     private transient OriginPolicy originPolicy;
     private transient ClientAddress clientAddress;
@@ -84,12 +83,8 @@ public class HandshakeFilter extends HttpFilter {
         String client = clientAddress.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
         String target = checkRequestTarget ? RequestTarget.problem(request.getRequestURI(), request.getQueryString()) : null;
         if (target != null) {
-            long now = System.nanoTime();
-            long next = NEXT_MALFORMED_LOG.get();
-            if (now - next >= 0 && NEXT_MALFORMED_LOG.compareAndSet(next, now + TimeUnit.MINUTES.toNanos(1))) {
-                LOG.log(Level.WARNING, "Refused WebSocket handshake from {0} with HTTP 400: {1} (at most one such line a minute;"
-                        + " /api/status counts them all under refusals)", client, target);
-            }
+            MALFORMED.log("Refused WebSocket handshakes with HTTP 400 (/api/status counts them under refusals)",
+                    "from " + client + ": " + target);
             connections.refused("malformed URI");
             refuse(response, HttpServletResponse.SC_BAD_REQUEST, target);
             return;

@@ -1,6 +1,7 @@
 package dev.duplex.platform.engine;
 
 import dev.duplex.platform.Connections;
+import dev.duplex.platform.RateLimitedLog;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -20,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -216,7 +216,7 @@ public class HeaderReadTimeout implements ServletContextListener {
         private final Method removeProbes;
         private final Object probes;
         private final Map<Object, HeaderClock> open = new ConcurrentHashMap<>();
-        private final AtomicLong nextLog = new AtomicLong(System.nanoTime());
+        private final RateLimitedLog timeouts = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
 
         private Watch(String name, long timeoutNanos, Runnable onTimeout, Object transport, Object codec, ClassLoader engine)
                 throws ReflectiveOperationException {
@@ -287,7 +287,7 @@ public class HeaderReadTimeout implements ServletContextListener {
                         open.remove(connection);
                         closeSilently.invoke(connection);
                         onTimeout.run();
-                        logTimeout(now, connection);
+                        logTimeout(connection);
                     }
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     LOG.log(Level.DEBUG, () -> "header-read timeout sweep on " + name + ": " + e, e);
@@ -295,13 +295,10 @@ public class HeaderReadTimeout implements ServletContextListener {
             });
         }
 
-        private void logTimeout(long now, Object connection) {
-            long next = nextLog.get();
-            if (now - next >= 0 && nextLog.compareAndSet(next, now + TimeUnit.MINUTES.toNanos(1))) {
-                LOG.log(Level.WARNING, "Closed {0} on {1}: request headers not complete within {2} s (slowloris?;"
-                        + " at most one such line a minute, /api/status counts them all)",
-                        connection, name, TimeUnit.NANOSECONDS.toSeconds(timeoutNanos));
-            }
+        private void logTimeout(Object connection) {
+            timeouts.log("Connections closed: request headers not complete within "
+                    + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s (slowloris?; /api/status counts them all)",
+                    connection + " on " + name);
         }
 
         void uninstall() {
