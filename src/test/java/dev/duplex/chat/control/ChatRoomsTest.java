@@ -32,6 +32,18 @@ class ChatRoomsTest {
         rooms.start(limits, presence -> new LocalBus(limits.historySize(), presence, millis::get), nanos::get);
     }
 
+    /** Members who joined "lobby" in this order, with what each was told of the others' joins read. */
+    private List<Client> joined(String... nicks) {
+        List<Client> clients = new java.util.ArrayList<>();
+        for (String nick : nicks) {
+            Client client = connect(nick.substring(0, 1));
+            client.join("lobby", nick);
+            clients.add(client);
+        }
+        clients.subList(0, clients.size() - 1).forEach(Client::drain);
+        return clients;
+    }
+
     private Client connect(String id) {
         FakePeer peer = new FakePeer(id);
         return new Client(peer, rooms.connect(peer));
@@ -239,14 +251,10 @@ class ChatRoomsTest {
     @Test
     void afterTheRejoinGraceTheMemberLeavesButALeaveOrAnExpulsionDepartsAtOnce() {
         rooms.rejoinGrace(5_000);
-        Client ada = connect("a");
-        ada.join("lobby", "ada");
-        Client bob = connect("b");
-        bob.join("lobby", "bob");
-        Client carol = connect("c");
-        carol.join("lobby", "carol");
-        ada.drain();
-        bob.drain();
+        List<Client> lobby = joined("ada", "bob", "carol");
+        Client ada = lobby.get(0);
+        Client bob = lobby.get(1);
+        Client carol = lobby.get(2);
 
         rooms.disconnect(carol.member);
         nanos.addAndGet(4_999_999_999L);
@@ -286,14 +294,10 @@ class ChatRoomsTest {
     @Test
     void aSessionClosedForWhatItDidDepartsAtOnceWhateverClosedIt() {
         rooms.rejoinGrace(5_000);
-        Client ada = connect("a");
-        ada.join("lobby", "ada");
-        Client bob = connect("b");
-        bob.join("lobby", "bob");
-        Client carol = connect("c");
-        carol.join("lobby", "carol");
-        ada.drain();
-        bob.drain();
+        List<Client> lobby = joined("ada", "bob", "carol");
+        Client ada = lobby.get(0);
+        Client bob = lobby.get(1);
+        Client carol = lobby.get(2);
 
         // the platform outbox closed bob as a slow consumer (1008): no grace for him
         rooms.disconnect(bob.member, 1008);
