@@ -406,7 +406,7 @@ public final class JsonFeedCodec {
      * deeper than {@link JsonDepth#MAX_DEPTH}); {@code bad-command} (missing or unknown {@code type},
      * {@code id} not an integer from 1 to 2147483647, {@code topic} not a string, {@code items} not an
      * array of strings of 1 to 64 characters); {@code bad-frequency} ({@code maxFrequency} not a
-     * number, negative or beyond any double). Whether the topic, the items and the frequency are
+     * number, negative, beyond the range of a double, or positive but too small for one). Whether the topic, the items and the frequency are
      * acceptable to this server is the caller's to check.
      */
     public static FeedCommand decodeCommand(String json) throws BadFeedCommand {
@@ -511,9 +511,11 @@ public final class JsonFeedCodec {
             return 0;
         }
         if (value instanceof JsonNumber number) {
+            int sign = number.bigDecimalValue().signum();
             double frequency = number.doubleValue();
-            if (Double.isFinite(frequency) && frequency >= 0) {
-                return frequency == 0 ? 0 : frequency; // -0 is 0
+            // negative (even -1e-999, whose double is -0), beyond a double, or positive but below one
+            if (sign == 0 || sign > 0 && Double.isFinite(frequency) && frequency > 0) {
+                return sign == 0 ? 0 : frequency;
             }
         }
         throw new BadFeedCommand(FeedError.BAD_FREQUENCY, id, "\"maxFrequency\" must be a number >= 0");
