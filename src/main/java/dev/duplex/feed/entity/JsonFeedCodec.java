@@ -50,6 +50,9 @@ public final class JsonFeedCodec {
 
     private static final BigDecimal MAX_ID = BigDecimal.valueOf(Integer.MAX_VALUE);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final long[] LONG_POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+        100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
+        100_000_000_000_000L, 1_000_000_000_000_000L};
 
     private JsonFeedCodec() {
     }
@@ -257,8 +260,12 @@ public final class JsonFeedCodec {
             sb.append(Double.doubleToRawLongBits(d) < 0 ? "-0" : "0");
             return;
         }
-        if (Math.abs(d) < 1e15 && d == Math.rint(d)) {
+        double magnitude = Math.abs(d);
+        if (magnitude < 1e15 && d == Math.rint(d)) {
             sb.append((long) d);
+            return;
+        }
+        if (magnitude >= 1e-3 && magnitude < 1e15 && appendShortDecimal(sb, d)) {
             return;
         }
         String s = shortest(d);
@@ -269,6 +276,37 @@ public final class JsonFeedCodec {
         }
         int mantissaEnd = s.startsWith(".0", e - 2) ? e - 2 : e;
         sb.append(s, 0, mantissaEnd).append('e').append(s, e + 1, s.length());
+    }
+
+    /**
+     * The fast path for prices and other short decimals, no {@link Double#toString}: the fewest
+     * fraction digits (1 to 15, unscaled value below 2^53) whose value reads back to {@code d},
+     * written plain ({@code 101.25}, {@code 12345678.5}). Parsing that text and dividing the unscaled
+     * value by 10^scale in double arithmetic both round the same exact decimal once, so they agree.
+     */
+    private static boolean appendShortDecimal(StringBuilder sb, double d) {
+        for (int scale = 1; scale <= BinaryFeedEncoder.MAX_SCALE; scale++) {
+            double scaled = d * BinaryFeedEncoder.POW10[scale];
+            if (!(Math.abs(scaled) < BinaryFeedEncoder.EXACT_LIMIT)) {
+                return false;
+            }
+            long unscaled = Math.round(scaled);
+            if (unscaled / BinaryFeedEncoder.POW10[scale] == d) {
+                if (unscaled < 0) {
+                    sb.append('-');
+                    unscaled = -unscaled;
+                }
+                long unit = LONG_POW10[scale];
+                sb.append(unscaled / unit).append('.');
+                long fraction = unscaled % unit;
+                for (long digit = unit / 10; digit > fraction && digit > 1; digit /= 10) {
+                    sb.append('0'); // leading zeros of the fraction
+                }
+                sb.append(fraction);
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -406,8 +444,8 @@ public final class JsonFeedCodec {
      * deeper than {@link JsonDepth#MAX_DEPTH}); {@code bad-command} (missing or unknown {@code type},
      * {@code id} not an integer from 1 to 2147483647, {@code topic} not a string, {@code items} not an
      * array of strings of 1 to 64 characters); {@code bad-frequency} ({@code maxFrequency} not a
-     * number, negative, beyond the range of a double, or positive but too small for one). Whether the topic, the items and the frequency are
-     * acceptable to this server is the caller's to check.
+     * number, negative, beyond the range of a double, or positive but too small for one). Whether
+     * the topic, the items and the frequency are acceptable to this server is the caller's to check.
      */
     public static FeedCommand decodeCommand(String json) throws BadFeedCommand {
         JsonObject object = parseCommand(json);
