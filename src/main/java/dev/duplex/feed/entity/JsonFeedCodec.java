@@ -36,8 +36,8 @@ import java.util.Map;
  * delivery): strings escape {@code "}, {@code \}, every control character and U+2028/U+2029 (and
  * unpaired surrogates, which UTF-8 cannot carry); numbers are written in the shortest form that reads
  * back to the same {@code double} ({@code 17}, {@code 101.25}, {@code 1e-7}, {@code -0}), always valid
- * JSON. The fan-out encodes an update once with {@link #appendUpdate} and assembles messages from such
- * fragments with {@link #updates}.
+ * JSON. The fan-out encodes an update once with {@link #update} (or, shared by subscriptions with
+ * different ids, {@link #updateTail}) and assembles messages from such fragments with {@link #updates}.
  *
  * <p>Commands are read with JSON-P after a {@link JsonDepth} check; anything unacceptable is a
  * {@link BadFeedCommand} with a fixed client-safe message. Unknown members are ignored; {@code null}
@@ -142,7 +142,28 @@ public final class JsonFeedCodec {
      * as it appears in an {@code updates} message.
      */
     public static void appendUpdate(StringBuilder sb, Update u) {
-        sb.append("{\"id\":").append(u.subscription()).append(",\"item\":");
+        sb.append("{\"id\":").append(u.subscription());
+        appendUpdateTail(sb, u);
+    }
+
+    /**
+     * Everything of an update object after its id's value, {@code ,"item":"ACME",…,"fields":{…}}}: the
+     * same for every subscriber that gets this change with the same seq and conflated count, so it
+     * can be encoded once and completed per subscription by {@link #appendUpdate(StringBuilder, int, CharSequence)}.
+     */
+    public static String updateTail(Update u) {
+        StringBuilder sb = new StringBuilder(96);
+        appendUpdateTail(sb, u);
+        return sb.toString();
+    }
+
+    /** Appends the update object of subscription {@code subscription} made of a {@link #updateTail}. */
+    public static void appendUpdate(StringBuilder sb, int subscription, CharSequence tail) {
+        sb.append("{\"id\":").append(subscription).append(tail);
+    }
+
+    private static void appendUpdateTail(StringBuilder sb, Update u) {
+        sb.append(",\"item\":");
         appendString(sb, u.item());
         sb.append(",\"seq\":").append(u.seq()).append(",\"ts\":").append(u.publishedMicros())
                 .append(",\"conflated\":").append(u.conflated());

@@ -88,6 +88,14 @@ class JsonFeedCodecTest {
         StringBuilder sb = new StringBuilder("x");
         JsonFeedCodec.appendUpdate(sb, updates.updates().get(0));
         assertEquals("x" + fragments.get(0), sb.toString());
+
+        // one tail per change, completed with each subscription's id
+        Update change = updates.updates().get(1);
+        String tail = JsonFeedCodec.updateTail(change);
+        StringBuilder perSubscriber = new StringBuilder();
+        JsonFeedCodec.appendUpdate(perSubscriber, 42, tail);
+        assertEquals(JsonFeedCodec.update(new Update(42, change.item(), change.seq(), change.publishedMicros(),
+                change.conflated(), change.fields())), perSubscriber.toString());
     }
 
     @Test
