@@ -217,7 +217,7 @@ class JsonFeedCodecTest {
                 "{\"type\":\"unsubscribe\",\"id\":1}", "{\"type\":\"topics\"}");
         String alphabet = "{}[]\",:0123456789.eE-+ \\u\u0000\u2028tfnrlsx";
         SplittableRandom random = new SplittableRandom(3);
-        for (int i = 0; i < 30_000; i++) {
+        for (int i = 0; i < 15_000; i++) {
             StringBuilder text = new StringBuilder(seeds.get(i % seeds.size()));
             for (int edits = 1 + random.nextInt(4); edits > 0 && text.length() > 0; edits--) {
                 int at = random.nextInt(text.length());
