@@ -1,7 +1,10 @@
 package dev.duplex.feed.control;
 
+import dev.duplex.feed.entity.BadFeedCommand;
+import dev.duplex.feed.entity.FeedCommand;
 import dev.duplex.feed.entity.FeedError;
 import dev.duplex.feed.entity.ItemChange;
+import dev.duplex.feed.entity.JsonFeedCodec;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -210,6 +213,18 @@ public class FeedService {
     /** A new session; it gets its {@code hello} at once. */
     public FeedSubscriber connect(FeedSink sink) {
         return hub.connect(sink, bus.instance());
+    }
+
+    /** One whole text message of the session: a command, or an error answer when it is not one. */
+    public void handle(FeedSubscriber subscriber, String text) {
+        FeedCommand command;
+        try {
+            command = JsonFeedCodec.decodeCommand(text);
+        } catch (BadFeedCommand e) {
+            subscriber.error(e.code(), e.getMessage(), e.subscription());
+            return;
+        }
+        hub.handle(subscriber, command);
     }
 
     /** The session sent a binary message: commands are JSON text. */
