@@ -295,3 +295,76 @@ export class LiveModel {
     this.newItems = this.newItems.filter((s) => s.topic !== topic);
   }
 }
+
+/**
+ * The filter's terms: "ac, bolt" → ["AC", "BOLT"].
+ * @param {string} text
+ * @returns {string[]}
+ */
+export function filterTerms(text) {
+  return String(text).split(/[\s,;]+/).map((t) => t.trim().toUpperCase()).filter((t) => t.length > 0);
+}
+
+/**
+ * Which of the (sorted) symbols the board shows: those starting with one of the filter's terms
+ * (all when there is none), at most `limit` of them (0: no limit).
+ * @param {string[]} symbols in board order
+ * @param {string} filter
+ * @param {number} limit
+ * @returns {Set<string>}
+ */
+export function visibleSymbols(symbols, filter, limit) {
+  const terms = filterTerms(filter);
+  const shown = new Set();
+  for (const symbol of symbols) {
+    if (limit > 0 && shown.size >= limit) break;
+    const upper = symbol.toUpperCase();
+    if (terms.length === 0 || terms.some((t) => upper.startsWith(t))) shown.add(symbol);
+  }
+  return shown;
+}
+
+const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** How the fields read, by topic and field; anything else is shown as it came. */
+const FORMATS = {
+  stocks: {
+    last: (v) => v.toFixed(2),
+    bid: (v) => v.toFixed(2),
+    ask: (v) => v.toFixed(2),
+    high: (v) => v.toFixed(2),
+    low: (v) => v.toFixed(2),
+    change: (v) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)}`,
+    volume: (v) => grouping.format(v),
+  },
+  weather: {
+    temperature: (v) => `${v.toFixed(1)} °C`,
+    wind: (v) => `${v.toFixed(1)} km/h`,
+    humidity: (v) => `${v.toFixed(0)} %`,
+    pressure: (v) => `${v.toFixed(0)} hPa`,
+  },
+};
+
+/**
+ * A field's value as the page shows it.
+ * @param {string} topic
+ * @param {string} field
+ * @param {number|string|undefined} value
+ * @returns {string}
+ */
+export function formatField(topic, field, value) {
+  if (value === undefined) return '–';
+  if (typeof value !== 'number') return String(value);
+  const format = FORMATS[topic]?.[field];
+  return format ? format(value) : String(value);
+}
+
+/**
+ * A number of milliseconds for the footer: "3.4 ms", "120 ms", "–" when there is none.
+ * @param {number} ms
+ * @returns {string}
+ */
+export function formatMs(ms) {
+  if (!Number.isFinite(ms)) return '–';
+  return `${Math.abs(ms) < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
+}
