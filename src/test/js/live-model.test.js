@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LatencyWindow, LiveModel, RateCounter, direction, percentile } from '../../../webapp/js/live-model.js';
+import {
+  LatencyWindow, LiveModel, RateCounter, direction, filterTerms, formatField, formatMs, percentile, visibleSymbols,
+} from '../../../webapp/js/live-model.js';
 
 const ACME = { item: 'ACME', seq: 17, ts: 1796112000123456, fields: { last: 101.23, bid: 101.2, ask: 101.26, change: 0.5 } };
 
@@ -104,4 +106,28 @@ test('pending latencies are bounded while no frame is painted (a hidden tab)', (
   model.painted(2, 0);
   assert.equal(model.figures(0).samples, 10);
   assert.equal(model.figures(0).updates, 50);
+});
+
+test('the filter shows symbols starting with any of its terms, up to the limit', () => {
+  const symbols = ['ACME', 'ACRE', 'BOLT', 'CORE', 'DYNA'];
+  assert.deepEqual([...visibleSymbols(symbols, '', 0)], symbols);
+  assert.deepEqual([...visibleSymbols(symbols, '', 2)], ['ACME', 'ACRE']);
+  assert.deepEqual([...visibleSymbols(symbols, 'ac', 0)], ['ACME', 'ACRE']);
+  assert.deepEqual([...visibleSymbols(symbols, ' bolt, dy ', 0)], ['BOLT', 'DYNA']);
+  assert.deepEqual([...visibleSymbols(symbols, 'zz', 0)], []);
+  assert.deepEqual(filterTerms('a;b  c,'), ['A', 'B', 'C']);
+});
+
+test('fields read as a trader or a forecast would', () => {
+  assert.equal(formatField('stocks', 'last', 101.2), '101.20');
+  assert.equal(formatField('stocks', 'change', -0.456), '−0.46');
+  assert.equal(formatField('stocks', 'change', 1.5), '+1.50');
+  assert.equal(formatField('stocks', 'volume', 1234567), '1,234,567');
+  assert.equal(formatField('weather', 'temperature', -2.25), '-2.3 °C'.replace('-2.3', (-2.25).toFixed(1)));
+  assert.equal(formatField('weather', 'conditions', 'light rain'), 'light rain');
+  assert.equal(formatField('weather', 'dew', 3), '3');
+  assert.equal(formatField('stocks', 'last', undefined), '–');
+  assert.equal(formatMs(3.456), '3.5 ms');
+  assert.equal(formatMs(123.6), '124 ms');
+  assert.equal(formatMs(NaN), '–');
 });
