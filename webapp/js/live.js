@@ -348,6 +348,12 @@ function readSparkColours() {
 function wire() {
   // a phone shows the first 20 symbols, a wider screen all of them
   $('limit').value = matchMedia('(max-width: 40rem)').matches ? '20' : '0';
+  // live.html?protocol=json|binary|both&frequency=0|1|4|10 opens with that choice (links, tests, screenshots)
+  const query = new URLSearchParams(window.location.search);
+  for (const [param, id] of [['protocol', 'protocolChoice'], ['frequency', 'frequency']]) {
+    const wanted = query.get(param);
+    if (wanted !== null && [...$(id).options].some((option) => option.value === wanted)) $(id).value = wanted;
+  }
   $('protocolChoice').addEventListener('change', connect);
   $('frequency').addEventListener('change', () => {
     if (!client || !ids) return;
