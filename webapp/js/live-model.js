@@ -341,7 +341,7 @@ const FORMATS = {
     temperature: (v) => `${v.toFixed(1)} °C`,
     wind: (v) => `${v.toFixed(1)} km/h`,
     humidity: (v) => `${v.toFixed(0)} %`,
-    pressure: (v) => `${v.toFixed(0)} hPa`,
+    pressure: (v) => `${v.toFixed(1)} hPa`,
   },
 };
 

@@ -131,3 +131,9 @@ test('fields read as a trader or a forecast would', () => {
   assert.equal(formatMs(123.6), '124 ms');
   assert.equal(formatMs(NaN), '–');
 });
+
+test('weather readings carry the simulator units', () => {
+  assert.equal(formatField('weather', 'pressure', 1013.25), '1013.3 hPa');
+  assert.equal(formatField('weather', 'wind', 12), '12.0 km/h');
+  assert.equal(formatField('weather', 'humidity', 61), '61 %');
+});
