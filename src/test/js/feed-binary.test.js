@@ -106,3 +106,19 @@ test('a message that fails binds nothing', () => {
   refuses(message([0x01, 0x00], str('last'), [0x05]), /Unknown record tag/, decoder);
   refuses(message([0x02, 0x00, 0x01], str('A'), [0x04, 0x00, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00]), /Unknown field index 0/, decoder);
 });
+
+test('bytes made by the server\'s BinaryFeedEncoder decode to what it was given', () => {
+  // BinaryFeedEncoder (branch wt-codec) encoding a snapshot of subscription 3, then two updates
+  const fromHex = (h) => Uint8Array.from(h.match(/../g), (b) => parseInt(b, 16));
+  const decoder = new FeedBinaryDecoder();
+  const [snapshot] = decoder.decode(fromHex('01f880facddeb198030100046c6173740101066368616e6765010206766f6c756d650103036f64640104046e6567300105036269670200030441434d4501060a636f6e646974696f6e7301070b74656d7065726174757265020103066265726c696e0303020400119007000600029a9e0101024902008eda960103103fd33333333333340410800000000000000005107e37e43c8800759c040102000002061111706172746c7920636c6f75647920e29881070145'));
+  assert.equal(snapshot.id, 3);
+  assert.deepEqual(snapshot.items[0], { item: 'ACME', seq: 17, ts: 1796112000123456,
+    fields: { last: 101.25, change: -0.37, volume: 1234567, odd: 0.1 + 0.2, neg0: -0, big: 1e300 } });
+  assert.ok(Object.is(snapshot.items[0].fields.neg0, -0), '-0 travels as a float64');
+  assert.deepEqual(snapshot.items[1], { item: 'berlin', seq: 2, ts: 1796112000123000, fields: { conditions: 'partly cloudy ☁', temperature: -3.5 } });
+  assert.deepEqual(decoder.decode(fromHex('01e088facddeb198030400120202010001ea0f02020304424f4c5404020100000100000e')), [{ type: 'updates', updates: [
+    { id: 3, item: 'ACME', seq: 18, ts: 1796112000124001, conflated: 2, fields: { last: 101.3 } },
+    { id: 3, item: 'BOLT', seq: 1, ts: 1796112000124000, conflated: 0, fields: { last: 7 } },
+  ] }]);
+});
