@@ -234,6 +234,7 @@ function addRow(symbol) {
   sparkCell.append(canvas);
   row.append(sparkCell);
   row.dataset.symbol = symbol;
+  row.hidden = true; // until layoutBoard lets it through the filter
   rows.set(symbol, { row, cells, canvas, shown: false, onScreen: false, stale: true });
   rowObserver.observe(row);
   boardChanged = true;
