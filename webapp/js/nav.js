@@ -10,6 +10,7 @@ export const PAGES = Object.freeze([
   { href: 'workbench.html', label: 'Workbench' },
   { href: 'image.html', label: 'Image studio' },
   { href: 'chat.html', label: 'Chat' },
+  { href: 'live.html', label: 'Live' },
   { href: 'status.html', label: 'Status' },
 ]);
 

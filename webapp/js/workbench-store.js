@@ -24,6 +24,19 @@ export const SNIPPETS_KEY = 'duplex.workbench.snippets';
 export const MAX_SAVED = 20;
 
 /**
+ * @typedef {object} Preset a ready-made connection to one of this server's endpoints
+ * @property {string} label
+ * @property {string} path the endpoint, relative to the page (see endpoint.js socketUrl)
+ * @property {string[]} protocols
+ * @property {string} payload what the Send box gets: the first command worth sending
+ */
+/** The presets the workbench offers next to the saved connections (docs/FEED.md for /feed). */
+export const PRESETS = Object.freeze([
+  { label: 'Live feed (binary)', path: 'feed', protocols: ['feed.bin'], payload: '{"type":"subscribe","id":1,"topic":"weather","maxFrequency":1}' },
+  { label: 'Live feed (JSON)', path: 'feed', protocols: ['feed.json'], payload: '{"type":"subscribe","id":1,"topic":"weather","maxFrequency":1}' },
+]);
+
+/**
  * Reads a JSON array from storage; a missing, unreadable or foreign value reads as empty.
  * @param {Storage} storage
  * @param {string} key

@@ -12,7 +12,7 @@ import { EventLog } from './eventlog.js';
 import { Backoff } from './backoff.js';
 import { fingerprint, formatBytes, hexDump, parseHex, prettyText, utf8Length } from './format.js';
 import { imageType } from './sniff.js';
-import { WorkbenchStore, connectionLabel, parseProtocols, snippetName } from './workbench-store.js';
+import { PRESETS, WorkbenchStore, connectionLabel, parseProtocols, snippetName } from './workbench-store.js';
 import { mountNav } from './nav.js';
 
 /**
@@ -385,6 +385,22 @@ function useConnection(connection) {
   $('autoReconnect').checked = connection.autoReconnect;
 }
 
+/** The presets' menu: choosing one fills the URL, the subprotocols and the Send box. */
+function wirePresets() {
+  $('preset').append(...PRESETS.map((preset, index) => {
+    const option = document.createElement('option');
+    option.value = String(index);
+    option.textContent = preset.label;
+    return option;
+  }));
+  $('preset').addEventListener('change', () => {
+    const preset = PRESETS[Number($('preset').value)];
+    if (!$('preset').value || !preset) return;
+    useConnection({ url: socketUrl(preset.path), protocols: preset.protocols, autoReconnect: false });
+    $('payload').value = preset.payload;
+  });
+}
+
 function showSavedConnections() {
   const saved = store.connections();
   $('savedCount').textContent = String(saved.length);
@@ -487,6 +503,7 @@ function start() {
   if (last) useConnection(last);
   else $('url').value = socketUrl('echo');
   showSavedConnections();
+  wirePresets();
   showSnippets();
   wireSnippets();
   wireLogTools();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CONNECTIONS_KEY, MAX_SAVED, WorkbenchStore, connectionLabel, matchesFilter, parseProtocols, snippetName,
+  CONNECTIONS_KEY, MAX_SAVED, PRESETS, WorkbenchStore, connectionLabel, matchesFilter, parseProtocols, snippetName,
 } from '../../../webapp/js/workbench-store.js';
 
 /** A Storage look-alike; `full` makes setItem throw like a full localStorage. */
@@ -72,3 +72,9 @@ test('the log filter matches direction, type and text anywhere', () => {
   assert.equal(matchesFilter(entry, { ...any, text: 'absent' }), false);
 });
 
+
+test('the live feed presets offer each subprotocol and a subscribe command', () => {
+  assert.deepEqual(PRESETS.map((p) => [p.label, p.path, p.protocols]),
+    [['Live feed (binary)', 'feed', ['feed.bin']], ['Live feed (JSON)', 'feed', ['feed.json']]]);
+  for (const preset of PRESETS) assert.equal(JSON.parse(preset.payload).type, 'subscribe');
+});

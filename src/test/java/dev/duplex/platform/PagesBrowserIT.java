@@ -77,6 +77,7 @@ class PagesBrowserIT {
             }
             case "image.html" -> browser.await("the operations from the server", d -> browser.find("send").isEnabled());
             case "status.html" -> browser.await("the first figures", d -> browser.text("updated").startsWith("Live"));
+            case "live.html" -> browser.awaitText("protocol", "feed.bin");
             default -> browser.await("the chat socket", d -> "open".equals(browser.find("status").getAttribute("data-state")));
         }
     }

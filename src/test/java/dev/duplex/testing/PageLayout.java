@@ -21,7 +21,7 @@ public final class PageLayout {
     public static final List<int[]> SIZES = List.of(new int[] {390, 844}, new int[] {1280, 800});
 
     /** The pages, as their file names. */
-    public static final List<String> PAGES = List.of("index.html", "workbench.html", "image.html", "chat.html", "status.html");
+    public static final List<String> PAGES = List.of("index.html", "workbench.html", "image.html", "chat.html", "live.html", "status.html");
 
     /** Returns a list of problems, one line each, empty when the layout is sound. */
     private static final String PROBLEMS = """
@@ -88,6 +88,10 @@ public final class PageLayout {
             }
             browser.await("the echoes", d -> d.findElements(org.openqa.selenium.By.cssSelector("li[data-type=message]")).size() >= 3);
             browser.script("window.scrollTo(0, 0)");
+        } else if (page.equals("live.html")) {
+            browser.await("the board and the weather", d -> Boolean.TRUE.equals(browser.script(
+                    "return [...document.querySelectorAll('#boardBody td[data-field=last]')].filter(c => c.textContent.includes('.')).length > 5"
+                    + " && document.querySelectorAll('#weather li').length > 1")));
         } else if (page.equals("chat.html")) {
             browser.await("the chat socket", d -> "open".equals(browser.find("status").getAttribute("data-state")));
             // the tab remembers its membership: after the first size, the page rejoins by itself
