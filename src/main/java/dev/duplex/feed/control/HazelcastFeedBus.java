@@ -15,8 +15,10 @@ import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
 import dev.duplex.platform.RateLimitedLog;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,15 +55,18 @@ import java.util.stream.Collectors;
  *
  * <p><b>Late joiners.</b> The holder of the internal role {@value #CHECKPOINT_ROLE} (see below)
  * writes, every second and only when something changed, the {@link FeedState#capture captured}
- * state into the {@code IMap} {@code duplex-feed-checkpoints}: topic → its items and the last log
- * sequence they include. The capture runs on the apply thread between two batches, so it is exactly
- * the state after that sequence. A starting instance restores the checkpoint and tails the log from
- * the sequence after it, skipping a topic's batches its checkpoint already includes (the entries of
- * one write may be seen from two writes while it lands). Without a checkpoint, it replays the log
- * from its first batch if the log never overwrote one; if the checkpoint is older than the log's
- * oldest batch, it waits up to {@value #JOIN_WAIT_SECONDS} s for a newer one. An instance that falls
- * so far behind that the log overwrote batches it had not read re-synchronises the same way. Only
- * when no usable checkpoint appears does it go on with what it has, and logs how many batches it lost.
+ * state into the {@code IMap} {@code duplex-feed-checkpoints}: the topics changed since its last
+ * write (topic → its items and the log sequence they include), then, under the key
+ * {@value #COMPLETE_KEY}, that sequence: every topic's entry is complete through it. The capture
+ * runs on the apply thread between two batches, so it is exactly the state after that sequence. A
+ * starting instance reads the sequence, then the entries, restores them and tails the log from the
+ * batch after the sequence, skipping a topic's batches its entry already includes (an entry of a
+ * write still landing). Without a checkpoint, it replays the log from its first batch if the log
+ * never overwrote one; if the checkpoint is older than the log's oldest batch, it waits up to
+ * {@value #JOIN_WAIT_SECONDS} s for a newer one. An instance that falls so far behind that the log
+ * overwrote batches it had not read re-synchronises the same way. Only when no usable checkpoint
+ * appears does it go on with what it has, and logs how many batches it lost. {@link #start} returns
+ * once this instance has applied the log up to where it ended when it started.
  *
  * <p><b>Roles.</b> The {@code IMap} {@code duplex-feed-leaders} maps each role to the instance (its
  * Hazelcast member UUID) holding it. An instance that wants a role claims it with
@@ -85,6 +90,8 @@ public final class HazelcastFeedBus implements FeedBus {
     static final String LEADERS_NAME = "duplex-feed-leaders";
     /** The internal role of the instance that writes the checkpoints. */
     static final String CHECKPOINT_ROLE = "duplex-feed-checkpoint";
+    /** The checkpoint's key for the sequence through which every topic's entry is complete (no topic name has a '#'). */
+    static final String COMPLETE_KEY = "#complete";
     static final int LOG_CAPACITY = 8192;
     static final long JOIN_WAIT_SECONDS = 10;
     private static final long CHECK_INTERVAL_MILLIS = 1000;
@@ -127,6 +134,8 @@ public final class HazelcastFeedBus implements FeedBus {
     private long catchUpTarget;
     /** Set when the log was lost: the next checkpoint must be written even though nothing was applied. */
     private volatile boolean rewriteCheckpoint;
+    /** The topics changed since the last checkpoint write. */
+    private final Set<String> dirty = new HashSet<>();
 
     // Written by the control thread only.
     private volatile long lastCheckpointed = -1;
@@ -225,7 +234,10 @@ public final class HazelcastFeedBus implements FeedBus {
         } catch (IllegalStateException e) {
             LOG.log(Level.WARNING, "The feed is still catching up with the cluster''s log: {0}", e.getMessage());
         }
-        lead(CHECKPOINT_ROLE, () -> LOG.log(Level.INFO, "This instance writes the feed checkpoints"), () -> {
+        lead(CHECKPOINT_ROLE, () -> {
+            rewriteCheckpoint = true;
+            LOG.log(Level.INFO, "This instance writes the feed checkpoints");
+        }, () -> {
         });
     }
 
@@ -387,6 +399,7 @@ public final class HazelcastFeedBus implements FeedBus {
                 return;
             }
         }
+        dirty.add(batch.topic());
         try {
             state.apply(batch.topic(), batch.changes());
         } catch (RuntimeException e) {
@@ -403,25 +416,24 @@ public final class HazelcastFeedBus implements FeedBus {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_WAIT_SECONDS);
         while (!closed) {
             long head = log.headSequence();
-            Map<String, FeedGridCodec.Checkpoint> checkpoint = readCheckpoint();
-            long oldest = checkpoint.values().stream().mapToLong(FeedGridCodec.Checkpoint::sequence).min().orElse(-1);
-            if (checkpoint.isEmpty() && head == 0) {
+            Stored checkpoint = readCheckpoint();
+            if (checkpoint == null && head == 0) {
                 next = 0;
                 LOG.log(Level.INFO, "The feed log starts at its first batch: replaying {0} batches", log.tailSequence() + 1);
                 return;
             }
-            if (!checkpoint.isEmpty() && oldest + 1 >= head) {
-                restore(checkpoint, oldest);
+            if (checkpoint != null && checkpoint.complete() + 1 >= head) {
+                restore(checkpoint);
                 return;
             }
             if (writer || System.nanoTime() > deadline) {
-                if (!checkpoint.isEmpty()) {
-                    restore(checkpoint, oldest);
+                long from = checkpoint == null ? next : checkpoint.complete() + 1;
+                if (checkpoint != null) {
+                    restore(checkpoint);
                 }
-                long lost = head - (checkpoint.isEmpty() ? next : oldest + 1);
                 next = head;
                 LOG.log(Level.WARNING, "No feed checkpoint continues the log: going on from batch {0}, {1} batches lost",
-                        head, Math.max(0, lost));
+                        head, Math.max(0, head - from));
                 return;
             }
             try {
@@ -433,31 +445,50 @@ public final class HazelcastFeedBus implements FeedBus {
         }
     }
 
-    private Map<String, FeedGridCodec.Checkpoint> readCheckpoint() {
-        Map<String, FeedGridCodec.Checkpoint> checkpoint = new HashMap<>();
+    /**
+     * The checkpoint: the topics' entries and the sequence through which they are all complete,
+     * or null when none was written. The sequence is read first: it is written after the entries
+     * of its write, so the entries read afterwards are at least as new.
+     */
+    private Stored readCheckpoint() {
+        byte[] complete = checkpoints.get(COMPLETE_KEY);
+        if (complete == null || complete.length != Long.BYTES) {
+            return null;
+        }
+        Map<String, FeedGridCodec.Checkpoint> topics = new HashMap<>();
         for (Map.Entry<String, byte[]> entry : checkpoints.entrySet()) {
+            if (entry.getKey().equals(COMPLETE_KEY)) {
+                continue;
+            }
             try {
-                checkpoint.put(entry.getKey(), FeedGridCodec.checkpoint(entry.getValue()));
+                topics.put(entry.getKey(), FeedGridCodec.checkpoint(entry.getValue()));
             } catch (IllegalArgumentException e) {
                 LOG.log(Level.WARNING, "Ignoring the feed checkpoint of topic {0}: {1}", entry.getKey(), e.getMessage());
             }
         }
-        return checkpoint;
+        return new Stored(ByteBuffer.wrap(complete).getLong(), topics);
     }
 
-    private void restore(Map<String, FeedGridCodec.Checkpoint> checkpoint, long oldest) {
+    /** A checkpoint as read: every topic's entry is valid through {@code complete}, some beyond it. */
+    private record Stored(long complete, Map<String, FeedGridCodec.Checkpoint> topics) {
+    }
+
+    private void restore(Stored checkpoint) {
         Map<String, List<ItemState>> restored = new HashMap<>();
-        Map<String, Long> topicFloors = new HashMap<>();
-        checkpoint.forEach((topic, c) -> {
+        Map<String, Long> ahead = new HashMap<>();
+        checkpoint.topics().forEach((topic, c) -> {
             restored.put(topic, c.items());
-            topicFloors.put(topic, c.sequence());
+            if (c.sequence() > checkpoint.complete()) {
+                ahead.put(topic, c.sequence());
+            }
         });
         state.restore(restored);
-        maxFloor = topicFloors.values().stream().mapToLong(Long::longValue).max().orElse(-1);
-        floors = maxFloor > oldest ? topicFloors : Map.of();
-        next = oldest + 1;
-        lastApplied = oldest;
-        LOG.log(Level.INFO, "Restored {0} feed topics from the cluster''s checkpoint of batch {1}", restored.size(), maxFloor);
+        maxFloor = ahead.values().stream().mapToLong(Long::longValue).max().orElse(-1);
+        floors = ahead;
+        next = checkpoint.complete() + 1;
+        lastApplied = checkpoint.complete();
+        LOG.log(Level.INFO, "Restored {0} feed topics from the cluster''s checkpoint of batch {1}", restored.size(),
+                checkpoint.complete());
     }
 
     // ---------------------------------------------------------------- checkpoints and roles, on the control thread
@@ -472,7 +503,10 @@ public final class HazelcastFeedBus implements FeedBus {
         }
     }
 
-    /** Writes the captured state when this instance holds the checkpoint role and something changed. */
+    /**
+     * Writes the topics that changed since the last write (all of them after this instance took
+     * the role or after a failed write), then the sequence through which the checkpoint is complete.
+     */
     private void writeCheckpoint() {
         Role role = roles.get(CHECKPOINT_ROLE);
         if (closed || role == null || !role.running) {
@@ -484,16 +518,30 @@ public final class HazelcastFeedBus implements FeedBus {
                 if (!floors.isEmpty() || (lastApplied <= lastCheckpointed && !rewriteCheckpoint)) {
                     return null;
                 }
+                Map<String, List<ItemState>> all = state.capture();
+                Map<String, List<ItemState>> changed = new HashMap<>();
+                all.forEach((topic, items) -> {
+                    if (rewriteCheckpoint || dirty.contains(topic)) {
+                        changed.put(topic, items);
+                    }
+                });
+                dirty.clear();
                 rewriteCheckpoint = false;
-                return new Captured(lastApplied, state.capture());
+                return new Captured(lastApplied, changed);
             }, applier), TIMEOUT_SECONDS);
             if (captured == null) {
                 return;
             }
-            Map<String, byte[]> entries = new HashMap<>();
-            captured.state().forEach((topic, items) -> entries.put(topic, FeedGridCodec.checkpoint(captured.sequence(), items)));
-            checkpoints.putAll(entries);
-            lastCheckpointed = captured.sequence();
+            try {
+                Map<String, byte[]> entries = new HashMap<>();
+                captured.state().forEach((topic, items) -> entries.put(topic, FeedGridCodec.checkpoint(captured.sequence(), items)));
+                checkpoints.putAll(entries);
+                checkpoints.set(COMPLETE_KEY, ByteBuffer.allocate(Long.BYTES).putLong(captured.sequence()).array());
+                lastCheckpointed = captured.sequence();
+            } catch (RuntimeException e) {
+                rewriteCheckpoint = true;
+                throw e;
+            }
         } catch (RuntimeException e) {
             if (!closed && hazelcast.getLifecycleService().isRunning()) {
                 DROPS.log("checkpoint", "Could not write the feed checkpoint: " + e);

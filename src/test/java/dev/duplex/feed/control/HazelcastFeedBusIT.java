@@ -183,9 +183,15 @@ class HazelcastFeedBusIT {
 
         long[] crossing = b.state().latencies("a");
         long[] own = a.state().latencies("a");
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         System.out.printf(Locale.ROOT, "FEED BUS LATENCY at 5000 changes/s in batches of 50: publish on a to apply on b %s;"
-                + " to apply on a itself %s%n", summary(crossing), summary(own));
-        assertTrue(percentile(crossing, 99) < 100_000, "cross-instance p99 under 100 ms: " + summary(crossing));
+                + " to apply on a itself %s (load average %.1f on %d cores)%n", summary(crossing), summary(own), load,
+                Runtime.getRuntime().availableProcessors());
+        // The typical change crosses in milliseconds; the tail depends on the machine's load (the
+        // shared 2-core test machine measured p99 30-80 ms at load 7-10, up to 350 ms at load 14),
+        // so the bound on it only catches a structural delay (polling, a round trip per change).
+        assertTrue(percentile(crossing, 50) < 20_000, "cross-instance p50 under 20 ms: " + summary(crossing));
+        assertTrue(percentile(crossing, 99) < 1_000_000, "cross-instance p99 under 1 s: " + summary(crossing));
     }
 
     @Test
@@ -197,9 +203,10 @@ class HazelcastFeedBusIT {
         for (int i = 0; i < batches; i++) {
             a.bus().publish(i % 3 == 0 ? "weather" : "stocks", List.of(change("X" + i % 50, "v", i)));
         }
-        for (Node node : nodes) {
-            await("every batch applied", () -> node.state().applied() == batches);
-        }
+        await("every batch applied on a", () -> a.state().applied() == batches);
+        // b may fall behind such a burst (the log overwrites what it has not read yet) and catch
+        // up from a checkpoint: it ends with the same state either way.
+        await("the same state on b", () -> a.state().capture().equals(nodes.get(1).state().capture()));
         assertTrue(a.member().getRingbuffer(HazelcastFeedBus.LOG_NAME).headSequence() > 0, "the log overwrote its first batches");
         await("a checkpoint of the last batch", () -> checkpointSequence(a.member()) == batches - 1);
 
@@ -215,6 +222,14 @@ class HazelcastFeedBusIT {
         }
         assertEquals(a.state().capture(), late.state().capture(), "the joiner follows the log on from the checkpoint");
         assertEquals(a.state().seq("stocks", "X1"), late.state().seq("stocks", "X1"));
+
+        // The checkpoint writes only the topics that changed ("weather" keeps its older entry):
+        // another joiner still gets the same state.
+        await("a checkpoint of the new batches", () -> checkpointSequence(a.member()) == batches + 1);
+        late.bus().close();
+        late.member().getLifecycleService().shutdown();
+        Node later = join();
+        assertEquals(a.state().capture(), later.state().capture(), "a joiner after a partial checkpoint");
     }
 
     @Test
@@ -233,8 +248,8 @@ class HazelcastFeedBusIT {
     }
 
     private static long checkpointSequence(HazelcastInstance member) {
-        Map<String, byte[]> entries = member.getMap(HazelcastFeedBus.CHECKPOINTS_NAME);
-        return entries.values().stream().mapToLong(v -> FeedGridCodec.checkpoint(v).sequence()).min().orElse(-1);
+        byte[] complete = member.<String, byte[]>getMap(HazelcastFeedBus.CHECKPOINTS_NAME).get(HazelcastFeedBus.COMPLETE_KEY);
+        return complete == null ? -1 : java.nio.ByteBuffer.wrap(complete).getLong();
     }
 
     @Test
@@ -283,6 +298,7 @@ class HazelcastFeedBusIT {
         for (int i = 0; i < 300; i++) {
             a.bus().publish("stocks", List.of(change("S" + i % 20, "last", i), change("S" + (i + 1) % 20, "bid", i)));
         }
+        await("a applied everything", () -> a.state().applied() == 600);
         await("b applied everything", () -> b.state().applied() == 600);
         Map<String, List<ItemState>> before = a.state().capture();
         // A member killed before its data's backups exist takes the data with it (Hazelcast logs
