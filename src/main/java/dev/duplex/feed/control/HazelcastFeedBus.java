@@ -622,7 +622,7 @@ public final class HazelcastFeedBus implements FeedBus {
         }
         closed = true;
         try {
-            control.submit(() -> roles.values().forEach(this::release)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            control.submit(() -> roles.values().forEach(this::release)).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             LOG.log(Level.WARNING, "Could not give up the feed roles cleanly: {0}", e.toString());
         } catch (InterruptedException e) {
