@@ -174,6 +174,29 @@ class BinaryFeedCodecTest {
     }
 
     @Test
+    void anyBytesDecodeOrAreRefusedNeverAnotherException() {
+        BinaryFeedEncoder source = new BinaryFeedEncoder();
+        byte[] valid = array(source.encode(List.of(
+                new FeedMessage.Snapshot(1, "t", List.of(new ItemState("ACME", 17, T, fields("last", 101.23, "name", "Acme")))),
+                new FeedMessage.Updates(List.of(new Update(1, "ACME", 18, T + 3, 2, fields("last", 0.1 + 0.2, "name", "\u00e9")))))));
+        SplittableRandom random = new SplittableRandom(5);
+        int decoded = 0;
+        for (int i = 0; i < 50_000; i++) {
+            byte[] message = java.util.Arrays.copyOf(valid, valid.length - (i % 7 == 0 ? random.nextInt(valid.length) : 0));
+            for (int edits = random.nextInt(4); edits > 0 && message.length > 0; edits--) {
+                message[random.nextInt(message.length)] = (byte) random.nextInt(256);
+            }
+            try {
+                new BinaryFeedDecoder().decode(ByteBuffer.wrap(message));
+                decoded++;
+            } catch (FeedCodecException expected) {
+                assertTrue(expected.getMessage() != null && !expected.getMessage().isEmpty());
+            }
+        }
+        assertTrue(decoded > 0, "some mutations still decode");
+    }
+
+    @Test
     void theEncoderRefusesWhatTheFormatCannotCarryAndKeepsItsBindings() throws Exception {
         assertThrows(IllegalArgumentException.class, () -> encoder.encode(List.of(new FeedMessage.Unsubscribed(1))));
         FeedMessage.Updates good = new FeedMessage.Updates(List.of(new Update(1, "A", 1, T, 0, fields("last", 1))));

@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class JsonFeedCodecTest {
 
     private static final long TS = 1796112000123456L;
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     static Map<String, FieldValue> fields(Object... nameValue) {
         Map<String, FieldValue> fields = new LinkedHashMap<>();
@@ -188,6 +190,45 @@ class JsonFeedCodecTest {
     }
 
     @Test
+    void hugeNumbersAreRefusedWithoutExpandingThem() {
+        // Parsson itself refuses numbers of more than 1100 characters (org.eclipse.parsson.maxBigDecimalLength)
+        String tooLong = "1" + "0".repeat(5000);
+        assertRefused(FeedError.BAD_JSON, 0, "{\"type\":\"unsubscribe\",\"id\":" + tooLong + "}");
+        String longFraction = "0." + "0".repeat(1000) + "1";
+        String longInteger = "1" + "0".repeat(1000);
+        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"unsubscribe\",\"id\":" + longInteger + "}");
+        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"unsubscribe\",\"id\":" + longFraction + "}");
+        assertRefused(FeedError.BAD_FREQUENCY, 3, "{\"type\":\"subscribe\",\"id\":3,\"topic\":\"t\",\"maxFrequency\":" + longInteger + "}");
+        assertRefused(FeedError.BAD_FREQUENCY, 3, "{\"type\":\"subscribe\",\"id\":3,\"topic\":\"t\",\"maxFrequency\":-" + longFraction + "}");
+        assertRefused(FeedError.BAD_FREQUENCY, 3, "{\"type\":\"subscribe\",\"id\":3,\"topic\":\"t\",\"maxFrequency\":" + longFraction + "}");
+    }
+
+    @Test
+    void anyTextIsACommandOrARefusalNeverAnotherException() {
+        List<String> seeds = List.of("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"stocks\",\"items\":[\"ACME\",\"BOLT\"],\"maxFrequency\":4}",
+                "{\"type\":\"unsubscribe\",\"id\":1}", "{\"type\":\"topics\"}");
+        String alphabet = "{}[]\",:0123456789.eE-+ \\u\u0000\u2028tfnrlsx";
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 30_000; i++) {
+            StringBuilder text = new StringBuilder(seeds.get(i % seeds.size()));
+            for (int edits = 1 + random.nextInt(4); edits > 0 && text.length() > 0; edits--) {
+                int at = random.nextInt(text.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> text.deleteCharAt(at);
+                    case 1 -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            try {
+                JsonFeedCodec.decodeCommand(text.toString());
+            } catch (BadFeedCommand expected) {
+                assertTrue(expected.code() == FeedError.BAD_JSON || expected.code() == FeedError.BAD_COMMAND
+                        || expected.code() == FeedError.BAD_FREQUENCY, text.toString());
+            }
+        }
+    }
+
+    @Test
     void clientSideDecodingRefusesWhatIsNotAMessage() {
         for (String json : List.of("nope", "[]", "{}", "{\"type\":\"gossip\"}", "{\"type\":\"unsubscribed\",\"id\":\"1\"}",
                 "{\"type\":\"unsubscribed\",\"id\":1.5}", "{\"type\":\"error\",\"code\":\"teapot\",\"message\":\"x\",\"id\":0}",
@@ -208,7 +249,7 @@ class JsonFeedCodecTest {
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }
