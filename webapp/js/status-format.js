@@ -62,3 +62,65 @@ export function formatMicros(micros) {
   if (micros < 1_000_000) return `${(micros / 1000).toPrecision(3)} ms`;
   return `${(micros / 1_000_000).toPrecision(3)} s`;
 }
+
+/**
+ * A rate per second with a precision that fits it: "0/s", "0.5/s", "12.5/s", "2,000/s".
+ * @param {number} perSecond
+ * @returns {string}
+ */
+export function formatRate(perSecond) {
+  if (!Number.isFinite(perSecond) || perSecond < 0) return '—';
+  if (perSecond === 0) return '0/s';
+  if (perSecond < 100) return `${Number(perSecond.toFixed(1)).toLocaleString('en')}/s`;
+  return `${Math.round(perSecond).toLocaleString('en')}/s`;
+}
+
+/**
+ * The status's "feed" object (see StatusServlet).
+ * @typedef {object} FeedStatus
+ * @property {string} mode "local" or "hazelcast"
+ * @property {string} instance this instance's name
+ * @property {number} instances
+ * @property {number} sessions open /feed sessions on this instance
+ * @property {number} subscriptions
+ * @property {{name: string, items: number, subscriptions: number}[]} topics
+ * @property {number} updatesIn
+ * @property {number} updatesOut
+ * @property {number} conflated
+ * @property {number} updatesInPerSecond
+ * @property {number} updatesOutPerSecond
+ * @property {number} conflatedPerSecond
+ * @property {{name: string, enabled: boolean, runningHere: boolean, leader: string}[]} simulators
+ */
+
+/**
+ * The feed's headline figures as [name, value] pairs, in the page's order.
+ * @param {FeedStatus} feed
+ * @returns {[string, string][]}
+ */
+export function describeFeed(feed) {
+  const cluster = feed.mode === 'local'
+    ? 'this instance alone'
+    : `${feed.mode}, ${feed.instances} ${feed.instances === 1 ? 'instance' : 'instances'}`;
+  return [
+    ['runs on', cluster],
+    ['subscribers here', feed.sessions.toLocaleString('en')],
+    ['subscriptions here', feed.subscriptions.toLocaleString('en')],
+    ['updates in', formatRate(feed.updatesInPerSecond)],
+    ['updates out', formatRate(feed.updatesOutPerSecond)],
+    ['conflated', formatRate(feed.conflatedPerSecond)],
+  ];
+}
+
+/**
+ * Where a simulator runs, as a person reads it: "off", "this instance", "instance b", or
+ * "nowhere yet" (enabled, but no instance holds it at the moment).
+ * @param {{enabled: boolean, runningHere: boolean, leader: string}} simulator
+ * @returns {string}
+ */
+export function simulatorPlace(simulator) {
+  if (!simulator.enabled) return 'off';
+  if (simulator.runningHere) return 'this instance';
+  if (simulator.leader) return `instance ${simulator.leader}`;
+  return 'nowhere yet';
+}

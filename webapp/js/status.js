@@ -6,7 +6,7 @@
  */
 import { drawLineChart, rates } from './chart.js';
 import { formatBytes } from './format.js';
-import { describeLimit, formatMicros } from './status-format.js';
+import { describeFeed, describeLimit, formatMicros, simulatorPlace } from './status-format.js';
 import { mountNav } from './nav.js';
 
 /**
@@ -21,6 +21,7 @@ import { mountNav } from './nav.js';
  * @property {Record<string, {count: number, meanMicros: number, p50Micros: number, p90Micros: number, p99Micros: number, maxMicros: number}>} timings
  * @property {{heapUsedBytes: number, heapMaxBytes: number, threads: number, processors: number}} jvm
  * @property {{time: number, sessions: number, messagesIn: number, messagesOut: number, bytesIn: number, bytesOut: number}[]} history
+ * @property {import('./status-format.js').FeedStatus} [feed] only when the server runs the live feed
  */
 
 const POLL_MS = 1000;
@@ -53,6 +54,26 @@ function fillTable(tbody, rows, empty, numeric = () => false) {
   tbody.replaceChildren(...fresh);
 }
 
+/**
+ * The "Live feeds" panel: shown only when the server reports a feed.
+ * @param {import('./status-format.js').FeedStatus | undefined} feed
+ */
+function renderFeed(feed) {
+  const panel = $('feedPanel');
+  panel.hidden = !feed;
+  if (!feed) return;
+  const facts = describeFeed(feed).flatMap(([name, value]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    return [dt, dd];
+  });
+  $('feedFacts').replaceChildren(...facts);
+  fillTable($('feedTopicRows'), feed.topics.map((t) => [t.name, t.items.toLocaleString('en'), t.subscriptions.toLocaleString('en')]),
+    'No topic yet', (i) => i > 0);
+  fillTable($('feedSimulatorRows'), feed.simulators.map((s) => [s.name, simulatorPlace(s)]), 'No simulator');
+}
 
 /** @param {Status} status */
 function render(status) {
@@ -72,6 +93,7 @@ function render(status) {
     formatMicros(t.p99Micros), formatMicros(t.maxMicros),
   ]), 'Nothing timed yet', (i) => i > 0);
   fillTable($('limitRows'), Object.entries(status.limits).map(([name, value]) => describeLimit(name, value)), '—', (i) => i === 1);
+  renderFeed(status.feed);
 
   const history = status.history;
   const times = history.map((s) => s.time);

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeLimit, formatMicros, formatSeconds, wordsOf } from '../../../webapp/js/status-format.js';
+import {
+  describeFeed, describeLimit, formatMicros, formatRate, formatSeconds, simulatorPlace, wordsOf,
+} from '../../../webapp/js/status-format.js';
 
 test('limits read as words with units, also keys the page does not know yet', () => {
   assert.deepEqual(describeLimit('maxQueuedBytes', 16777216), ['bytes waiting to be sent to one session', '16.0 MiB']);
@@ -20,4 +22,31 @@ test('durations pick a unit that fits', () => {
   assert.equal(formatSeconds(45), '45 s');
   assert.equal(formatSeconds(90), '1 min 30 s');
   assert.equal(formatSeconds(5400), '1 h 30 min');
+});
+
+test('feed rates, figures and simulator places read as a person says them', () => {
+  assert.equal(formatRate(0), '0/s');
+  assert.equal(formatRate(0.5), '0.5/s');
+  assert.equal(formatRate(12.46), '12.5/s');
+  assert.equal(formatRate(2000.4), '2,000/s');
+  assert.equal(formatRate(Number.NaN), '—');
+  assert.equal(formatRate(-1), '—');
+  const feed = {
+    mode: 'hazelcast', instance: 'a', instances: 2, sessions: 1200, subscriptions: 24000, topics: [],
+    updatesIn: 9, updatesOut: 9, conflated: 0, updatesInPerSecond: 2000, updatesOutPerSecond: 48000.2,
+    conflatedPerSecond: 3.25, simulators: [],
+  };
+  assert.deepEqual(describeFeed(feed), [
+    ['runs on', 'hazelcast, 2 instances'],
+    ['subscribers here', '1,200'],
+    ['subscriptions here', '24,000'],
+    ['updates in', '2,000/s'],
+    ['updates out', '48,000/s'],
+    ['conflated', '3.3/s'],
+  ]);
+  assert.deepEqual(describeFeed({ ...feed, mode: 'local', instances: 1 })[0], ['runs on', 'this instance alone']);
+  assert.equal(simulatorPlace({ enabled: false, runningHere: false, leader: '' }), 'off');
+  assert.equal(simulatorPlace({ enabled: true, runningHere: true, leader: 'a' }), 'this instance');
+  assert.equal(simulatorPlace({ enabled: true, runningHere: false, leader: 'b' }), 'instance b');
+  assert.equal(simulatorPlace({ enabled: true, runningHere: false, leader: '' }), 'nowhere yet');
 });

@@ -11,25 +11,25 @@ import java.util.Locale;
  * difference lies (a SHA-256 of each side, compared with {@link MessageDigest#isEqual}), so the
  * token cannot be guessed byte by byte from response times. Plain Java: tested without a server.
  */
-final class BearerToken {
+public final class BearerToken {
 
     /** The {@code WWW-Authenticate} value sent with a 401. */
     static final String CHALLENGE = "Bearer realm=\"duplex-status\"";
 
     private final byte[] expected;
 
-    BearerToken(String token) {
+    public BearerToken(String token) {
         String trimmed = token == null ? "" : token.trim();
         this.expected = trimmed.isEmpty() ? null : sha256(trimmed);
     }
 
     /** Whether a token is required at all. */
-    boolean required() {
+    public boolean required() {
         return expected != null;
     }
 
     /** @param authorization the request's {@code Authorization} header, or {@code null} */
-    boolean permits(String authorization) {
+    public boolean permits(String authorization) {
         if (expected == null) {
             return true;
         }

@@ -87,10 +87,26 @@ public class DuplexMetrics {
     static final Metric MEMORY_REFUSALS = counter("duplex_memory_refusals", MetricUnits.NONE, List.of(),
             "Memory budget: reservations refused");
 
+    static final Metric FEED_TOPICS = gauge("duplex_feed_topics", MetricUnits.NONE, List.of(),
+            "Live feed: topics");
+    static final Metric FEED_ITEMS = gauge("duplex_feed_items", MetricUnits.NONE, List.of(),
+            "Live feed: items over all topics");
+    static final Metric FEED_SUBSCRIBERS = gauge("duplex_feed_subscribers", MetricUnits.NONE, List.of(),
+            "Live feed: open /feed sessions on this instance");
+    static final Metric FEED_SUBSCRIPTIONS = gauge("duplex_feed_subscriptions", MetricUnits.NONE, List.of(),
+            "Live feed: open subscriptions on this instance");
+    static final Metric FEED_UPDATES_IN = counter("duplex_feed_updates_in", MetricUnits.NONE, List.of(),
+            "Live feed: item changes applied on this instance (published here or elsewhere in the cluster)");
+    static final Metric FEED_UPDATES_OUT = counter("duplex_feed_updates_out", MetricUnits.NONE, List.of(),
+            "Live feed: item updates sent to subscribers");
+    static final Metric FEED_CONFLATED = counter("duplex_feed_conflated", MetricUnits.NONE, List.of(),
+            "Live feed: changes merged into a later update for a subscriber that was behind or throttled");
+
     /** Every metric Duplex publishes, in the order the docs list them. */
     public static final List<Metric> DOCUMENTED = List.of(SESSIONS_OPEN, SESSIONS_OPENED, SESSIONS_REFUSED,
             MESSAGES_IN, MESSAGES_OUT, BYTES_IN, BYTES_OUT, ERRORS, CLOSES, REFUSALS, TIMING,
-            MEMORY_BUDGET, MEMORY_USED, MEMORY_ENDPOINT_USED, MEMORY_REFUSALS);
+            MEMORY_BUDGET, MEMORY_USED, MEMORY_ENDPOINT_USED, MEMORY_REFUSALS,
+            FEED_TOPICS, FEED_ITEMS, FEED_SUBSCRIBERS, FEED_SUBSCRIPTIONS, FEED_UPDATES_IN, FEED_UPDATES_OUT, FEED_CONFLATED);
 
     @Inject
     MetricRegistry registry;
@@ -103,6 +119,29 @@ public class DuplexMetrics {
     private final Map<String, Followed> counters = new ConcurrentHashMap<>();
 
     private record Followed(Counter counter, LongSupplier source) {
+    }
+
+    /** The feed's totals as of the last sweep; {@code null} until there is a feed. */
+    private volatile FeedReport.Totals feed;
+
+    /**
+     * Brings the feed's gauges and counters to {@code totals} (the {@link FeedReport}'s, read once a
+     * second by the {@link Sweeper}); registers them the first time. {@code null} (no feed) leaves
+     * them as they are, absent if they never were.
+     */
+    synchronized void followFeed(FeedReport.Totals totals) {
+        if (totals == null) {
+            return;
+        }
+        feed = totals;
+        Tag[] none = new Tag[0];
+        gauge(FEED_TOPICS, none, this, m -> m.feed.topics());
+        gauge(FEED_ITEMS, none, this, m -> m.feed.items());
+        gauge(FEED_SUBSCRIBERS, none, this, m -> m.feed.sessions());
+        gauge(FEED_SUBSCRIPTIONS, none, this, m -> m.feed.subscriptions());
+        follow(FEED_UPDATES_IN, none, () -> feed.updatesIn());
+        follow(FEED_UPDATES_OUT, none, () -> feed.updatesOut());
+        follow(FEED_CONFLATED, none, () -> feed.conflated());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.duplex.platform;
 
 import dev.duplex.platform.engine.Engine;
 import dev.duplex.platform.engine.ReadGuard;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -33,7 +34,12 @@ import java.lang.management.MemoryUsage;
  *   "history": [{"time": .., "sessions": .., "messagesIn": .., "messagesOut": .., "bytesIn": .., "bytesOut": ..}], // per second, oldest first, totals
  *   "engine": {"name": "Tyrus", "version": "2.1.5.payara-p2",       // see dev.duplex.platform.engine.Engine
  *              "capabilities": {"session-timers": {"state": "active|inactive|untested", "detail": ".."}, ..},
- *              "upgrades": {"pending": 0, "claimed": .., "reaped": ..}}
+ *              "upgrades": {"pending": 0, "claimed": .., "reaped": ..}},
+ *   "feed": {"mode": "local|hazelcast", "instance": "..", "instances": 1, "sessions": .., "subscriptions": ..,   // only with a feed
+ *            "topics": [{"name": "stocks", "items": 200, "subscriptions": ..}],
+ *            "updatesIn": .., "updatesOut": .., "conflated": ..,                                         // totals since start
+ *            "updatesInPerSecond": .., "updatesOutPerSecond": .., "conflatedPerSecond": ..,               // over the last second
+ *            "simulators": [{"name": "market", "enabled": true, "runningHere": true, "leader": ".."}]}
  * }
  * </pre>
  */
@@ -53,6 +59,9 @@ public class StatusServlet extends HttpServlet {
 
     @Inject
     transient Timings timings;
+
+    @Inject
+    transient Instance<FeedReport> feed;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -107,11 +116,13 @@ public class StatusServlet extends HttpServlet {
                         .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
                         .add("processors", Runtime.getRuntime().availableProcessors()))
                 .add("history", samples)
-                .add("engine", Engine.status(JSON))
-                .build();
+                .add("engine", Engine.status(JSON));
+        if (feed.isResolvable()) {
+            status.add("feed", feed.get().status(JSON, history.feedRates()));
+        }
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(status.toString());
+        response.getWriter().write(status.build().toString());
     }
 
     /** The memory budget's figures: {@code {"budgetBytes", "usedBytes", "perEndpointBytes", "perAddressBytes", "refusals", "usedByEndpoint":{..}, "readGuard":{"active","reason"}}}. */

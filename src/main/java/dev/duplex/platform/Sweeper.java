@@ -7,6 +7,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import dev.duplex.platform.engine.Engine;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ScheduledFuture;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Sweeper {
 
     private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
+    private static final RateLimitedLog FEED_LOG = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
 
     @Resource
     ManagedScheduledExecutorService scheduler;
@@ -40,6 +42,9 @@ public class Sweeper {
     @Inject
     DuplexMetrics metrics;
 
+    @Inject
+    Instance<FeedReport> feed;
+
     private ScheduledFuture<?> task;
     private volatile long lastRun;
 
@@ -55,11 +60,26 @@ public class Sweeper {
                 connections.refused("upgrade without session");
             }
             connections.sweep(now);
-            history.sample(System.currentTimeMillis(), connections.stats().values());
+            FeedReport.Totals feedTotals = feedTotals();
+            history.sample(System.currentTimeMillis(), connections.stats().values(), feedTotals);
+            metrics.followFeed(feedTotals);
             metrics.registerNewEndpoints();
             lastRun = System.nanoTime();
         } catch (RuntimeException | Error e) {
             LOG.log(Level.WARNING, "Session sweep failed", e);
+        }
+    }
+
+    /** The feed's totals, or {@code null} without a feed or when it cannot say (the sweep goes on). */
+    private FeedReport.Totals feedTotals() {
+        if (!feed.isResolvable()) {
+            return null;
+        }
+        try {
+            return feed.get().totals();
+        } catch (RuntimeException e) {
+            FEED_LOG.log("Feed figures failed", e.toString());
+            return null;
         }
     }
 

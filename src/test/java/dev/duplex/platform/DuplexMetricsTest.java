@@ -28,7 +28,14 @@ class DuplexMetricsTest {
                 "duplex_memory_budget_bytes gauge",
                 "duplex_memory_used_bytes gauge",
                 "duplex_memory_endpoint_used_bytes gauge",
-                "duplex_memory_refusals_total counter"),
+                "duplex_memory_refusals_total counter",
+                "duplex_feed_topics gauge",
+                "duplex_feed_items gauge",
+                "duplex_feed_subscribers gauge",
+                "duplex_feed_subscriptions gauge",
+                "duplex_feed_updates_in_total counter",
+                "duplex_feed_updates_out_total counter",
+                "duplex_feed_conflated_total counter"),
                 DuplexMetrics.DOCUMENTED.stream().map(m -> m.exported() + " " + m.kind().name().toLowerCase(java.util.Locale.ROOT)).toList());
         for (Metric metric : DuplexMetrics.DOCUMENTED) {
             assertEquals(metric.kind() == Kind.COUNTER, metric.exported().endsWith("_total"),

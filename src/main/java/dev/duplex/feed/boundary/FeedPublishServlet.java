@@ -1,0 +1,92 @@
+package dev.duplex.feed.boundary;
+
+import dev.duplex.feed.control.FeedService;
+import dev.duplex.platform.ClientAddress;
+import dev.duplex.platform.Connections;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * {@code POST /api/feed/{topic}}: the publish API for real data. The body
+ * {@code {"updates":[{"item":"ACME","fields":{"last":101.2}}]}} becomes changes published to the
+ * topic on every instance (creating the topic and items as needed) and is answered
+ * {@code 202 {"accepted":n}}. Off unless {@code duplex.feed.publish-token} is set; every answer
+ * and the order of the checks are in {@link PublishGate} and {@code docs/FEED.md} ("Publish API").
+ * Refused credentials count under the refusal reason {@code publish token}, refused rates under
+ * {@code publish rate} (status page and {@code duplex_refusals_total}).
+ */
+@WebServlet("/api/feed/*")
+public class FeedPublishServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final System.Logger LOG = System.getLogger(FeedPublishServlet.class.getName());
+    /** Shorter publish tokens are accepted, with a warning at start. */
+    private static final int MIN_TOKEN_LENGTH = 16;
+
+    @Inject
+    transient FeedService feed;
+
+    @Inject
+    transient Connections connections;
+
+    private transient PublishGate gate;
+    private transient ClientAddress clients;
+
+    @Override
+    public void init() {
+        Config config = ConfigProvider.getConfig();
+        String token = config.getOptionalValue("duplex.feed.publish-token", String.class).orElse("");
+        int maxBytes = config.getOptionalValue("duplex.feed.max-publish-bytes", Integer.class).orElse(65536);
+        int maxUpdates = config.getOptionalValue("duplex.feed.max-publish-updates", Integer.class).orElse(1000);
+        double rate = config.getOptionalValue("duplex.feed.max-publish-rate", Double.class).orElse(50.0);
+        clients = new ClientAddress(config.getOptionalValues("duplex.proxies.trusted", String.class).orElse(List.of()));
+        FeedService service = feed;
+        gate = new PublishGate(token, maxBytes, maxUpdates, rate, System::nanoTime, FeedPublishServlet::nowMicros,
+                service::publish);
+        LOG.log(Level.INFO, gate.enabled()
+                ? "POST /api/feed/{topic} publishes with the bearer token duplex.feed.publish-token (at most "
+                        + maxBytes + " bytes, " + maxUpdates + " updates, " + rate + " requests/s per address)"
+                : "POST /api/feed/{topic} is off (404): set duplex.feed.publish-token to publish real data");
+        if (gate.enabled() && token.trim().length() < MIN_TOKEN_LENGTH) {
+            LOG.log(Level.WARNING, "duplex.feed.publish-token has fewer than " + MIN_TOKEN_LENGTH
+                    + " characters: use a long random secret (e.g. openssl rand -hex 32)");
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        PublishGate.Answer answer = gate.handle(new PublishGate.Request(request.getMethod(), request.getPathInfo(),
+                request.getContentType(), request.getHeader("Authorization"),
+                clients.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For")),
+                request.getContentLengthLong(), request.getInputStream()));
+        switch (answer.status()) {
+            case 401, 403 -> connections.refused("publish token");
+            case 429 -> connections.refused("publish rate");
+            default -> {
+            }
+        }
+        response.setStatus(answer.status());
+        answer.headers().forEach(response::setHeader);
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json;charset=UTF-8");
+        byte[] body = answer.json().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The publication clock: now, in epoch microseconds. */
+    private static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}
