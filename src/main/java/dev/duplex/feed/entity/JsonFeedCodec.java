@@ -11,8 +11,6 @@ import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParserFactory;
 import java.io.StringReader;
 import java.math.BigDecimal;
-import java.math.MathContext;
-import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,8 +36,8 @@ import java.util.Map;
  * delivery): strings escape {@code "}, {@code \}, every control character and U+2028/U+2029 (and
  * unpaired surrogates, which UTF-8 cannot carry); numbers are written in the shortest form that reads
  * back to the same {@code double} ({@code 17}, {@code 101.25}, {@code 1e-7}, {@code -0}), always valid
- * JSON. The fan-out encodes an update once with {@link #appendUpdate} and assembles messages from such
- * fragments with {@link #updates}.
+ * JSON. The fan-out encodes an update once with {@link #update} (or, shared by subscriptions with
+ * different ids, {@link #updateTail}) and assembles messages from such fragments with {@link #updates}.
  *
  * <p>Commands are read with JSON-P after a {@link JsonDepth} check; anything unacceptable is a
  * {@link BadFeedCommand} with a fixed client-safe message. Unknown members are ignored; {@code null}
@@ -50,12 +48,21 @@ public final class JsonFeedCodec {
     /** The longest item name a subscribe may list, in characters (UTF-16 code units, as JavaScript counts). */
     public static final int MAX_ITEM_NAME_CHARS = 64;
 
-    /** Looked up once: each Json.createXxx call looks the JSON provider up with a ServiceLoader. */
-    private static final JsonParserFactory PARSERS = Json.createParserFactory(Map.of());
     private static final BigDecimal MAX_ID = BigDecimal.valueOf(Integer.MAX_VALUE);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
+    private static final long[] LONG_POW10 = {1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L,
+        100_000_000L, 1_000_000_000L, 10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L,
+        100_000_000_000_000L, 1_000_000_000_000_000L};
 
     private JsonFeedCodec() {
+    }
+
+    /**
+     * Looked up once (each Json.createXxx call looks the JSON provider up with a ServiceLoader), and
+     * only when something is parsed: encoding needs no JSON provider.
+     */
+    private static final class Parsers {
+        static final JsonParserFactory FACTORY = Json.createParserFactory(Map.of());
     }
 
     // ---------------------------------------------------------------- server → client
@@ -135,7 +142,28 @@ public final class JsonFeedCodec {
      * as it appears in an {@code updates} message.
      */
     public static void appendUpdate(StringBuilder sb, Update u) {
-        sb.append("{\"id\":").append(u.subscription()).append(",\"item\":");
+        sb.append("{\"id\":").append(u.subscription());
+        appendUpdateTail(sb, u);
+    }
+
+    /**
+     * Everything of an update object after its id's value, {@code ,"item":"ACME",…,"fields":{…}}}: the
+     * same for every subscriber that gets this change with the same seq and conflated count, so it
+     * can be encoded once and completed per subscription by {@link #appendUpdate(StringBuilder, int, CharSequence)}.
+     */
+    public static String updateTail(Update u) {
+        StringBuilder sb = new StringBuilder(96);
+        appendUpdateTail(sb, u);
+        return sb.toString();
+    }
+
+    /** Appends the update object of subscription {@code subscription} made of a {@link #updateTail}. */
+    public static void appendUpdate(StringBuilder sb, int subscription, CharSequence tail) {
+        sb.append("{\"id\":").append(subscription).append(tail);
+    }
+
+    private static void appendUpdateTail(StringBuilder sb, Update u) {
+        sb.append(",\"item\":");
         appendString(sb, u.item());
         sb.append(",\"seq\":").append(u.seq()).append(",\"ts\":").append(u.publishedMicros())
                 .append(",\"conflated\":").append(u.conflated());
@@ -253,8 +281,12 @@ public final class JsonFeedCodec {
             sb.append(Double.doubleToRawLongBits(d) < 0 ? "-0" : "0");
             return;
         }
-        if (Math.abs(d) < 1e15 && d == Math.rint(d)) {
+        double magnitude = Math.abs(d);
+        if (magnitude < 1e15 && d == Math.rint(d)) {
             sb.append((long) d);
+            return;
+        }
+        if (magnitude >= 1e-3 && magnitude < 1e15 && appendShortDecimal(sb, d)) {
             return;
         }
         String s = shortest(d);
@@ -268,56 +300,140 @@ public final class JsonFeedCodec {
     }
 
     /**
+     * The fast path for prices and other short decimals, no {@link Double#toString}: the fewest
+     * fraction digits (1 to 15, unscaled value below 2^53) whose value reads back to {@code d},
+     * written plain ({@code 101.25}, {@code 12345678.5}). Parsing that text and dividing the unscaled
+     * value by 10^scale in double arithmetic both round the same exact decimal once, so they agree.
+     */
+    private static boolean appendShortDecimal(StringBuilder sb, double d) {
+        for (int scale = 1; scale <= BinaryFeedEncoder.MAX_SCALE; scale++) {
+            double scaled = d * BinaryFeedEncoder.POW10[scale];
+            if (!(Math.abs(scaled) < BinaryFeedEncoder.EXACT_LIMIT)) {
+                return false;
+            }
+            long unscaled = Math.round(scaled);
+            if (unscaled / BinaryFeedEncoder.POW10[scale] == d) {
+                if (unscaled < 0) {
+                    sb.append('-');
+                    unscaled = -unscaled;
+                }
+                long unit = LONG_POW10[scale];
+                sb.append(unscaled / unit).append('.');
+                long fraction = unscaled % unit;
+                for (long digit = unit / 10; digit > fraction && digit > 1; digit /= 10) {
+                    sb.append('0'); // leading zeros of the fraction
+                }
+                sb.append(fraction);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * {@link Double#toString}, which before JDK 19 now and then writes more digits than needed
-     * (JDK-4511638: {@code 2e23} comes out as {@code 1.9999999999999998E23}). Every double with a
-     * shortest form of at most 15 digits reads back from its 15-digit rounding, so when
-     * {@code toString} writes 16 or more digits the roundings to 15, 16… digits are tried first (a
-     * rare case for market data, whose prices have few digits), in the same layout as toString's.
+     * (JDK-4511638: {@code 2e23} comes out as {@code 1.9999999999999998E23}). Every double whose
+     * shortest form has at most 15 significant digits is written with at most 15 by a correct
+     * algorithm, so when {@code toString} writes 16 or more, its digits rounded to 15, 16… are tried
+     * (parsed back, no BigDecimal), and the first that reads back to {@code d} is laid out as
+     * toString would. Market prices have few digits and never get here.
      */
     private static String shortest(double d) {
         String s = Double.toString(d);
-        int digits = 0;
-        boolean leading = true;
-        for (int i = 0; i < s.length(); i++) {
+        int length = s.length();
+        int e = s.indexOf('E');
+        int mantissaEnd = e < 0 ? length : e;
+        char[] digits = new char[mantissaEnd];
+        int n = 0;
+        int point = -1;
+        int firstNonZero = -1;
+        for (int i = 0; i < mantissaEnd; i++) {
             char c = s.charAt(i);
-            if (c == 'E') {
-                break;
-            }
-            if (c >= '1' && c <= '9' || c == '0' && !leading) {
-                leading = false;
-                digits++;
+            if (c == '.') {
+                point = n;
+            } else if (c >= '0' && c <= '9') {
+                if (firstNonZero < 0 && c != '0') {
+                    firstNonZero = n;
+                }
+                digits[n++] = c;
             }
         }
-        if (digits < 16) {
+        while (n > 0 && digits[n - 1] == '0') {
+            n--;
+        }
+        int significant = n - firstNonZero;
+        if (significant < 16) {
             return s;
         }
-        BigDecimal exact = new BigDecimal(d);
-        for (int precision = 15; precision < digits; precision++) {
-            BigDecimal rounded = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-            if (rounded.doubleValue() == d) {
-                return layout(rounded.stripTrailingZeros());
+        // value = 0.d[firstNonZero..n) x 10^exponent
+        int exponent = point - firstNonZero + (e < 0 ? 0 : Integer.parseInt(s, e + 1, length, 10));
+        boolean negative = d < 0;
+        char[] rounded = new char[significant + 1];
+        for (int precision = 15; precision < significant; precision++) {
+            int roundedExponent = exponent;
+            System.arraycopy(digits, firstNonZero, rounded, 0, precision);
+            int kept = precision;
+            if (digits[firstNonZero + precision] >= '5') {
+                int i = precision - 1;
+                while (i >= 0 && rounded[i] == '9') {
+                    rounded[i--] = '0';
+                }
+                if (i < 0) {
+                    rounded[0] = '1'; // 999… became 1000…
+                    kept = 1;
+                    roundedExponent++;
+                } else {
+                    rounded[i]++;
+                }
+            }
+            while (kept > 1 && rounded[kept - 1] == '0') {
+                kept--;
+            }
+            String candidate = layout(negative, rounded, kept, roundedExponent);
+            if (Double.parseDouble(candidate) == d) {
+                return candidate;
             }
         }
         return s;
     }
 
-    /** A decimal laid out as {@link Double#toString} would: plain from 10^-3 to 10^7, else d.dddEn. */
-    private static String layout(BigDecimal value) {
-        double magnitude = Math.abs(value.doubleValue());
-        if (magnitude >= 1e-3 && magnitude < 1e7) {
-            return value.toPlainString();
-        }
-        String digits = value.unscaledValue().abs().toString();
-        int exponent = digits.length() - 1 - value.scale();
-        StringBuilder sb = new StringBuilder(digits.length() + 8);
-        if (value.signum() < 0) {
+    /**
+     * 0.digits[0..n) x 10^exponent (with digits[0] != '0') laid out as {@link Double#toString} would:
+     * plain from 10^-3 to 10^7, else d.dddEn.
+     */
+    private static String layout(boolean negative, char[] digits, int n, int exponent) {
+        StringBuilder sb = new StringBuilder(n + 10);
+        if (negative) {
             sb.append('-');
         }
-        sb.append(digits.charAt(0));
-        if (digits.length() > 1) {
-            sb.append('.').append(digits, 1, digits.length());
+        int scientific = exponent - 1; // the value is d.ddd x 10^scientific
+        if (scientific >= -3 && scientific < 7) {
+            if (exponent <= 0) {
+                sb.append("0.");
+                for (int i = exponent; i < 0; i++) {
+                    sb.append('0');
+                }
+                sb.append(digits, 0, n);
+            } else {
+                for (int i = 0; i < exponent; i++) {
+                    sb.append(i < n ? digits[i] : '0');
+                }
+                sb.append('.');
+                if (n > exponent) {
+                    sb.append(digits, exponent, n - exponent);
+                } else {
+                    sb.append('0');
+                }
+            }
+            return sb.toString();
         }
-        return sb.append('E').append(exponent).toString();
+        sb.append(digits[0]).append('.');
+        if (n > 1) {
+            sb.append(digits, 1, n - 1);
+        } else {
+            sb.append('0');
+        }
+        return sb.append('E').append(scientific).toString();
     }
 
     // ---------------------------------------------------------------- client → server
@@ -349,8 +465,8 @@ public final class JsonFeedCodec {
      * deeper than {@link JsonDepth#MAX_DEPTH}); {@code bad-command} (missing or unknown {@code type},
      * {@code id} not an integer from 1 to 2147483647, {@code topic} not a string, {@code items} not an
      * array of strings of 1 to 64 characters); {@code bad-frequency} ({@code maxFrequency} not a
-     * number, negative or beyond any double). Whether the topic, the items and the frequency are
-     * acceptable to this server is the caller's to check.
+     * number, negative, beyond the range of a double, or positive but too small for one). Whether
+     * the topic, the items and the frequency are acceptable to this server is the caller's to check.
      */
     public static FeedCommand decodeCommand(String json) throws BadFeedCommand {
         JsonObject object = parseCommand(json);
@@ -403,7 +519,7 @@ public final class JsonFeedCodec {
      * reader would accept {@code {} x}); the parser's exceptions pass.
      */
     private static JsonValue parseOne(String json) {
-        try (JsonParser parser = PARSERS.createParser(new StringReader(json))) {
+        try (JsonParser parser = Parsers.FACTORY.createParser(new StringReader(json))) {
             if (!parser.hasNext()) {
                 return null;
             }
@@ -454,9 +570,11 @@ public final class JsonFeedCodec {
             return 0;
         }
         if (value instanceof JsonNumber number) {
+            int sign = number.bigDecimalValue().signum();
             double frequency = number.doubleValue();
-            if (Double.isFinite(frequency) && frequency >= 0) {
-                return frequency == 0 ? 0 : frequency; // -0 is 0
+            // negative (even -1e-999, whose double is -0), beyond a double, or positive but below one
+            if (sign == 0 || sign > 0 && Double.isFinite(frequency) && frequency > 0) {
+                return sign == 0 ? 0 : frequency;
             }
         }
         throw new BadFeedCommand(FeedError.BAD_FREQUENCY, id, "\"maxFrequency\" must be a number >= 0");

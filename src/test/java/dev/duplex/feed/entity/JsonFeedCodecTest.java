@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonReaderFactory;
 import java.io.StringReader;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class JsonFeedCodecTest {
 
     private static final long TS = 1796112000123456L;
+    private static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
     static Map<String, FieldValue> fields(Object... nameValue) {
         Map<String, FieldValue> fields = new LinkedHashMap<>();
@@ -86,6 +88,14 @@ class JsonFeedCodecTest {
         StringBuilder sb = new StringBuilder("x");
         JsonFeedCodec.appendUpdate(sb, updates.updates().get(0));
         assertEquals("x" + fragments.get(0), sb.toString());
+
+        // one tail per change, completed with each subscription's id
+        Update change = updates.updates().get(1);
+        String tail = JsonFeedCodec.updateTail(change);
+        StringBuilder perSubscriber = new StringBuilder();
+        JsonFeedCodec.appendUpdate(perSubscriber, 42, tail);
+        assertEquals(JsonFeedCodec.update(new Update(42, change.item(), change.seq(), change.publishedMicros(),
+                change.conflated(), change.fields())), perSubscriber.toString());
     }
 
     @Test
@@ -93,7 +103,7 @@ class JsonFeedCodecTest {
         Object[][] cases = {
                 {101.25, "101.25"}, {17.0, "17"}, {0.0, "0"}, {-0.0, "-0"}, {0.1, "0.1"}, {-3.5, "-3.5"},
                 {1e-7, "1e-7"}, {1.5e-7, "1.5e-7"}, {1e300, "1e300"}, {-1.7976931348623157e308, "-1.7976931348623157e308"},
-                {4.9e-324, "4.9e-324"}, {123456789.123456, "1.23456789123456e8"}, {1e15, "1e15"}, {999999999999999.0, "999999999999999"},
+                {4.9e-324, "4.9e-324"}, {123456789.123456, "123456789.123456"}, {0.05, "0.05"}, {-0.001, "-0.001"}, {1.000001, "1.000001"}, {0.0012, "0.0012"}, {12345678.5, "12345678.5"}, {1e15, "1e15"}, {999999999999999.0, "999999999999999"},
                 {0.30000000000000004, "0.30000000000000004"}, {0.001, "0.001"}, {1234567.5, "1234567.5"}, {1e7, "10000000"},
                 {9.223372036854776e18, "9.223372036854776e18"}, {2e23, "2e23"},
         };
@@ -188,6 +198,45 @@ class JsonFeedCodecTest {
     }
 
     @Test
+    void hugeNumbersAreRefusedWithoutExpandingThem() {
+        // Parsson itself refuses numbers of more than 1100 characters (org.eclipse.parsson.maxBigDecimalLength)
+        String tooLong = "1" + "0".repeat(5000);
+        assertRefused(FeedError.BAD_JSON, 0, "{\"type\":\"unsubscribe\",\"id\":" + tooLong + "}");
+        String longFraction = "0." + "0".repeat(1000) + "1";
+        String longInteger = "1" + "0".repeat(1000);
+        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"unsubscribe\",\"id\":" + longInteger + "}");
+        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"unsubscribe\",\"id\":" + longFraction + "}");
+        assertRefused(FeedError.BAD_FREQUENCY, 3, "{\"type\":\"subscribe\",\"id\":3,\"topic\":\"t\",\"maxFrequency\":" + longInteger + "}");
+        assertRefused(FeedError.BAD_FREQUENCY, 3, "{\"type\":\"subscribe\",\"id\":3,\"topic\":\"t\",\"maxFrequency\":-" + longFraction + "}");
+        assertRefused(FeedError.BAD_FREQUENCY, 3, "{\"type\":\"subscribe\",\"id\":3,\"topic\":\"t\",\"maxFrequency\":" + longFraction + "}");
+    }
+
+    @Test
+    void anyTextIsACommandOrARefusalNeverAnotherException() {
+        List<String> seeds = List.of("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"stocks\",\"items\":[\"ACME\",\"BOLT\"],\"maxFrequency\":4}",
+                "{\"type\":\"unsubscribe\",\"id\":1}", "{\"type\":\"topics\"}");
+        String alphabet = "{}[]\",:0123456789.eE-+ \\u\u0000\u2028tfnrlsx";
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < 15_000; i++) {
+            StringBuilder text = new StringBuilder(seeds.get(i % seeds.size()));
+            for (int edits = 1 + random.nextInt(4); edits > 0 && text.length() > 0; edits--) {
+                int at = random.nextInt(text.length());
+                switch (random.nextInt(3)) {
+                    case 0 -> text.deleteCharAt(at);
+                    case 1 -> text.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                    default -> text.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+                }
+            }
+            try {
+                JsonFeedCodec.decodeCommand(text.toString());
+            } catch (BadFeedCommand expected) {
+                assertTrue(expected.code() == FeedError.BAD_JSON || expected.code() == FeedError.BAD_COMMAND
+                        || expected.code() == FeedError.BAD_FREQUENCY, text.toString());
+            }
+        }
+    }
+
+    @Test
     void clientSideDecodingRefusesWhatIsNotAMessage() {
         for (String json : List.of("nope", "[]", "{}", "{\"type\":\"gossip\"}", "{\"type\":\"unsubscribed\",\"id\":\"1\"}",
                 "{\"type\":\"unsubscribed\",\"id\":1.5}", "{\"type\":\"error\",\"code\":\"teapot\",\"message\":\"x\",\"id\":0}",
@@ -208,7 +257,7 @@ class JsonFeedCodecTest {
     }
 
     private static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }
