@@ -4,6 +4,7 @@ import dev.duplex.feed.control.FeedSink;
 import dev.duplex.feed.entity.BinaryFeedEncoder;
 import dev.duplex.feed.entity.FeedMessage;
 import dev.duplex.feed.entity.JsonFeedCodec;
+import dev.duplex.feed.entity.Update;
 import dev.duplex.platform.Connections;
 import dev.duplex.platform.Outbox;
 import dev.duplex.platform.TextAssembler;
@@ -13,6 +14,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -55,11 +57,16 @@ final class FeedSessionSink implements FeedSink {
 
     @Override
     public void send(List<FeedMessage> messages, Consumer<Throwable> done) {
+        send(messages, Map.of(), done);
+    }
+
+    @Override
+    public void send(List<FeedMessage> messages, Map<Update, String> tails, Consumer<Throwable> done) {
         List<Object> encoded = new ArrayList<>(messages.size());
         try {
             synchronized (this) {
                 for (FeedMessage message : messages) {
-                    encoded.add(encode(message));
+                    encoded.add(encode(message, tails));
                 }
             }
         } catch (RuntimeException e) {
@@ -87,7 +94,7 @@ final class FeedSessionSink implements FeedSink {
         }
     }
 
-    private Object encode(FeedMessage message) {
+    private Object encode(FeedMessage message, Map<Update, String> tails) {
         if (binary != null) {
             if (message instanceof FeedMessage.Snapshot || message instanceof FeedMessage.Updates) {
                 return binary.encode(List.of(message));
@@ -96,6 +103,21 @@ final class FeedSessionSink implements FeedSink {
                 // nothing of the subscription follows its answer: its item handles can go
                 binary.forget(unsubscribed.subscription());
             }
+        }
+        if (message instanceof FeedMessage.Updates updates && !tails.isEmpty()) {
+            // changes delivered unmerged were written once for every subscriber; only the id is this session's
+            List<CharSequence> fragments = new ArrayList<>(updates.updates().size());
+            for (Update update : updates.updates()) {
+                String tail = tails.get(update);
+                if (tail == null) {
+                    fragments.add(JsonFeedCodec.update(update));
+                } else {
+                    StringBuilder fragment = new StringBuilder(tail.length() + 16);
+                    JsonFeedCodec.appendUpdate(fragment, update.subscription(), tail);
+                    fragments.add(fragment);
+                }
+            }
+            return JsonFeedCodec.updates(fragments);
         }
         return JsonFeedCodec.encode(message);
     }

@@ -103,13 +103,14 @@ public final class FeedHub implements FeedState {
                     topic.fields.addAll(change.fields().keySet());
                 }
                 updatesIn.increment();
+                Change applied = new Change(item.name, change.fields(), item.seq, item.publishedMicros);
                 for (Subscription subscription : topic.everything) {
-                    subscription.subscriber.offer(subscription, item.name, change.fields(), item.seq, item.publishedMicros);
+                    subscription.subscriber.offer(subscription, applied);
                 }
                 Set<Subscription> listed = topic.byItem.get(item.name);
                 if (listed != null) {
                     for (Subscription subscription : listed) {
-                        subscription.subscriber.offer(subscription, item.name, change.fields(), item.seq, item.publishedMicros);
+                        subscription.subscriber.offer(subscription, applied);
                     }
                 }
             }

@@ -1,7 +1,9 @@
 package dev.duplex.feed.control;
 
 import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.feed.entity.Update;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +25,16 @@ public interface FeedSink {
      * Never throws.
      */
     void send(List<FeedMessage> messages, Consumer<Throwable> done);
+
+    /**
+     * As {@link #send(List, Consumer)}, with the JSON of some updates already written: for an update
+     * (by identity) in {@code tails}, everything after its id ({@link dev.duplex.feed.entity.JsonFeedCodec#updateTail}),
+     * shared by every subscriber that got the same change unmerged. A sink that does not write JSON
+     * ignores it.
+     */
+    default void send(List<FeedMessage> messages, Map<Update, String> tails, Consumer<Throwable> done) {
+        send(messages, done);
+    }
 
     /** Closes the session with this code and reason. Never throws. */
     void close(int code, String reason);

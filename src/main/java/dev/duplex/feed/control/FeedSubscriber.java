@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class FeedSubscriber {
     private final Executor sender;
     private final Scheduler scheduler;
     private final LongSupplier clock;
+    /** Whether the session speaks feed.json, where an unmerged change's JSON is shared. */
+    private final boolean json;
 
     private final Map<Integer, Subscription> subscriptions = new HashMap<>();
     /** Answers in order: {@link FeedMessage}s, or a {@link Subscription} whose snapshot is due. */
@@ -73,6 +76,7 @@ public final class FeedSubscriber {
         this.sender = sender;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.json = "feed.json".equals(sink.protocol());
     }
 
     /** The session's id, for logs. */
@@ -176,7 +180,8 @@ public final class FeedSubscriber {
      * seq order): merged into the pending state; sent now if the session is idle and the item not
      * throttled, otherwise when the write in flight completes or the throttle's timer fires.
      */
-    void offer(Subscription subscription, String item, Map<String, FieldValue> fields, long seq, long publishedMicros) {
+    void offer(Subscription subscription, Change change) {
+        String item = change.item;
         boolean wake = false;
         synchronized (this) {
             if (closed || subscription.closed || !subscription.snapshotted) {
@@ -187,7 +192,7 @@ public final class FeedSubscriber {
                 pending = new Subscription.Pending(subscription, item);
                 subscription.pending.put(item, pending);
             }
-            pending.merge(fields, seq, publishedMicros);
+            pending.merge(change);
             if (!pending.dirty) {
                 pending.dirty = true;
                 dirty.add(pending);
@@ -272,6 +277,7 @@ public final class FeedSubscriber {
         long now = clock.getAsLong();
         int updatesSent = 0;
         long conflated = 0;
+        Map<Update, String> tails = null;
         synchronized (this) {
             if (closed) {
                 busy = false;
@@ -295,8 +301,16 @@ public final class FeedSubscriber {
                 }
                 waiting.remove();
                 int merged = pending.changes - 1;
-                updates.add(new Update(subscription.id, pending.item, pending.seq, pending.publishedMicros, merged,
-                        pending.fields));
+                Update update = new Update(subscription.id, pending.item, pending.seq, pending.publishedMicros, merged,
+                        pending.fields);
+                updates.add(update);
+                if (pending.only != null && json) {
+                    if (tails == null) {
+                        tails = new IdentityHashMap<>();
+                    }
+                    tails.put(update, pending.only.tail());
+                }
+                pending.only = null;
                 bytes += estimate(pending);
                 conflated += merged;
                 pending.dirty = false;
@@ -323,7 +337,7 @@ public final class FeedSubscriber {
             sendingSince = now;
         }
         hub.delivered(updatesSent, conflated);
-        sink.send(out, this::written);
+        sink.send(out, tails == null ? Map.of() : tails, this::written);
     }
 
     /** Roughly how many bytes an update takes on the wire (JSON). */

@@ -24,6 +24,8 @@ final class Subscription {
         long seq;
         long publishedMicros;
         int changes;
+        /** The one change pending when exactly one is (its JSON can be shared); null otherwise. */
+        Change only;
         boolean dirty;
         boolean sentOnce;
         long lastSentNanos;
@@ -33,10 +35,11 @@ final class Subscription {
             this.item = item;
         }
 
-        void merge(Map<String, FieldValue> changed, long seq, long publishedMicros) {
-            fields.putAll(changed);
-            this.seq = seq;
-            this.publishedMicros = publishedMicros;
+        void merge(Change change) {
+            fields.putAll(change.fields);
+            this.seq = change.seq;
+            this.publishedMicros = change.publishedMicros;
+            only = changes == 0 ? change : null;
             changes++;
         }
 

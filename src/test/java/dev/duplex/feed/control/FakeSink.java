@@ -35,6 +35,16 @@ final class FakeSink implements FeedSink {
         return protocol;
     }
 
+    /** The shared JSON tails handed with the updates sent, by update identity. */
+    final java.util.Map<dev.duplex.feed.entity.Update, String> tails = new java.util.IdentityHashMap<>();
+
+    @Override
+    public void send(List<FeedMessage> messages, java.util.Map<dev.duplex.feed.entity.Update, String> shared,
+            Consumer<Throwable> done) {
+        tails.putAll(shared);
+        send(messages, done);
+    }
+
     @Override
     public void send(List<FeedMessage> messages, Consumer<Throwable> done) {
         if (inFlight != null) {

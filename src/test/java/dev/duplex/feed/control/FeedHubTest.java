@@ -346,4 +346,37 @@ class FeedHubTest {
         assertEquals(List.of("BOLT"), sink.sent(FeedMessage.Snapshot.class).get(0).items().stream().map(ItemState::item).toList());
         assertEquals(List.of("BOLT"), sink.updates().stream().map(Update::item).toList());
     }
+
+    @Test
+    void anUnmergedChangeIsWrittenOnceForEverySubscriberAndAMergedOneIsNot() {
+        publish("stocks", "ACME", "last", 10);
+        FakeSink first = new FakeSink(true);
+        FakeSink second = new FakeSink(true);
+        FakeSink slow = new FakeSink(false);
+        subscribe(first, 1, "stocks", List.of(), 0);
+        subscribe(second, 2, "stocks", List.of(), 0);
+        subscribe(slow, 1, "stocks", List.of(), 0);
+        slow.complete();
+        time.run();
+        publish("stocks", "ACME", "last", 11);
+        time.run();
+        String tail = first.tails.get(first.updates().get(0));
+        assertTrue(tail != null && tail.contains("\"seq\":2") && tail.contains("\"conflated\":0"), tail);
+        assertTrue(tail == second.tails.get(second.updates().get(0)), "the same string, written once");
+        assertTrue(tail == slow.tails.get(slow.updates().get(0)));
+
+        publish("stocks", "ACME", "last", 12);
+        publish("stocks", "ACME", "last", 13);
+        slow.complete();
+        time.run();
+        Update merged = slow.updates().get(1);
+        assertEquals(1, merged.conflated());
+        assertFalse(slow.tails.containsKey(merged), "a merged update is written for its subscriber alone");
+
+        FakeSink binary = new FakeSink("feed.bin", true);
+        subscribe(binary, 1, "stocks", List.of(), 0);
+        publish("stocks", "ACME", "last", 14);
+        time.run();
+        assertTrue(binary.tails.isEmpty(), "no JSON for a feed.bin session");
+    }
 }
