@@ -3,6 +3,7 @@ package dev.duplex.feed.control;
 import dev.duplex.feed.entity.FeedCommand;
 import dev.duplex.feed.entity.FeedError;
 import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.feed.entity.FeedNames;
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
@@ -22,7 +23,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
 /**
  * The feed on one instance: topics of items (each item's fields, seq and publication time), the
@@ -39,14 +39,8 @@ public final class FeedHub implements FeedState {
 
     private static final System.Logger LOG = System.getLogger(FeedHub.class.getName());
 
-    /** What a topic's name must be: it may appear in cluster structure names. */
-    static final Pattern TOPIC_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
-    /** What a field's name must be. */
-    static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    /** The longest item name, in characters; control characters are refused. */
-    static final int MAX_ITEM_NAME = 64;
-    /** The most fields one change carries. */
-    static final int MAX_FIELDS_PER_CHANGE = 64;
+    /** The most fields one change carries (the publish API's limit too). */
+    static final int MAX_FIELDS_PER_CHANGE = 32;
 
     private final FeedLimits limits;
     private final Executor sender;
@@ -202,8 +196,8 @@ public final class FeedHub implements FeedState {
      * @throws IllegalArgumentException with a message fit for the publisher
      */
     public void check(String topicName, List<ItemChange> changes) {
-        if (topicName == null || !TOPIC_NAME.matcher(topicName).matches()) {
-            throw new IllegalArgumentException("A topic name is 1 to 40 letters, digits, '_', '.' or '-'");
+        if (!FeedNames.isTopic(topicName)) {
+            throw new IllegalArgumentException("A topic name must match " + FeedNames.TOPIC_RULE);
         }
         if (changes == null || changes.isEmpty()) {
             throw new IllegalArgumentException("A publication holds at least one change");
@@ -222,8 +216,8 @@ public final class FeedHub implements FeedState {
                 throw new IllegalArgumentException("A change holds at most " + MAX_FIELDS_PER_CHANGE + " fields");
             }
             for (Map.Entry<String, FieldValue> field : change.fields().entrySet()) {
-                if (field.getKey() == null || !FIELD_NAME.matcher(field.getKey()).matches()) {
-                    throw new IllegalArgumentException("A field name is 1 to 64 letters, digits, '_', '.' or '-'");
+                if (!FeedNames.isField(field.getKey())) {
+                    throw new IllegalArgumentException("A field name must match " + FeedNames.FIELD_RULE);
                 }
                 if (field.getValue() == null) {
                     throw new IllegalArgumentException("A field's value is a number or a text");
@@ -253,10 +247,8 @@ public final class FeedHub implements FeedState {
     }
 
     private static void checkItemName(String item) {
-        if (item == null || item.isEmpty() || item.length() > MAX_ITEM_NAME || item.isBlank()
-                || item.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0xFFFD)
-                || !item.codePoints().allMatch(Character::isDefined)) {
-            throw new IllegalArgumentException("An item name is 1 to " + MAX_ITEM_NAME + " characters, not blank, without control characters");
+        if (!FeedNames.isItem(item)) {
+            throw new IllegalArgumentException("An item name must match " + FeedNames.ITEM_RULE);
         }
     }
 
