@@ -36,7 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * pid) and needs a short keepalive; it costs one Payara start like an Arquillian class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class FeedEndpointIT {
+class FeedStalledSubscribersIT {
 
     private static final long MIB = 1024 * 1024;
     /** A keepalive short enough for a test to see a stalled session dropped. */

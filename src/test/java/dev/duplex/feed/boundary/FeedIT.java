@@ -39,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * machine (the weather one runs, at 20 changes a second).
  */
 @ExtendWith(ArquillianExtension.class)
-class FeedPublishIT {
+class FeedIT {
 
     private static final String TOKEN = "it-publish-token-0123456789";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
