@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** Every answer of POST /api/feed/{topic}, without a server (FeedPublishIT checks them over HTTP). */
+/** Every answer of POST /api/feed/{topic}, without a server (FeedIT checks them over HTTP). */
 class PublishGateTest {
 
     private static final String TOKEN = "s3cret-token";

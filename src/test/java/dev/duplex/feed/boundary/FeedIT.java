@@ -1,9 +1,15 @@
 package dev.duplex.feed.boundary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duplex.feed.FeedClient;
+import dev.duplex.feed.entity.FeedError;
+import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.feed.entity.ItemState;
+import dev.duplex.feed.entity.Update;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.WsClient;
 import jakarta.json.Json;
@@ -19,27 +25,44 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * {@code POST /api/feed/{topic}} on a real Payara Micro, with a publish token: every refusal over
- * HTTP, and a publication that reaches a {@code /feed} subscriber, the topic list, the status and
- * the metrics. (404 without a token: {@link PublishGateTest}, which needs no second server.)
+ * The feed's Arquillian IT: {@code /feed} and {@code POST /api/feed/{topic}} on a real Payara Micro
+ * (one instance: the local bus), with the market and weather simulators at their default rates.
  *
- * <p>The deployment trusts 127.0.0.1 as a proxy, so that each test names its own client address in
- * {@code X-Forwarded-For} and has its own rate bucket; the market simulator is off to spare the
- * machine (the weather one runs, at 20 changes a second).
+ * <p>Over WebSocket: subprotocol negotiation (the client's first choice wins; none, or another, is
+ * closed with 1008), subscribe, snapshot, updates in seq order and unsubscribe over both {@code
+ * feed.json} and {@code feed.bin}, and every bad message answered with its error while the session
+ * goes on. Over HTTP, with a publish token: every refusal, and a publication that reaches a {@code
+ * /feed} subscriber, the topic list, the status and the metrics. (404 without a token: {@link
+ * PublishGateTest}, which needs no second server; clients that stop reading: {@link
+ * FeedStalledSubscribersIT}, on the project's own harness.)
+ *
+ * <p>The WebSocket cases run first ({@link Order}): they expect the topic list to be exactly the
+ * simulators' ({@code stocks}, {@code weather}), and the last publish case adds a topic. The
+ * deployment trusts 127.0.0.1 as a proxy, so that each publish case names its own client address
+ * in {@code X-Forwarded-For} and has its own rate bucket (a WebSocket client sends none and is
+ * 127.0.0.1 itself).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(ArquillianExtension.class)
-class FeedPublishIT {
+class FeedIT {
 
     private static final String TOKEN = "it-publish-token-0123456789";
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -49,7 +72,7 @@ class FeedPublishIT {
     @Deployment(testable = false)
     static WebArchive deployment() {
         return Deployments.duplexWar(Map.of("duplex.feed.publish-token", TOKEN, "duplex.feed.max-publish-rate", "5",
-                "duplex.proxies.trusted", "127.0.0.1", "duplex.feed.market.enabled", "false"));
+                "duplex.proxies.trusted", "127.0.0.1"));
     }
 
     @ArquillianResource
@@ -58,6 +81,145 @@ class FeedPublishIT {
     @BeforeEach
     void withTheContextRoot() {
         base = Deployments.base(base);
+    }
+
+    private URI feed() {
+        return Deployments.websocket(base, "feed");
+    }
+
+    @Test
+    @Order(1)
+    void theClientsFirstChoiceWinsAndNeitherSubprotocolIsClosedWith1008() throws Exception {
+        try (FeedClient binaryFirst = FeedClient.connect(feed(), "feed.bin", "feed.json")) {
+            assertEquals("feed.bin", binaryFirst.subprotocol());
+            assertEquals("feed.bin", binaryFirst.expect(FeedMessage.Hello.class).protocol());
+        }
+        try (FeedClient jsonFirst = FeedClient.connect(feed(), "feed.json", "feed.bin")) {
+            assertEquals("feed.json", jsonFirst.subprotocol());
+            FeedMessage.Hello hello = jsonFirst.expect(FeedMessage.Hello.class);
+            assertEquals("feed.json", hello.protocol());
+            assertEquals(32, hello.maxSubscriptions());
+            assertEquals(1000, hello.maxItemsPerSubscription());
+            assertEquals(100, hello.maxFrequency());
+            assertEquals(List.of("stocks", "weather"), hello.topics());
+        }
+        try (WsClient none = WsClient.connect(feed())) {
+            assertEquals(new WsClient.Closed(1008, "A feed subprotocol is required (feed.json or feed.bin)"), none.awaitClose());
+        }
+        try (WsClient other = WsClient.connect(feed(), "chat")) {
+            assertEquals(new WsClient.Closed(1008, "A feed subprotocol is required (feed.json or feed.bin)"), other.awaitClose());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void subscribeSnapshotUpdatesAndUnsubscribeOverJson() throws Exception {
+        subscribeSnapshotUpdatesAndUnsubscribe("feed.json");
+    }
+
+    @Test
+    @Order(3)
+    void subscribeSnapshotUpdatesAndUnsubscribeOverBinary() throws Exception {
+        subscribeSnapshotUpdatesAndUnsubscribe("feed.bin");
+    }
+
+    private void subscribeSnapshotUpdatesAndUnsubscribe(String protocol) throws Exception {
+        try (FeedClient client = FeedClient.connect(feed(), protocol)) {
+            client.expect(FeedMessage.Hello.class);
+            client.send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"stocks\"}");
+            FeedMessage.Snapshot all = client.expect(FeedMessage.Snapshot.class);
+            assertEquals(1, all.subscription());
+            assertEquals(200, all.items().size());
+            for (ItemState item : all.items()) {
+                assertEquals(Set.of("last", "bid", "ask", "change", "volume", "high", "low"), item.fields().keySet(), item.toString());
+                assertTrue(item.seq() >= 1);
+            }
+            String first = all.items().get(0).item();
+            String second = all.items().get(1).item();
+            client.send("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"stocks\",\"items\":[\"" + first + "\",\"" + second + "\"]}");
+            FeedMessage.Snapshot two = client.expect(FeedMessage.Snapshot.class);
+            assertEquals(2, two.subscription());
+            assertEquals(List.of(first, second), two.items().stream().map(ItemState::item).toList());
+            Map<String, Long> seq = new HashMap<>();
+            two.items().forEach(item -> seq.put(item.item(), item.seq()));
+
+            // each symbol moves 10 times a second: collect the updates of subscription 2 for a while
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            int updates = 0;
+            client.skipped.clear();
+            while (System.nanoTime() - until < 0) {
+                for (Update update : client.nextUpdates().updates()) {
+                    if (update.subscription() != 2) {
+                        continue;
+                    }
+                    long previous = seq.get(update.item());
+                    assertEquals(previous + 1 + update.conflated(), update.seq(), "seq order, after the snapshot: " + update);
+                    seq.put(update.item(), update.seq());
+                    assertFalse(update.fields().isEmpty());
+                    updates++;
+                }
+            }
+            assertTrue(updates >= 10, "updates of two symbols in 2 s: " + updates);
+
+            client.send("{\"type\":\"unsubscribe\",\"id\":2}");
+            assertEquals(2, client.expect(FeedMessage.Unsubscribed.class).subscription());
+            client.send("{\"type\":\"unsubscribe\",\"id\":1}");
+            assertEquals(1, client.expect(FeedMessage.Unsubscribed.class).subscription());
+            client.skipped.clear();
+            client.send("{\"type\":\"topics\"}");
+            FeedMessage.Topics topics = client.expect(FeedMessage.Topics.class);
+            assertEquals(List.of("stocks", "weather"), topics.topics().stream().map(FeedMessage.TopicInfo::name).toList());
+            assertEquals(200, topics.topics().get(0).items());
+            assertEquals(List.of(), client.skipped, "no update after the unsubscribed answers");
+        }
+    }
+
+    @Test
+    @Order(4)
+    void everyBadMessageIsAnsweredWithItsErrorAndTheSessionGoesOn() throws Exception {
+        try (FeedClient client = FeedClient.connect(feed(), "feed.json")) {
+            client.expect(FeedMessage.Hello.class);
+            expectError(client, "not json", FeedError.BAD_JSON, 0);
+            expectError(client, "[".repeat(40) + "]".repeat(40), FeedError.BAD_JSON, 0);
+            expectError(client, "{\"type\":\"dance\"}", FeedError.BAD_COMMAND, 0);
+            expectError(client, "{\"type\":\"subscribe\",\"id\":0,\"topic\":\"stocks\"}", FeedError.BAD_COMMAND, 0);
+            expectError(client, "{\"type\":\"subscribe\",\"id\":3,\"topic\":\"nope\"}", FeedError.UNKNOWN_TOPIC, 3);
+            expectError(client, "{\"type\":\"subscribe\",\"id\":4,\"topic\":\"weather\",\"items\":[\"atlantis\"]}",
+                    FeedError.UNKNOWN_ITEM, 4);
+            expectError(client, "{\"type\":\"subscribe\",\"id\":5,\"topic\":\"weather\",\"maxFrequency\":101}",
+                    FeedError.BAD_FREQUENCY, 5);
+            expectError(client, "{\"type\":\"subscribe\",\"id\":6,\"topic\":\"weather\",\"maxFrequency\":-1}",
+                    FeedError.BAD_FREQUENCY, 6);
+            String many = "\"a\",".repeat(1000) + "\"a\"";
+            expectError(client, "{\"type\":\"subscribe\",\"id\":7,\"topic\":\"weather\",\"items\":[" + many + "]}",
+                    FeedError.TOO_MANY_ITEMS, 7);
+            expectError(client, "{\"type\":\"unsubscribe\",\"id\":8}", FeedError.UNKNOWN_SUBSCRIPTION, 8);
+            client.ws().sendBinary(new byte[] {1, 2, 3});
+            FeedMessage.Error binary = client.expect(FeedMessage.Error.class);
+            assertEquals(FeedError.BINARY_NOT_ACCEPTED, binary.code());
+
+            for (int id = 1; id <= 32; id++) {
+                client.send("{\"type\":\"subscribe\",\"id\":" + id + ",\"topic\":\"weather\",\"items\":[\"berlin\"],\"maxFrequency\":1}");
+                assertEquals(id, client.expect(FeedMessage.Snapshot.class).subscription());
+            }
+            expectError(client, "{\"type\":\"subscribe\",\"id\":32,\"topic\":\"weather\"}", FeedError.DUPLICATE_ID, 32);
+            expectError(client, "{\"type\":\"subscribe\",\"id\":33,\"topic\":\"weather\"}", FeedError.TOO_MANY_SUBSCRIPTIONS, 33);
+            client.send("{\"type\":\"unsubscribe\",\"id\":32}");
+            assertEquals(32, client.expect(FeedMessage.Unsubscribed.class).subscription());
+            client.send("{\"type\":\"subscribe\",\"id\":33,\"topic\":\"stocks\"}");
+            assertEquals(200, client.expect(FeedMessage.Snapshot.class).items().size());
+            assertFalse(client.ws().isClosed());
+
+            client.send("{\"type\":\"topics\",\"pad\":\"" + "x".repeat(5000) + "\"}");
+            assertEquals(1009, client.ws().awaitClose().code());
+        }
+    }
+
+    private static void expectError(FeedClient client, String text, FeedError code, int id) throws Exception {
+        client.send(text);
+        FeedMessage.Error error = client.expect(FeedMessage.Error.class);
+        assertEquals(List.of(code, id), List.of(error.code(), error.subscription()), text.length() > 80 ? text.substring(0, 80) : text);
+        assertNotNull(error.message());
     }
 
     private URI publishUri(String topic) {
@@ -86,6 +248,7 @@ class FeedPublishIT {
     }
 
     @Test
+    @Order(5)
     void credentialsMethodAndMediaTypeAreChecked() throws Exception {
         String body = "{\"updates\":[{\"item\":\"A\",\"fields\":{\"x\":1}}]}";
         HttpResponse<String> missing = send(HttpRequest.newBuilder(publishUri("it-auth")).header("X-Forwarded-For", "10.0.1.1")
@@ -101,6 +264,7 @@ class FeedPublishIT {
     }
 
     @Test
+    @Order(6)
     void oversizedAndMalformedBodiesAreRefusedWithFixedTexts() throws Exception {
         String big = "{\"updates\":[{\"item\":\"A\",\"fields\":{\"x\":\"" + "y".repeat(70_000) + "\"}}]}";
         assertError(413, "payload-too-large", send(post("10.0.2.1", "it-bad", big)));
@@ -121,6 +285,7 @@ class FeedPublishIT {
     }
 
     @Test
+    @Order(7)
     void anAddressThatPostsTooFastGets429() throws Exception {
         int status = 0;
         for (int i = 0; i < 50 && status != 429; i++) {
@@ -132,6 +297,7 @@ class FeedPublishIT {
     }
 
     @Test
+    @Order(8)
     void aPublishedUpdateReachesASubscriberTheTopicsTheStatusAndTheMetrics() throws Exception {
         String topic = "it-plant-7";
         HttpResponse<String> created = send(post("10.0.4.1", topic,
