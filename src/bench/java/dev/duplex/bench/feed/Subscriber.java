@@ -143,6 +143,11 @@ final class Subscriber implements Conn.Listener, FeedSink {
     @Override
     public void error(String code, int subscription) {
         run.error("server error: " + code);
+        if (!snapshotDone) {
+            // A refused subscribe never brings a snapshot: do not keep the run waiting for it.
+            snapshotDone = true;
+            run.snapshotted(this);
+        }
     }
 
     @Override
@@ -162,6 +167,10 @@ final class Subscriber implements Conn.Listener, FeedSink {
             } else {
                 run.error("closed by the server: " + code + " " + reason);
             }
+        }
+        if (!snapshotDone) {
+            snapshotDone = true;
+            run.snapshotted(this);
         }
         if (check != null && unresolved != null) {
             unresolved.clear();
