@@ -52,7 +52,7 @@ final class JsonFeedReader {
             expect('{');
             if (!peekIs('}')) {
                 do {
-                    String key = string();
+                    String key = key();
                     expect(':');
                     switch (key) {
                         case "type" -> type = string();
@@ -106,11 +106,11 @@ final class JsonFeedReader {
                 pos++;
             } else {
                 do {
-                    String key = string();
+                    String key = key();
                     expect(':');
                     switch (key) {
                         case "id" -> v.id = (int) integer();
-                        case "item" -> v.item = string();
+                        case "item" -> v.item = cachedString();
                         case "seq" -> v.seq = integer();
                         case "ts" -> v.ts = integer();
                         case "conflated" -> v.conflated = integer();
@@ -133,7 +133,7 @@ final class JsonFeedReader {
             return;
         }
         do {
-            String name = string();
+            String name = cachedString();
             expect(':');
             skipSpace();
             if (pos < end && buf[pos] == '"') {
@@ -145,6 +145,71 @@ final class JsonFeedReader {
     }
 
     // --- the pull parser ---
+
+    private static final String[] KEYS = {"type", "protocol", "code", "id", "items", "updates", "item", "seq", "ts",
+        "conflated", "fields"};
+    private static final byte[][] KEY_BYTES = new byte[KEYS.length][];
+
+    static {
+        for (int i = 0; i < KEYS.length; i++) {
+            KEY_BYTES[i] = KEYS[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /** A member name: one of the known ones without allocating, or any other as a new string. */
+    private String key() {
+        expect('"');
+        int start = pos;
+        while (pos < end && buf[pos] != '"' && buf[pos] != '\\') {
+            pos++;
+        }
+        if (pos < end && buf[pos] == '"') {
+            int length = pos - start;
+            for (int k = 0; k < KEYS.length; k++) {
+                byte[] known = KEY_BYTES[k];
+                if (known.length == length && java.util.Arrays.equals(buf, start, pos, known, 0, length)) {
+                    pos++;
+                    return KEYS[k];
+                }
+            }
+        }
+        pos = start - 1;
+        return string();
+    }
+
+    /**
+     * A string that recurs (item and field names): the same String instance for the same bytes,
+     * from a small cache, so that names cost no allocation and hash once.
+     */
+    private String cachedString() {
+        expect('"');
+        int start = pos;
+        int hash = 0;
+        while (pos < end && buf[pos] != '"' && buf[pos] != '\\') {
+            hash = hash * 31 + buf[pos];
+            pos++;
+        }
+        if (pos >= end || buf[pos] != '"' || pos - start > 64) {
+            pos = start - 1;
+            return string();
+        }
+        int length = pos - start;
+        int slot = (hash ^ (hash >>> 16)) & (CACHE - 1);
+        byte[] cached = cacheBytes[slot];
+        if (cached != null && cached.length == length && java.util.Arrays.equals(buf, start, pos, cached, 0, length)) {
+            pos++;
+            return cacheStrings[slot];
+        }
+        String value = new String(buf, start, length, StandardCharsets.UTF_8);
+        cacheBytes[slot] = java.util.Arrays.copyOfRange(buf, start, pos);
+        cacheStrings[slot] = value;
+        pos++;
+        return value;
+    }
+
+    private static final int CACHE = 4096;
+    private final byte[][] cacheBytes = new byte[CACHE][];
+    private final String[] cacheStrings = new String[CACHE];
 
     private void skipSpace() {
         while (pos < end) {
@@ -282,19 +347,55 @@ final class JsonFeedReader {
         if (pos == start) {
             throw new IllegalStateException("expected a number at byte " + start);
         }
-        if (plain && pos - start < 16) {
-            boolean negative = buf[start] == '-';
-            long v = 0;
-            for (int i = negative ? start + 1 : start; i < pos; i++) {
-                v = v * 10 + (buf[i] - '0');
+        if (pos - start < 17) {
+            Double fast = shortDecimal(start, plain);
+            if (fast != null) {
+                return fast;
             }
-            return (double) (negative ? -v : v);
         }
         try {
             return Double.parseDouble(new String(buf, start, pos - start, StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
             throw new IllegalStateException("bad number at byte " + start);
         }
+    }
+
+    private static final double[] POWERS = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+        1e13, 1e14, 1e15, 1e16};
+
+    /**
+     * A number of at most 16 characters without exponent, as digits / 10^decimals: both exact
+     * doubles (fewer than 16 digits), so the division rounds once, correctly, and gives what
+     * {@link Double#parseDouble} gives. Null for any other form.
+     */
+    private Double shortDecimal(int start, boolean plain) {
+        int i = start;
+        boolean negative = buf[i] == '-';
+        if (negative) {
+            i++;
+        }
+        long digits = 0;
+        int decimals = -1;
+        int count = 0;
+        for (; i < pos; i++) {
+            byte b = buf[i];
+            if (b >= '0' && b <= '9') {
+                digits = digits * 10 + (b - '0');
+                count++;
+                if (decimals >= 0) {
+                    decimals++;
+                }
+            } else if (b == '.' && decimals < 0 && !plain) {
+                decimals = 0;
+            } else {
+                return null;
+            }
+        }
+        if (count == 0 || count > 15 || decimals == 0) {
+            return null;
+        }
+        double value = decimals > 0 ? digits / POWERS[decimals] : (double) digits;
+        return negative ? -value : value;
     }
 
     private void skipValue() {

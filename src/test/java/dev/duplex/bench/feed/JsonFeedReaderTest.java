@@ -56,4 +56,39 @@ class JsonFeedReaderTest {
         assertTrue(read("{\"type\":\"updates\",\"updates\":[{\"seq\":1.5,\"item\":\"A\"}]}").events.get(0)
                 .startsWith("unreadable"));
     }
+
+    @Test
+    void numbersEqualWhatDoubleParseDoubleGives() {
+        java.util.Random random = new java.util.Random(12);
+        StringBuilder json = new StringBuilder("{\"type\":\"updates\",\"updates\":[{\"id\":1,\"item\":\"A\",\"seq\":1,"
+                + "\"ts\":1,\"conflated\":0,\"fields\":{");
+        List<String> texts = new java.util.ArrayList<>(List.of("0", "-0", "0.1", "-0.42", "101.25", "123456789012345",
+                "1234567890123456", "0.30000000000000004", "1e3", "-2.5E-3", "99999.99", "1.7976931348623157E308"));
+        for (int i = 0; i < 2000; i++) {
+            long unscaled = random.nextLong() % (random.nextBoolean() ? 1_000_000L : 1_000_000_000_000_000L);
+            int scale = random.nextInt(8);
+            texts.add(new java.math.BigDecimal(java.math.BigInteger.valueOf(unscaled), scale).toPlainString());
+        }
+        for (int i = 0; i < texts.size(); i++) {
+            json.append(i > 0 ? "," : "").append("\"f").append(i).append("\":").append(texts.get(i));
+        }
+        json.append("}}]}");
+        RecordingSink sink = read(json.toString());
+        Map<String, Object> fields = sink.values.get(0).fields();
+        for (int i = 0; i < texts.size(); i++) {
+            assertEquals(Double.valueOf(Double.parseDouble(texts.get(i))), fields.get("f" + i), texts.get(i));
+        }
+    }
+
+    @Test
+    void recurringNamesAreTheSameStringAndOtherKeysStillWork() {
+        JsonFeedReader reader = new JsonFeedReader();
+        RecordingSink sink = new RecordingSink();
+        String msg = "{\"type\":\"updates\",\"updates\":[{\"id\":1,\"extra\":{\"a\":[1,true,null]},\"item\":\"ACME\","
+                + "\"seq\":2,\"ts\":3,\"conflated\":0,\"fields\":{\"l\\u0061st\":1.5}}]}";
+        reader.read(io.netty.buffer.Unpooled.copiedBuffer(msg, StandardCharsets.UTF_8), sink);
+        reader.read(io.netty.buffer.Unpooled.copiedBuffer(msg, StandardCharsets.UTF_8), sink);
+        assertEquals(Map.of("last", 1.5), sink.values.get(0).fields());
+        assertTrue(sink.values.get(0).item() == sink.values.get(1).item(), "cached item name");
+    }
 }
