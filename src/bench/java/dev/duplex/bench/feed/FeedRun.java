@@ -19,6 +19,8 @@ final class FeedRun {
     private volatile CountDownLatch snapshots = new CountDownLatch(0);
     private final LongAdder gaps = new LongAdder();
     private final LongAdder stalledDropped = new LongAdder();
+    private final LongAdder miscounted = new LongAdder();
+    private volatile String miscountedExample;
     private final Map<String, LongAdder> dropReasons = new ConcurrentHashMap<>();
 
     /**
@@ -73,6 +75,26 @@ final class FeedRun {
     /** A reader's update whose seq jump its conflated count does not explain. */
     void gap() {
         gaps.increment();
+    }
+
+    /**
+     * An update whose {@code conflated} count exceeds the changes its seq jump holds: the server
+     * breaks docs/FEED.md's accounting (counted as a mismatch).
+     */
+    void miscounted(String item, long merged, long conflated) {
+        miscounted.increment();
+        errors.mismatch();
+        if (miscountedExample == null) {
+            miscountedExample = item + ": seq jump holds " + merged + " merged changes, conflated says " + conflated;
+        }
+    }
+
+    long miscounted() {
+        return miscounted.sum();
+    }
+
+    String miscountedExample() {
+        return miscountedExample;
     }
 
     long gaps() {

@@ -92,11 +92,15 @@ public final class FeedScenario {
         FeedRun run = new FeedRun(s.topic(), s.subprotocol(), errors, phaseA);
         boolean binary = s.subprotocol().equals("feed.bin");
         Outcome o = new Outcome();
+        o.loadBefore = loadAverage();
         try (Transport transport = new Transport(s.threads())) {
             // The topic's items, from a snapshot of all of them.
             Subscriber discovery = new Subscriber(run, Subscriber.Role.CHECKER, List.of(), binary);
             Map<String, Long> startSeqs = checkerSnapshot(transport, s, run, discovery, errors);
             long startedAt = System.nanoTime();
+            if (discovery.conn() != null) {
+                Connector.closeAll(java.util.Collections.singletonList(discovery.conn()), 3_000);
+            }
             if (startSeqs == null || startSeqs.isEmpty()) {
                 errors.error("setup: no snapshot of topic " + s.topic());
                 return result(s, o, errors, phaseA, null, run);
@@ -168,6 +172,7 @@ public final class FeedScenario {
             }
             Connector.closeAll(conns, 5_000);
             o.stalledDropped = run.stalledDropped();
+            o.loadAfter = loadAverage();
             if (!stalled.isEmpty()) {
                 o.heapAfter = heap(s, progress, "after every subscriber left");
             }
@@ -280,6 +285,18 @@ public final class FeedScenario {
         long lostInGaps;
         long readerConflated;
         long stalledDropped;
+        String loadBefore = "?";
+        String loadAfter = "?";
+    }
+
+    /** The machine's 1, 5 and 15 minute load averages (the box is shared: say how busy it was). */
+    private static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static Result result(Settings s, Outcome o, Measurement errors, Traffic a, Traffic b, FeedRun run) {
@@ -297,6 +314,8 @@ public final class FeedScenario {
                 .put("topic_items", o.topicItems)
                 .put("server_rate", s.rate())
                 .put("market_rate_measured", o.marketRate)
+                .put("load_average_before", o.loadBefore)
+                .put("load_average_after", o.loadAfter)
                 .put("open_connections", o.open)
                 .put("readers", o.readers)
                 .put("stalled", o.stalled);
@@ -315,6 +334,7 @@ public final class FeedScenario {
                 .put("check_missing", o.checkMissing)
                 .put("reader_conflated", o.readerConflated)
                 .put("reader_gaps", o.gaps)
+                .put("conflated_miscounted", run.miscounted())
                 .put("stalled_dropped_by_server", o.stalledDropped)
                 .put("lost", lost)
                 .put("mismatches", errors.mismatches() + (o.check == null ? 0 : o.check.mismatched()))
@@ -322,8 +342,8 @@ public final class FeedScenario {
                 .put("errors", errors.errors())
                 .latency("Readers' publish-to-receive latency" + (b != null ? " (phase A, nobody stalled)" : ""),
                         a.measurement().histogram());
-        r.note(String.format(Locale.ROOT, "market measured at %.0f updates/s over %d items", o.marketRate,
-                o.topicItems));
+        r.note(String.format(Locale.ROOT, "market measured at %.0f updates/s over %d items; load average %s before, %s after",
+                o.marketRate, o.topicItems, o.loadBefore, o.loadAfter));
         r.note(phaseLine("phase A (all read)", a, o.windowA));
         if (b != null) {
             r.note(phaseLine("phase B (" + o.stalled + " stalled)", b, o.windowB));
@@ -338,6 +358,10 @@ public final class FeedScenario {
                 + "reached, %d same value, %d passed by conflation, %d different value; readers' conflated %d",
                 o.gaps, o.checkMissing, o.checkExpected, o.check == null ? 0 : o.check.matched(),
                 o.check == null ? 0 : o.check.passed(), o.check == null ? 0 : o.check.mismatched(), o.readerConflated));
+        if (run.miscounted() > 0) {
+            r.note("updates whose conflated count exceeds their seq jump: " + run.miscounted() + ", e.g. "
+                    + run.miscountedExample());
+        }
         if (o.stalledDropped > 0) {
             r.note("stalled subscribers closed by the server: " + o.stalledDropped + " " + run.dropReasons());
         }

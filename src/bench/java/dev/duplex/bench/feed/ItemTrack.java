@@ -21,6 +21,11 @@ final class ItemTrack {
         APPLIED,
         /** Applied, but seq jumped further than {@code conflated} explains: {@link #lost()} grew. */
         GAP,
+        /**
+         * Applied, but {@code conflated} claims more merged changes than the seq jump holds
+         * (docs/FEED.md: a jump of n+1 means n merged): {@link #miscounted()} grew.
+         */
+        MISCOUNTED,
         /** An update at or below the seq already held (out of order or duplicated): ignored. */
         STALE,
         /** An update before the snapshot: ignored. */
@@ -31,6 +36,7 @@ final class ItemTrack {
 
     private final String item;
     private long seq = -1;
+    private long previousSeq = -1;
     private long ts;
     private Object[] values = new Object[0];
     private final long[] historySeq = new long[HISTORY];
@@ -39,6 +45,7 @@ final class ItemTrack {
     private long updates;
     private long conflated;
     private long lost;
+    private long miscounted;
 
     ItemTrack(String item) {
         this.item = item;
@@ -51,6 +58,11 @@ final class ItemTrack {
 
     long seq() {
         return seq;
+    }
+
+    /** The seq held before the last value applied (-1 before the snapshot). */
+    long seqBefore() {
+        return previousSeq;
     }
 
     long ts() {
@@ -67,6 +79,11 @@ final class ItemTrack {
 
     long lost() {
         return lost;
+    }
+
+    /** Updates whose conflated count was larger than their seq jump. */
+    long miscounted() {
+        return miscounted;
     }
 
     boolean hasSnapshot() {
@@ -95,6 +112,9 @@ final class ItemTrack {
             if (missing > 0) {
                 lost += missing;
                 outcome = Outcome.GAP;
+            } else if (missing < 0) {
+                miscounted++;
+                outcome = Outcome.MISCOUNTED;
             } else {
                 outcome = Outcome.APPLIED;
             }
@@ -107,6 +127,7 @@ final class ItemTrack {
             }
             values[index] = fields.value(i);
         }
+        previousSeq = seq;
         seq = newSeq;
         ts = newTs;
         historySeq[historyNext] = newSeq;

@@ -111,12 +111,15 @@ final class Subscriber implements Conn.Listener, FeedSink {
         switch (outcome) {
             case STALE -> run.outOfOrder();
             case EARLY -> run.error("an update before the snapshot");
-            case GAP, APPLIED -> {
+            case GAP, APPLIED, MISCOUNTED -> {
                 if (role != Role.CHECKER) {
                     run.traffic().delivery(at, tsMicros, conflated, role == Role.READER);
                 }
                 if (outcome == ItemTrack.Outcome.GAP && role == Role.READER) {
                     run.gap();
+                }
+                if (outcome == ItemTrack.Outcome.MISCOUNTED) {
+                    run.miscounted(item, seq - track.seqBefore() - 1, conflated);
                 }
                 if (check != null) {
                     evaluate(track);

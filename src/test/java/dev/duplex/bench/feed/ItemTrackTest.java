@@ -42,10 +42,13 @@ class ItemTrackTest {
         assertEquals(0, t.lost());
         assertEquals(ItemTrack.Outcome.GAP, t.apply(12, 0, 0, fields("x", 3.0), false));
         assertEquals(2, t.lost());
-        assertEquals(ItemTrack.Outcome.STALE, t.apply(12, 0, 0, fields("x", 4.0), false));
+        assertEquals(ItemTrack.Outcome.MISCOUNTED, t.apply(13, 0, 5, fields("x", 3.0), false));
+        assertEquals(1, t.miscounted());
+        assertEquals(12, t.seqBefore());
+        assertEquals(ItemTrack.Outcome.STALE, t.apply(13, 0, 0, fields("x", 4.0), false));
         assertEquals(ItemTrack.Outcome.STALE, t.apply(11, 0, 0, fields("x", 4.0), false));
         assertEquals(3.0, value(t, "x"));
-        assertEquals(2, t.updates(), "stale updates are not applied");
+        assertEquals(3, t.updates(), "stale updates are not applied");
     }
 
     @Test
