@@ -1,0 +1,114 @@
+package dev.duplex.feed.boundary;
+
+import dev.duplex.feed.control.FeedSink;
+import dev.duplex.feed.entity.BinaryFeedEncoder;
+import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.feed.entity.JsonFeedCodec;
+import dev.duplex.platform.Connections;
+import dev.duplex.platform.Outbox;
+import dev.duplex.platform.TextAssembler;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A {@code /feed} session as a {@link FeedSink}: encodes each message for the negotiated
+ * subprotocol (under {@code feed.bin} snapshots and updates with the session's own
+ * {@link BinaryFeedEncoder}, everything else as JSON text) and writes it through the session's
+ * platform {@link Outbox} (byte bound, memory budget, slow-consumer close, counted in
+ * {@link Connections}). Its subscriber calls {@link #send} one group at a time, so the
+ * binary encoder (not thread-safe) is used by one thread at a time, in order.
+ */
+final class FeedSessionSink implements FeedSink {
+
+    private static final System.Logger LOG = System.getLogger(FeedSessionSink.class.getName());
+
+    private final Session session;
+    private final Connections connections;
+    private final String protocol;
+    private final BinaryFeedEncoder binary;
+    private final Outbox outbox;
+
+    FeedSessionSink(Session session, Connections connections, String protocol) {
+        this.session = session;
+        this.connections = connections;
+        this.protocol = protocol;
+        this.binary = FeedEndpoint.BINARY.equals(protocol) ? new BinaryFeedEncoder() : null;
+        this.outbox = connections.outbox(session, Outbox.transport(session), 0, null);
+    }
+
+    @Override
+    public String id() {
+        return session.getId();
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public void send(List<FeedMessage> messages, Consumer<Throwable> done) {
+        List<Object> encoded = new ArrayList<>(messages.size());
+        try {
+            synchronized (this) {
+                for (FeedMessage message : messages) {
+                    encoded.add(encode(message));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Feed session " + session.getId() + ": a message could not be encoded", e);
+            done.accept(e);
+            close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "Internal error");
+            return;
+        }
+        AtomicInteger remaining = new AtomicInteger(encoded.size());
+        AtomicBoolean reported = new AtomicBoolean();
+        for (Object message : encoded) {
+            long bytes = message instanceof String text ? TextAssembler.utf8Length(text) : ((ByteBuffer) message).remaining();
+            outbox.offer(message, bytes, null, error -> {
+                if (error != null) {
+                    if (reported.compareAndSet(false, true)) {
+                        done.accept(error);
+                    }
+                    return;
+                }
+                connections.sent(session, bytes);
+                if (remaining.decrementAndGet() == 0 && reported.compareAndSet(false, true)) {
+                    done.accept(null);
+                }
+            });
+        }
+    }
+
+    private Object encode(FeedMessage message) {
+        if (binary != null) {
+            if (message instanceof FeedMessage.Snapshot || message instanceof FeedMessage.Updates) {
+                return binary.encode(List.of(message));
+            }
+            if (message instanceof FeedMessage.Unsubscribed unsubscribed) {
+                // nothing of the subscription follows its answer: its item handles can go
+                binary.forget(unsubscribed.subscription());
+            }
+        }
+        return JsonFeedCodec.encode(message);
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (code == Outbox.SLOW_CONSUMER_CODE && Outbox.SLOW_CONSUMER.equals(reason)) {
+            connections.refused("slow consumer");
+        }
+        try {
+            connections.close(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "Feed session " + session.getId() + " did not close cleanly: " + e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.duplex.feed.control;
+
+/**
+ * The feed's limits, from MicroProfile Config {@code duplex.feed.*} (defaults in
+ * {@code microprofile-config.properties}).
+ *
+ * @param maxMessageBytes          largest command a client may send; larger closes with 1009
+ * @param maxSubscriptions         open subscriptions per session; one more gets {@code too-many-subscriptions}
+ * @param maxItemsPerSubscription  items one subscribe may list; more gets {@code too-many-items}
+ * @param maxFrequency             the highest {@code maxFrequency} a subscription may ask for (updates/s per item)
+ * @param keepaliveSeconds         a session whose write has not completed for this long is closed
+ *                                 with 1008 "Slow consumer"
+ * @param maxTopics                topics the feed holds; a publication creating one more is refused
+ * @param maxItemsPerTopic         items one topic holds; a publication creating one more is refused
+ * @param maxQueuedMessages        answers (errors, snapshots...) waiting for one session that reads
+ *                                 nothing; one more closes it with 1008 "Slow consumer"
+ */
+public record FeedLimits(int maxMessageBytes, int maxSubscriptions, int maxItemsPerSubscription, double maxFrequency,
+        int keepaliveSeconds, int maxTopics, int maxItemsPerTopic, int maxQueuedMessages) {
+
+    public FeedLimits {
+        positive("duplex.feed.max-message-bytes", maxMessageBytes);
+        positive("duplex.feed.max-subscriptions", maxSubscriptions);
+        positive("duplex.feed.max-items-per-subscription", maxItemsPerSubscription);
+        positive("duplex.feed.keepalive-seconds", keepaliveSeconds);
+        positive("duplex.feed.max-topics", maxTopics);
+        positive("duplex.feed.max-items-per-topic", maxItemsPerTopic);
+        positive("duplex.feed.max-queued-messages", maxQueuedMessages);
+        if (!(maxFrequency > 0) || !Double.isFinite(maxFrequency)) {
+            throw new IllegalArgumentException("duplex.feed.max-frequency must be a positive number: " + maxFrequency);
+        }
+    }
+
+    /** The defaults of {@code microprofile-config.properties}, for tests and tools. */
+    public static FeedLimits defaults() {
+        return new FeedLimits(4096, 32, 1000, 100, 30, 100, 10000, 256);
+    }
+
+    private static void positive(String key, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(key + " must be positive: " + value);
+        }
+    }
+}

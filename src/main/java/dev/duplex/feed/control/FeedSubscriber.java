@@ -1,0 +1,403 @@
+package dev.duplex.feed.control;
+
+import dev.duplex.feed.entity.FeedError;
+import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.feed.entity.FieldValue;
+import dev.duplex.feed.entity.Update;
+import dev.duplex.platform.Outbox;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongSupplier;
+
+/**
+ * One {@code /feed} session: its subscriptions, what waits to be sent to it, and its one group of
+ * messages in flight.
+ *
+ * <p><b>Conflation.</b> A published change is merged into the subscription's pending state of its
+ * item (latest value per field, latest seq and time, a count of merged changes); it is never queued
+ * as a message. When the session's previous write has completed, everything due goes out at once:
+ * the answers waiting (hello, snapshots, errors...), then one {@code updates} message of up to
+ * {@value #MAX_BATCH_BYTES} bytes. A subscriber that reads slowly therefore gets the latest value of
+ * each item with the number of changes merged into it, and what it costs in memory is bounded by its
+ * items × fields, whatever the rate.
+ *
+ * <p><b>Max frequency.</b> An item of a subscription with {@code maxFrequency} f is sent at most
+ * once per 1/f s: a change arriving earlier stays pending and a timer sends it when its time comes.
+ *
+ * <p><b>Threads.</b> The publishing thread only merges and, when the session is idle, hands a flush
+ * to the {@code sender} executor: it never waits for a socket. Encoding happens on the sender, in
+ * the {@link FeedSink}. Lock order: a topic's monitor, then this subscriber's.
+ */
+public final class FeedSubscriber {
+
+    private static final System.Logger LOG = System.getLogger(FeedSubscriber.class.getName());
+
+    /** The most bytes (estimated) of updates gathered into one message. */
+    static final int MAX_BATCH_BYTES = 64 * 1024;
+
+    private final FeedSink sink;
+    private final FeedHub hub;
+    private final FeedLimits limits;
+    private final Executor sender;
+    private final Scheduler scheduler;
+    private final LongSupplier clock;
+
+    private final Map<Integer, Subscription> subscriptions = new HashMap<>();
+    /** Answers in order: {@link FeedMessage}s, or a {@link Subscription} whose snapshot is due. */
+    private final ArrayDeque<Object> answers = new ArrayDeque<>();
+    /** Pending items with changes not yet sent, oldest first. */
+    private final ArrayDeque<Subscription.Pending> dirty = new ArrayDeque<>();
+    /** A flush is scheduled or running, or its messages are being written. */
+    private boolean busy;
+    /** The messages of the last flush are being written, since {@link #sendingSince}. */
+    private boolean sending;
+    private long sendingSince;
+    /** When the earliest armed throttle timer fires; {@link Long#MAX_VALUE} when none is armed. */
+    private long timerAt = Long.MAX_VALUE;
+    private boolean closed;
+    /** A write failed: the session is gone or going, nothing more is sent. */
+    private boolean failed;
+
+    FeedSubscriber(FeedSink sink, FeedHub hub, FeedLimits limits, Executor sender, Scheduler scheduler, LongSupplier clock) {
+        this.sink = sink;
+        this.hub = hub;
+        this.limits = limits;
+        this.sender = sender;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /** The session's id, for logs. */
+    public String id() {
+        return sink.id();
+    }
+
+    /** The negotiated subprotocol. */
+    public String protocol() {
+        return sink.protocol();
+    }
+
+    /** Queues an answer to the client; a client that lets too many pile up is closed as a slow consumer. */
+    void answer(FeedMessage message) {
+        boolean overflow;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            overflow = answers.size() >= limits.maxQueuedMessages();
+            if (!overflow) {
+                answers.add(message);
+            }
+        }
+        if (overflow) {
+            drop(Outbox.SLOW_CONSUMER_CODE, Outbox.SLOW_CONSUMER, "answers piled up");
+        } else {
+            wake();
+        }
+    }
+
+    void error(FeedError code, String message, int subscription) {
+        answer(new FeedMessage.Error(code, message, subscription));
+    }
+
+    /**
+     * Opens a subscription already registered in its topic: refuses a duplicate id or one too
+     * many, otherwise queues its snapshot.
+     *
+     * @return the refusal, or null when opened
+     */
+    FeedError open(Subscription subscription) {
+        synchronized (this) {
+            if (closed) {
+                return null;
+            }
+            if (subscriptions.containsKey(subscription.id)) {
+                return FeedError.DUPLICATE_ID;
+            }
+            if (subscriptions.size() >= limits.maxSubscriptions()) {
+                return FeedError.TOO_MANY_SUBSCRIPTIONS;
+            }
+            if (answers.size() >= limits.maxQueuedMessages()) {
+                subscription.closed = true;
+            } else {
+                subscriptions.put(subscription.id, subscription);
+                answers.add(subscription);
+            }
+        }
+        if (subscription.closed) {
+            drop(Outbox.SLOW_CONSUMER_CODE, Outbox.SLOW_CONSUMER, "answers piled up");
+        } else {
+            wake();
+        }
+        return null;
+    }
+
+    /**
+     * Ends a subscription: what it had pending is dropped (counted as conflated) and no update of
+     * it follows the {@code unsubscribed} answer.
+     *
+     * @return the ended subscription, or null when the id is not open
+     */
+    Subscription close(int id) {
+        Subscription subscription;
+        synchronized (this) {
+            subscription = subscriptions.remove(id);
+            if (subscription == null) {
+                return null;
+            }
+            end(subscription);
+        }
+        answer(new FeedMessage.Unsubscribed(id));
+        return subscription;
+    }
+
+    /** With the lock held: marks the subscription ended and counts what it leaves unsent. */
+    private void end(Subscription subscription) {
+        subscription.closed = true;
+        hub.conflated(subscription.unsent());
+        subscription.pending.clear();
+    }
+
+    /** How many subscriptions are open. */
+    synchronized int subscriptionCount() {
+        return subscriptions.size();
+    }
+
+    /**
+     * A change applied to an item the subscription follows (called under the topic's monitor, in
+     * seq order): merged into the pending state; sent now if the session is idle and the item not
+     * throttled, otherwise when the write in flight completes or the throttle's timer fires.
+     */
+    void offer(Subscription subscription, String item, Map<String, FieldValue> fields, long seq, long publishedMicros) {
+        boolean wake = false;
+        synchronized (this) {
+            if (closed || subscription.closed || !subscription.snapshotted) {
+                return;
+            }
+            Subscription.Pending pending = subscription.pending.get(item);
+            if (pending == null) {
+                pending = new Subscription.Pending(subscription, item);
+                subscription.pending.put(item, pending);
+            }
+            pending.merge(fields, seq, publishedMicros);
+            if (!pending.dirty) {
+                pending.dirty = true;
+                dirty.add(pending);
+            }
+            if (!busy) {
+                long now = clock.getAsLong();
+                long due = pending.dueAt(now);
+                if (due - now <= 0) {
+                    wake = true;
+                } else {
+                    arm(due, now);
+                }
+            }
+        }
+        if (wake) {
+            wake();
+        }
+    }
+
+    /** The subscription's snapshot was taken (under its topic's monitor): updates may follow it now. */
+    synchronized void snapshotTaken(Subscription subscription) {
+        subscription.snapshotted = true;
+        if (answers.peek() == subscription) {
+            answers.poll();
+        }
+    }
+
+    /** Starts a flush on the sender if the session is idle and has something to send. */
+    void wake() {
+        synchronized (this) {
+            if (busy || closed || failed || answers.isEmpty() && dirty.isEmpty()) {
+                return;
+            }
+            busy = true;
+        }
+        try {
+            sender.execute(this::flush);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                busy = false;
+            }
+        }
+    }
+
+    /** With the lock held: makes sure a timer wakes the subscriber at {@code due}. */
+    private void arm(long due, long now) {
+        if (due - timerAt >= 0 && timerAt != Long.MAX_VALUE) {
+            return;
+        }
+        timerAt = due;
+        scheduler.schedule(() -> {
+            synchronized (this) {
+                if (timerAt == due) {
+                    timerAt = Long.MAX_VALUE;
+                }
+            }
+            wake();
+        }, Math.max(0, due - now));
+    }
+
+    /** On the sender: sends the answers waiting and one batch of due updates, as one group. */
+    void flush() {
+        List<FeedMessage> out = new ArrayList<>();
+        while (true) {
+            Subscription due;
+            synchronized (this) {
+                if (closed) {
+                    busy = false;
+                    return;
+                }
+                while (!answers.isEmpty() && answers.peek() instanceof FeedMessage message) {
+                    answers.poll();
+                    out.add(message);
+                }
+                due = (Subscription) answers.peek();
+            }
+            if (due == null) {
+                break;
+            }
+            out.add(hub.snapshot(due));
+        }
+        long now = clock.getAsLong();
+        int updatesSent = 0;
+        long conflated = 0;
+        synchronized (this) {
+            if (closed) {
+                busy = false;
+                return;
+            }
+            List<Update> updates = new ArrayList<>();
+            long bytes = 0;
+            long nextDue = Long.MAX_VALUE;
+            Iterator<Subscription.Pending> waiting = dirty.iterator();
+            while (waiting.hasNext() && bytes < MAX_BATCH_BYTES) {
+                Subscription.Pending pending = waiting.next();
+                Subscription subscription = pending.subscription;
+                if (subscription.closed || !pending.dirty) {
+                    waiting.remove();
+                    continue;
+                }
+                long dueAt = pending.dueAt(now);
+                if (dueAt - now > 0) {
+                    nextDue = Math.min(nextDue, dueAt);
+                    continue;
+                }
+                waiting.remove();
+                int merged = pending.changes - 1;
+                updates.add(new Update(subscription.id, pending.item, pending.seq, pending.publishedMicros, merged,
+                        pending.fields));
+                bytes += estimate(pending);
+                conflated += merged;
+                pending.dirty = false;
+                pending.changes = 0;
+                pending.fields = new LinkedHashMap<>();
+                pending.sentOnce = true;
+                pending.lastSentNanos = now;
+                if (subscription.intervalNanos == 0) {
+                    subscription.pending.remove(pending.item);
+                }
+            }
+            if (nextDue != Long.MAX_VALUE) {
+                arm(nextDue, now);
+            }
+            if (!updates.isEmpty()) {
+                out.add(new FeedMessage.Updates(updates));
+                updatesSent = updates.size();
+            }
+            if (out.isEmpty()) {
+                busy = false;
+                return;
+            }
+            sending = true;
+            sendingSince = now;
+        }
+        hub.delivered(updatesSent, conflated);
+        sink.send(out, this::written);
+    }
+
+    /** Roughly how many bytes an update takes on the wire (JSON). */
+    private static long estimate(Subscription.Pending pending) {
+        long bytes = 64 + pending.item.length();
+        for (Map.Entry<String, FieldValue> field : pending.fields.entrySet()) {
+            bytes += field.getKey().length() + (field.getValue() instanceof FieldValue.Text text ? text.value().length() + 6 : 24);
+        }
+        return bytes;
+    }
+
+    /** The messages of the last flush were written, or failed. */
+    private void written(Throwable failure) {
+        synchronized (this) {
+            sending = false;
+            busy = false;
+            if (failure != null) {
+                // the session is gone or going: its close ends the subscriber; nothing more is sent
+                failed = true;
+            }
+        }
+        if (failure != null) {
+            LOG.log(Level.DEBUG, () -> "Feed session " + sink.id() + ": a write failed: " + failure);
+            return;
+        }
+        wake();
+    }
+
+    /** Whether a write of this session has been in flight for {@code limitNanos} or more. */
+    synchronized boolean stalled(long now, long limitNanos) {
+        return sending && now - sendingSince >= limitNanos;
+    }
+
+    /** Whether a write of this session is in flight (tests). */
+    synchronized boolean sending() {
+        return sending;
+    }
+
+    /** Closes the session for a reason of the server's (slow consumer) and ends its subscriptions. */
+    void drop(int code, String reason, String why) {
+        if (disconnect()) {
+            LOG.log(Level.INFO, "Feed session {0}: {1}, closing it with {2} {3}", sink.id(), why, String.valueOf(code), reason);
+            sink.close(code, reason);
+        }
+    }
+
+    /**
+     * Ends every subscription (what they had pending counts as conflated) and stops sending.
+     *
+     * @return whether this call ended it (false when it had ended already)
+     */
+    boolean disconnect() {
+        List<Subscription> ended;
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            ended = new ArrayList<>(subscriptions.values());
+            for (Subscription subscription : ended) {
+                end(subscription);
+            }
+            subscriptions.clear();
+            answers.clear();
+            dirty.clear();
+        }
+        for (Subscription subscription : ended) {
+            subscription.topic.unregister(subscription);
+        }
+        hub.forget(this);
+        return true;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+}

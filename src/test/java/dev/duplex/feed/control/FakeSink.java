@@ -1,0 +1,94 @@
+package dev.duplex.feed.control;
+
+import dev.duplex.feed.entity.FeedMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** A session that records what it is sent; its writes complete when the test says so, or at once. */
+final class FakeSink implements FeedSink {
+
+    private final String protocol;
+    private final boolean completesAtOnce;
+    final List<FeedMessage> sent = new ArrayList<>();
+    private Consumer<Throwable> inFlight;
+    int groups;
+    int closeCode;
+    String closeReason;
+
+    FakeSink(boolean completesAtOnce) {
+        this("feed.json", completesAtOnce);
+    }
+
+    FakeSink(String protocol, boolean completesAtOnce) {
+        this.protocol = protocol;
+        this.completesAtOnce = completesAtOnce;
+    }
+
+    @Override
+    public String id() {
+        return "fake";
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public void send(List<FeedMessage> messages, Consumer<Throwable> done) {
+        if (inFlight != null) {
+            throw new AssertionError("two groups in flight at once");
+        }
+        sent.addAll(messages);
+        groups++;
+        if (completesAtOnce) {
+            done.accept(null);
+        } else {
+            inFlight = done;
+        }
+    }
+
+    /** Completes the write in flight. */
+    void complete() {
+        Consumer<Throwable> done = inFlight;
+        if (done == null) {
+            throw new AssertionError("nothing in flight");
+        }
+        inFlight = null;
+        done.accept(null);
+    }
+
+    boolean writing() {
+        return inFlight != null;
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        closeCode = code;
+        closeReason = reason;
+    }
+
+    <T extends FeedMessage> List<T> sent(Class<T> type) {
+        List<T> of = new ArrayList<>();
+        for (FeedMessage message : sent) {
+            if (type.isInstance(message)) {
+                of.add(type.cast(message));
+            }
+        }
+        return of;
+    }
+
+    /** Every update sent, in order. */
+    List<dev.duplex.feed.entity.Update> updates() {
+        List<dev.duplex.feed.entity.Update> updates = new ArrayList<>();
+        for (FeedMessage.Updates message : sent(FeedMessage.Updates.class)) {
+            updates.addAll(message.updates());
+        }
+        return updates;
+    }
+
+    void clear() {
+        sent.clear();
+    }
+}
