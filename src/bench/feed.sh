@@ -137,9 +137,13 @@ if [ "$CLUSTER" = 1 ]; then
 fi
 
 log "results: $RESULTS"
-jq -r '[.case, .subprotocol, .subscribers, .items_per_subscriber, .server_rate, .readers_p50_ms, .readers_p99_ms,
-        .stalled_readers_p99_ms, .deliveries_per_s, .bytes_per_delivery, .server_cpu_s_per_M_deliveries,
-        .server_cores, .client_cores, .heap_before_stall_bytes, .heap_during_stall_bytes, .heap_after_bytes,
-        .lost, .errors] | @tsv' "$RESULTS" \
-  | (echo -e "case\tsubprotocol\tN\tK\tR\tp50\tp99\tp99_stalled\tdeliv/s\tB/deliv\tcpu_s/M\tsrv_cores\tcli_cores\theap_before\theap_during\theap_after\tlost\terrors"; cat) \
-  | column -t
+jq -r '[.case, .subprotocol, .subscribers, .items_per_subscriber, .server_rate, .market_rate_measured,
+        .readers_p50_ms, .readers_p99_ms, .stalled_readers_p50_ms, .stalled_readers_p99_ms, .deliveries_per_s,
+        .stalled_deliveries_per_s, .bytes_per_delivery, .server_cpu_s_per_M_deliveries, .server_cores, .client_cores,
+        .heap_before_stall_bytes, .heap_during_stall_bytes, .heap_still_stalled_bytes, .heap_after_bytes,
+        .lost, .mismatches, .errors, .load_average_before]
+       | map(if . == null or . == -1 then "-" elif type == "number" then (. * 10 | round / 10) else . end)
+       | map(tostring) | @tsv' "$RESULTS" \
+  | (printf 'case\tproto\tN\tK\tR\tR_seen\tp50\tp99\tp50_B\tp99_B\tdeliv/s\tdeliv/s_B\tB/deliv\tcpu_s/M\tsrv_cores\tcli_cores\theap_A\theap_B\theap_B2\theap_end\tlost\tbad\terr\tload\n'; cat) \
+  | column -t -s $'\t'
+echo "(B = phase B, the stalled share not reading; heaps: before the stall, during it, still stalled after the check, after all left)"
