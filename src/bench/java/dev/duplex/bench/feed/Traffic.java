@@ -6,8 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What one measured phase received: messages and their payload bytes (via {@link Measurement}),
  * item deliveries (one per item value in an update; a message may carry many) and the readers'
- * publish-to-receive latency. Counts what arrived inside the measurement window; a latency counts
- * when its item was published inside the window.
+ * publish-to-receive latency. Counts and times what arrived inside the measurement window.
  */
 final class Traffic {
 
@@ -35,11 +34,16 @@ final class Traffic {
         if (at >= measurement.measureStart() && at < measurement.measureEnd()) {
             deliveries.increment();
             conflated.add(merged);
-        }
-        if (reader) {
-            measurement.latency(clock.nanoTimeOf(tsMicros), at);
+            if (reader) {
+                // Timed by arrival in the window, not by publication: a server that lags by more
+                // than the window (a slow cluster relay) must show its lag, not an empty histogram.
+                long micros = (at - clock.nanoTimeOf(tsMicros)) / 1_000;
+                measurement.histogram().recordValue(Math.min(HIGHEST_MICROS, Math.max(1, micros)));
+            }
         }
     }
+
+    private static final long HIGHEST_MICROS = 3_600_000_000L;
 
     long deliveries() {
         return deliveries.sum();
