@@ -3,6 +3,7 @@ package dev.duplex.bench;
 import dev.duplex.bench.connect.ConnectScenario;
 import dev.duplex.bench.echo.EchoScenario;
 import dev.duplex.bench.fanout.FanoutScenario;
+import dev.duplex.bench.feed.FeedScenario;
 import dev.duplex.bench.image.ImageScenario;
 import dev.duplex.bench.report.JfrTop;
 import dev.duplex.bench.report.Report;
@@ -37,6 +38,10 @@ public final class Bench {
                        [--duration 10s] [--warmup 2s] [--no-check]
               fanout   --url ws://127.0.0.1:8080/chat[,ws://127.0.0.1:8081/chat] [--members 1000]
                        [--publishers 1] [--rate 100] [--room NAME] [--duration 10s] [--warmup 2s]
+              feed     --url ws://127.0.0.1:8080/feed[,...] [--subscribers 5000] [--items 20]
+                       [--subprotocol feed.json|feed.bin] [--stalled 10%] [--topic stocks] [--rate R]
+                       [--duration 15s] [--warmup 5s] [--stall-settle 5s] [--check-timeout 20s]
+                       [--check-url URL]   (scenario F2; src/bench/feed.sh starts the servers)
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
               serve    jetty|netty|tcp --port PORT [--host 127.0.0.1]
@@ -74,6 +79,7 @@ public final class Bench {
                 case "echo" -> result = scenario(options, EchoScenario::settings, EchoScenario::run, err);
                 case "image" -> result = scenario(options, ImageScenario::settings, ImageScenario::run, err);
                 case "fanout" -> result = scenario(options, FanoutScenario::settings, FanoutScenario::run, err);
+                case "feed" -> result = scenario(options, FeedScenario::settings, FeedScenario::run, err);
                 case "connect" -> result = scenario(options, ConnectScenario::settings, ConnectScenario::run, err);
                 case "serve" -> {
                     Serve.run(options, out);

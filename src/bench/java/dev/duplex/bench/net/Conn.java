@@ -140,6 +140,14 @@ public final class Conn {
         return channel.isWritable();
     }
 
+    /**
+     * Stops ({@code false}) or resumes ({@code true}) reading from the socket, as a client that
+     * stalls does: its TCP receive window fills and the server's writes to it stop completing.
+     */
+    public void autoRead(boolean read) {
+        channel.config().setAutoRead(read);
+    }
+
     /** Closes with 1000 (WebSocket) or a plain TCP close, and returns at once. */
     public void close() {
         closedByUs = true;
