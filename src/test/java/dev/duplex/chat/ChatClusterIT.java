@@ -69,28 +69,8 @@ class ChatClusterIT {
                 "-Dhazelcast.max.no.heartbeat.seconds=10", "-Dhazelcast.heartbeat.interval.seconds=1");
         a = PayaraInstance.startClustered("a", PayaraInstance.freePort(1), clusterName, clusterPort, work, options);
         b = PayaraInstance.startClustered("b", PayaraInstance.freePort(1), clusterName, clusterPort, work, options);
-        long deadline = System.nanoTime() + CLUSTER_TIMEOUT.toNanos();
-        for (PayaraInstance instance : List.of(a, b)) {
-            while (!isClusterOfTwo(instance.chatStatus())) {
-                if (!instance.isAlive()) {
-                    fail("instance " + instance.name() + " exited:\n" + instance.logTail());
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("no cluster of two within " + CLUSTER_TIMEOUT + "; " + instance.name() + " says "
-                            + instance.chatStatus() + " (" + instance.lastStatusProblem() + ")\n" + instance.logTail());
-                }
-                TimeUnit.MILLISECONDS.sleep(500);
-            }
-        }
+        PayaraInstance.awaitClusterOf(CLUSTER_TIMEOUT, a, b);
         balancer = new TcpBalancer(List.of(a.address(), b.address()));
-    }
-
-    private static boolean isClusterOfTwo(String status) {
-        if (status == null) {
-            return false;
-        }
-        JsonObject json = Json.createReader(new StringReader(status)).readObject();
-        return "hazelcast".equals(json.getString("mode")) && json.getInt("instances") == 2;
     }
 
     @AfterAll

@@ -1,7 +1,10 @@
 package dev.duplex.chat;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -100,6 +103,34 @@ public final class PayaraInstance implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /**
+     * Waits until every instance's chat status says it runs on Hazelcast in a cluster of all of
+     * them; fails with the instance's log tail when one exits or the time is up.
+     */
+    public static void awaitClusterOf(Duration timeout, PayaraInstance... instances) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (PayaraInstance instance : instances) {
+            while (!isCluster(instance.chatStatus(), instances.length)) {
+                if (!instance.isAlive()) {
+                    throw new AssertionError("instance " + instance.name() + " exited:\n" + instance.logTail());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no cluster of " + instances.length + " within " + timeout + "; " + instance.name()
+                            + " says " + instance.chatStatus() + " (" + instance.lastStatusProblem() + ")\n" + instance.logTail());
+                }
+                TimeUnit.MILLISECONDS.sleep(500);
+            }
+        }
+    }
+
+    private static boolean isCluster(String status, int size) {
+        if (status == null) {
+            return false;
+        }
+        JsonObject json = Json.createReader(new StringReader(status)).readObject();
+        return "hazelcast".equals(json.getString("mode")) && json.getInt("instances") == size;
     }
 
     /** Why the last {@link #chatStatus()} gave null (an HTTP status or an exception), or null. */

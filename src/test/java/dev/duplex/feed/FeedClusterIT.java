@@ -12,10 +12,7 @@ import dev.duplex.feed.entity.FeedMessage;
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.ItemState;
 import dev.duplex.feed.entity.Update;
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,30 +67,10 @@ class FeedClusterIT {
         List<String> options = List.of("-Dduplex.feed.publish-token=" + TOKEN, "-XX:TieredStopAtLevel=1");
         a = PayaraInstance.startClustered("feed-a", PayaraInstance.freePort(1), clusterName, clusterPort, work, options);
         b = PayaraInstance.startClustered("feed-b", PayaraInstance.freePort(1), clusterName, clusterPort, work, options);
-        long deadline = System.nanoTime() + CLUSTER_TIMEOUT.toNanos();
-        for (PayaraInstance instance : List.of(a, b)) {
-            while (!isClusterOfTwo(instance.chatStatus())) {
-                if (!instance.isAlive()) {
-                    fail("instance " + instance.name() + " exited:\n" + instance.logTail());
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("no cluster of two within " + CLUSTER_TIMEOUT + "; " + instance.name() + " says "
-                            + instance.chatStatus() + " (" + instance.lastStatusProblem() + ")\n" + instance.logTail());
-                }
-                TimeUnit.MILLISECONDS.sleep(500);
-            }
-        }
+        PayaraInstance.awaitClusterOf(CLUSTER_TIMEOUT, a, b);
         for (PayaraInstance instance : List.of(a, b)) {
             awaitLog(instance, "Feed runs on the hazelcast bus", Duration.ofSeconds(60));
         }
-    }
-
-    private static boolean isClusterOfTwo(String status) {
-        if (status == null) {
-            return false;
-        }
-        JsonObject json = Json.createReader(new StringReader(status)).readObject();
-        return "hazelcast".equals(json.getString("mode")) && json.getInt("instances") == 2;
     }
 
     @AfterAll
