@@ -43,7 +43,8 @@ let sparkColours = { up: 'green', down: 'red', flat: 'grey' };
  *   shown: the filter lets it through; onScreen: it is in (or near) the window. Only rows that are
  *   both are painted as changes come; the others are marked stale and painted in full (without
  *   flashing) when they come into view.
- * @typedef {{card: HTMLLIElement, values: Map<string, HTMLElement>}} WeatherCard
+ * @typedef {{card: HTMLLIElement, title: HTMLHeadingElement, values: Map<string, HTMLElement>}} WeatherCard
+ *   title: the station id until a `city` field gives its display name
  */
 /** @type {Map<string, StockRow>} */
 const rows = new Map();
@@ -293,7 +294,7 @@ function addCard(city) {
   card.className = 'weather-card';
   card.dataset.city = city;
   const title = document.createElement('h3');
-  title.textContent = city;
+  title.textContent = city; // the id, until the station's `city` field names it
   const list = document.createElement('dl');
   const values = new Map();
   for (const [field, label] of WEATHER_FIELDS) {
@@ -306,7 +307,7 @@ function addCard(city) {
     list.append(term, value);
   }
   card.append(title, list);
-  cards.set(city, { card, values });
+  cards.set(city, { card, title, values });
   const list$ = $('weather');
   const after = [...cards.keys()].sort().find((other) => other > city);
   list$.insertBefore(card, after ? cards.get(after).card : null);
@@ -321,6 +322,13 @@ function paintCard(state, fields) {
   const entry = cards.get(state.item);
   if (!entry) return;
   for (const [field, moved] of fields) {
+    if (field === 'city') {
+      const name = state.fields.city;
+      const named = typeof name === 'string' && name.trim() !== '';
+      entry.title.textContent = named ? name : state.item;
+      entry.title.toggleAttribute('data-named', named);
+      continue;
+    }
     const value = entry.values.get(field);
     if (!value) continue;
     value.textContent = formatField('weather', field, state.fields[field]);

@@ -17,28 +17,32 @@ import java.util.function.LongSupplier;
  * The {@code weather} topic: stations in real cities (lower-case ids such as {@code berlin}) whose
  * readings drift at random. Fields: {@code temperature} (°C, 1 decimal), {@code wind} (km/h, 1
  * decimal), {@code humidity} (%, whole), {@code pressure} (hPa, 1 decimal), {@code conditions} (a
- * text, sent when it changes).
+ * text, sent when it changes), {@code city} (the station's display name, e.g. {@code New York} for
+ * {@code newyork}; a text sent in each station's first change only, so it is in every snapshot).
  */
 final class WeatherSimulator extends Simulator {
 
     static final String ROLE = "weather";
     static final String TOPIC = "weather";
 
-    /** Station ids and a typical temperature. */
+    /** Station ids, a typical temperature and the display name (the {@code city} field). */
     private static final String[][] CITIES = {
-        {"berlin", "9"}, {"paris", "12"}, {"london", "11"}, {"madrid", "15"}, {"rome", "16"},
-        {"vienna", "10"}, {"warsaw", "8"}, {"prague", "9"}, {"amsterdam", "10"}, {"brussels", "10"},
-        {"lisbon", "17"}, {"dublin", "10"}, {"oslo", "6"}, {"stockholm", "7"}, {"helsinki", "5"},
-        {"copenhagen", "8"}, {"athens", "18"}, {"budapest", "11"}, {"bucharest", "11"}, {"zurich", "9"},
-        {"munich", "8"}, {"hamburg", "9"}, {"milan", "13"}, {"barcelona", "16"}, {"istanbul", "14"},
-        {"moscow", "5"}, {"kyiv", "8"}, {"cairo", "22"}, {"lagos", "27"}, {"nairobi", "19"},
-        {"johannesburg", "16"}, {"dubai", "28"}, {"mumbai", "27"}, {"delhi", "25"}, {"bangkok", "28"},
-        {"singapore", "27"}, {"jakarta", "27"}, {"hongkong", "23"}, {"shanghai", "17"}, {"beijing", "12"},
-        {"seoul", "12"}, {"tokyo", "15"}, {"sydney", "18"}, {"melbourne", "15"}, {"auckland", "15"},
-        {"honolulu", "25"}, {"vancouver", "10"}, {"seattle", "11"}, {"sanfrancisco", "14"}, {"losangeles", "18"},
-        {"denver", "10"}, {"chicago", "10"}, {"toronto", "9"}, {"montreal", "7"}, {"newyork", "13"},
-        {"boston", "11"}, {"miami", "25"}, {"mexicocity", "16"}, {"bogota", "14"}, {"lima", "19"},
-        {"santiago", "14"}, {"buenosaires", "18"}, {"saopaulo", "20"}, {"reykjavik", "5"}
+        {"berlin", "9", "Berlin"}, {"paris", "12", "Paris"}, {"london", "11", "London"}, {"madrid", "15", "Madrid"},
+        {"rome", "16", "Rome"}, {"vienna", "10", "Vienna"}, {"warsaw", "8", "Warsaw"}, {"prague", "9", "Prague"},
+        {"amsterdam", "10", "Amsterdam"}, {"brussels", "10", "Brussels"}, {"lisbon", "17", "Lisbon"}, {"dublin", "10", "Dublin"},
+        {"oslo", "6", "Oslo"}, {"stockholm", "7", "Stockholm"}, {"helsinki", "5", "Helsinki"}, {"copenhagen", "8", "Copenhagen"},
+        {"athens", "18", "Athens"}, {"budapest", "11", "Budapest"}, {"bucharest", "11", "Bucharest"}, {"zurich", "9", "Zürich"},
+        {"munich", "8", "Munich"}, {"hamburg", "9", "Hamburg"}, {"milan", "13", "Milan"}, {"barcelona", "16", "Barcelona"},
+        {"istanbul", "14", "Istanbul"}, {"moscow", "5", "Moscow"}, {"kyiv", "8", "Kyiv"}, {"cairo", "22", "Cairo"},
+        {"lagos", "27", "Lagos"}, {"nairobi", "19", "Nairobi"}, {"johannesburg", "16", "Johannesburg"}, {"dubai", "28", "Dubai"},
+        {"mumbai", "27", "Mumbai"}, {"delhi", "25", "Delhi"}, {"bangkok", "28", "Bangkok"}, {"singapore", "27", "Singapore"},
+        {"jakarta", "27", "Jakarta"}, {"hongkong", "23", "Hong Kong"}, {"shanghai", "17", "Shanghai"}, {"beijing", "12", "Beijing"},
+        {"seoul", "12", "Seoul"}, {"tokyo", "15", "Tokyo"}, {"sydney", "18", "Sydney"}, {"melbourne", "15", "Melbourne"},
+        {"auckland", "15", "Auckland"}, {"honolulu", "25", "Honolulu"}, {"vancouver", "10", "Vancouver"}, {"seattle", "11", "Seattle"},
+        {"sanfrancisco", "14", "San Francisco"}, {"losangeles", "18", "Los Angeles"}, {"denver", "10", "Denver"}, {"chicago", "10", "Chicago"},
+        {"toronto", "9", "Toronto"}, {"montreal", "7", "Montréal"}, {"newyork", "13", "New York"}, {"boston", "11", "Boston"},
+        {"miami", "25", "Miami"}, {"mexicocity", "16", "Mexico City"}, {"bogota", "14", "Bogotá"}, {"lima", "19", "Lima"},
+        {"santiago", "14", "Santiago"}, {"buenosaires", "18", "Buenos Aires"}, {"saopaulo", "20", "São Paulo"}, {"reykjavik", "5", "Reykjavík"}
     };
 
     static final List<String> CONDITIONS = List.of("clear", "partly cloudy", "cloudy", "fog", "drizzle", "rain",
@@ -50,6 +54,7 @@ final class WeatherSimulator extends Simulator {
         double humidity;
         double pressure;
         String conditions;
+        String city;
     }
 
     private final List<String> stations;
@@ -94,6 +99,7 @@ final class WeatherSimulator extends Simulator {
             reading.humidity = Math.round(seeded.nextDouble(30, 90));
             reading.pressure = round(seeded.nextDouble(995, 1030), 1);
             reading.conditions = CONDITIONS.get(seeded.nextInt(CONDITIONS.size()));
+            reading.city = CITIES[i][2];
             ItemState state = known.get(station);
             if (state != null) {
                 reading.temperature = number(state, "temperature", reading.temperature);
@@ -105,7 +111,7 @@ final class WeatherSimulator extends Simulator {
                 }
             }
             readings.put(station, reading);
-            changes.add(new ItemChange(station, fields(reading, true), now));
+            changes.add(new ItemChange(station, fields(reading, true, true), now));
         }
         cursor = 0;
         return changes;
@@ -131,12 +137,12 @@ final class WeatherSimulator extends Simulator {
             if (conditions) {
                 reading.conditions = CONDITIONS.get(random.nextInt(CONDITIONS.size()));
             }
-            changes.add(new ItemChange(station, fields(reading, conditions), now));
+            changes.add(new ItemChange(station, fields(reading, conditions, false), now));
         }
         return changes;
     }
 
-    private static Map<String, FieldValue> fields(Reading reading, boolean conditions) {
+    private static Map<String, FieldValue> fields(Reading reading, boolean conditions, boolean city) {
         Map<String, FieldValue> fields = new LinkedHashMap<>();
         fields.put("temperature", FieldValue.of(reading.temperature));
         fields.put("wind", FieldValue.of(reading.wind));
@@ -144,6 +150,9 @@ final class WeatherSimulator extends Simulator {
         fields.put("pressure", FieldValue.of(reading.pressure));
         if (conditions) {
             fields.put("conditions", FieldValue.of(reading.conditions));
+        }
+        if (city) {
+            fields.put("city", FieldValue.of(reading.city));
         }
         return fields;
     }

@@ -11,6 +11,7 @@ import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +107,7 @@ class SimulatorsTest {
         ItemChange berlin = weather.begin(readings).get(0);
         assertEquals(FieldValue.of(-4.5), berlin.fields().get("temperature"));
         assertEquals(FieldValue.of("snow"), berlin.fields().get("conditions"));
+        assertEquals(FieldValue.of("Berlin"), berlin.fields().get("city"), "continuing keeps the display name");
     }
 
     @Test
@@ -116,12 +118,20 @@ class SimulatorsTest {
         assertEquals("berlin", first.get(0).item());
         for (ItemChange change : first) {
             assertTrue(change.item().matches("[a-z]+"), change.item());
-            assertEquals(Set.of("temperature", "wind", "humidity", "pressure", "conditions"), change.fields().keySet());
+            assertEquals(Set.of("temperature", "wind", "humidity", "pressure", "conditions", "city"), change.fields().keySet());
             assertInstanceOf(FieldValue.Text.class, change.fields().get("conditions"));
+            assertInstanceOf(FieldValue.Text.class, change.fields().get("city"));
         }
+        Map<String, FieldValue> cities = new HashMap<>();
+        new WeatherSimulator(WeatherSimulator.maxStations(), 20, 1, (topic, changes) -> { }, topic -> List.of(), micros::get)
+                .begin(List.of()).forEach(change -> cities.put(change.item(), change.fields().get("city")));
+        assertEquals(FieldValue.of("New York"), cities.get("newyork"));
+        assertEquals(FieldValue.of("San Francisco"), cities.get("sanfrancisco"));
+        assertEquals(FieldValue.of("Berlin"), cities.get("berlin"));
         List<ItemChange> next = weather.next(100);
         assertTrue(next.stream().allMatch(c -> c.fields().keySet().containsAll(Set.of("temperature", "wind", "humidity", "pressure"))));
         assertFalse(next.stream().allMatch(c -> c.fields().equals(first.get(0).fields())));
+        assertTrue(next.stream().noneMatch(c -> c.fields().containsKey("city")), "the name is not repeated in updates");
         assertTrue(WeatherSimulator.maxStations() >= 50);
     }
 }
