@@ -20,7 +20,14 @@ final class Subscription {
     static final class Pending {
         final Subscription subscription;
         final String item;
-        Map<String, FieldValue> fields = new LinkedHashMap<>();
+        /**
+         * The latest value of each changed field. With one change pending it is that change's own
+         * immutable map, shared with every other subscriber (no copy per delivery); the second
+         * change merged makes it a map of this pending's own.
+         */
+        Map<String, FieldValue> fields = Map.of();
+        /** Whether {@link #fields} is this pending's own map (merged), not a change's shared one. */
+        private boolean owned;
         long seq;
         long publishedMicros;
         int changes;
@@ -36,11 +43,29 @@ final class Subscription {
         }
 
         void merge(Change change) {
-            fields.putAll(change.fields);
+            if (changes == 0) {
+                fields = change.fields;
+                owned = false;
+            } else {
+                if (!owned) {
+                    fields = new LinkedHashMap<>(fields);
+                    owned = true;
+                }
+                fields.putAll(change.fields);
+            }
             this.seq = change.seq;
             this.publishedMicros = change.publishedMicros;
             only = changes == 0 ? change : null;
             changes++;
+        }
+
+        /** Everything pending was taken for sending: nothing is pending now. */
+        void sent() {
+            fields = Map.of();
+            owned = false;
+            only = null;
+            changes = 0;
+            dirty = false;
         }
 
         /** When this item may be sent next ({@link System#nanoTime} scale). */

@@ -1,0 +1,41 @@
+package dev.duplex.feed.entity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FieldsTest {
+
+    @Test
+    void aMutableMapIsCopiedInOrderAndAFieldsMapIsShared() {
+        Map<String, FieldValue> source = new LinkedHashMap<>();
+        source.put("z", FieldValue.of(1));
+        source.put("a", FieldValue.of("x"));
+        Fields fields = Fields.copyOf(source);
+        source.put("z", FieldValue.of(2));
+        source.remove("a");
+
+        assertEquals(List.of("z", "a"), List.copyOf(fields.keySet()));
+        assertEquals(Map.of("z", FieldValue.of(1), "a", FieldValue.of("x")), fields);
+        assertEquals(Map.of("z", FieldValue.of(1), "a", FieldValue.of("x")).hashCode(), fields.hashCode());
+        assertSame(fields, Fields.copyOf(fields));
+        assertNotSame(fields, Fields.copyOf(Map.copyOf(fields)));
+        assertThrows(UnsupportedOperationException.class, () -> fields.put("b", FieldValue.of(3)));
+        assertThrows(UnsupportedOperationException.class, () -> fields.entrySet().iterator().next().setValue(FieldValue.of(4)));
+        assertThrows(UnsupportedOperationException.class, () -> fields.keySet().remove("z"));
+    }
+
+    @Test
+    void recordsShareTheFieldsOfARecordInsteadOfCopyingThem() {
+        ItemChange change = new ItemChange("ACME", Map.of("last", FieldValue.of(1)), 5);
+        Update update = new Update(1, "ACME", 1, 5, 0, change.fields());
+        assertSame(change.fields(), update.fields());
+        assertEquals(update, new Update(1, "ACME", 1, 5, 0, Map.of("last", FieldValue.of(1))));
+    }
+}
