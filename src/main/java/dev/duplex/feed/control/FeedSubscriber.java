@@ -301,18 +301,19 @@ public final class FeedSubscriber {
                 }
                 waiting.remove();
                 int merged = pending.changes - 1;
+                Change only = pending.only;
+                Map<String, FieldValue> fields = pending.take();
                 Update update = new Update(subscription.id, pending.item, pending.seq, pending.publishedMicros, merged,
-                        pending.fields);
+                        fields);
                 updates.add(update);
-                if (pending.only != null && json) {
+                if (only != null && json) {
                     if (tails == null) {
                         tails = new IdentityHashMap<>();
                     }
-                    tails.put(update, pending.only.tail());
+                    tails.put(update, only.tail());
                 }
-                bytes += estimate(pending);
+                bytes += estimate(pending.item, fields);
                 conflated += merged;
-                pending.sent();
                 pending.sentOnce = true;
                 pending.lastSentNanos = now;
                 if (subscription.intervalNanos == 0 && subscription.items.isEmpty()) {
@@ -341,9 +342,9 @@ public final class FeedSubscriber {
     }
 
     /** Roughly how many bytes an update takes on the wire (JSON). */
-    private static long estimate(Subscription.Pending pending) {
-        long bytes = 64 + pending.item.length();
-        for (Map.Entry<String, FieldValue> field : pending.fields.entrySet()) {
+    private static long estimate(String item, Map<String, FieldValue> fields) {
+        long bytes = 64 + item.length();
+        for (Map.Entry<String, FieldValue> field : fields.entrySet()) {
             bytes += field.getKey().length() + (field.getValue() instanceof FieldValue.Text text ? text.value().length() + 6 : 24);
         }
         return bytes;

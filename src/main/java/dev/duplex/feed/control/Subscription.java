@@ -1,8 +1,8 @@
 package dev.duplex.feed.control;
 
 import dev.duplex.feed.entity.FieldValue;
+import dev.duplex.feed.entity.Fields;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +21,12 @@ final class Subscription {
         final Subscription subscription;
         final String item;
         /**
-         * The latest value of each changed field. With one change pending it is that change's own
-         * immutable map, shared with every other subscriber (no copy per delivery); the second
-         * change merged makes it a map of this pending's own.
+         * The latest value of each changed field when one change is pending: that change's own
+         * immutable map, shared with every other subscriber (no copy per delivery).
          */
-        Map<String, FieldValue> fields = Map.of();
-        /** Whether {@link #fields} is this pending's own map (merged), not a change's shared one. */
-        private boolean owned;
+        private Map<String, FieldValue> fields = Map.of();
+        /** From the second change merged on: the fields of this pending's own, handed over by {@link #take}. */
+        private Fields.Builder merging;
         long seq;
         long publishedMicros;
         int changes;
@@ -45,13 +44,13 @@ final class Subscription {
         void merge(Change change) {
             if (changes == 0) {
                 fields = change.fields;
-                owned = false;
+                merging = null;
             } else {
-                if (!owned) {
-                    fields = new LinkedHashMap<>(fields);
-                    owned = true;
+                if (merging == null) {
+                    merging = new Fields.Builder(fields);
+                    fields = null;
                 }
-                fields.putAll(change.fields);
+                merging.putAll(change.fields);
             }
             this.seq = change.seq;
             this.publishedMicros = change.publishedMicros;
@@ -59,13 +58,18 @@ final class Subscription {
             changes++;
         }
 
-        /** Everything pending was taken for sending: nothing is pending now. */
-        void sent() {
+        /**
+         * The fields pending, for sending: the change's shared map when one change is pending,
+         * otherwise the merged map (not copied). Then nothing is pending any more.
+         */
+        Fields take() {
+            Fields taken = merging != null ? merging.build() : Fields.copyOf(fields);
             fields = Map.of();
-            owned = false;
+            merging = null;
             only = null;
             changes = 0;
             dirty = false;
+            return taken;
         }
 
         /** When this item may be sent next ({@link System#nanoTime} scale). */

@@ -33,6 +33,37 @@ public final class Fields extends AbstractMap<String, FieldValue> {
         return new Fields(Collections.unmodifiableMap(new LinkedHashMap<>(fields)));
     }
 
+    /**
+     * Merges changes into fields of its own and hands them over as {@link Fields} once, without a
+     * copy: after {@link #build} it takes nothing more, so the map it built can never change.
+     */
+    public static final class Builder {
+        private LinkedHashMap<String, FieldValue> map;
+
+        /** Starts with a copy of {@code first}, in its order. */
+        public Builder(Map<String, FieldValue> first) {
+            map = new LinkedHashMap<>(first);
+        }
+
+        /** Adds or replaces the fields (a field keeps its first position). */
+        public void putAll(Map<String, FieldValue> more) {
+            if (map == null) {
+                throw new IllegalStateException("built already");
+            }
+            map.putAll(more);
+        }
+
+        /** The fields merged; the builder is spent. */
+        public Fields build() {
+            if (map == null) {
+                throw new IllegalStateException("built already");
+            }
+            Fields built = new Fields(Collections.unmodifiableMap(map));
+            map = null;
+            return built;
+        }
+    }
+
     @Override
     public Set<Entry<String, FieldValue>> entrySet() {
         return map.entrySet();

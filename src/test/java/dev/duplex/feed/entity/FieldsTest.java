@@ -32,6 +32,24 @@ class FieldsTest {
     }
 
     @Test
+    void aBuilderMergesInFirstOrderAndIsSpentOnceBuilt() {
+        Fields first = Fields.copyOf(Map.of("last", FieldValue.of(1)));
+        Fields.Builder builder = new Fields.Builder(first);
+        Map<String, FieldValue> second = new LinkedHashMap<>();
+        second.put("bid", FieldValue.of(2));
+        second.put("last", FieldValue.of(3));
+        builder.putAll(second);
+        Fields built = builder.build();
+
+        assertEquals(List.of("last", "bid"), List.copyOf(built.keySet()));
+        assertEquals(Map.of("last", FieldValue.of(3), "bid", FieldValue.of(2)), built);
+        assertEquals(Map.of("last", FieldValue.of(1)), first, "the first map is not written into");
+        assertThrows(IllegalStateException.class, () -> builder.putAll(Map.of("x", FieldValue.of(4))));
+        assertThrows(IllegalStateException.class, builder::build);
+        assertEquals(2, built.size());
+    }
+
+    @Test
     void recordsShareTheFieldsOfARecordInsteadOfCopyingThem() {
         ItemChange change = new ItemChange("ACME", Map.of("last", FieldValue.of(1)), 5);
         Update update = new Update(1, "ACME", 1, 5, 0, change.fields());
