@@ -1,6 +1,7 @@
 package dev.duplex.feed.control;
 
 import dev.duplex.feed.entity.FieldValue;
+import dev.duplex.feed.entity.Fields;
 import dev.duplex.feed.entity.JsonFeedCodec;
 import dev.duplex.feed.entity.Update;
 import java.util.Map;
@@ -21,7 +22,7 @@ final class Change {
 
     Change(String item, Map<String, FieldValue> fields, long seq, long publishedMicros) {
         this.item = item;
-        this.fields = fields;
+        this.fields = Fields.copyOf(fields); // the same map as the ItemChange's: no copy
         this.seq = seq;
         this.publishedMicros = publishedMicros;
     }

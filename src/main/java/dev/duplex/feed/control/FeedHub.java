@@ -78,6 +78,8 @@ public final class FeedHub implements FeedState {
             refusedLog.log("topics", "changes to a new topic " + topicName + " dropped: " + limits.maxTopics() + " topics exist");
             return;
         }
+        // subscribers that were idle and got something due: woken once the topic's monitor is left
+        List<FeedSubscriber> toWake = new ArrayList<>();
         synchronized (topic) {
             for (ItemChange change : changes) {
                 Topic.Item item = topic.items.get(change.item());
@@ -99,15 +101,22 @@ public final class FeedHub implements FeedState {
                 updatesIn.increment();
                 Change applied = new Change(item.name, change.fields(), item.seq, item.publishedMicros);
                 for (Subscription subscription : topic.everything) {
-                    subscription.subscriber.offer(subscription, applied);
+                    if (subscription.subscriber.offer(subscription, applied)) {
+                        toWake.add(subscription.subscriber);
+                    }
                 }
-                Set<Subscription> listed = topic.byItem.get(item.name);
+                Subscription[] listed = topic.byItem.get(item.name);
                 if (listed != null) {
                     for (Subscription subscription : listed) {
-                        subscription.subscriber.offer(subscription, applied);
+                        if (subscription.subscriber.offer(subscription, applied)) {
+                            toWake.add(subscription.subscriber);
+                        }
                     }
                 }
             }
+        }
+        for (int i = 0; i < toWake.size(); i++) {
+            toWake.get(i).wake();
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -179,13 +178,16 @@ public final class FeedSubscriber {
      * A change applied to an item the subscription follows (called under the topic's monitor, in
      * seq order): merged into the pending state; sent now if the session is idle and the item not
      * throttled, otherwise when the write in flight completes or the throttle's timer fires.
+     *
+     * @return whether the caller must {@link #wake} this subscriber (after leaving the topic's
+     *         monitor: starting a flush needs no ordering, so it is kept out of the topic's lock)
      */
-    void offer(Subscription subscription, Change change) {
+    boolean offer(Subscription subscription, Change change) {
         String item = change.item;
         boolean wake = false;
         synchronized (this) {
             if (closed || subscription.closed || !subscription.snapshotted) {
-                return;
+                return false;
             }
             Subscription.Pending pending = subscription.pending.get(item);
             if (pending == null) {
@@ -207,9 +209,7 @@ public final class FeedSubscriber {
                 }
             }
         }
-        if (wake) {
-            wake();
-        }
+        return wake;
     }
 
     /** The subscription's snapshot was taken (under its topic's monitor): updates may follow it now. */
@@ -301,24 +301,25 @@ public final class FeedSubscriber {
                 }
                 waiting.remove();
                 int merged = pending.changes - 1;
+                Change only = pending.only;
+                Map<String, FieldValue> fields = pending.take();
                 Update update = new Update(subscription.id, pending.item, pending.seq, pending.publishedMicros, merged,
-                        pending.fields);
+                        fields);
                 updates.add(update);
-                if (pending.only != null && json) {
+                if (only != null && json) {
                     if (tails == null) {
                         tails = new IdentityHashMap<>();
                     }
-                    tails.put(update, pending.only.tail());
+                    tails.put(update, only.tail());
                 }
-                pending.only = null;
-                bytes += estimate(pending);
+                bytes += estimate(pending.item, fields);
                 conflated += merged;
-                pending.dirty = false;
-                pending.changes = 0;
-                pending.fields = new LinkedHashMap<>();
                 pending.sentOnce = true;
                 pending.lastSentNanos = now;
-                if (subscription.intervalNanos == 0) {
+                if (subscription.intervalNanos == 0 && subscription.items.isEmpty()) {
+                    // a whole-topic subscription keeps no state for items that have nothing pending;
+                    // one that lists its items (a few, max-items-per-subscription) keeps it for reuse,
+                    // which spares a HashMap remove, an object and a put on every change delivered
                     subscription.pending.remove(pending.item);
                 }
             }
@@ -341,9 +342,9 @@ public final class FeedSubscriber {
     }
 
     /** Roughly how many bytes an update takes on the wire (JSON). */
-    private static long estimate(Subscription.Pending pending) {
-        long bytes = 64 + pending.item.length();
-        for (Map.Entry<String, FieldValue> field : pending.fields.entrySet()) {
+    private static long estimate(String item, Map<String, FieldValue> fields) {
+        long bytes = 64 + item.length();
+        for (Map.Entry<String, FieldValue> field : fields.entrySet()) {
             bytes += field.getKey().length() + (field.getValue() instanceof FieldValue.Text text ? text.value().length() + 6 : 24);
         }
         return bytes;

@@ -1,8 +1,8 @@
 package dev.duplex.feed.control;
 
 import dev.duplex.feed.entity.FieldValue;
+import dev.duplex.feed.entity.Fields;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +20,13 @@ final class Subscription {
     static final class Pending {
         final Subscription subscription;
         final String item;
-        Map<String, FieldValue> fields = new LinkedHashMap<>();
+        /**
+         * The latest value of each changed field when one change is pending: that change's own
+         * immutable map, shared with every other subscriber (no copy per delivery).
+         */
+        private Map<String, FieldValue> fields = Map.of();
+        /** From the second change merged on: the fields of this pending's own, handed over by {@link #take}. */
+        private Fields.Builder merging;
         long seq;
         long publishedMicros;
         int changes;
@@ -36,11 +42,34 @@ final class Subscription {
         }
 
         void merge(Change change) {
-            fields.putAll(change.fields);
+            if (changes == 0) {
+                fields = change.fields;
+                merging = null;
+            } else {
+                if (merging == null) {
+                    merging = new Fields.Builder(fields);
+                    fields = null;
+                }
+                merging.putAll(change.fields);
+            }
             this.seq = change.seq;
             this.publishedMicros = change.publishedMicros;
             only = changes == 0 ? change : null;
             changes++;
+        }
+
+        /**
+         * The fields pending, for sending: the change's shared map when one change is pending,
+         * otherwise the merged map (not copied). Then nothing is pending any more.
+         */
+        Fields take() {
+            Fields taken = merging != null ? merging.build() : Fields.copyOf(fields);
+            fields = Map.of();
+            merging = null;
+            only = null;
+            changes = 0;
+            dirty = false;
+            return taken;
         }
 
         /** When this item may be sent next ({@link System#nanoTime} scale). */

@@ -2,6 +2,7 @@ package dev.duplex.feed.control;
 
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.ItemState;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -37,8 +38,12 @@ final class Topic {
     final Set<String> fields = new LinkedHashSet<>();
     /** Subscriptions to every item, including items created later. */
     final Set<Subscription> everything = ConcurrentHashMap.newKeySet();
-    /** Subscriptions to listed items, by item. */
-    final Map<String, Set<Subscription>> byItem = new ConcurrentHashMap<>();
+    /**
+     * Subscriptions to listed items, by item: copy-on-write arrays (replaced atomically per item by
+     * {@link ConcurrentHashMap#compute}), so that the fan-out, which reads them for every change,
+     * walks a plain array while subscriptions come and go, which is rare in comparison.
+     */
+    final Map<String, Subscription[]> byItem = new ConcurrentHashMap<>();
     /** How many items the topic holds; readable without the monitor. */
     volatile int itemCount;
 
@@ -51,7 +56,7 @@ final class Topic {
             everything.add(subscription);
         } else {
             for (String item : subscription.items) {
-                byItem.computeIfAbsent(item, i -> ConcurrentHashMap.newKeySet()).add(subscription);
+                byItem.compute(item, (i, listed) -> with(listed, subscription));
             }
         }
     }
@@ -61,18 +66,46 @@ final class Topic {
             everything.remove(subscription);
         } else {
             for (String item : subscription.items) {
-                byItem.computeIfPresent(item, (i, set) -> {
-                    set.remove(subscription);
-                    return set.isEmpty() ? null : set;
-                });
+                byItem.computeIfPresent(item, (i, listed) -> without(listed, subscription));
             }
         }
+    }
+
+    /** The array with the subscription added (once: a subscription lists an item at most once). */
+    private static Subscription[] with(Subscription[] listed, Subscription subscription) {
+        if (listed == null) {
+            return new Subscription[] {subscription};
+        }
+        for (Subscription s : listed) {
+            if (s == subscription) {
+                return listed;
+            }
+        }
+        Subscription[] more = Arrays.copyOf(listed, listed.length + 1);
+        more[listed.length] = subscription;
+        return more;
+    }
+
+    /** The array without the subscription; null (no entry) when none is left. */
+    private static Subscription[] without(Subscription[] listed, Subscription subscription) {
+        for (int i = 0; i < listed.length; i++) {
+            if (listed[i] == subscription) {
+                if (listed.length == 1) {
+                    return null;
+                }
+                Subscription[] fewer = new Subscription[listed.length - 1];
+                System.arraycopy(listed, 0, fewer, 0, i);
+                System.arraycopy(listed, i + 1, fewer, i, listed.length - i - 1);
+                return fewer;
+            }
+        }
+        return listed;
     }
 
     int subscriptionCount() {
         Set<Subscription> all = ConcurrentHashMap.newKeySet();
         all.addAll(everything);
-        byItem.values().forEach(all::addAll);
+        byItem.values().forEach(listed -> all.addAll(Arrays.asList(listed)));
         return all.size();
     }
 }

@@ -1,7 +1,5 @@
 package dev.duplex.feed.entity;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -16,6 +14,6 @@ public record ItemChange(String item, Map<String, FieldValue> fields, long publi
         if (item == null || fields == null || fields.isEmpty()) {
             throw new IllegalArgumentException("A change names its item and at least one field");
         }
-        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        fields = Fields.copyOf(fields);
     }
 }

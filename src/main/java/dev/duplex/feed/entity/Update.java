@@ -1,7 +1,5 @@
 package dev.duplex.feed.entity;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,6 +12,7 @@ public record Update(int subscription, String item, long seq, long publishedMicr
         Map<String, FieldValue> fields) {
 
     public Update {
-        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+        // shared, not copied, when the fields are immutable already (one change delivered to many)
+        fields = Fields.copyOf(fields);
     }
 }

@@ -3,6 +3,8 @@ package dev.duplex.feed.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +138,50 @@ class FeedHubTest {
         assertEquals(500 + 100 - 1, bolt.conflated());
         assertEquals(1 + 500 + 100, bolt.seq());
         assertEquals(499 + 599, hub.conflated());
+    }
+
+    @Test
+    void anUnmergedUpdateSharesTheChangesFieldsAndAMergedOneHasItsOwn() {
+        publish("stocks", "ACME", "last", 10, "bid", 9);
+        FakeSink a = new FakeSink(true);
+        FakeSink b = new FakeSink("feed.bin", true);
+        FakeSink slow = new FakeSink(false);
+        subscribe(a, 1, "stocks", List.of("ACME"), 0);
+        subscribe(b, 2, "stocks", List.of(), 0);
+        subscribe(slow, 3, "stocks", List.of("ACME"), 0); // its hello and snapshot stay in flight
+        ItemChange first = change("ACME", "last", 11, "bid", 10);
+        hub.apply("stocks", List.of(first));
+        time.run();
+        hub.apply("stocks", List.of(change("ACME", "last", 12)));
+        time.run();
+
+        // delivered on its own: the change's one immutable map, not a copy per subscriber
+        Update toA = a.updates().get(0);
+        assertSame(first.fields(), toA.fields());
+        assertSame(first.fields(), b.updates().get(0).fields());
+        assertEquals(0, toA.conflated());
+
+        slow.complete();
+        time.run();
+        Update merged = slow.updates().get(0);
+        assertEquals(1, merged.conflated());
+        assertEquals(3, merged.seq());
+        assertNotSame(first.fields(), merged.fields());
+        assertEquals(List.of("last", "bid"), List.copyOf(merged.fields().keySet()), "the first change's order");
+        assertEquals(Map.of("last", FieldValue.of(12), "bid", FieldValue.of(10)), merged.fields());
+        // merging did not write into the shared map others were sent
+        assertEquals(Map.of("last", FieldValue.of(11), "bid", FieldValue.of(10)), toA.fields());
+        assertEquals(Map.of("last", FieldValue.of(11), "bid", FieldValue.of(10)), first.fields());
+        assertThrows(UnsupportedOperationException.class, () -> merged.fields().put("x", FieldValue.of(1)));
+
+        // after a merged delivery the next unmerged one shares its change's map again
+        ItemChange third = change("ACME", "bid", 11);
+        hub.apply("stocks", List.of(third));
+        time.run();
+        slow.complete();
+        time.run();
+        assertSame(third.fields(), slow.updates().get(1).fields());
+        assertEquals(0, slow.updates().get(1).conflated());
     }
 
     @Test
