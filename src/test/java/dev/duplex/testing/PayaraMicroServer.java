@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  */
 public final class PayaraMicroServer implements AutoCloseable {
 
+    /** Simulators off unless the test's own properties switch them on. */
+    static final Map<String, String> QUIET_FEED = Map.of(
+            "duplex.feed.market.enabled", "false", "duplex.feed.weather.enabled", "false");
+
+
     private static final Duration STARTUP = Duration.ofSeconds(180);
 
     private final String name;
@@ -83,6 +88,14 @@ public final class PayaraMicroServer implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
+        // The feed's simulators publish thousands of changes a second from start; a test that
+        // wants them says so (FeedStalledSubscribersIT), the others (attack suites timing a
+        // canary) run without that load.
+        QUIET_FEED.forEach((key, value) -> {
+            if (!systemProperties.containsKey(key)) {
+                command.add("-D" + key + "=" + value);
+            }
+        });
         systemProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         if (tls) {
             command.add("-Djavax.net.ssl.keyStore=" + keystore());

@@ -47,6 +47,7 @@ class FeedStalledSubscribersIT {
     static void start() throws Exception {
         server = PayaraMicroServer.start("feed", Map.of(
                 "duplex.feed.keepalive-seconds", String.valueOf(KEEPALIVE_SECONDS),
+                "duplex.feed.market.enabled", "true", "duplex.feed.weather.enabled", "true",
                 "duplex.limits.max-sessions-per-address", "0",
                 // no keepalive pings: the stalled sessions are to be found by the feed's own keepalive
                 "duplex.keepalive.interval-seconds", "600"), false, List.of(), List.of("-Xmx1g"));
