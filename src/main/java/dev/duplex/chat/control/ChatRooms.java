@@ -1,5 +1,6 @@
 package dev.duplex.chat.control;
 
+import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.Timings;
 
 import dev.duplex.chat.entity.BadCommandException;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -142,20 +142,12 @@ public class ChatRooms {
         start(configured, this::chooseBus, System::nanoTime);
         // A plain pool, not a ManagedExecutorService: on Payara every managed submit captures the
         // thread context with a class-path scan (docs/PERFORMANCE.md), and these tasks need none.
-        AtomicInteger threads = new AtomicInteger();
-        senderPool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
-            Thread thread = new Thread(task, "duplex-chat-sender-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        senderPool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+                DaemonThreads.numbered("duplex-chat-sender"));
         sender = senderPool;
         long graceMillis = TimeUnit.SECONDS.toMillis(Math.max(0, emptyRoomGraceSeconds));
         long period = Math.min(Math.max(graceMillis / 2, 250), 30_000);
-        reaper = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "duplex-chat-reaper");
-            thread.setDaemon(true);
-            return thread;
-        });
+        reaper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-chat-reaper"));
         reaper.scheduleWithFixedDelay(() -> discardEmptyRooms(graceMillis), period, period, TimeUnit.MILLISECONDS);
         rejoinGrace(rejoinGraceMillis);
         long heldPeriod = Math.min(Math.max(rejoinGraceMillis / 10, 50), 1_000);

@@ -1,5 +1,6 @@
 package dev.duplex.chat.control;
 
+import dev.duplex.platform.DaemonThreads;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -27,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -108,8 +108,8 @@ public final class HazelcastBus extends RosterBus {
         this.instance = hazelcast.getCluster().getLocalMember().getUuid().toString();
         // Deliveries: any thread will do, each room's reader is sequential. Presence notices and
         // sweeps: one thread, which keeps them in the order the topic delivers them.
-        this.fanout = Executors.newFixedThreadPool(2, daemon("duplex-chat-fanout"));
-        this.events = Executors.newSingleThreadExecutor(daemon("duplex-chat-events"));
+        this.fanout = Executors.newFixedThreadPool(2, DaemonThreads.named("duplex-chat-fanout"));
+        this.events = Executors.newSingleThreadExecutor(DaemonThreads.named("duplex-chat-events"));
         this.clock = clock;
         this.emptiedAt = hazelcast.getMap(EMPTIED_MAP);
         configureLogs(Math.max(historySize, MIN_LOG_CAPACITY));
@@ -160,14 +160,6 @@ public final class HazelcastBus extends RosterBus {
         } catch (RejectedExecutionException e) {
             LOG.log(Level.DEBUG, "The chat bus is closing: a presence event is dropped");
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private void configureLogs(int capacity) {

@@ -1,5 +1,6 @@
 package dev.duplex.feed.control;
 
+import dev.duplex.platform.DaemonThreads;
 import dev.duplex.feed.entity.BadFeedCommand;
 import dev.duplex.feed.entity.FeedCommand;
 import dev.duplex.feed.entity.FeedError;
@@ -21,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -108,17 +108,9 @@ public class FeedService {
                 keepaliveSeconds, maxTopics, maxItemsPerTopic, maxQueuedMessages);
         // Plain pools, not managed executors: on Payara every managed submit captures the thread
         // context with a class-path scan (docs/PERFORMANCE.md), and these tasks need none.
-        AtomicInteger threads = new AtomicInteger();
-        senders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), task -> {
-            Thread thread = new Thread(task, "duplex-feed-sender-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        timers = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "duplex-feed-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
+        senders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                DaemonThreads.numbered("duplex-feed-sender"));
+        timers = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("duplex-feed-timer"));
         timers.setRemoveOnCancelPolicy(true);
         hub = new FeedHub(limits, senders, (task, delayNanos) -> timers.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
                 System::nanoTime);

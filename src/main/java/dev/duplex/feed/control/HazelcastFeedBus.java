@@ -1,5 +1,6 @@
 package dev.duplex.feed.control;
 
+import dev.duplex.platform.DaemonThreads;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -34,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
@@ -162,9 +162,9 @@ public final class HazelcastFeedBus implements FeedBus {
         this.log = hazelcast.getRingbuffer(LOG_NAME);
         this.checkpoints = hazelcast.getMap(CHECKPOINTS_NAME);
         this.leaders = hazelcast.getMap(LEADERS_NAME);
-        this.applier = Executors.newSingleThreadExecutor(daemon("duplex-feed-apply"));
-        this.control = Executors.newSingleThreadScheduledExecutor(daemon("duplex-feed-control"));
-        this.sender = daemon("duplex-feed-send").newThread(this::send);
+        this.applier = Executors.newSingleThreadExecutor(DaemonThreads.named("duplex-feed-apply"));
+        this.control = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-feed-control"));
+        this.sender = DaemonThreads.named("duplex-feed-send").newThread(this::send);
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
@@ -185,14 +185,6 @@ public final class HazelcastFeedBus implements FeedBus {
             checkLog();
             writeCheckpoint();
         }, CHECK_INTERVAL_MILLIS, CHECK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     @Override

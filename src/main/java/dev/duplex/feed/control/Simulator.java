@@ -1,5 +1,6 @@
 package dev.duplex.feed.control;
 
+import dev.duplex.platform.DaemonThreads;
 import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
 import java.lang.System.Logger.Level;
@@ -86,11 +87,7 @@ abstract class Simulator {
         }
         owed = 0;
         publisher.accept(topic, begin(current.apply(topic)));
-        ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "duplex-feed-" + name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        ticker = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-feed-" + name));
         ticker.scheduleAtFixedRate(() -> {
             try {
                 tick();
