@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,24 +13,10 @@ class BinaryFeedReaderTest {
 
     private static final long BASE = 1796112000124001L;
 
-    private static void varint(ByteBuf out, long v) {
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) (v & 0x7F) | 0x80);
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
-    private static void string(ByteBuf out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        varint(out, b.length);
-        out.writeBytes(b);
-    }
-
     private static ByteBuf header() {
         ByteBuf out = Unpooled.buffer();
         out.writeByte(0x01);
-        varint(out, BASE);
+        FeedStubServer.varint(out, BASE);
         return out;
     }
 
@@ -55,42 +40,42 @@ class BinaryFeedReaderTest {
         RecordingSink sink = new RecordingSink();
         ByteBuf first = header();
         first.writeByte(0x01);
-        varint(first, 0);
-        string(first, "temperature");
+        FeedStubServer.varint(first, 0);
+        FeedStubServer.string(first, "temperature");
         first.writeByte(0x01);
-        varint(first, 1);
-        string(first, "conditions");
+        FeedStubServer.varint(first, 1);
+        FeedStubServer.string(first, "conditions");
         first.writeByte(0x02);
-        varint(first, 0);
-        varint(first, 5);
-        string(first, "berlin");
+        FeedStubServer.varint(first, 0);
+        FeedStubServer.varint(first, 5);
+        FeedStubServer.string(first, "berlin");
         first.writeByte(0x03);
-        varint(first, 5);
-        varint(first, 1);
+        FeedStubServer.varint(first, 5);
+        FeedStubServer.varint(first, 1);
         first.writeByte(0x04);
-        varint(first, 0);
-        varint(first, 9);
-        varint(first, 3); // zigzag(-2)
-        varint(first, 0);
-        varint(first, 2);
-        varint(first, 0);
+        FeedStubServer.varint(first, 0);
+        FeedStubServer.varint(first, 9);
+        FeedStubServer.varint(first, 3); // zigzag(-2)
+        FeedStubServer.varint(first, 0);
+        FeedStubServer.varint(first, 2);
+        FeedStubServer.varint(first, 0);
         first.writeByte(0x10);
         first.writeDouble(Math.PI);
-        varint(first, 1);
+        FeedStubServer.varint(first, 1);
         first.writeByte(0x11);
-        string(first, "rain");
+        FeedStubServer.string(first, "rain");
         reader.read(first, sink);
 
         ByteBuf second = header();
         second.writeByte(0x04);
-        varint(second, 0);
-        varint(second, 12);
-        varint(second, 0);
-        varint(second, 2);
-        varint(second, 1);
-        varint(second, 0);
+        FeedStubServer.varint(second, 0);
+        FeedStubServer.varint(second, 12);
+        FeedStubServer.varint(second, 0);
+        FeedStubServer.varint(second, 2);
+        FeedStubServer.varint(second, 1);
+        FeedStubServer.varint(second, 0);
         second.writeByte(0x01);
-        varint(second, 29); // zigzag(-15) at scale 1 = -1.5
+        FeedStubServer.varint(second, 29); // zigzag(-15) at scale 1 = -1.5
         reader.read(second, sink);
 
         assertEquals(List.of("snapshot-value berlin", "snapshot-end 5", "update berlin"), sink.events);
@@ -106,23 +91,23 @@ class BinaryFeedReaderTest {
         RecordingSink sink = new RecordingSink();
         ByteBuf msg = header();
         msg.writeByte(0x01);
-        varint(msg, 0);
-        string(msg, "last");
+        FeedStubServer.varint(msg, 0);
+        FeedStubServer.string(msg, "last");
         msg.writeByte(0x02);
-        varint(msg, 0);
-        varint(msg, 1);
-        string(msg, "A");
+        FeedStubServer.varint(msg, 0);
+        FeedStubServer.varint(msg, 1);
+        FeedStubServer.string(msg, "A");
         long[][] cases = {{10123, 2}, {-3, 1}, {999999999999L, 4}, {1, 15}, {7, 0}};
         for (long[] c : cases) {
             msg.writeByte(0x04);
-            varint(msg, 0);
-            varint(msg, 1);
-            varint(msg, 0);
-            varint(msg, 0);
-            varint(msg, 1);
-            varint(msg, 0);
+            FeedStubServer.varint(msg, 0);
+            FeedStubServer.varint(msg, 1);
+            FeedStubServer.varint(msg, 0);
+            FeedStubServer.varint(msg, 0);
+            FeedStubServer.varint(msg, 1);
+            FeedStubServer.varint(msg, 0);
             msg.writeByte((int) c[1]);
-            varint(msg, (c[0] << 1) ^ (c[0] >> 63));
+            FeedStubServer.varint(msg, (c[0] << 1) ^ (c[0] >> 63));
         }
         reader.read(msg, sink);
         for (int i = 0; i < cases.length; i++) {

@@ -222,7 +222,8 @@ final class FeedStubServer implements AutoCloseable {
         sub.channel.writeAndFlush(new BinaryWebSocketFrame(buf));
     }
 
-    private static void varint(ByteBuf out, long v) {
+    /** A feed.bin varint (docs/FEED.md); the reader tests write their messages with it too. */
+    static void varint(ByteBuf out, long v) {
         while ((v & ~0x7FL) != 0) {
             out.writeByte((int) (v & 0x7F) | 0x80);
             v >>>= 7;
@@ -230,7 +231,8 @@ final class FeedStubServer implements AutoCloseable {
         out.writeByte((int) v);
     }
 
-    private static void string(ByteBuf out, String s) {
+    /** A feed.bin string: varint byte length, UTF-8 bytes. */
+    static void string(ByteBuf out, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         varint(out, b.length);
         out.writeBytes(b);
