@@ -123,10 +123,12 @@ final class FeedSessionSink implements FeedSink {
     }
 
     @Override
-    public void close(int code, String reason) {
-        if (code == Outbox.SLOW_CONSUMER_CODE && Outbox.SLOW_CONSUMER.equals(reason)) {
-            connections.refused("slow consumer");
-        }
+    public void closeSlowConsumer() {
+        connections.refused("slow consumer");
+        close(Outbox.SLOW_CONSUMER_CODE, Outbox.SLOW_CONSUMER);
+    }
+
+    private void close(int code, String reason) {
         try {
             connections.close(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(code), reason));
         } catch (RuntimeException e) {

@@ -7,7 +7,6 @@ import dev.duplex.feed.entity.FeedNames;
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
-import dev.duplex.platform.Outbox;
 import dev.duplex.platform.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -376,8 +375,7 @@ public final class FeedHub implements FeedState {
         long limit = TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds());
         for (FeedSubscriber subscriber : subscribers) {
             if (subscriber.stalled(now, limit)) {
-                subscriber.drop(Outbox.SLOW_CONSUMER_CODE, Outbox.SLOW_CONSUMER,
-                        "no write completed for " + limits.keepaliveSeconds() + " s");
+                subscriber.dropSlowConsumer("no write completed for " + limits.keepaliveSeconds() + " s");
             }
         }
     }

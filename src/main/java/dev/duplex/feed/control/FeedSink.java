@@ -36,6 +36,9 @@ public interface FeedSink {
         send(messages, done);
     }
 
-    /** Closes the session with this code and reason. Never throws. */
-    void close(int code, String reason);
+    /**
+     * Closes the session as a slow consumer: 1008 "Slow consumer" ({@code Outbox.SLOW_CONSUMER_CODE},
+     * {@code Outbox.SLOW_CONSUMER}), counted with the platform's other slow consumers. Never throws.
+     */
+    void closeSlowConsumer();
 }

@@ -4,7 +4,6 @@ import dev.duplex.feed.entity.FeedError;
 import dev.duplex.feed.entity.FeedMessage;
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.Update;
-import dev.duplex.platform.Outbox;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -101,7 +100,7 @@ public final class FeedSubscriber {
             }
         }
         if (overflow) {
-            drop(Outbox.SLOW_CONSUMER_CODE, Outbox.SLOW_CONSUMER, "answers piled up");
+            dropSlowConsumer("answers piled up");
         } else {
             wake();
         }
@@ -136,7 +135,7 @@ public final class FeedSubscriber {
             }
         }
         if (subscription.closed) {
-            drop(Outbox.SLOW_CONSUMER_CODE, Outbox.SLOW_CONSUMER, "answers piled up");
+            dropSlowConsumer("answers piled up");
         } else {
             wake();
         }
@@ -377,11 +376,11 @@ public final class FeedSubscriber {
         return sending;
     }
 
-    /** Closes the session for a reason of the server's (slow consumer) and ends its subscriptions. */
-    void drop(int code, String reason, String why) {
+    /** Closes the session as a slow consumer ({@code why} is for the log) and ends its subscriptions. */
+    void dropSlowConsumer(String why) {
         if (disconnect()) {
-            LOG.log(Level.INFO, "Feed session {0}: {1}, closing it with {2} {3}", sink.id(), why, String.valueOf(code), reason);
-            sink.close(code, reason);
+            LOG.log(Level.INFO, "Feed session {0}: {1}, closing it as a slow consumer", sink.id(), why);
+            sink.closeSlowConsumer();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.duplex.feed.control;
 
 import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.platform.Outbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -74,9 +75,9 @@ final class FakeSink implements FeedSink {
     }
 
     @Override
-    public void close(int code, String reason) {
-        closeCode = code;
-        closeReason = reason;
+    public void closeSlowConsumer() {
+        closeCode = Outbox.SLOW_CONSUMER_CODE;
+        closeReason = Outbox.SLOW_CONSUMER;
     }
 
     <T extends FeedMessage> List<T> sent(Class<T> type) {
