@@ -124,6 +124,33 @@ public final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Sends the start of a masked frame that declares {@code declaredLength} payload bytes but
+     * carries only {@code firstBytes}: a server that refuses a frame from its header answers
+     * before the rest would be written. Sending the whole oversized payload instead races the
+     * server's close: the write can fail with a broken pipe, and the connection's reset can
+     * discard the close frame the server sent.
+     */
+    public void sendFrameStart(boolean fin, int opcode, long declaredLength, byte[] firstBytes) throws IOException {
+        if (firstBytes.length > declaredLength) {
+            throw new IllegalArgumentException("more bytes than the frame declares");
+        }
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(firstBytes.length + 14);
+        frame.write((fin ? 0x80 : 0) | (opcode & 0x0f));
+        frame.write(0x80 | 127);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            frame.write((int) (declaredLength >>> shift));
+        }
+        byte[] key = new byte[4];
+        RANDOM.nextBytes(key);
+        frame.writeBytes(key);
+        for (int i = 0; i < firstBytes.length; i++) {
+            frame.write(firstBytes[i] ^ key[i & 3]);
+        }
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
     /** How long {@link #read()} waits for the next bytes before it fails (default {@link WsClient#TIMEOUT}). */
     public void setReadTimeout(java.time.Duration timeout) throws IOException {
         socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));

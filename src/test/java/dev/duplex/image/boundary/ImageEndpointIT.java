@@ -308,15 +308,12 @@ class ImageEndpointIT {
 
     @Test
     void oversizedMessagesCloseWith1009AndDeflateIsNotNegotiated() throws Exception {
-        try (WsClient client = WsClient.connect(image(""))) {
-            try {
-                client.sendBinary(new byte[16 * 1024 * 1024 + 1]);
-            } catch (java.util.concurrent.ExecutionException refusedMidSend) {
-                // the read guard refuses the frame from its header, so the close can arrive while it is being sent
-            }
-            WsClient.Closed closed = client.awaitClose();
-            assertEquals(1009, closed.code());
-            assertEquals("Message too big: the limit is 16777216 bytes", closed.reason());
+        try (RawWebSocket raw = RawWebSocket.open(image(""), Map.of())) {
+            // the read guard refuses the frame from its header, before its payload arrives
+            raw.sendFrameStart(true, RawWebSocket.BINARY, 16 * 1024 * 1024 + 1, new byte[4096]);
+            RawWebSocket.Frame closed = raw.readUntilClose();
+            assertEquals(1009, closed.closeCode());
+            assertEquals("Message too big: the limit is 16777216 bytes", closed.closeReason());
         }
         try (WsClient client = WsClient.connect(image(""))) {
             client.sendText("{\"type\":\"describe\",\"padding\":\"" + "x".repeat(8200) + "\"}");
