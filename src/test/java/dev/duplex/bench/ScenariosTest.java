@@ -70,9 +70,15 @@ class ScenariosTest {
     void openLoopSendsAtTheRequestedRate() throws InterruptedException {
         Result r = echo("--url", "ws://127.0.0.1:" + netty.port() + "/echo", "--connections", "10", "--rate", "1000",
                 "--size", "1KiB", "--binary", "--warmup", "0ms", "--duration", "1s");
-        // Counted by intended send time, so a busy machine delays the answers, not the count.
+        // Counted by intended send time, so a busy machine delays the answers, not the count. The
+        // window closes when the run's timer thread wakes up, which a loaded machine makes later than
+        // the 1 s asked for: the count is checked against the window the run really had.
         long measured = r.latency().getTotalCount();
-        assertTrue(measured >= 800 && measured <= 1200, "about 1000 messages due in 1 s, not " + measured);
+        double seconds = ((Number) r.get("duration_s")).doubleValue();
+        assertTrue(seconds >= 1.0, "the window is at least the duration asked for: " + seconds + " s");
+        double due = 1000 * seconds;
+        assertTrue(measured >= 0.8 * due && measured <= 1.2 * due,
+                String.format("about %.0f messages due in %.3f s at 1000/s, not %d", due, seconds, measured));
         assertEquals(0, number(r, "lost") + number(r, "mismatches") + number(r, "errors"), r.fields().toString());
     }
 
