@@ -77,6 +77,10 @@ public class Connections {
     long maxQueuedBytes;
 
     @Inject
+    @ConfigProperty(name = "duplex.limits.write-queue-bytes")
+    int writeQueueBytes;
+
+    @Inject
     @ConfigProperty(name = "duplex.limits.idle-timeout-seconds")
     long idleTimeoutSeconds;
 
@@ -181,7 +185,7 @@ public class Connections {
         MemoryBudget.Account account = budget.account(endpoint, address);
         Connection connection = new Connection(session, endpoint, address, now, endpointStats,
                 new TokenBucket(limits.messageRate(), limits.messageBurst(), now),
-                new AtomicReference<>(), account, Engine.attach(session));
+                new AtomicReference<>(), account, Engine.attach(session, writeQueueBytes));
         connection.outboxSlot().set(outbox(connection, Outbox.transport(session), 0, null));
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));

@@ -41,6 +41,8 @@ import java.util.function.Supplier;
  *     <td>first session</td><td>"unknown" when the handshake did not record it</td></tr>
  * <tr><td>{@value #UPGRADE_REAPER}</td><td>upgraded connections without a session are closed ({@link PendingUpgrades})</td>
  *     <td>first session whose handshake it matched</td><td>they stay open</td></tr>
+ * <tr><td>{@value #WRITE_QUEUE}</td><td>Grizzly's write queue per connection is bounded ({@link WriteQueue})</td>
+ *     <td>first session</td><td>a silent client's writes look complete until Grizzly holds 4 × its socket buffer</td></tr>
  * </table>
  *
  * Other parts register their own capabilities with one line, {@link #capability(String, String)}
@@ -57,6 +59,7 @@ public final class Engine {
     public static final String REMOTE_ADDRESS = "remote-address";
     public static final String UPGRADE_REAPER = "upgrade-reaper";
     public static final String BOUNDED_DEFLATE = "bounded-deflate";
+    public static final String WRITE_QUEUE = "write-queue-limit";
     public static final String READ_GUARD = "read-guard";
     /** Registered by {@link HeaderReadTimeout} at start. */
     public static final String HEADER_TIMEOUT = "header-timeout";
@@ -93,6 +96,8 @@ public final class Engine {
             add(RAW_FRAMES, "chat frames each message once per recipient through the WebSocket API");
             add(REMOTE_ADDRESS, "sessions without a recorded client address are logged as \"unknown\"");
             add(UPGRADE_REAPER, "an upgraded connection whose session failed to open stays open");
+            add(WRITE_QUEUE, "writes to a client that does not read look complete until Grizzly holds four times the "
+                    + "socket's send buffer (10-16 MB on Linux loopback), outside the outbox and the memory budget");
             add(READ_GUARD, "frames are buffered whole by Tyrus before their size and the memory budget are checked");
             own(READ_GUARD).probe(() -> !ReadGuard.active() ? Status.inactive(ReadGuard.reason())
                     : ReadGuard.installedOnce() ? Status.active(ReadGuard.reason()) : Status.untested(NO_SESSION_YET));
@@ -265,7 +270,7 @@ public final class Engine {
      * plain scheduler, claims its pending upgrade, and answers how to drop its connection later
      * ({@link ConnectionAbort#NONE}-like no-op where that is impossible). Never throws.
      */
-    public static ConnectionAbort.Abort attach(Session session) {
+    public static ConnectionAbort.Abort attach(Session session, int writeQueueBytes) {
         ATTACHED_ONCE.set(true);
         giveTimers(session);
         if (!own(REMOTE_ADDRESS).isActive()) {
@@ -276,10 +281,12 @@ public final class Engine {
             connection = ConnectionAbort.connectionOf(session);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             own(CONNECTION_ABORT).inactive("the connection under a session cannot be reached: " + e);
+            own(WRITE_QUEUE).inactive("the connection under a session cannot be reached");
             disableReaper("the connection under a session cannot be reached");
             return ConnectionAbort.NONE;
         }
         own(CONNECTION_ABORT).active("a closed session's connection is dropped when its peer does not answer");
+        limitWriteQueue(connection, writeQueueBytes);
         Capability reaper = own(UPGRADE_REAPER);
         if (UPGRADES.claim(connection)) {
             if (reaper.status().state() == Capability.State.UNTESTED) {
@@ -290,6 +297,25 @@ public final class Engine {
             disableReaper("a session's connection was not the one its handshake registered");
         }
         return ConnectionAbort.abortOf(connection);
+    }
+
+    private static void limitWriteQueue(Object connection, int bytes) {
+        Capability capability = own(WRITE_QUEUE);
+        if (bytes <= 0) {
+            capability.inactive("switched off (duplex.limits.write-queue-bytes is 0)");
+            return;
+        }
+        try {
+            int limit = WriteQueue.limit(connection, bytes);
+            if (limit != bytes) {
+                capability.inactive("Grizzly kept a write queue limit of " + limit + " bytes");
+            } else if (capability.status().state() != Capability.State.ACTIVE) {
+                capability.active("Grizzly holds at most " + bytes + " bytes (plus one message) for a client "
+                        + "that does not read; later writes wait in the outbox, which counts them");
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            capability.inactive("the write queue of a session's connection cannot be bounded: " + e);
+        }
     }
 
     private static void giveTimers(Session session) {

@@ -48,8 +48,8 @@ class EngineIT {
      * {@code read-guard}, {@code bounded-deflate}) belong in this list as well.
      */
     private static final List<String> EXPECTED = List.of(Engine.SESSION_TIMERS, Engine.CONNECTION_ABORT,
-            Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.READ_GUARD, Engine.BOUNDED_DEFLATE,
-            Engine.HEADER_TIMEOUT, Engine.ENGINE_ERROR_FRAMING);
+            Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.WRITE_QUEUE, Engine.READ_GUARD,
+            Engine.BOUNDED_DEFLATE, Engine.HEADER_TIMEOUT, Engine.ENGINE_ERROR_FRAMING);
 
     /** A handshake Tyrus answers with 101 and then fails on (its query has a bad escape). */
     private static final String MALFORMED = "/echo?%zz";

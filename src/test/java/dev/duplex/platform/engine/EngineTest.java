@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class EngineTest {
 
     private static final List<String> OWN = List.of(Engine.SESSION_TIMERS, Engine.CONNECTION_ABORT,
-            Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.READ_GUARD, Engine.BOUNDED_DEFLATE);
+            Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.WRITE_QUEUE, Engine.READ_GUARD,
+            Engine.BOUNDED_DEFLATE);
 
     @BeforeEach
     @AfterEach
@@ -60,13 +61,14 @@ class EngineTest {
     @Test
     void aSessionOfAnotherEngineGetsTheFallbacksAndTheyAreReportedInactive() {
         Session foreign = foreignSession();
-        ConnectionAbort.Abort abort = Engine.attach(foreign);
+        ConnectionAbort.Abort abort = Engine.attach(foreign, 262_144);
         abort.run(); // a no-op, never a failure
         assertEquals(RemoteAddress.UNKNOWN, Engine.remoteAddress(foreign));
         assertNull(Engine.rawFrames(foreign));
 
         Map<String, Status> capabilities = Engine.capabilities();
-        for (String name : List.of(Engine.CONNECTION_ABORT, Engine.REMOTE_ADDRESS, Engine.RAW_FRAMES, Engine.UPGRADE_REAPER)) {
+        for (String name : List.of(Engine.CONNECTION_ABORT, Engine.REMOTE_ADDRESS, Engine.RAW_FRAMES, Engine.UPGRADE_REAPER,
+                Engine.WRITE_QUEUE)) {
             assertEquals(State.INACTIVE, capabilities.get(name).state(), name);
             assertTrue(!capabilities.get(name).detail().isBlank(), name + " says why");
         }
@@ -78,7 +80,7 @@ class EngineTest {
         Engine.upgrades().register(new Object(), 0);
         assertEquals(1, Engine.reapUpgrades(5_000_000_000L, 5_000_000_000L), "no session yet: nothing to mistake");
 
-        Engine.attach(foreignSession()); // the session's connection cannot be found: matching is impossible
+        Engine.attach(foreignSession(), 262_144); // the session's connection cannot be found: matching is impossible
         Engine.upgrades().register(new Object(), 0);
         assertEquals(0, Engine.reapUpgrades(60_000_000_000L, 5_000_000_000L), "never closes what might be a session");
         assertEquals(State.INACTIVE, Engine.capabilities().get(Engine.UPGRADE_REAPER).state());

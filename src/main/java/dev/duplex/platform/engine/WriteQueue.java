@@ -1,0 +1,56 @@
+package dev.duplex.platform.engine;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Bounds what Grizzly accepts for writing to one connection beyond what the socket took, so that
+ * a client that stops reading makes Duplex's own accounting see its writes wait.
+ *
+ * <p>Tyrus on Payara reports a send complete as soon as Grizzly has taken its bytes, and Grizzly
+ * takes them while its async write queue for the connection holds less than the connection's
+ * {@code maxAsyncWriteQueueSize} (the servlet output stream is "ready" until then). Grizzly sizes
+ * that limit at four times the socket's send buffer: on Linux loopback 10 to 16 MB per connection,
+ * none of it in Duplex's {@code Outbox} or memory budget, because every send looked complete. With
+ * the limit set low at session open, a silent client's writes stop completing after that many
+ * bytes wait in Grizzly; from there Duplex's outbox (and its slow-consumer limit and the memory
+ * budget), the feed's keepalive and the chat's backlog see the client as slow. A single write
+ * larger than the limit is still taken whole (Grizzly checks the limit only before a write), so no
+ * message is refused by it.
+ *
+ * <p>Grizzly's {@code Connection.setMaxAsyncWriteQueueSize(int)} and
+ * {@code getMaxAsyncWriteQueueSize()} are public API of the connection Duplex already reaches for
+ * {@link ConnectionAbort}; they are called by reflection, so that the WAR links on other engines.
+ */
+final class WriteQueue {
+
+    private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
+
+    private WriteQueue() {
+    }
+
+    /**
+     * Sets {@code connection}'s (a Grizzly connection, from {@link ConnectionAbort#connectionOf})
+     * write queue limit to {@code bytes}.
+     *
+     * @return the limit afterwards, as Grizzly reports it
+     * @throws ReflectiveOperationException or a {@link RuntimeException} or {@link LinkageError}
+     *                                      when the connection is not as expected
+     */
+    static int limit(Object connection, int bytes) throws ReflectiveOperationException {
+        method(connection.getClass(), "setMaxAsyncWriteQueueSize", int.class).invoke(connection, bytes);
+        return (Integer) method(connection.getClass(), "getMaxAsyncWriteQueueSize").invoke(connection);
+    }
+
+    private static Method method(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
+        String key = type.getName() + '#' + name;
+        Method method = METHODS.get(key);
+        if (method == null) {
+            method = type.getMethod(name, parameters);
+            method.setAccessible(true);
+            METHODS.put(key, method);
+        }
+        return method;
+    }
+}
