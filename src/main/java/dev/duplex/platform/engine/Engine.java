@@ -1,5 +1,6 @@
 package dev.duplex.platform.engine;
 
+import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.deflate.BoundedDeflate;
 import dev.duplex.platform.engine.Capability.Status;
 import jakarta.json.JsonBuilderFactory;
@@ -252,11 +253,7 @@ public final class Engine {
             capability.inactive("Tyrus' session scheduler field not usable: " + e);
             return;
         }
-        ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "duplex-websocket-timers");
-            thread.setDaemon(true);
-            return thread;
-        });
+        ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("duplex-websocket-timers"));
         threads.setRemoveOnCancelPolicy(true);
         timerThreads = threads;
         timers = new IdleTimerExecutor(threads, command -> IDLE_CHECK.equals(command.getClass().getName()));

@@ -1,6 +1,7 @@
 package dev.duplex.platform.engine;
 
 import dev.duplex.platform.Connections;
+import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.RateLimitedLog;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletContextEvent;
@@ -103,11 +104,7 @@ public class HeaderReadTimeout implements ServletContextListener {
             timeout.inactive("no Grizzly HTTP listener found to watch; rely on a proxy's header timeout");
             return;
         }
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "duplex-header-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
+        sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-header-timeout"));
         sweeper.scheduleWithFixedDelay(() -> watches.forEach(w -> w.sweep(System.nanoTime())), 1, 1, TimeUnit.SECONDS);
         timeout.active("request headers must be complete within " + seconds + " s on " + names);
     }
