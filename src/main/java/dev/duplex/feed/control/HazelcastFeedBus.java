@@ -64,8 +64,11 @@ import java.util.stream.Collectors;
  * write still landing). Without a checkpoint, it replays the log from its first batch if the log
  * never overwrote one; if the checkpoint is older than the log's oldest batch, it waits up to
  * {@value #JOIN_WAIT_SECONDS} s for a newer one. An instance that falls so far behind that the log
- * overwrote batches it had not read re-synchronises the same way. Only when no usable checkpoint
- * appears does it go on with what it has, and logs how many batches it lost. {@link #start} returns
+ * overwrote batches it had not read re-synchronises the same way; when it is the checkpoint writer
+ * (whose own checkpoints cannot continue the log) and not alone, it first hands the role to the
+ * others, whose new writer writes a full checkpoint within a second, and does not claim it back
+ * until it has caught up. Only when no usable checkpoint appears does it go on with what it has,
+ * and logs how many batches it lost. {@link #start} returns
  * once this instance has applied the log up to where it ended when it started.
  *
  * <p><b>Roles.</b> The {@code IMap} {@code duplex-feed-leaders} maps each role to the instance (its
@@ -134,6 +137,11 @@ public final class HazelcastFeedBus implements FeedBus {
     private long catchUpTarget;
     /** Set when the log was lost: the next checkpoint must be written even though nothing was applied. */
     private volatile boolean rewriteCheckpoint;
+    /**
+     * Set on the apply thread while this instance re-synchronises after it gave up the checkpoint
+     * role (it fell behind the log): it neither claims the role back nor writes a checkpoint then.
+     */
+    private volatile boolean steppedDown;
     /** The topics changed since the last checkpoint write. */
     private final Set<String> dirty = new HashSet<>();
 
@@ -405,6 +413,33 @@ public final class HazelcastFeedBus implements FeedBus {
      */
     private void synchronize() {
         boolean writer = instance.equals(leaders.get(CHECKPOINT_ROLE));
+        if (writer && instances() > 1) {
+            // The writer fell behind the log: its own checkpoints cannot continue it. It hands the role
+            // to an instance that kept up (which writes a full checkpoint within a second of taking it)
+            // and waits for that checkpoint like any other instance, instead of going on without the
+            // batches the log overwrote.
+            steppedDown = true;
+            try {
+                leaders.remove(CHECKPOINT_ROLE, instance);
+                writer = false;
+                LOG.log(Level.WARNING, "This instance fell behind the feed log while writing the checkpoints: "
+                        + "it hands the role over and waits for the new writer's checkpoint");
+            } catch (RuntimeException e) {
+                steppedDown = false;
+                LOG.log(Level.WARNING, "Could not hand the feed checkpoint role over: {0}", e.toString());
+            }
+        }
+        try {
+            synchronizeWith(writer);
+        } finally {
+            if (steppedDown) {
+                steppedDown = false;
+                onControl(this::checkRoles);
+            }
+        }
+    }
+
+    private void synchronizeWith(boolean writer) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_WAIT_SECONDS);
         while (!closed) {
             long head = log.headSequence();
@@ -501,7 +536,7 @@ public final class HazelcastFeedBus implements FeedBus {
      */
     private void writeCheckpoint() {
         Role role = roles.get(CHECKPOINT_ROLE);
-        if (closed || role == null || !role.running) {
+        if (closed || role == null || !role.running || steppedDown) {
             return;
         }
         try {
@@ -562,6 +597,14 @@ public final class HazelcastFeedBus implements FeedBus {
             for (Role role : roles.values()) {
                 String holder = leaders.get(role.name);
                 boolean mine = instance.equals(holder);
+                if (!mine && steppedDown && CHECKPOINT_ROLE.equals(role.name)) {
+                    // handed over while behind the log: not claimed back before the catch-up ends
+                    if (role.running) {
+                        role.running = false;
+                        run(role.stop, "stop", role.name);
+                    }
+                    continue;
+                }
                 if (!mine && (holder == null ? leaders.putIfAbsent(role.name, instance) == null
                         : !alive.contains(holder) && leaders.replace(role.name, holder, instance))) {
                     mine = true;

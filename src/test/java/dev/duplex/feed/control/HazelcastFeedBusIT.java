@@ -241,6 +241,39 @@ class HazelcastFeedBusIT {
     }
 
     @Test
+    void aCheckpointWriterThatFallsBehindTheLogHandsTheRoleOverAndEndsWithTheSameState() throws Exception {
+        List<Node> nodes = cluster(2);
+        Node a = nodes.get(0);
+        Node b = nodes.get(1);
+        await("a writes the checkpoints", () -> a.bus().leader(HazelcastFeedBus.CHECKPOINT_ROLE).equals(Optional.of(a.bus().instance())));
+        // a applies at most 200 batches a second while b publishes more than the log holds, in steps
+        // that b itself has applied: the log overwrites what a has not read, and only b is up to date
+        a.state().delayEachApply(Duration.ofMillis(5));
+        int batches = HazelcastFeedBus.LOG_CAPACITY + 4000;
+        for (int i = 0; i < batches; i++) {
+            b.bus().publish("stocks", List.of(change("X" + i % 50, "v", i)));
+            int published = i + 1;
+            if (published % 1000 == 0 || published == batches) {
+                await("batch " + published + " applied on b", () -> b.state().applied() == published);
+            }
+        }
+        assertTrue(a.state().applied() < batches - HazelcastFeedBus.LOG_CAPACITY,
+                "a is behind what the log still holds: " + a.state().applied() + " of " + batches + " applied");
+        await("the checkpoint role moved to b", () -> b.bus().leader(HazelcastFeedBus.CHECKPOINT_ROLE).equals(Optional.of(b.bus().instance())));
+        a.state().delayEachApply(Duration.ZERO);
+        // without the hand-over, a (with no newer checkpoint to wait for) went on without the batches
+        // the log overwrote, and every item's seq on a stayed behind b's
+        await("a has b's state", () -> a.state().capture().equals(b.state().capture()));
+        long changesOfX0 = (batches + 49) / 50; // i = 0, 50, 100, ... below batches
+        assertEquals(changesOfX0, a.state().seq("stocks", "X0"), "every change of X0 counted on a");
+        a.bus().publish("stocks", List.of(change("X0", "v", -1)));
+        for (Node node : nodes) {
+            await("a batch after the catch-up applied", () -> node.state().seq("stocks", "X0") == changesOfX0 + 1);
+        }
+        assertEquals(Optional.of(b.bus().instance()), a.bus().leader(HazelcastFeedBus.CHECKPOINT_ROLE), "the role stays with b");
+    }
+
+    @Test
     void aJoinerWithoutCheckpointReplaysTheLogFromItsStart() throws Exception {
         Node a = join();
         a.bus().publish("stocks", List.of(change("ACME", "last", 1), change("ACME", "last", 2)));
@@ -361,9 +394,23 @@ class HazelcastFeedBusIT {
         private final Map<String, List<String>> journal = new LinkedHashMap<>();
         private final Map<String, List<Long>> latencies = new LinkedHashMap<>();
         private int applied;
+        private volatile long applyDelayNanos;
+
+        /** Makes every batch take at least {@code delay} to apply: an instance that cannot keep up. */
+        void delayEachApply(Duration delay) {
+            applyDelayNanos = delay.toNanos();
+        }
 
         @Override
-        public synchronized void apply(String topic, List<ItemChange> changes) {
+        public void apply(String topic, List<ItemChange> changes) {
+            long delay = applyDelayNanos;
+            if (delay > 0) {
+                LockSupport.parkNanos(delay);
+            }
+            applyNow(topic, changes);
+        }
+
+        private synchronized void applyNow(String topic, List<ItemChange> changes) {
             long now = TimeUnit.NANOSECONDS.toMicros(epochNanos());
             Map<String, ItemState> items = topics.computeIfAbsent(topic, t -> new TreeMap<>());
             for (ItemChange change : changes) {
