@@ -1,8 +1,6 @@
 package dev.duplex.chat.control;
 
-import dev.duplex.platform.DaemonThreads;
-import dev.duplex.platform.Timings;
-
+import com.hazelcast.core.HazelcastInstance;
 import dev.duplex.chat.entity.BadCommandException;
 import dev.duplex.chat.entity.ChatCommand;
 import dev.duplex.chat.entity.ChatCommandDecoder;
@@ -11,8 +9,11 @@ import dev.duplex.chat.entity.ChatEvent.PresenceEvent;
 import dev.duplex.chat.entity.ChatEventEncoder;
 import dev.duplex.chat.entity.ChatMessage;
 import dev.duplex.chat.entity.ErrorCode;
+import dev.duplex.platform.DaemonThreads;
+import dev.duplex.platform.PayaraGrid;
 import dev.duplex.platform.RateLimitedLog;
 import dev.duplex.platform.TextAssembler;
+import dev.duplex.platform.Timings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,8 +38,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -172,15 +171,9 @@ public class ChatRooms {
     private ChatBus chooseBus(Consumer<PresenceNotice> presence) {
         LongSupplier clock = System::currentTimeMillis;
         if (!"local".equalsIgnoreCase(cluster)) {
-            try {
-                Object hazelcast = new InitialContext().lookup("payara/Hazelcast");
-                Optional<ChatBus> clustered = HazelcastBus.connect(hazelcast, limits.historySize(), presence, clock);
-                if (clustered.isPresent()) {
-                    return clustered.get();
-                }
-                LOG.log(Level.INFO, "Payara''s Hazelcast is not running: the chat stays on this instance");
-            } catch (NamingException | RuntimeException | LinkageError e) {
-                LOG.log(Level.INFO, "No Hazelcast here ({0}): the chat stays on this instance", e.toString());
+            Optional<HazelcastInstance> grid = PayaraGrid.running("chat");
+            if (grid.isPresent()) {
+                return HazelcastBus.on(grid.get(), limits.historySize(), presence, clock);
             }
         }
         return new LocalBus(limits.historySize(), presence, clock);

@@ -1,6 +1,7 @@
 package dev.duplex.chat.control;
 
 import dev.duplex.platform.DaemonThreads;
+import dev.duplex.platform.PayaraGrid;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -17,19 +18,15 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -70,12 +67,6 @@ public final class HazelcastBus extends RosterBus {
     static final String EMPTIED_MAP = "duplex-chat-emptied";
     static final int MIN_LOG_CAPACITY = 1024;
     private static final int READ_BATCH = 100;
-    /**
-     * How long a caller waits for the grid. Longer than a fail-over takes (the survivors promote
-     * the backups of a dead member within seconds), so that "unavailable" stays rare: a caller that
-     * gave up cannot know whether an append happened.
-     */
-    private static final long TIMEOUT_SECONDS = 30;
     private static final System.Logger LOG = System.getLogger(HazelcastBus.class.getName());
 
     private final HazelcastInstance hazelcast;
@@ -90,16 +81,10 @@ public final class HazelcastBus extends RosterBus {
     private final Map<String, Reader> readers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /**
-     * A bus on the Hazelcast instance JNDI gave, when it is one and it runs; empty under
-     * {@code --nohazelcast} or on a server without Hazelcast.
-     */
-    public static Optional<ChatBus> connect(Object jndiObject, int historySize, Consumer<PresenceNotice> presence,
+    /** A bus on a running Hazelcast instance ({@link PayaraGrid#running} finds Payara's). */
+    public static ChatBus on(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence,
             LongSupplier clock) {
-        if (jndiObject instanceof HazelcastInstance hazelcast && hazelcast.getLifecycleService().isRunning()) {
-            return Optional.of(new HazelcastBus(hazelcast, historySize, presence, clock));
-        }
-        return Optional.empty();
+        return new HazelcastBus(hazelcast, historySize, presence, clock);
     }
 
     private HazelcastBus(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence, LongSupplier clock) {
@@ -189,7 +174,7 @@ public final class HazelcastBus extends RosterBus {
     @Override
     public ChatMessage append(String room, String from, String text) {
         long ts = clock.getAsLong();
-        long sequence = await(log(room).addAsync(GridCodec.logItem(from, text, ts), OverflowPolicy.OVERWRITE));
+        long sequence = PayaraGrid.await(log(room).addAsync(GridCodec.logItem(from, text, ts), OverflowPolicy.OVERWRITE), PayaraGrid.TIMEOUT_SECONDS);
         return new ChatMessage(sequence + 1, room, from, text, ts);
     }
 
@@ -203,7 +188,7 @@ public final class HazelcastBus extends RosterBus {
         if (count == 0) {
             return new History(List.of(), lastId, window.truncated());
         }
-        ReadResultSet<String> items = await(log.readManyAsync(window.fromId() - 1, count, count, null));
+        ReadResultSet<String> items = PayaraGrid.await(log.readManyAsync(window.fromId() - 1, count, count, null), PayaraGrid.TIMEOUT_SECONDS);
         List<ChatMessage> messages = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             messages.add(GridCodec.message(room, items.getSequence(i) + 1, items.get(i)));
@@ -358,19 +343,6 @@ public final class HazelcastBus extends RosterBus {
 
     private static IMap<String, String> roster(HazelcastInstance hazelcast, String room) {
         return hazelcast.getMap(MEMBERS_PREFIX + room);
-    }
-
-    private static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the data grid", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the data grid failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the data grid did not answer within " + TIMEOUT_SECONDS + " s", e);
-        }
     }
 
     /**

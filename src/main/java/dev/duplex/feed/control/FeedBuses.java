@@ -1,9 +1,9 @@
 package dev.duplex.feed.control;
 
+import com.hazelcast.core.HazelcastInstance;
+import dev.duplex.platform.PayaraGrid;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
-import javax.naming.InitialContext;
-import javax.naming.NamingException;
 
 /**
  * Chooses the feed's bus at start-up: the cluster's when Payara's embedded Hazelcast runs (and
@@ -23,14 +23,9 @@ public final class FeedBuses {
      */
     public static FeedBus connect(String cluster, String instance) {
         if (!"local".equalsIgnoreCase(cluster)) {
-            try {
-                Optional<FeedBus> clustered = HazelcastFeedBus.connect(new InitialContext().lookup("payara/Hazelcast"));
-                if (clustered.isPresent()) {
-                    return clustered.get();
-                }
-                LOG.log(Level.INFO, "Payara''s Hazelcast is not running: the feed stays on this instance");
-            } catch (NamingException | RuntimeException | LinkageError e) {
-                LOG.log(Level.INFO, "No Hazelcast here ({0}): the feed stays on this instance", e.toString());
+            Optional<HazelcastInstance> grid = PayaraGrid.running("feed");
+            if (grid.isPresent()) {
+                return HazelcastFeedBus.on(grid.get());
             }
         }
         LOG.log(Level.INFO, "The feed runs on this instance alone ({0})", instance);

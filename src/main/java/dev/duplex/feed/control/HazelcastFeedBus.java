@@ -1,6 +1,5 @@
 package dev.duplex.feed.control;
 
-import dev.duplex.platform.DaemonThreads;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -14,6 +13,8 @@ import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.ringbuffer.StaleSequenceException;
 import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
+import dev.duplex.platform.DaemonThreads;
+import dev.duplex.platform.PayaraGrid;
 import dev.duplex.platform.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -104,7 +105,6 @@ public final class HazelcastFeedBus implements FeedBus {
     /** Batches waiting for the sender; beyond it (a grid stalled for seconds) new batches are dropped. */
     private static final int MAX_PENDING = 20_000;
     /** How long a grid operation may take: longer than a fail-over, so that a failure is rare. */
-    private static final long TIMEOUT_SECONDS = 30;
     private static final System.Logger LOG = System.getLogger(HazelcastFeedBus.class.getName());
     private static final RateLimitedLog DROPS = new RateLimitedLog(LOG, Level.WARNING,
             TimeUnit.MINUTES.toNanos(1), System::nanoTime);
@@ -148,15 +148,9 @@ public final class HazelcastFeedBus implements FeedBus {
     // Written by the control thread only.
     private volatile long lastCheckpointed = -1;
 
-    /**
-     * A bus on the Hazelcast instance JNDI gave, when it is one and it runs; empty under
-     * {@code --nohazelcast} or on a server without Hazelcast.
-     */
-    public static Optional<FeedBus> connect(Object jndiObject) {
-        if (jndiObject instanceof HazelcastInstance hazelcast && hazelcast.getLifecycleService().isRunning()) {
-            return Optional.of(new HazelcastFeedBus(hazelcast));
-        }
-        return Optional.empty();
+    /** A bus on a running Hazelcast instance ({@link PayaraGrid#running} finds Payara's). */
+    public static FeedBus on(HazelcastInstance hazelcast) {
+        return new HazelcastFeedBus(hazelcast);
     }
 
     private HazelcastFeedBus(HazelcastInstance hazelcast) {
@@ -217,7 +211,7 @@ public final class HazelcastFeedBus implements FeedBus {
         }
         this.state = state;
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        await(CompletableFuture.runAsync(() -> {
+        PayaraGrid.await(CompletableFuture.runAsync(() -> {
             synchronize();
             catchUpTarget = log.tailSequence();
             if (next > catchUpTarget) {
@@ -226,11 +220,11 @@ public final class HazelcastFeedBus implements FeedBus {
                 caughtUp = ready;
             }
             read();
-        }, applier), JOIN_WAIT_SECONDS + TIMEOUT_SECONDS);
+        }, applier), JOIN_WAIT_SECONDS + PayaraGrid.TIMEOUT_SECONDS);
         // Serve the cluster's state, not a partial one: wait until the log is applied up to where it
         // ended when this instance joined.
         try {
-            await(ready, TIMEOUT_SECONDS);
+            PayaraGrid.await(ready, PayaraGrid.TIMEOUT_SECONDS);
         } catch (IllegalStateException e) {
             LOG.log(Level.WARNING, "The feed is still catching up with the cluster''s log: {0}", e.getMessage());
         }
@@ -267,7 +261,7 @@ public final class HazelcastFeedBus implements FeedBus {
                 }
                 batches.add(first);
                 pending.drainTo(batches, SEND_BATCH - 1);
-                await(log.addAllAsync(batches, OverflowPolicy.OVERWRITE), TIMEOUT_SECONDS);
+                PayaraGrid.await(log.addAllAsync(batches, OverflowPolicy.OVERWRITE), PayaraGrid.TIMEOUT_SECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -540,7 +534,7 @@ public final class HazelcastFeedBus implements FeedBus {
             return;
         }
         try {
-            Captured captured = await(CompletableFuture.supplyAsync(() -> {
+            Captured captured = PayaraGrid.await(CompletableFuture.supplyAsync(() -> {
                 // Only a consistent cut: not while topics restored from a checkpoint are still ahead.
                 if (!floors.isEmpty() || (lastApplied <= lastCheckpointed && !rewriteCheckpoint)) {
                     return null;
@@ -555,7 +549,7 @@ public final class HazelcastFeedBus implements FeedBus {
                 dirty.clear();
                 rewriteCheckpoint = false;
                 return new Captured(lastApplied, changed);
-            }, applier), TIMEOUT_SECONDS);
+            }, applier), PayaraGrid.TIMEOUT_SECONDS);
             if (captured == null) {
                 return;
             }
@@ -688,19 +682,6 @@ public final class HazelcastFeedBus implements FeedBus {
             leaders.remove(role.name, instance);
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "Could not give up the feed role " + role.name + ": " + e);
-        }
-    }
-
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage, long seconds) {
-        try {
-            return stage.toCompletableFuture().get(seconds, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the data grid", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the data grid failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the data grid did not answer within " + seconds + " s", e);
         }
     }
 

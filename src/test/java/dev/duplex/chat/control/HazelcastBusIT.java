@@ -61,7 +61,7 @@ class HazelcastBusIT {
             HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
             members.add(member);
             BlockingQueue<PresenceNotice> notices = new LinkedBlockingQueue<>();
-            ChatBus bus = HazelcastBus.connect(member, 10, notices::add, System::currentTimeMillis).orElseThrow();
+            ChatBus bus = HazelcastBus.on(member, 10, notices::add, System::currentTimeMillis);
             buses.add(bus);
             nodes.add(new Node(member, bus, notices));
         }

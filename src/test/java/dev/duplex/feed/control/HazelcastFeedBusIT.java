@@ -75,7 +75,7 @@ class HazelcastFeedBusIT {
         }
         HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
         members.add(member);
-        FeedBus bus = HazelcastFeedBus.connect(member).orElseThrow();
+        FeedBus bus = HazelcastFeedBus.on(member);
         buses.add(bus);
         assertEquals("hazelcast", bus.mode());
         TestState state = new TestState();
