@@ -4,9 +4,6 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A way to drop the network connection under a session at once, for a session the server closed
@@ -36,7 +33,6 @@ public final class ConnectionAbort {
     static final Abort NONE = () -> { };
 
     private static final System.Logger LOG = System.getLogger(ConnectionAbort.class.getName());
-    private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
 
     private ConnectionAbort() {
     }
@@ -82,7 +78,7 @@ public final class ConnectionAbort {
         if (connection == null) {
             throw new NoSuchFieldException("the request has no connection");
         }
-        method(connection.getClass(), "terminateSilently");
+        EngineFields.method(connection.getClass(), "terminateSilently");
         return connection;
     }
 
@@ -90,7 +86,7 @@ public final class ConnectionAbort {
     static Abort abortOf(Object connection) {
         return () -> {
             try {
-                method(connection.getClass(), "terminateSilently").invoke(connection);
+                EngineFields.method(connection.getClass(), "terminateSilently").invoke(connection);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 LOG.log(Level.DEBUG, () -> "Could not drop a connection: " + e);
             }
@@ -99,7 +95,7 @@ public final class ConnectionAbort {
 
     private static boolean hasMethod(Object target, String name) {
         try {
-            method(target.getClass(), name);
+            EngineFields.method(target.getClass(), name);
             return true;
         } catch (NoSuchMethodException e) {
             return false;
@@ -114,17 +110,6 @@ public final class ConnectionAbort {
         if (target == null) {
             throw new NoSuchMethodException(name + " of null");
         }
-        return method(target.getClass(), name).invoke(target);
-    }
-
-    private static Method method(Class<?> type, String name) throws NoSuchMethodException {
-        String key = type.getName() + '#' + name;
-        Method method = METHODS.get(key);
-        if (method == null) {
-            method = type.getMethod(name);
-            method.setAccessible(true);
-            METHODS.put(key, method);
-        }
-        return method;
+        return EngineFields.method(target.getClass(), name).invoke(target);
     }
 }

@@ -1,18 +1,20 @@
 package dev.duplex.platform.engine;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Field look-ups into the WebSocket engine (Tyrus, Grizzly) for the few things Jakarta WebSocket
- * has no API for ({@link SessionTimers}, {@link ConnectionAbort}, {@link RawFrameWriter}). Each
+ * Field and method look-ups into the WebSocket engine (Tyrus, Grizzly) for the few things Jakarta WebSocket
+ * has no API for ({@link SessionTimers}, {@link ConnectionAbort}, {@link RawFrameWriter}, {@link WriteQueue}). Each
  * caller falls back to standard behaviour when a field is not where it expects it, and {@link Engine}
  * reports which capabilities work.
  */
 final class EngineFields {
 
     private static final Map<String, Field> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
 
     private EngineFields() {
     }
@@ -26,6 +28,24 @@ final class EngineFields {
             CACHE.put(key, field);
         }
         return field;
+    }
+
+    /**
+     * The accessible public method {@code name(parameters)} of {@code type}, remembered per class,
+     * name and parameter types.
+     */
+    static Method method(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
+        StringBuilder key = new StringBuilder(type.getName()).append('#').append(name);
+        for (Class<?> parameter : parameters) {
+            key.append(',').append(parameter.getName());
+        }
+        Method method = METHODS.get(key.toString());
+        if (method == null) {
+            method = type.getMethod(name, parameters);
+            method.setAccessible(true);
+            METHODS.put(key.toString(), method);
+        }
+        return method;
     }
 
     /** The value of field {@code name} of {@code target}, declared by its class or a superclass. */

@@ -1,9 +1,5 @@
 package dev.duplex.platform.engine;
 
-import java.lang.reflect.Method;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Bounds what Grizzly accepts for writing to one connection beyond what the socket took, so that
  * a client that stops reading makes Duplex's own accounting see its writes wait.
@@ -25,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class WriteQueue {
 
-    private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
-
     private WriteQueue() {
     }
 
@@ -39,18 +33,7 @@ final class WriteQueue {
      *                                      when the connection is not as expected
      */
     static int limit(Object connection, int bytes) throws ReflectiveOperationException {
-        method(connection.getClass(), "setMaxAsyncWriteQueueSize", int.class).invoke(connection, bytes);
-        return (Integer) method(connection.getClass(), "getMaxAsyncWriteQueueSize").invoke(connection);
-    }
-
-    private static Method method(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
-        String key = type.getName() + '#' + name;
-        Method method = METHODS.get(key);
-        if (method == null) {
-            method = type.getMethod(name, parameters);
-            method.setAccessible(true);
-            METHODS.put(key, method);
-        }
-        return method;
+        EngineFields.method(connection.getClass(), "setMaxAsyncWriteQueueSize", int.class).invoke(connection, bytes);
+        return (Integer) EngineFields.method(connection.getClass(), "getMaxAsyncWriteQueueSize").invoke(connection);
     }
 }
