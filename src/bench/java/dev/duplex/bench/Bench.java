@@ -35,9 +35,10 @@ public final class Bench {
                        (tcp://HOST:PORT drives a raw TCP echo with the same messages)
               image    --url ws://127.0.0.1:8080/image [--op grayscale] [--param radius=3]
                        [--width 1920] [--height 1080] [--format png|jpeg] [--connections 1]
-                       [--duration 10s] [--warmup 2s] [--no-check]
+                       [--duration 10s] [--warmup 2s] [--max-messages N] [--no-check]
               fanout   --url ws://127.0.0.1:8080/chat[,ws://127.0.0.1:8081/chat] [--members 1000]
                        [--publishers 1] [--rate 100] [--room NAME] [--duration 10s] [--warmup 2s]
+                       [--max-messages N]
               feed     --url ws://127.0.0.1:8080/feed[,...] [--subscribers 5000] [--items 20]
                        [--subprotocol feed.json|feed.bin] [--stalled 10%] [--topic stocks] [--rate R]
                        [--duration 15s] [--warmup 5s] [--stall-settle 5s] [--check-timeout 20s]
@@ -50,6 +51,7 @@ public final class Bench {
 
             Common options: --server-pid PID (server CPU and memory), --threads N (client event loops),
             --connect-concurrency N, --label key=value (added to the JSON line), --allow-remote.
+            --max-messages N ends the measured window early once N answers (deliveries for fanout) arrived.
             Durations: 500ms, 10s, 2m. Sizes: 32, 4KiB, 1MiB.
             """;
 

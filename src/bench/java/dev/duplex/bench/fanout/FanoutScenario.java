@@ -34,7 +34,7 @@ public final class FanoutScenario {
 
     /** Everything a fan-out run needs to know. */
     public record Settings(List<Target> targets, int members, int publishers, double rate, String room,
-            Duration warmup, Duration duration, Duration drain, Duration setupTimeout, int threads,
+            Duration warmup, Duration duration, Duration drain, long maxMessages, Duration setupTimeout, int threads,
             int connectConcurrency, long serverPid) {
     }
 
@@ -59,6 +59,7 @@ public final class FanoutScenario {
                 options.duration("warmup", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(10)),
                 options.duration("duration", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1)),
                 options.duration("drain", Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(5)),
+                options.integer("max-messages", 0, 0, Long.MAX_VALUE),
                 options.duration("setup-timeout", Duration.ofSeconds(120), Duration.ofSeconds(1), Duration.ofMinutes(30)),
                 (int) options.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 256),
                 (int) options.integer("connect-concurrency", 50, 1, 10_000),
@@ -103,7 +104,7 @@ public final class FanoutScenario {
                 long start = System.nanoTime();
                 w = new Timeline(m, progress, s.serverPid()).run(
                         () -> publishers.forEach(p -> p.conn.eventLoop().execute(() -> p.begin(start))),
-                        transport::quiesce, s.warmup(), s.duration(), s.drain(), 0, shared::missing);
+                        transport::quiesce, s.warmup(), s.duration(), s.drain(), s.maxMessages(), shared::missing);
             }
             long lost = shared.missing();
             Connector.closeAll(conns, 3_000);

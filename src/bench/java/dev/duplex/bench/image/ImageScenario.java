@@ -44,8 +44,8 @@ public final class ImageScenario {
 
     /** Everything an image run needs to know. */
     public record Settings(Target target, String op, List<String> params, int width, int height, String format,
-            int connections, Duration warmup, Duration duration, Duration drain, int threads, boolean check,
-            long serverPid) {
+            int connections, Duration warmup, Duration duration, Duration drain, long maxMessages, int threads,
+            boolean check, long serverPid) {
     }
 
     private static final List<String> SIZE_KEEPING = List.of("echo", "reencode", "grayscale", "invert", "sepia",
@@ -80,6 +80,7 @@ public final class ImageScenario {
                 options.duration("warmup", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(10)),
                 options.duration("duration", Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1)),
                 options.duration("drain", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(5)),
+                options.integer("max-messages", 0, 0, Long.MAX_VALUE),
                 (int) options.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 256),
                 !options.flag("no-check"),
                 options.integer("server-pid", 0, 0, Long.MAX_VALUE));
@@ -106,7 +107,7 @@ public final class ImageScenario {
             Timeline.Window w = live.isEmpty() ? new Timeline.Window(0, Double.NaN, Double.NaN, true)
                     : new Timeline(m, progress, s.serverPid()).run(
                             () -> live.forEach(t -> t.conn.eventLoop().execute(t::next)),
-                            transport::quiesce, s.warmup(), s.duration(), s.drain(), 0,
+                            transport::quiesce, s.warmup(), s.duration(), s.drain(), s.maxMessages(),
                             () -> live.stream().filter(t -> t.busy).count());
             long lost = live.stream().filter(t -> t.busy).count();
             Connector.closeAll(conns, 2_000);
