@@ -24,17 +24,17 @@ class BoundedExecutorTest {
                 release.await();
                 return "first";
             }).orElseThrow();
-            assertTrue(started.await(5, TimeUnit.SECONDS));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
             CompletableFuture<String> queued1 = executor.trySubmit(() -> "second").orElseThrow();
             CompletableFuture<String> queued2 = executor.trySubmit(() -> "third").orElseThrow();
             assertEquals(2, executor.queued());
             assertEquals(Optional.empty(), executor.trySubmit(() -> "fourth"), "the queue holds 2: a fourth is refused");
 
             release.countDown();
-            assertEquals("first", running.get(5, TimeUnit.SECONDS));
-            assertEquals("second", queued1.get(5, TimeUnit.SECONDS));
-            assertEquals("third", queued2.get(5, TimeUnit.SECONDS));
-            assertEquals("again", executor.trySubmit(() -> "again").orElseThrow().get(5, TimeUnit.SECONDS), "room again");
+            assertEquals("first", running.get(30, TimeUnit.SECONDS));
+            assertEquals("second", queued1.get(30, TimeUnit.SECONDS));
+            assertEquals("third", queued2.get(30, TimeUnit.SECONDS));
+            assertEquals("again", executor.trySubmit(() -> "again").orElseThrow().get(30, TimeUnit.SECONDS), "room again");
         }
     }
 
@@ -47,7 +47,7 @@ class BoundedExecutorTest {
             CompletableFuture<String> failing = executor.<String>trySubmit(() -> {
                 throw new IllegalStateException("boom");
             }).orElseThrow();
-            ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(5, TimeUnit.SECONDS));
+            ExecutionException e = assertThrows(ExecutionException.class, () -> failing.get(30, TimeUnit.SECONDS));
             assertEquals("boom", e.getCause().getMessage());
 
             CountDownLatch started = new CountDownLatch(1);
@@ -56,14 +56,14 @@ class BoundedExecutorTest {
                 release.await();
                 return "running";
             }).orElseThrow();
-            assertTrue(started.await(5, TimeUnit.SECONDS));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
             dropped = executor.trySubmit(() -> "never").orElseThrow();
         } finally {
             // Close while the first task still runs: the queued one is dropped, the running one interrupted.
             executor.close();
             release.countDown();
         }
-        ExecutionException e = assertThrows(ExecutionException.class, () -> dropped.get(5, TimeUnit.SECONDS));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> dropped.get(30, TimeUnit.SECONDS));
         assertTrue(e.getCause() instanceof RejectedExecutionException, e.toString());
         assertEquals(Optional.empty(), executor.trySubmit(() -> "after"), "closed");
     }
@@ -78,7 +78,7 @@ class BoundedExecutorTest {
             }).orElseThrow();
             assertEquals(Optional.empty(), executor.trySubmit(() -> 2));
             release.countDown();
-            assertEquals(1, running.get(5, TimeUnit.SECONDS));
+            assertEquals(1, running.get(30, TimeUnit.SECONDS));
         }
     }
 }

@@ -128,7 +128,7 @@ class ImageSessionTest {
             occupied.countDown();
             return release.await(10, TimeUnit.SECONDS);
         }).orElseThrow();
-        assertTrue(occupied.await(5, TimeUnit.SECONDS));
+        assertTrue(occupied.await(30, TimeUnit.SECONDS));
         var waiting = workers.trySubmit(() -> release.await(10, TimeUnit.SECONDS)).orElseThrow();
         session.image(png(10, 10));
         Failure busy = outbox.next(Failure.class);
@@ -189,7 +189,7 @@ class ImageSessionTest {
         Failure failure = outbox.next(Failure.class);
         assertEquals(ErrorCode.UNKNOWN_OPERATION, failure.code());
         assertEquals(catalog.names(), failure.valid());
-        FakeReplySink.Closed closed = outbox.closed.get(5, TimeUnit.SECONDS);
+        FakeReplySink.Closed closed = outbox.closed.get(30, TimeUnit.SECONDS);
         assertEquals(1008, closed.code());
         assertEquals("Bad query: Unknown operation 'blurr'", closed.reason());
     }
@@ -203,7 +203,7 @@ class ImageSessionTest {
         }
         assertFalse(outbox.closed.isDone(), ImageSession.MAX_OWED + " owed replies are still fine");
         session.image(png(4, 4));
-        FakeReplySink.Closed closed = outbox.closed.get(5, TimeUnit.SECONDS);
+        FakeReplySink.Closed closed = outbox.closed.get(30, TimeUnit.SECONDS);
         assertEquals(1008, closed.code());
         assertTrue(closed.reason().startsWith("Too many unanswered messages"), closed.reason());
     }
@@ -220,7 +220,7 @@ class ImageSessionTest {
         }
         // Nothing is ever written: the first result is in flight, its image and the next replies
         // wait, and once they pass the byte bound the outbox gives up on the client.
-        FakeReplySink.Closed closed = outbox.closed.get(10, TimeUnit.SECONDS);
+        FakeReplySink.Closed closed = outbox.closed.get(30, TimeUnit.SECONDS);
         assertEquals(new FakeReplySink.Closed(1008, "Slow consumer"), closed);
         assertEquals(0, account.held(), "the closed outbox holds nothing on the budget");
         assertTrue(outbox.finishOne(), "the write that was in flight ends at last");

@@ -93,7 +93,7 @@ class ReplySequenceTest {
         outbox.failSends(new IllegalStateException("peer gone"));
         sequence.append(reply(1, new byte[] {1}));
         assertEquals(1, seqOf(outbox.next()));
-        assertEquals(new FakeReplySink.Closed(1011, "A reply could not be sent"), outbox.closed.get(5, TimeUnit.SECONDS));
+        assertEquals(new FakeReplySink.Closed(1011, "A reply could not be sent"), outbox.closed.get(30, TimeUnit.SECONDS));
         sequence.append(reply(2, null));
         assertTrue(outbox.sent.isEmpty(), "nothing is sent on a closed connection");
         assertEquals(0, sequence.owed());
