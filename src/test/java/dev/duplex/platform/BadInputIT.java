@@ -242,13 +242,12 @@ class BadInputIT {
         });
         cases.put("peer that stops answering pings → 1001 after the pong timeout", () -> {
             try (RawWebSocket raw = echo()) {
-                long start = System.nanoTime();
                 Frame frame = raw.read();
                 assertEquals(RawWebSocket.PING, frame.opcode(), "the silent session is pinged");
                 Frame close = raw.readUntilClose();
                 assertEquals(1001, close.closeCode());
+                // the reason names the pong timeout (not the idle timeout, the other way to 1001)
                 assertTrue(close.closeReason().startsWith("No pong within"), close.closeReason());
-                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
             }
         });
         cases.put("idle session that answers pings → 1001 after the idle timeout", () -> {

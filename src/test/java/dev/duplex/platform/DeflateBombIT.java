@@ -111,8 +111,11 @@ class DeflateBombIT {
                 + canary.slowestMillis() + " ms (" + quietSlowest + " ms without an attack), problems " + canary.problems()
                 + "; GC heap peak " + mib(gcHeapPeak()));
         assertTrue(canary.problems().isEmpty(), "the bystander: " + canary.problems());
-        // within a second of what the (shared) machine gives the canary anyway
-        assertTrue(canary.slowestMillis() < 1000 + quietSlowest,
+        // Every echo came back in order (above); the slowest may not stall far beyond what the machine
+        // gives the canary without an attack, measured just before in this run. The margin is wide
+        // (a busy machine's worst pause over the attack's longer stretch is longer than over the 200
+        // quiet echoes): only a bomb inflated on the canary's path, for many seconds, fails it.
+        assertTrue(canary.slowestMillis() < 10_000 + 10 * quietSlowest,
                 "slowest echo " + canary.slowestMillis() + " ms, " + quietSlowest + " ms without an attack");
         for (String close : closes) {
             assertTrue(close.startsWith("1009 "), "every attacker gets 1009 with a reason: " + closes);

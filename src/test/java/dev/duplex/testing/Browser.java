@@ -25,7 +25,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 public final class Browser implements AutoCloseable {
 
-    public static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Generous: a page on a busy machine may take long; a condition met early returns at once. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final Path profile;
     private final ChromeDriver driver;

@@ -149,9 +149,11 @@ class EngineIT {
         } finally {
             canary.close();
         }
+        // What the reaper promises the bystander: every echo, in order, never refused or closed (the
+        // canary records a missing, wrong or later-than-20-s echo as a problem). How fast the echoes
+        // came back depends on the machine's load, so it is printed, not asserted.
         assertEquals(List.of(), canary.problems());
         assertTrue(canary.echoes() > 0, "the canary got echoes");
-        assertTrue(canary.slowestMillis() < 1000, "slowest canary echo " + canary.slowestMillis() + " ms");
         int after = settledDescriptors();
         System.out.printf("EngineIT: %d malformed upgrades: server fds %d before, peak %d, %d after; slowest canary echo %d ms%n",
                 UPGRADES, baseline, peak, after, canary.slowestMillis());
