@@ -32,12 +32,15 @@ final class PayaraLog {
     private static final Pattern START = Pattern.compile(
             "^\\[[0-9]{4}-[^\\]]*\\] \\[[^\\]]*\\] \\[([A-Z]+)\\] \\[[^\\]]*\\] \\[([^\\]]*)\\](?: \\[[^\\]]*\\])*? \\[levelValue: [0-9]+\\] ?(.*)$");
 
+    /** Payara colours the level and the logger name when its output is not a pipe (a file, a terminal). */
+    private static final Pattern COLOUR = Pattern.compile("\u001B\\[[0-9;]*m");
+
     private PayaraLog() {
     }
 
     /** The record that {@code line} starts, or empty for a continuation line (or anything else). */
     static Optional<Entry> parse(String line) {
-        Matcher m = START.matcher(line);
+        Matcher m = START.matcher(COLOUR.matcher(line).replaceAll(""));
         return m.matches() ? Optional.of(new Entry(m.group(1), m.group(2), m.group(3).strip())) : Optional.empty();
     }
 }

@@ -44,6 +44,17 @@ class ServeTest {
     }
 
     @Test
+    void colouredLinesAreReadLikePlainOnes() {
+        // what Payara writes when its output goes to a file: ANSI colours around the level and logger
+        String coloured = READY.replace("[INFO]", "[\u001B[1;92mINFO\u001B[0m]")
+                .replace("[PayaraMicro]", "[\u001B[1;94mPayaraMicro\u001B[0m]");
+        PayaraLog.Entry entry = PayaraLog.parse(coloured).orElseThrow();
+        assertEquals("INFO", entry.level());
+        assertEquals("PayaraMicro", entry.logger());
+        assertTrue(entry.ready());
+    }
+
+    @Test
     void continuationLinesStartNoRecord() {
         assertEquals(Optional.empty(), PayaraLog.parse("  Boot Command set returned with result SUCCESS"));
         assertEquals(Optional.empty(), PayaraLog.parse("\tat java.base/java.lang.Thread.run(Thread.java:840)"));
