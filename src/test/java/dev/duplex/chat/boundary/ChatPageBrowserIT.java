@@ -80,7 +80,7 @@ class ChatPageBrowserIT {
             awaitMessage(ada, 3);
             bob.script("window.dispatchEvent(new PageTransitionEvent('pageshow'))");
             assertEquals("while you were away", awaitMessage(bob, 3).findElement(By.className("text")).getText());
-            bob.await("the catch-up notice", d -> texts(bob, "#messages li.chat-system")
+            bob.await("the catch-up notice; the list reads " + texts(bob, "#messages li"), d -> texts(bob, "#messages li.chat-system")
                     .contains("Reconnected; caught up on 1 missed message."));
             assertEquals(3, texts(bob, "#messages li.chat-message").size(), "nothing shown twice");
             ada.awaitText("memberCount", "2");
