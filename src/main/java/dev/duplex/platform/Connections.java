@@ -235,7 +235,7 @@ public class Connections {
         });
     }
 
-    /** The read guard refused a frame from its header (before it was buffered): close the session. */
+    /** The read guard refused a frame (from its header, as its bytes arrived, or under the minimum data rate): close the session. */
     private void refuseFrame(Connection connection, ReadGuardFilter.Refusal refusal, long announced) {
         Session session = connection.session();
         CloseReason reason = switch (refusal) {

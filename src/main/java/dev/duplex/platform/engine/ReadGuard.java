@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 
 /**
  * The read guard: puts a {@link ReadGuardFilter} between a WebSocket connection's network input and
- * Tyrus, so that a frame over the endpoint's size limit or over the memory budget is refused from
- * its header, before Tyrus buffers its payload (Tyrus otherwise holds a whole frame, up to the
+ * Tyrus, so that a frame over the endpoint's size limit is refused from its header, before Tyrus
+ * buffers its payload (Tyrus otherwise holds a whole frame, up to the
  * {@code org.glassfish.tyrus.servlet.incoming-buffer-size} of the web.xml, before any endpoint code
- * runs).
+ * runs); what arrives of a frame is charged to the memory budget as it arrives (Tyrus' buffer for it
+ * grown with it, never sized for what the header announces), and a message arriving under the
+ * minimum data rate is dropped ({@link #checkRate}, from the periodic sweep).
  *
  * <p>Jakarta WebSocket has no API for it. On Payara (Tyrus' servlet container over Grizzly) the
  * session leads by reflection to Tyrus' {@code TyrusHttpUpgradeHandler} (session → async remote →
