@@ -2,6 +2,7 @@ package dev.duplex.platform;
 
 import dev.duplex.platform.deflate.DeflateSession;
 import dev.duplex.platform.engine.ConnectionAbort;
+import dev.duplex.platform.engine.DataRate;
 import dev.duplex.platform.engine.Engine;
 import dev.duplex.platform.engine.ReadGuard;
 import dev.duplex.platform.engine.ReadGuardFilter;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -112,6 +114,14 @@ public class Connections {
     @ConfigProperty(name = "duplex.limits.close-timeout-seconds")
     long closeTimeoutSeconds;
 
+    @Inject
+    @ConfigProperty(name = "duplex.limits.min-data-rate-bytes")
+    long minDataRateBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.min-data-rate-grace-seconds")
+    long minDataRateGraceSeconds;
+
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
     private final Map<String, Closing> closing = new ConcurrentHashMap<>();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
@@ -193,7 +203,8 @@ public class Connections {
         // The guard lives in the engine's connection objects, which Grizzly keeps for its keep-alive
         // timeout after the session closed: it must hold nothing of the session, only its id.
         String id = session.getId();
-        ReadGuard.install(session, maxMessageBytes(endpoint), account, (why, announced) -> {
+        ReadGuard.install(session, maxMessageBytes(endpoint), account,
+                new DataRate(minDataRateBytes, TimeUnit.SECONDS.toNanos(minDataRateGraceSeconds)), (why, announced) -> {
             Connection current = open.get(id);
             if (current != null) {
                 refuseFrame(current, why, announced);
@@ -224,22 +235,30 @@ public class Connections {
         });
     }
 
-    /** The read guard refused a frame from its header (before it was buffered): close the session. */
+    /** The read guard refused a frame (from its header, as its bytes arrived, or under the minimum data rate): close the session. */
     private void refuseFrame(Connection connection, ReadGuardFilter.Refusal refusal, long announced) {
         Session session = connection.session();
         CloseReason reason = switch (refusal) {
             case TOO_BIG -> new MessageTooBigException(maxMessageBytes(connection.endpoint())).closeReason();
             case OVER_BUDGET -> MessageTooBigException.overBudget().closeReason();
             case PROTOCOL -> new CloseReason(CloseCodes.PROTOCOL_ERROR, "Control frame longer than 125 bytes");
+            case TOO_SLOW -> new CloseReason(CloseCodes.VIOLATED_POLICY, "Too slow: under " + announced + " bytes/s");
         };
         refused(switch (refusal) {
             case TOO_BIG -> "frame too big";
             case OVER_BUDGET -> "memory budget";
             case PROTOCOL -> "protocol error";
+            case TOO_SLOW -> "too slow";
         });
-        LOG.log(Level.WARNING, "{0} session {1} from {2}: frame of {3} bytes refused before buffering: {4} {5}",
-                connection.endpoint(), session.getId(), connection.remoteAddress(), String.valueOf(announced),
-                String.valueOf(reason.getCloseCode().getCode()), reason.getReasonPhrase());
+        if (refusal == ReadGuardFilter.Refusal.TOO_SLOW) {
+            LOG.log(Level.WARNING, "{0} session {1} from {2}: message arriving under the minimum data rate dropped: {3} {4}",
+                    connection.endpoint(), session.getId(), connection.remoteAddress(),
+                    String.valueOf(reason.getCloseCode().getCode()), reason.getReasonPhrase());
+        } else {
+            LOG.log(Level.WARNING, "{0} session {1} from {2}: frame of {3} bytes refused before buffering: {4} {5}",
+                    connection.endpoint(), session.getId(), connection.remoteAddress(), String.valueOf(announced),
+                    String.valueOf(reason.getCloseCode().getCode()), reason.getReasonPhrase());
+        }
         close(session, reason);
     }
 
@@ -451,6 +470,8 @@ public class Connections {
                 connection.account().close();
                 ReadGuard.release(connection.session());
             }
+            // the minimum data rate of a message being received, checked even when no more bytes come
+            ReadGuard.checkRate(connection.session(), now);
             switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {

@@ -9,10 +9,12 @@ import java.nio.ByteBuffer;
 
 /**
  * The read guard: puts a {@link ReadGuardFilter} between a WebSocket connection's network input and
- * Tyrus, so that a frame over the endpoint's size limit or over the memory budget is refused from
- * its header, before Tyrus buffers its payload (Tyrus otherwise holds a whole frame, up to the
+ * Tyrus, so that a frame over the endpoint's size limit is refused from its header, before Tyrus
+ * buffers its payload (Tyrus otherwise holds a whole frame, up to the
  * {@code org.glassfish.tyrus.servlet.incoming-buffer-size} of the web.xml, before any endpoint code
- * runs).
+ * runs); what arrives of a frame is charged to the memory budget as it arrives (Tyrus' buffer for it
+ * grown with it, never sized for what the header announces), and a message arriving under the
+ * minimum data rate is dropped ({@link #checkRate}, from the periodic sweep).
  *
  * <p>Jakarta WebSocket has no API for it. On Payara (Tyrus' servlet container over Grizzly) the
  * session leads by reflection to Tyrus' {@code TyrusHttpUpgradeHandler} (session → async remote →
@@ -44,6 +46,8 @@ public final class ReadGuard {
 
     /** The session's user property that remembers the engine's upgrade handler the guard sits in. */
     private static final String HANDLER = ReadGuard.class.getName() + ".handler";
+    /** The session's user property that remembers the guard's stream (for the sweep's data-rate check). */
+    private static final String STREAM = ReadGuard.class.getName() + ".stream";
 
     private ReadGuard() {
     }
@@ -64,20 +68,28 @@ public final class ReadGuard {
     /** Why the read guard is inactive, or how it works when it is active. */
     public static String reason() {
         String why = failure;
-        return why == null ? "frames over the size limit or the memory budget are refused from their header, before Tyrus buffers them"
-                : why;
+        return why == null ? "frames over the size limit are refused from their header; what arrives of a frame is charged to the"
+                + " memory budget as it arrives; frames slower than the minimum data rate are dropped" : why;
+    }
+
+    /** As {@link #install(Session, long, MemoryBudget.Account, DataRate, ReadGuardFilter.Listener)} without a minimum data rate. */
+    public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, ReadGuardFilter.Listener listener) {
+        return install(session, maxPayload, account, DataRate.off(), listener);
     }
 
     /**
      * Puts the read guard in front of the session's connection. Call from {@code @OnOpen}.
      *
      * @param maxPayload largest payload one frame may announce (the endpoint's largest message)
-     * @param account    the session's account, which frames being buffered are reserved from
-     * @param listener   told at the first refusal, on the connection's read thread; it closes the
+     * @param account    the session's account, which what arrives of frames being buffered is charged to
+     * @param rate       the minimum data rate of messages being received ({@link #checkRate} applies it)
+     * @param listener   told at the first refusal, on the connection's read thread (or, for
+     *                   {@link ReadGuardFilter.Refusal#TOO_SLOW}, on the sweep's); it closes the
      *                   session (the guard then drops every later data frame)
      * @return whether the guard was installed
      */
-    public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, ReadGuardFilter.Listener listener) {
+    public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, DataRate rate,
+            ReadGuardFilter.Listener listener) {
         if (failure != null) {
             return false;
         }
@@ -91,11 +103,17 @@ public final class ReadGuard {
             if (current instanceof ReadGuardStream) {
                 return true;
             }
-            field.set(handler, new ReadGuardStream(stream, new ReadGuardFilter(maxPayload, account, listener),
+            ReadGuardFilter filter = new ReadGuardFilter(maxPayload, account, rate, System::nanoTime, listener);
+            ReadGuardStream guard = new ReadGuardStream(stream, filter,
                     new ReadGuardStream.EngineBuffer() {
                         @Override
-                        public void makeRoom(long more) {
-                            ReadGuard.makeRoom(handler, more);
+                        public ReadGuardStream.Room room() {
+                            return ReadGuard.room(handler);
+                        }
+
+                        @Override
+                        public void resize(int capacity) {
+                            ReadGuard.resize(handler, capacity);
                         }
 
                         @Override
@@ -107,8 +125,12 @@ public final class ReadGuard {
                         public void drop() {
                             ReadGuard.drop(handler);
                         }
-                    }));
+                    });
+            field.set(handler, guard);
             session.getUserProperties().put(HANDLER, handler);
+            if (rate.enabled()) {
+                session.getUserProperties().put(STREAM, new RateCheck(guard, filter, listener));
+            }
             installedOnce = true;
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -139,6 +161,7 @@ public final class ReadGuard {
      * reachable for as long as the pooled object did. Safe to call more than once.
      */
     public static void release(Session session) {
+        session.getUserProperties().remove(STREAM);
         Object handler = session.getUserProperties().remove(HANDLER);
         if (handler == null) {
             return;
@@ -155,6 +178,28 @@ public final class ReadGuard {
         // buffer back when it returns, and then reads no more from a closed connection: so the
         // buffer is let go of once more after that, by the sweep.
         ENDED.add(new Ended(handler, System.nanoTime() + ENDED_DELAY_NANOS));
+    }
+
+    /** What the sweep needs to apply the minimum data rate to one session's guard. */
+    private record RateCheck(ReadGuardStream stream, ReadGuardFilter filter, ReadGuardFilter.Listener listener) {
+    }
+
+    /**
+     * Applies the minimum data rate to the session's connection (the periodic sweep calls it for
+     * every open session, once a second, so the check runs even when no more bytes arrive): when
+     * the message being received fell under the rate, the guard stops passing data frames (the
+     * engine's part of the message is let go at the next read, or when the session is released)
+     * and the listener is told {@link ReadGuardFilter.Refusal#TOO_SLOW} on this thread, once.
+     *
+     * @return whether the session was found too slow now
+     */
+    public static boolean checkRate(Session session, long now) {
+        if (session.getUserProperties().get(STREAM) instanceof RateCheck check && check.stream().tooSlow(now)) {
+            session.getUserProperties().remove(STREAM);
+            check.listener().refused(ReadGuardFilter.Refusal.TOO_SLOW, check.filter().rate().bytesPerSecond());
+            return true;
+        }
+        return false;
     }
 
     /** Lets go, once more, of the read buffers of sessions that ended a moment ago. Called by the periodic sweep. */
@@ -193,13 +238,31 @@ public final class ReadGuard {
         }
     }
 
+    /** Tyrus' read buffer of the connection: its limit and capacity, or null when there is none or it cannot be read. */
+    private static ReadGuardStream.Room room(Object handler) {
+        if (!trimming) {
+            return null;
+        }
+        try {
+            Object readHandler = get(get(handler, "connection"), "readHandler");
+            if (field(readHandler.getClass(), "buffer").get(readHandler) instanceof ByteBuffer buffer) {
+                return new ReadGuardStream.Room(buffer.limit(), buffer.capacity());
+            }
+            return null;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            trimming = false;
+            LOG.log(Level.WARNING, "Tyrus' read buffers cannot be sized on this server ({0})", e.toString());
+            return null;
+        }
+    }
+
     /**
-     * Sizes Tyrus' buffer of a partly received frame for the rest of it at once. Tyrus grows that
-     * buffer by each read's bytes (plus 256), copying all it holds every time: a 15 MiB frame read
-     * 16 KiB at a time costs about 7 GiB of copying and as much garbage. The frame's bytes are
-     * already reserved from the budget when this runs.
+     * Grows Tyrus' buffer of a partly received frame to {@code capacity} bytes (the read guard's
+     * stream decides how much, geometrically, and charges it first). Tyrus itself grows that buffer
+     * by each read's bytes (rounded up to 256), copying all it holds every time: a 15 MiB frame read
+     * 16 KiB at a time would cost about 7 GiB of copying and as much garbage.
      */
-    private static void makeRoom(Object handler, long more) {
+    private static void resize(Object handler, int capacity) {
         if (!trimming) {
             return;
         }
@@ -207,12 +270,10 @@ public final class ReadGuard {
             Object readHandler = get(get(handler, "connection"), "readHandler");
             Field field = field(readHandler.getClass(), "buffer");
             ByteBuffer buffer = (ByteBuffer) field.get(readHandler);
-            int held = buffer == null ? 0 : buffer.remaining();
-            long wanted = held + more;
-            if (wanted > Integer.MAX_VALUE - 16 || buffer != null && buffer.capacity() - buffer.limit() >= more) {
+            if (buffer != null && (buffer.capacity() >= capacity || buffer.remaining() > capacity)) {
                 return;
             }
-            ByteBuffer sized = ByteBuffer.allocate((int) wanted);
+            ByteBuffer sized = ByteBuffer.allocate(capacity);
             if (buffer != null) {
                 sized.put(buffer.duplicate());
             }

@@ -9,12 +9,20 @@ import dev.duplex.platform.MemoryBudget;
  * <ul>
  * <li>refuses it ({@link Refusal#TOO_BIG}) when its announced payload is over the endpoint's largest
  * message, before any of its payload is passed on;</li>
- * <li>reserves its announced payload from the session's {@link MemoryBudget.Account} before any of
- * it is passed on, and refuses it ({@link Refusal#OVER_BUDGET}) when the reservation is refused;
- * the reservation is given back by {@link #settle()} once the whole frame has been passed on (the
- * caller settles after the engine took the bytes). A frame that arrives whole within one read is
- * not reserved: the engine takes it from that read at once and buffers nothing of it across
- * reads, so small messages cost no reservation and are never refused for memory.</li>
+ * <li>charges what has <em>arrived</em> of it to the session's {@link MemoryBudget.Account}, as it
+ * arrives, never what its header announces: the charge grows with each read by the bytes passed
+ * on (and to the capacity the engine's buffer was {@linkplain #cover grown to} for them, when that
+ * is more), and is given back by {@link #settle()} once the whole frame has been passed on (the
+ * caller settles after the engine took the bytes). When the budget refuses the next bytes the
+ * frame is refused ({@link Refusal#OVER_BUDGET}) part-way: the rest of it is dropped, its charge
+ * given back, and {@link #takeCut()} tells the caller to let go of the engine's part. So a header
+ * that announces 16 MiB and is followed by a trickle holds the trickle, not 16 MiB. A frame that
+ * arrives whole within one read is not charged (the engine takes it from that read at once and
+ * buffers nothing of it across reads), nor is one of at most {@link #SMALL_FRAME} bytes: small
+ * messages cost no charge and are never refused for memory.</li>
+ * <li>reports to its {@link DataRate} when a message is being received (a frame that did not arrive
+ * whole, or a fragmented message) and how many payload bytes arrive, so that the periodic sweep
+ * can drop one that arrives slower than the minimum rate.</li>
  * </ul>
  * After the first refusal every later data frame is dropped whole (header and payload); control
  * frames (close, ping, pong) still pass, so the engine can finish the closing handshake. A header
@@ -22,18 +30,28 @@ import dev.duplex.platform.MemoryBudget;
  * dropped. Payloads are never unmasked or copied beyond the one pass from input to output.
  *
  * <p>Plain Java, one instance per connection, not thread-safe (the engine reads one connection on
- * one thread at a time).
+ * one thread at a time); only its {@link DataRate} is read by another thread.
  */
 public final class ReadGuardFilter {
+
+    /**
+     * Data frames of at most this many bytes are never charged, even when split across reads: the
+     * engine holds at most one partly received frame per connection, so this is at most this many
+     * bytes (plus the engine's 256-byte rounding) per connection, and a bystander's small message is
+     * never refused by a budget that attackers filled.
+     */
+    public static final int SMALL_FRAME = 1024;
 
     /** Why a frame was refused; the caller closes the session accordingly. */
     public enum Refusal {
         /** Announced payload over the endpoint's largest message: 1009. */
         TOO_BIG,
-        /** The memory budget refused the frame's reservation: 1013. */
+        /** The memory budget refused the bytes that arrived of the frame: 1013. */
         OVER_BUDGET,
         /** A control frame announcing more than 125 bytes: 1002. */
-        PROTOCOL
+        PROTOCOL,
+        /** The message being received arrived slower than the minimum data rate (told by the sweep): 1008. */
+        TOO_SLOW
     }
 
     /** Told once, at the first refusal. */
@@ -48,6 +66,8 @@ public final class ReadGuardFilter {
     private final long maxPayload;
     private final long maxCompressedPayload;
     private final MemoryBudget.Account account;
+    private final DataRate rate;
+    private final java.util.function.LongSupplier clock;
     private final Listener listener;
 
     private final byte[] header = new byte[MAX_HEADER];
@@ -55,28 +75,54 @@ public final class ReadGuardFilter {
     private int headerNeeded = 2;
     /** Payload bytes of the current frame not yet seen; -1 while a header is being read. */
     private long payloadLeft = -1;
+    /** Payload the current frame announced. */
+    private long announced;
     private boolean passing;
     /** Whether the frame whose payload is being read is a control frame. */
     private boolean control;
-    private long reservedForFrame;
+    /** Whether the frame whose payload is being read has FIN set. */
+    private boolean fin;
+    /** Whether the frame being passed is charged as it arrives. */
+    private boolean charging;
+    /** Payload bytes of the charged frame passed on so far. */
+    private long arrived;
+    /** Bytes charged for the frame being passed: at least {@link #arrived} while charging. */
+    private long charged;
     private long settled;
+    private boolean cut;
+    private boolean largeDone;
+    /** Whether a message is being received and reported to the rate (read thread's copy, so whole frames cost no call). */
+    private boolean measuring;
     private boolean refused;
     private long frames;
 
     /**
+     * A filter without a minimum data rate.
+     *
      * @param maxPayload largest payload a data frame may announce (the endpoint's largest message);
      *                   frames with RSV1 set (permessage-deflate) may be a little larger, as deflate
      *                   can grow incompressible data by a few bytes per 16 KiB block
-     * @param account    what the frames being buffered are reserved from
+     * @param account    what the bytes being buffered are charged to
      * @param listener   told at the first refusal
      */
     public ReadGuardFilter(long maxPayload, MemoryBudget.Account account, Listener listener) {
+        this(maxPayload, account, DataRate.off(), System::nanoTime, listener);
+    }
+
+    /**
+     * @param rate  told when a message is being received and what arrives of it (read by the sweep)
+     * @param clock {@link System#nanoTime()} or a test's clock, read when a message starts
+     */
+    public ReadGuardFilter(long maxPayload, MemoryBudget.Account account, DataRate rate, java.util.function.LongSupplier clock,
+            Listener listener) {
         if (maxPayload < 0) {
             throw new IllegalArgumentException("maxPayload must not be negative: " + maxPayload);
         }
         this.maxPayload = maxPayload;
         this.maxCompressedPayload = maxPayload + (maxPayload >> 10) + 64;
         this.account = account;
+        this.rate = rate;
+        this.clock = clock;
         this.listener = listener;
     }
 
@@ -93,6 +139,21 @@ public final class ReadGuardFilter {
         return payloadLeft > 0 && passing ? payloadLeft : 0;
     }
 
+    /** Whether the frame being passed on is charged as it arrives (it did not arrive whole and is not small). */
+    public boolean charging() {
+        return charging && passing && payloadLeft > 0;
+    }
+
+    /** Payload bytes of the charged frame being passed on that arrived so far. */
+    public long arrived() {
+        return charging ? arrived : 0;
+    }
+
+    /** Bytes charged now for the frame being passed on (given back at the next {@link #settle} once it is complete). */
+    public long charged() {
+        return charged;
+    }
+
     /** How many frame headers were read so far (tells one frame from the next). */
     public long frames() {
         return frames;
@@ -102,6 +163,55 @@ public final class ReadGuardFilter {
     public boolean refused() {
         return refused;
     }
+
+    /** The minimum data rate this filter reports to. */
+    public DataRate rate() {
+        return rate;
+    }
+
+    /**
+     * Charges the frame being passed on up to {@code bytes} in all (the capacity the caller is about
+     * to give the engine's buffer for it), before the bytes arrive; false, charging nothing, when
+     * the budget refuses (the caller then leaves the buffer as it is) or no charged frame is being
+     * passed on. Never a refusal of the frame.
+     */
+    public boolean cover(long bytes) {
+        if (!charging()) {
+            return false;
+        }
+        long more = bytes - charged;
+        if (more <= 0) {
+            return true;
+        }
+        if (!account.tryReserve(more)) {
+            return false;
+        }
+        charged += more;
+        return true;
+    }
+
+    /**
+     * Whether a charged frame was cut off part-way since the last call (refused by the budget, or the
+     * session ended): the engine's copy of its first part is then of no use and may be let go.
+     */
+    public boolean takeCut() {
+        boolean was = cut;
+        cut = false;
+        return was;
+    }
+
+    /**
+     * Whether a data frame of at least {@code size} bytes was passed on whole since the last call
+     * (charged or not): the engine's buffer may then be larger than it needs to be.
+     */
+    public boolean takeLargeDone() {
+        boolean was = largeDone;
+        largeDone = false;
+        return was;
+    }
+
+    /** Data frames at least this large are reported by {@link #takeLargeDone()}. */
+    static final long LARGE_FRAME = 64 * 1024;
 
     /**
      * Filters {@code length} bytes of input into {@code out}. {@code out} may be {@code in} with
@@ -127,7 +237,9 @@ public final class ReadGuardFilter {
                     continue;
                 }
                 payloadLeft = payloadLength();
+                announced = payloadLeft;
                 control = (header[0] & 0x08) != 0;
+                fin = (header[0] & 0x80) != 0;
                 frames++;
                 passing = admit(end - i);
                 if (passing) {
@@ -142,9 +254,15 @@ public final class ReadGuardFilter {
                 continue;
             }
             int take = (int) Math.min(payloadLeft, end - i);
+            if (passing && charging && !charge(take)) {
+                cutOff(Refusal.OVER_BUDGET);
+            }
             if (passing) {
                 System.arraycopy(in, i, out, o, take);
                 o += take;
+                if (measuring && !control) {
+                    rate.arrived(take);
+                }
             }
             i += take;
             payloadLeft -= take;
@@ -155,9 +273,36 @@ public final class ReadGuardFilter {
         return o - outOffset;
     }
 
+    /** Charges {@code take} more arrived bytes of the frame being passed; false when the budget refuses them. */
+    private boolean charge(int take) {
+        long more = arrived + take - charged;
+        if (more > 0) {
+            if (!account.tryReserve(more)) {
+                return false;
+            }
+            charged += more;
+        }
+        arrived += take;
+        return true;
+    }
+
+    /** Stops passing the charged frame part-way: its charge goes back at the next settle, the engine's part is to be dropped. */
+    private void cutOff(Refusal refusal) {
+        passing = false;
+        cut = true;
+        settled += charged;
+        charged = 0;
+        arrived = 0;
+        charging = false;
+        stopMeasuring();
+        if (refusal != null) {
+            refuse(refusal);
+        }
+    }
+
     /**
-     * Gives back the reservations of the frames passed on whole since the last call. Call it once
-     * the engine has taken the bytes {@link #filter} returned.
+     * Gives back the charges of the frames passed on whole since the last call, and of frames cut
+     * off. Call it once the engine has taken the bytes {@link #filter} returned.
      *
      * @return the bytes given back
      */
@@ -179,31 +324,53 @@ public final class ReadGuardFilter {
      */
     public boolean end() {
         refused = true;
-        boolean cut = passing && payloadLeft > 0 && !control;
-        if (cut) {
-            passing = false;
-            settled += reservedForFrame;
-            reservedForFrame = 0;
+        stopMeasuring();
+        boolean wasCut = passing && payloadLeft > 0 && !control;
+        if (wasCut) {
+            cutOff(null);
+            cut = false;
+        } else {
+            settled += charged;
+            charged = 0;
         }
-        return cut;
+        return wasCut;
     }
 
-    /** Gives back everything this filter reserved (the connection ends). */
+    /** Gives back everything this filter charged (the connection ends). */
     public void release() {
-        settled += reservedForFrame;
-        reservedForFrame = 0;
+        settled += charged;
+        charged = 0;
+        arrived = 0;
+        stopMeasuring();
         settle();
     }
 
+    private void stopMeasuring() {
+        if (measuring) {
+            measuring = false;
+            rate.finished();
+        }
+    }
+
     private void frameDone() {
-        settled += reservedForFrame;
-        reservedForFrame = 0;
+        if (!control) {
+            if (passing && announced >= LARGE_FRAME) {
+                largeDone = true;
+            }
+            if (fin) {
+                stopMeasuring();
+            }
+        }
+        settled += charged;
+        charged = 0;
+        arrived = 0;
+        charging = false;
         payloadLeft = -1;
     }
 
     /** Whether the frame whose header was just read may pass; {@code inHand} input bytes follow the header in this read. */
     private boolean admit(int inHand) {
-        boolean control = (header[0] & 0x08) != 0;
+        charging = false;
         if (control) {
             if (payloadLeft > MAX_CONTROL_PAYLOAD) {
                 refuse(Refusal.PROTOCOL);
@@ -219,28 +386,29 @@ public final class ReadGuardFilter {
             refuse(Refusal.TOO_BIG);
             return false;
         }
-        if (payloadLeft <= inHand) {
-            // the whole frame is in this read: the engine takes it at once, nothing is buffered across reads
-            return true;
+        boolean whole = payloadLeft <= inHand;
+        if ((!fin || !whole) && !measuring && rate.enabled()) {
+            // a message that will take more than this read: the minimum data rate applies to it
+            measuring = true;
+            rate.started(clock.getAsLong());
         }
-        if (!account.tryReserve(payloadLeft)) {
-            refuse(Refusal.OVER_BUDGET);
-            return false;
-        }
-        reservedForFrame = payloadLeft;
+        // a frame in hand whole is taken by the engine at once; a small one costs at most SMALL_FRAME
+        charging = !whole && payloadLeft > SMALL_FRAME;
+        arrived = 0;
+        charged = 0;
         return true;
     }
 
     private void refuse(Refusal refusal) {
-        long announced = payloadLeft;
-        if (announced < 0) {
+        long bytes = announced;
+        if (payloadLeft < 0) {
             // a 64-bit length with the top bit set: count it as the largest there is
-            announced = Long.MAX_VALUE;
+            bytes = Long.MAX_VALUE;
             payloadLeft = Long.MAX_VALUE;
         }
         if (!refused) {
             refused = true;
-            listener.refused(refusal, announced);
+            listener.refused(refusal, bytes);
         }
     }
 

@@ -9,15 +9,24 @@ import java.util.Arrays;
  * The input stream of an upgraded connection as Tyrus' upgrade handler sees it once the read guard
  * is installed: every read takes bytes from the container's stream and hands back only what the
  * {@link ReadGuardFilter} lets pass. Tyrus reads on one thread per connection in a loop (read,
- * hand the bytes to its frame parser, ask {@link #isReady}); the filter's reservations for frames
+ * hand the bytes to its frame parser, ask {@link #isReady}); the filter's charges for frames
  * passed whole are given back at the next {@code isReady}, {@code available} or {@code read}, that
  * is once Tyrus has taken them.
+ *
+ * <p>It also keeps the engine's buffer of a partly received frame in step with what has arrived:
+ * before each read ({@link #available}, which Tyrus asks first) the buffer is grown, when the bytes
+ * ready to be read would not fit it, to twice what it holds (at most to the end of the frame; at
+ * least what is ready), so that a 15 MiB frame is not copied over and over as it grows read by
+ * read, and that capacity is charged to the budget before it is allocated. It is never sized for
+ * bytes that have not arrived beyond that: a frame's buffer and charge are at most twice what
+ * arrived of it plus what is ready to be read, so a header announcing 16 MiB followed by a trickle
+ * holds a few hundred bytes.
  */
 final class ReadGuardStream extends ServletInputStream {
 
     private static final int SCRATCH = 16 * 1024;
-    /** Frames at least this large are followed by a {@link #trim}. */
-    static final long LARGE_FRAME = 64 * 1024;
+    /** Frames at least this large are followed by a {@link EngineBuffer#trim}. */
+    static final long LARGE_FRAME = ReadGuardFilter.LARGE_FRAME;
 
     private final ServletInputStream in;
     private final ReadGuardFilter filter;
@@ -26,22 +35,30 @@ final class ReadGuardStream extends ServletInputStream {
     /** Filtered bytes that did not fit the caller's array (only when a caller asks for fewer than 14 bytes). */
     private byte[] leftover = new byte[0];
     private int leftoverStart;
-    /** The frame the engine's buffer was last sized for, so it is sized once per frame. */
-    private long sizedFrame;
     /** Set by {@link #end} on any thread; acted on by the read thread at its next call. */
     private volatile boolean ended;
     private boolean endHandled;
 
     /** The engine's buffer of a partly received frame (see {@link ReadGuard}); called on the read thread. */
     interface EngineBuffer {
-        /** Makes room for {@code more} bytes at once, so that the engine does not grow it read by read. */
-        void makeRoom(long more);
+        /**
+         * How many bytes the buffer holds up to its limit, and how many it can hold; null when
+         * unknown (then it is left to the engine).
+         */
+        Room room();
+
+        /** Replaces the buffer with one of {@code capacity} bytes holding what it holds now. */
+        void resize(int capacity);
 
         /** Lets go of the room a large frame took, once it was handed on. */
         void trim();
 
         /** Lets go of whatever the engine holds of a frame (the session ended part-way through it). */
         void drop();
+    }
+
+    /** The engine's buffer: its limit (bytes up to which it is filled) and its capacity. */
+    record Room(int limit, int capacity) {
     }
 
     ReadGuardStream(ServletInputStream in, ReadGuardFilter filter, EngineBuffer engineBuffer) {
@@ -51,10 +68,11 @@ final class ReadGuardStream extends ServletInputStream {
     }
 
     /**
-     * Gives back the frames the engine has taken; trims the engine's buffer after a large one, and
-     * sizes it for the rest of a large frame being received.
+     * Gives back the frames the engine has taken; drops the engine's part of a frame cut off
+     * part-way; trims the engine's buffer after a large frame; and, when {@code ready} bytes are
+     * about to be read into a charged frame that the engine's buffer cannot take, grows it.
      */
-    private void settle() {
+    private void settle(long ready) {
         if (ended && !endHandled) {
             endHandled = true;
             if (filter.end()) {
@@ -63,19 +81,45 @@ final class ReadGuardStream extends ServletInputStream {
                 engineBuffer.trim();
             }
         }
-        if (filter.settle() >= LARGE_FRAME) {
+        if (filter.takeCut()) {
+            engineBuffer.drop();
+        }
+        long back = filter.settle();
+        if (filter.takeLargeDone() || back >= LARGE_FRAME) {
             engineBuffer.trim();
         }
-        long toCome = filter.payloadToCome();
-        if (toCome >= LARGE_FRAME && filter.frames() != sizedFrame) {
-            sizedFrame = filter.frames();
-            engineBuffer.makeRoom(toCome);
+        if (ready > 0 && filter.charging()) {
+            grow(ready);
+        }
+    }
+
+    /** Grows the engine's buffer of the charged frame being received when {@code ready} more bytes would not fit it. */
+    private void grow(long ready) {
+        Room room = engineBuffer.room();
+        if (room == null) {
+            return;
+        }
+        long limit = room.limit();
+        // Tyrus appends in place only when the bytes are fewer than the room left (else it copies)
+        long needed = limit + ready + 1;
+        if (needed <= room.capacity()) {
+            return;
+        }
+        // twice what it holds (amortised: each byte is copied about twice in all), never past the frame's end
+        long wanted = Math.max(needed, Math.min(2 * limit, limit + filter.payloadToCome() + 1));
+        if (wanted > Integer.MAX_VALUE - 16) {
+            return;
+        }
+        // what the buffer holds beyond this frame's arrived bytes (its header, another frame) is not this frame's to charge
+        long charge = wanted - Math.max(0, limit - filter.arrived());
+        if (filter.cover(charge)) {
+            engineBuffer.resize((int) wanted);
         }
     }
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
-        settle();
+        settle(0);
         if (len == 0) {
             return 0;
         }
@@ -145,12 +189,13 @@ final class ReadGuardStream extends ServletInputStream {
     /** What the container has, plus room for a held-back frame header, so that callers size their arrays to fit. */
     @Override
     public int available() throws IOException {
-        settle();
         int pending = leftover.length - leftoverStart;
         if (pending > 0) {
+            settle(0);
             return pending;
         }
         int available = in.available();
+        settle(Math.max(0, available));
         return available <= 0 ? available : available + filter.held();
     }
 
@@ -161,7 +206,7 @@ final class ReadGuardStream extends ServletInputStream {
 
     @Override
     public boolean isReady() {
-        settle();
+        settle(0);
         return leftoverStart < leftover.length || in.isReady();
     }
 
@@ -177,6 +222,18 @@ final class ReadGuardStream extends ServletInputStream {
      */
     void end() {
         ended = true;
+    }
+
+    /**
+     * The sweep's check of the minimum data rate (any thread): when the message being received fell
+     * under it, stops passing data frames from the next read on and returns true (once).
+     */
+    boolean tooSlow(long now) {
+        if (filter.rate().tooSlow(now)) {
+            ended = true;
+            return true;
+        }
+        return false;
     }
 
     @Override

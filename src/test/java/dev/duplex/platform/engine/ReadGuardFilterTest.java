@@ -165,7 +165,7 @@ class ReadGuardFilterTest {
         }
         assertArrayEquals(MESSAGES, bytes.passed.toByteArray());
         assertEquals(0, bytes.budget.used());
-        assertEquals(65536, bytes.mostReserved, "a frame is reserved while it is being passed on");
+        assertEquals(65536, bytes.mostReserved, "a frame is charged while it is being passed on, up to all of it");
 
         Random random = new Random(42);
         for (int round = 0; round < 100; round++) {
@@ -207,13 +207,107 @@ class ReadGuardFilterTest {
     }
 
     @Test
-    void aFrameTheBudgetRefusesIsDroppedWithoutReservingAnything() {
-        byte[] input = concat(frame(false, false, BINARY, 600), frame(true, false, CONTINUATION, 600), frame(true, false, CLOSE, 2));
-        Run run = new Run(1 << 20, 500).feed(input, 8);
+    void aFrameTheBudgetCannotHoldIsCutWhenItsBytesDoNotFitAndItsChargeGivenBack() {
+        byte[] big = frame(false, false, BINARY, 20_000);
+        byte[] close = frame(true, false, CLOSE, 2);
+        byte[] input = concat(big, frame(true, false, CONTINUATION, 600), close);
+        int header = 2 + 2 + 4;
+        Run run = new Run(1 << 20, 10_000);
+        for (int at = 0; at < input.length; at += 3000) {
+            run.chunk(input, at, Math.min(3000, input.length - at));
+        }
         assertEquals(List.of(ReadGuardFilter.Refusal.OVER_BUDGET), run.refusals);
-        assertArrayEquals(frame(true, false, CLOSE, 2), run.passed.toByteArray());
-        assertEquals(0, run.budget.used());
+        // 8 header bytes + 2 992 + 3 000 + 3 000 payload bytes fit the 10 000; the next 3 000 do not
+        byte[] passed = run.passed.toByteArray();
+        assertEquals(header + 8992 + close.length, passed.length);
+        assertArrayEquals(Arrays.copyOf(big, header + 8992), Arrays.copyOf(passed, header + 8992), "the frame's first part, as it came");
+        assertArrayEquals(close, Arrays.copyOfRange(passed, header + 8992, passed.length), "then only the close frame");
+        assertTrue(run.filter.takeCut(), "the engine is told to let go of the first part");
+        assertFalse(run.filter.takeCut(), "once");
+        assertEquals(0, run.budget.used(), "the cut frame's charge is given back");
+        assertEquals(8992, run.mostReserved, "charged what arrived, never the 20 000 announced");
         assertEquals(1, run.budget.refusals());
+    }
+
+    @Test
+    void theChargeFollowsTheArrivedBytesExactlyAndIsGivenBackWhenTheFrameIsComplete() {
+        int size = 500_000;
+        byte[] input = frame(true, false, BINARY, size);
+        int header = 2 + 8 + 4;
+        Run run = new Run(1 << 20, 1 << 20);
+        Random random = new Random(7);
+        int at = 0;
+        int checked = 0;
+        while (at < input.length) {
+            int length = Math.min(input.length - at, 1 + random.nextInt(40_000));
+            run.chunk(input, at, length);
+            at += length;
+            long arrived = Math.max(0, at - header);
+            if (arrived < size) {
+                assertEquals(arrived, run.account.held(), "after " + at + " bytes");
+                assertEquals(arrived, run.filter.arrived());
+                assertEquals(size - arrived, run.filter.payloadToCome());
+                checked++;
+            }
+        }
+        assertTrue(checked > 10, "the frame came in many reads: " + checked);
+        assertEquals(0, run.account.held(), "given back once the engine took the whole frame");
+        assertArrayEquals(input, run.passed.toByteArray());
+    }
+
+    @Test
+    void aHeaderAnnouncing16MiBFollowedByATrickleHoldsOnlyTheTrickle() {
+        byte[] header = header64(BINARY, 16L << 20); // masked, with a zero key
+        Run run = new Run(32 << 20, 1 << 20);
+        run.chunk(header, 0, header.length);
+        assertEquals(0, run.account.held(), "nothing charged for what is only announced");
+        assertEquals(16L << 20, run.filter.payloadToCome());
+        byte[] one = {42};
+        for (int i = 1; i <= 3000; i++) {
+            run.chunk(one, 0, 1);
+            assertEquals(i, run.account.held());
+        }
+        assertEquals(List.of(), run.refusals, "a 1 MiB budget is far from full with 3 000 bytes in");
+        assertEquals(3000 + header.length, run.passed.size());
+        run.filter.release();
+        assertEquals(0, run.budget.used(), "the session ended part-way: all is given back");
+    }
+
+    @Test
+    void coverChargesTheEngineBufferGrownAheadAndArrivalsWithinItCostNothingMore() {
+        byte[] input = frame(true, false, BINARY, 100_000);
+        Run run = new Run(1 << 20, 1 << 20);
+        run.chunk(input, 0, 10_000);
+        long arrived = run.filter.arrived();
+        assertEquals(10_000 - 14, arrived);
+        assertEquals(arrived, run.account.held());
+        assertTrue(run.filter.cover(2 * arrived), "the budget has room for a buffer twice as large");
+        assertEquals(2 * arrived, run.account.held());
+        run.chunk(input, 10_000, 5_000);
+        assertEquals(2 * arrived, run.account.held(), "bytes that arrive within the covered buffer add nothing");
+        run.chunk(input, 15_000, 10_000);
+        assertEquals(run.filter.arrived(), run.account.held(), "past it, the charge follows the arrivals again");
+        run.chunk(input, 25_000, input.length - 25_000);
+        assertEquals(0, run.account.held());
+
+        Run small = new Run(1 << 20, 15_000);
+        small.chunk(input, 0, 10_000);
+        assertFalse(small.filter.cover(20_000), "a cover the budget refuses charges nothing");
+        assertEquals(small.filter.arrived(), small.account.held());
+        assertEquals(List.of(), small.refusals, "and is no refusal of the frame");
+    }
+
+    @Test
+    void smallFramesAreNeverChargedOrRefusedEvenWhenSplitAcrossReads() {
+        Run run = new Run(1 << 20, 500);
+        run.account.tryReserve(500);
+        byte[] input = concat(frame(true, false, TEXT, 20), frame(true, false, BINARY, ReadGuardFilter.SMALL_FRAME));
+        for (int i = 0; i < input.length; i++) {
+            run.chunk(input, i, 1);
+        }
+        assertEquals(List.of(), run.refusals, "a full budget does not refuse a small frame");
+        assertArrayEquals(input, run.passed.toByteArray());
+        assertEquals(500, run.account.held());
     }
 
     @Test
@@ -224,18 +318,6 @@ class ReadGuardFilterTest {
         run.feed(input);
         assertEquals(List.of(), run.refusals, "a full budget does not refuse what is already in hand");
         assertArrayEquals(input, run.passed.toByteArray());
-    }
-
-    @Test
-    void theBudgetIsHeldUntilTheWholeFrameWasPassedOn() {
-        byte[] input = frame(true, false, BINARY, 500);
-        Run run = new Run(1 << 20, 1 << 20);
-        run.chunk(input, 0, 100);
-        assertEquals(500, run.account.held(), "reserved from the header, before the payload arrived");
-        run.chunk(input, 100, input.length - 101);
-        assertEquals(500, run.account.held());
-        run.chunk(input, input.length - 1, 1);
-        assertEquals(0, run.account.held());
     }
 
     @Test
@@ -269,7 +351,7 @@ class ReadGuardFilterTest {
         byte[] input = frame(true, false, BINARY, 5000);
         Run run = new Run(1 << 20, 1 << 20);
         run.chunk(input, 0, 3000);
-        assertEquals(5000, run.budget.used());
+        assertEquals(3000 - 8, run.budget.used(), "what arrived of it");
         run.filter.release();
         assertEquals(0, run.budget.used());
         assertFalse(run.filter.refused());
