@@ -66,6 +66,13 @@ public final class Engine {
     public static final String HEADER_TIMEOUT = "header-timeout";
     /** Registered by {@link HeaderReadTimeout} at start. */
     public static final String ENGINE_ERROR_FRAMING = "engine-error-framing";
+    public static final String CLOSE_REASONS = "close-reasons";
+    /**
+     * The request header in which the engine adapter tells the application that the engine could
+     * not have served a request, as {@code "<status> <reason>"} ({@link UnparsableRequests}); it is
+     * removed from every request a client sends, so only the engine adapter sets it.
+     */
+    public static final String REFUSED_REQUEST_HEADER = "X-Duplex-Engine-Refusal";
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";

@@ -78,6 +78,12 @@ public final class ReadGuard {
      * @return whether the guard was installed
      */
     public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, ReadGuardFilter.Listener listener) {
+        return install(session, maxPayload, account, listener, null);
+    }
+
+    /** As {@link #install(Session, long, MemoryBudget.Account, ReadGuardFilter.Listener)}, with {@code controlFrames} told of each control frame. */
+    public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, ReadGuardFilter.Listener listener,
+            ControlFrames controlFrames) {
         if (failure != null) {
             return false;
         }
@@ -91,7 +97,9 @@ public final class ReadGuard {
             if (current instanceof ReadGuardStream) {
                 return true;
             }
-            field.set(handler, new ReadGuardStream(stream, new ReadGuardFilter(maxPayload, account, listener),
+            ReadGuardFilter filter = new ReadGuardFilter(maxPayload, account, listener);
+            filter.controlFrames(controlFrames);
+            field.set(handler, new ReadGuardStream(stream, filter,
                     new ReadGuardStream.EngineBuffer() {
                         @Override
                         public void makeRoom(long more) {

@@ -62,6 +62,8 @@ public final class ReadGuardFilter {
     private long settled;
     private boolean refused;
     private long frames;
+    /** Told of each control frame; may drop it or change its payload (see {@link ControlFrames}). */
+    private ControlFrames controlFrames;
 
     /**
      * @param maxPayload largest payload a data frame may announce (the endpoint's largest message);
@@ -91,6 +93,11 @@ public final class ReadGuardFilter {
     /** Payload bytes of the frame being passed on that are still to come; 0 between frames or while dropping. */
     public long payloadToCome() {
         return payloadLeft > 0 && passing ? payloadLeft : 0;
+    }
+
+    /** Sets what is told of each control frame before it is passed on. */
+    public void controlFrames(ControlFrames hook) {
+        this.controlFrames = hook;
     }
 
     /** How many frame headers were read so far (tells one frame from the next). */
@@ -130,6 +137,9 @@ public final class ReadGuardFilter {
                 control = (header[0] & 0x08) != 0;
                 frames++;
                 passing = admit(end - i);
+                if (passing && control && controlFrames != null) {
+                    passing = controlFrames.header(header, headerLength);
+                }
                 if (passing) {
                     System.arraycopy(header, 0, out, o, headerLength);
                     o += headerLength;
@@ -144,6 +154,9 @@ public final class ReadGuardFilter {
             int take = (int) Math.min(payloadLeft, end - i);
             if (passing) {
                 System.arraycopy(in, i, out, o, take);
+                if (control && controlFrames != null) {
+                    controlFrames.payload(out, o, take);
+                }
                 o += take;
             }
             i += take;
