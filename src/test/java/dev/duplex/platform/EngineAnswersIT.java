@@ -129,12 +129,14 @@ class EngineAnswersIT {
         assertEquals(new Close(1000, ""), closeAfter(closeFrame(1000, "bye <script>")), "the client's own reason is not echoed");
         assertEquals(new Close(4999, ""), closeAfter(closeFrame(4999, "private")));
         try (RawWebSocket raw = echo()) {
-            raw.send(true, false, RawWebSocket.BINARY, new byte[17 * 1024 * 1024]);
+            try {
+                raw.send(true, false, RawWebSocket.BINARY, new byte[17 * 1024 * 1024]);
+            } catch (IOException e) {
+                // the server may close while the frame is still being written
+            }
             Frame close = raw.readUntilClose();
             assertEquals(new Close(1009, "Message too big: the limit is 16777216 bytes"), new Close(close.closeCode(), close.closeReason()),
                     "Duplex's own reasons stay");
-        } catch (IOException e) {
-            throw new AssertionError("the oversized frame's close was not read", e);
         }
         awaitFds();
     }
