@@ -66,6 +66,8 @@ class EngineAnswersIT {
         try {
             if (canary != null) {
                 canary.close();
+                System.out.printf("canary: %d echoes, slowest %d ms, problems %s; server fds %d at start, %d at the end%n",
+                        canary.echoes(), canary.slowestMillis(), canary.problems(), baselineFds, server.openFileDescriptors());
                 assertEquals(List.of(), canary.problems(), "the canary got every echo, in order");
             }
         } finally {
@@ -190,6 +192,8 @@ class EngineAnswersIT {
                 assertEquals(new Close(1008, "Message rate over " + RATE + "/s"), new Close(frame.closeCode(), frame.closeReason()),
                         opcode == RawWebSocket.PING ? "ping flood" : "pong flood");
                 assertTrue(pongs <= RATE + 1, pongs + " pongs: the flood past the rate is dropped, not answered");
+                System.out.printf("%s flood of %d: %d pongs, then %d %s%n", opcode == RawWebSocket.PING ? "ping" : "pong", flood, pongs,
+                        frame.closeCode(), frame.closeReason());
             }
         }
         awaitFds();
