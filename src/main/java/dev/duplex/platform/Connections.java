@@ -1,8 +1,10 @@
 package dev.duplex.platform;
 
 import dev.duplex.platform.deflate.DeflateSession;
+import dev.duplex.platform.engine.CloseFrameReasons;
 import dev.duplex.platform.engine.ConnectionAbort;
 import dev.duplex.platform.engine.DataRate;
+import dev.duplex.platform.engine.ControlFrames;
 import dev.duplex.platform.engine.Engine;
 import dev.duplex.platform.engine.ReadGuard;
 import dev.duplex.platform.engine.ReadGuardFilter;
@@ -209,11 +211,15 @@ public class Connections {
             if (current != null) {
                 refuseFrame(current, why, announced);
             }
-        });
+        }, new ControlFrames(opcode -> controlFrame(id)));
         if (session.getUserProperties().get(DeflateSession.USER_PROPERTY) instanceof DeflateSession deflate) {
             // what a compressed message inflates to is reserved while it is being inflated
             deflate.chargeTo(account::tryReserve, account::release);
         }
+        // Last: it wraps the engine's writer, which the steps above walk through. Like the guard, it
+        // may outlive the session in the engine's pooled objects: it holds only the session's activity.
+        Activity activity = connection.activity();
+        CloseFrameReasons.install(session, (code, reason) -> CloseReasons.forClient(code, reason, activity.closeReason));
         endpointStats.opened();
         LOG.log(Level.INFO, "{0} session {1} opened from {2}", endpoint, session.getId(), address);
         return true;
@@ -307,13 +313,37 @@ public class Connections {
         long now = System.nanoTime();
         connection.messageAt(now);
         connection.stats().received(bytes);
-        if (!connection.rate().tryTake(now)) {
-            refused("message rate");
-            close(session, new CloseReason(CloseCodes.VIOLATED_POLICY,
-                    "Message rate over " + (long) limits.messageRate() + "/s"));
-            return false;
+        return withinRate(connection, now);
+    }
+
+    /**
+     * A ping or pong from the client (seen by the read guard before the engine answers it): it
+     * counts against the message rate like a message, and is a sign of life.
+     *
+     * @return whether it may go on to the engine; false when the session has been closed (1008)
+     */
+    private boolean controlFrame(String id) {
+        Connection connection = open.get(id);
+        if (connection == null) {
+            return true;
         }
-        return true;
+        long now = System.nanoTime();
+        connection.heard(now);
+        return withinRate(connection, now);
+    }
+
+    /** Takes one from the session's message rate, or closes it with 1008. */
+    private boolean withinRate(Connection connection, long now) {
+        boolean within;
+        synchronized (connection.rate()) { // messages and control frames may be counted on different threads
+            within = connection.rate().tryTake(now);
+        }
+        if (!within) {
+            refused("message rate");
+            close(connection.session(), new CloseReason(CloseCodes.VIOLATED_POLICY,
+                    "Message rate over " + (long) limits.messageRate() + "/s"));
+        }
+        return within;
     }
 
     /**
@@ -546,6 +576,9 @@ public class Connections {
      */
     public void close(Session session, CloseReason reason) {
         Connection connection = connection(session);
+        if (connection != null && reason != null) {
+            connection.activity().closeReason = reason.getReasonPhrase();
+        }
         if (connection != null && limits.closeTimeout().toNanos() > 0) {
             closing.put(session.getId(), new Closing(connection.abort(), connection.account(),
                     System.nanoTime() + limits.closeTimeout().toNanos()));
@@ -635,6 +668,8 @@ public class Connections {
         volatile long lastMessage;
         volatile long lastHeard;
         volatile long pingSentAt;
+        /** The reason Duplex closed the session with, the one the client's close frame may carry (see {@link CloseReasons}). */
+        volatile String closeReason;
 
         Activity(long openedAt) {
             lastMessage = openedAt;

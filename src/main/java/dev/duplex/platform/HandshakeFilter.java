@@ -21,11 +21,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * Checks every WebSocket handshake before the WebSocket engine sees it. A handshake whose request
  * target the engine could not parse (see {@link RequestTarget}: bad escapes, illegal characters,
- * longer than 4096 characters) gets HTTP 400 and never reaches the engine. A handshake from a page
+ * longer than 4096 characters) gets HTTP 400 and never reaches the engine; one that is not a
+ * well-formed RFC 6455 handshake ({@link HandshakeCheck}) gets 400, 405 or 426. A handshake from a page
  * whose Origin the {@link OriginPolicy} refuses gets HTTP 403 and a log line naming the remote
  * address. The client's address (see {@link ClientAddress}) travels on to the session in a request
  * header that the client cannot forge, because this filter always overwrites it. Declared in
- * {@code web.xml} so that it runs before the engine's own filter.
+ * {@code web.xml} so that it runs before the engine's own filter. Every refusal is
+ * {@code "<status> <reason>"} as plain text with the security headers of every page. It also
+ * answers the requests the engine adapter marked as unparsable (a bad {@code %} escape in the
+ * path, which Payara answered with an empty 200; see {@link Engine#REFUSED_REQUEST_HEADER}).
  */
 public class HandshakeFilter extends HttpFilter {
 
@@ -76,6 +80,12 @@ public class HandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
+        String engineRefusal = request.getHeader(Engine.REFUSED_REQUEST_HEADER);
+        if (engineRefusal != null) {
+            // a request the engine could not have served (set by the engine adapter, never by a client)
+            refuseForEngine(request, response, engineRefusal);
+            return;
+        }
         if (!isWebSocketHandshake(request)) {
             chain.doFilter(request, response);
             return;
@@ -86,7 +96,21 @@ public class HandshakeFilter extends HttpFilter {
             MALFORMED.log("Refused WebSocket handshakes with HTTP 400 (/api/status counts them under refusals)",
                     "from " + client + ": " + target);
             connections.refused("malformed URI");
-            refuse(response, HttpServletResponse.SC_BAD_REQUEST, target);
+            refuse(request, response, HttpServletResponse.SC_BAD_REQUEST, target);
+            return;
+        }
+        HandshakeCheck handshake = HandshakeCheck.of(request.getMethod(), request.getHeader("Connection"),
+                request.getHeader("Sec-WebSocket-Key"), request.getHeader("Sec-WebSocket-Version"));
+        if (handshake != null) {
+            MALFORMED.log("Refused WebSocket handshakes with HTTP 400/405/426 (/api/status counts them under refusals)",
+                    "from " + client + ": " + handshake.status() + " " + handshake.reason());
+            connections.refused("malformed handshake");
+            if (handshake.status() == HttpServletResponse.SC_METHOD_NOT_ALLOWED) {
+                response.setHeader("Allow", "GET");
+            } else if (handshake.status() == 426) {
+                response.setHeader("Sec-WebSocket-Version", "13");
+            }
+            refuse(request, response, handshake.status(), handshake.reason());
             return;
         }
         String origin = request.getHeader("Origin");
@@ -94,11 +118,28 @@ public class HandshakeFilter extends HttpFilter {
             LOG.log(Level.WARNING, "Refused WebSocket handshake for {0} from {1}: Origin {2} is not allowed",
                     request.getRequestURI(), client, origin);
             connections.refused("origin");
-            refuse(response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
+            refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
         Engine.upgrading(request); // its connection becomes a counted session or is closed (PendingUpgrades)
         chain.doFilter(new WithClientAddress(request, client), response);
+    }
+
+    /** Answers a request the engine marked as one it cannot serve ({@code "<status> <reason>"}, see {@link Engine#REFUSED_REQUEST_HEADER}). */
+    private void refuseForEngine(HttpServletRequest request, HttpServletResponse response, String refusal) throws IOException {
+        int space = refusal.indexOf(' ');
+        int status = HttpServletResponse.SC_BAD_REQUEST;
+        String reason = "Malformed URI";
+        if (space == 3 && refusal.startsWith("405")) {
+            status = HttpServletResponse.SC_METHOD_NOT_ALLOWED;
+            reason = "Method Not Allowed";
+            response.setHeader("Allow", "GET, HEAD, POST");
+        }
+        String client = clientAddress.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+        MALFORMED.log("Refused requests the server cannot parse with HTTP 400/405 (/api/status counts them under refusals)",
+                "from " + client + ": " + status + " " + reason);
+        connections.refused(status == HttpServletResponse.SC_BAD_REQUEST ? "malformed URI" : "method not allowed");
+        refuse(request, response, status, reason);
     }
 
     static boolean isWebSocketHandshake(HttpServletRequest request) {
@@ -106,12 +147,19 @@ public class HandshakeFilter extends HttpFilter {
         return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
     }
 
-    private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
+    /**
+     * Answers {@code status} with the body {@code "<status> <reason>"} and the security headers of
+     * every page ({@link SecurityHeadersFilter}, which runs after this filter), and closes the connection.
+     */
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, int status, String reason) throws IOException {
         response.setStatus(status);
         response.setHeader("Connection", "close");
+        response.setHeader("Cache-Control", "no-store");
+        SecurityHeadersFilter.apply(request, response);
         response.setContentType("text/plain;charset=UTF-8");
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.getOutputStream().write((reason + "\n").getBytes(StandardCharsets.UTF_8));
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write((status + " " + reason + "\n").getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** The request with the client-address header set by the server, whatever the client sent. */

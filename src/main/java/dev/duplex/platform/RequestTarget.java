@@ -20,7 +20,7 @@ import java.nio.charset.StandardCharsets;
  * </ul>
  * Plain Java: tested without a server.
  */
-final class RequestTarget {
+public final class RequestTarget {
 
     /** Longest path plus query accepted, in characters. */
     static final int MAX_LENGTH = 4096;
@@ -46,6 +46,66 @@ final class RequestTarget {
                 if (!wellFormed(pair)) {
                     return "Malformed URI";
                 }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What Payara cannot serve in any request's path (WebSocket handshake or not), checked by the
+     * engine adapter before Payara decodes it: a {@code %} without two hexadecimal digits (Payara
+     * answered those with an empty 200 and logged a stack trace), escapes that do not decode to
+     * UTF-8, decoded control characters, and {@code ..} segments that climb above the root (Payara
+     * answered those with a bare 400 "Invalid URI"). Characters outside RFC 3986 are left to the
+     * handshake check, as browsers send some of them ({@code |}, {@code ^}) unescaped in page paths.
+     *
+     * @param path the request URI's path as sent, without the query
+     * @return {@code null} when Payara can serve it, else {@code "Malformed URI"}
+     */
+    public static String unparsable(String path) {
+        if (path == null) {
+            return null;
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(path.length());
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%') {
+                int high = i + 2 < path.length() ? Character.digit(path.charAt(i + 1), 16) : -1;
+                int low = i + 2 < path.length() ? Character.digit(path.charAt(i + 2), 16) : -1;
+                if (high < 0 || low < 0) {
+                    return "Malformed URI";
+                }
+                bytes.put((byte) (high << 4 | low));
+                i += 2;
+            } else {
+                bytes.put((byte) c);
+            }
+        }
+        bytes.flip();
+        String decoded;
+        try {
+            decoded = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(bytes).toString();
+        } catch (CharacterCodingException e) {
+            return "Malformed URI";
+        }
+        int depth = 0;
+        for (String segment : decoded.split("[/\\\\]", -1)) {
+            for (int k = 0; k < segment.length(); k++) {
+                char c = segment.charAt(k);
+                if (c < 0x20 || c == 0x7F) {
+                    return "Malformed URI";
+                }
+            }
+            if (segment.equals("..")) {
+                depth--;
+                if (depth < 0) {
+                    return "Malformed URI";
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                depth++;
             }
         }
         return null;

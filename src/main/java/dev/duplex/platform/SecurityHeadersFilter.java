@@ -1,5 +1,6 @@
 package dev.duplex.platform;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpFilter;
@@ -36,17 +37,24 @@ public class SecurityHeadersFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (!HandshakeFilter.isWebSocketHandshake(request)) {
-            response.setHeader("Content-Security-Policy", policy(request.getHeader("Host"), request.getRequestURI()));
-            response.setHeader("X-Content-Type-Options", "nosniff");
-            response.setHeader("Referrer-Policy", "no-referrer");
-            response.setHeader("X-Frame-Options", "DENY");
-            response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-            if (request.isSecure()) {
-                response.setHeader("Strict-Transport-Security", HSTS);
-            }
+        // A handshake's 101 needs none of them; a handshake the engine refuses is answered
+        // through the ERROR dispatch (its sendError), and that answer gets them.
+        if (!HandshakeFilter.isWebSocketHandshake(request) || request.getDispatcherType() == DispatcherType.ERROR) {
+            apply(request, response);
         }
         chain.doFilter(request, response);
+    }
+
+    /** Sets the security headers on {@code response}; also for answers written before this filter runs ({@link HandshakeFilter}). */
+    static void apply(HttpServletRequest request, HttpServletResponse response) {
+        response.setHeader("Content-Security-Policy", policy(request.getHeader("Host"), request.getRequestURI()));
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+        if (request.isSecure()) {
+            response.setHeader("Strict-Transport-Security", HSTS);
+        }
     }
 
     /** The policy for one response; plain so that it is tested without a server. */

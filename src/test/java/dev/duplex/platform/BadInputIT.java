@@ -143,6 +143,8 @@ class BadInputIT {
                 assertEquals("naked", raw.read().text());
             }
         });
+        cases.put("close with registered code 1014 → a normal closing handshake (1000)", () -> assertEquals(1000,
+                closeAfterFrame(0, RawWebSocket.CLOSE, closePayload(1014, "bad gateway"), true, true)));
         cases.put("close with invalid code 999 → 1002", () -> assertEquals(1002, closeAfterFrame(0, RawWebSocket.CLOSE, closePayload(999, ""), true, true)));
         cases.put("close with reserved code 1005 → 1002", () -> assertEquals(1002, closeAfterFrame(0, RawWebSocket.CLOSE, closePayload(1005, ""), true, true)));
         cases.put("close with a one-byte payload → 1002", () -> assertEquals(1002, closeAfterFrame(0, RawWebSocket.CLOSE, new byte[] {3}, true, true)));
@@ -163,22 +165,34 @@ class BadInputIT {
                 assertEquals(1002, raw.readUntilClose().closeCode());
             }
         });
-        cases.put("ping flood (5 000 pings) → a pong for each, session still echoes", () -> {
+        cases.put("pings within the rate (400) → a pong for each, session still echoes", () -> {
             try (RawWebSocket raw = echo()) {
-                int pings = 5000;
+                int pings = 400;
                 java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
                 for (int i = 0; i < pings; i++) {
                     burst.writeBytes(new byte[] {(byte) 0x89, (byte) 0x80, 1, 2, 3, 4});
                 }
                 raw.sendRaw(burst.toByteArray());
-                raw.send(true, false, RawWebSocket.TEXT, "after the flood".getBytes());
+                raw.send(true, false, RawWebSocket.TEXT, "after the pings".getBytes());
                 int pongs = 0;
                 Frame frame;
                 while ((frame = raw.read()).opcode() == RawWebSocket.PONG) {
                     pongs++;
                 }
                 assertEquals(pings, pongs);
-                assertEquals("after the flood", frame.text());
+                assertEquals("after the pings", frame.text());
+            }
+        });
+        cases.put("ping flood (5 000 pings) → 1008, like a message flood", () -> {
+            try (RawWebSocket raw = echo()) {
+                java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+                for (int i = 0; i < 5000; i++) {
+                    burst.writeBytes(new byte[] {(byte) 0x89, (byte) 0x80, 1, 2, 3, 4});
+                }
+                raw.sendRaw(burst.toByteArray());
+                Frame close = raw.readUntilClose();
+                assertEquals(1008, close.closeCode());
+                assertEquals("Message rate over 500/s", close.closeReason());
             }
         });
         cases.put("message flood over the rate limit → 1008", () -> {

@@ -46,4 +46,27 @@ class RequestTargetTest {
         assertNull(RequestTarget.problem("/echo", "a=" + "x".repeat(RequestTarget.MAX_LENGTH - 8)));
         assertEquals("URI too long", RequestTarget.problem("/echo", "a=" + "x".repeat(RequestTarget.MAX_LENGTH)));
     }
+
+    @Test
+    void pathsPayaraCannotParseAreUnparsable() {
+        assertEquals("Malformed URI", RequestTarget.unparsable("/%zz"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/a%"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/a%2"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/%FF"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/%C3%28"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/a%00b"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/%2e%2e/WEB-INF/web.xml"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/a/../../b"));
+        assertEquals("Malformed URI", RequestTarget.unparsable("/a%5C..%5C..%5Cb"));
+    }
+
+    @Test
+    void pathsPayaraServesAreParsable() {
+        assertNull(RequestTarget.unparsable("/"));
+        assertNull(RequestTarget.unparsable("/index.html"));
+        assertNull(RequestTarget.unparsable("/a/../index.html"));
+        assertNull(RequestTarget.unparsable("/caf%C3%A9"));
+        assertNull(RequestTarget.unparsable("/a|b^c"), "characters browsers send unescaped are left to the handshake check");
+        assertNull(RequestTarget.unparsable(null));
+    }
 }

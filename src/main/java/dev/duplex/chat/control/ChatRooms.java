@@ -319,6 +319,10 @@ public class ChatRooms {
             reject(member, ErrorCode.BAD_NICK, "A nickname must match " + limits.nickPattern().pattern());
             return;
         }
+        if (!NickKey.visible(nick)) {
+            reject(member, ErrorCode.BAD_NICK, "A nickname must not have invisible or blank characters, or stacked marks");
+            return;
+        }
         if (join.token() != null && !TOKEN.matcher(join.token()).matches()) {
             reject(member, ErrorCode.BAD_REQUEST, "\"token\" must be a token from an earlier welcome");
             return;

@@ -44,6 +44,8 @@ import java.util.function.Supplier;
  *     <td>first session whose handshake it matched</td><td>they stay open</td></tr>
  * <tr><td>{@value #WRITE_QUEUE}</td><td>Grizzly's write queue per connection is bounded ({@link WriteQueue})</td>
  *     <td>first session</td><td>a silent client's writes look complete until Grizzly holds 4 × its socket buffer</td></tr>
+ * <tr><td>{@value #CLOSE_REASONS}</td><td>outgoing close frames carry Duplex's reasons ({@link CloseFrameReasons})</td>
+ *     <td>first session</td><td>Tyrus' exception text reaches clients</td></tr>
  * </table>
  *
  * Other parts register their own capabilities with one line, {@link #capability(String, String)}
@@ -66,6 +68,13 @@ public final class Engine {
     public static final String HEADER_TIMEOUT = "header-timeout";
     /** Registered by {@link HeaderReadTimeout} at start. */
     public static final String ENGINE_ERROR_FRAMING = "engine-error-framing";
+    public static final String CLOSE_REASONS = "close-reasons";
+    /**
+     * The request header in which the engine adapter tells the application that the engine could
+     * not have served a request, as {@code "<status> <reason>"} ({@link UnparsableRequests}); it is
+     * removed from every request a client sends, so only the engine adapter sets it.
+     */
+    public static final String REFUSED_REQUEST_HEADER = "X-Duplex-Engine-Refusal";
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
     private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
@@ -102,6 +111,7 @@ public final class Engine {
             add(READ_GUARD, "frames are buffered whole by Tyrus before their size and the memory budget are checked");
             own(READ_GUARD).probe(() -> !ReadGuard.active() ? Status.inactive(ReadGuard.reason())
                     : ReadGuard.installedOnce() ? Status.active(ReadGuard.reason()) : Status.untested(NO_SESSION_YET));
+            add(CLOSE_REASONS, "close frames Tyrus writes itself carry its exception text");
             add(BOUNDED_DEFLATE, "permessage-deflate is not negotiated");
             own(BOUNDED_DEFLATE).probe(() -> BoundedDeflate.active()
                     ? Status.active(BoundedDeflate.reason()) : Status.inactive(BoundedDeflate.reason()));

@@ -65,6 +65,7 @@ public class HeaderReadTimeout implements ServletContextListener {
         List<Watch> watches = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> framing = new ArrayList<>();
+        List<String> gated = new ArrayList<>();
         try {
             for (Object listener : grizzlyListeners()) {
                 String name = String.valueOf(listener.getClass().getMethod("getName").invoke(listener));
@@ -75,6 +76,11 @@ public class HeaderReadTimeout implements ServletContextListener {
                 }
                 if (denyFraming(codec)) {
                     framing.add(name);
+                }
+                Runnable ungate = UnparsableRequests.install(codec, event.getServletContext().getContextPath());
+                if (ungate != null) {
+                    gated.add(name);
+                    uninstall.add(ungate);
                 }
                 if (seconds > 0) {
                     Watch watch = new Watch(name, TimeUnit.SECONDS.toNanos(seconds), () -> connections.refused("header timeout"),
@@ -92,7 +98,9 @@ public class HeaderReadTimeout implements ServletContextListener {
         if (framing.isEmpty()) {
             framingCapability.inactive("Payara's HTTP codec field xFrameOptions was not found or could not be changed");
         } else {
-            framingCapability.active("engine-written responses say X-Frame-Options: DENY on " + framing);
+            framingCapability.active("engine-written responses say X-Frame-Options: DENY on " + framing
+                    + (gated.isEmpty() ? "; paths Payara cannot parse and TRACE keep Payara's bare answers"
+                            : "; paths Payara cannot parse (400) and TRACE (405) are answered by Duplex on " + gated));
         }
         Capability timeout = Engine.capability(Engine.HEADER_TIMEOUT,
                 "request headers may be trickled in for as long as every byte comes within Grizzly's idle timeout");

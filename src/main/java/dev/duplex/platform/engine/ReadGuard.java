@@ -72,9 +72,9 @@ public final class ReadGuard {
                 + " memory budget as it arrives; frames slower than the minimum data rate are dropped" : why;
     }
 
-    /** As {@link #install(Session, long, MemoryBudget.Account, DataRate, ReadGuardFilter.Listener)} without a minimum data rate. */
+    /** As {@link #install(Session, long, MemoryBudget.Account, DataRate, ReadGuardFilter.Listener, ControlFrames)} without a minimum data rate or a control-frame hook. */
     public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, ReadGuardFilter.Listener listener) {
-        return install(session, maxPayload, account, DataRate.off(), listener);
+        return install(session, maxPayload, account, DataRate.off(), listener, null);
     }
 
     /**
@@ -86,10 +86,11 @@ public final class ReadGuard {
      * @param listener   told at the first refusal, on the connection's read thread (or, for
      *                   {@link ReadGuardFilter.Refusal#TOO_SLOW}, on the sweep's); it closes the
      *                   session (the guard then drops every later data frame)
+     * @param controlFrames told of each control frame (counts pings and pongs, maps close codes); may be null
      * @return whether the guard was installed
      */
     public static boolean install(Session session, long maxPayload, MemoryBudget.Account account, DataRate rate,
-            ReadGuardFilter.Listener listener) {
+            ReadGuardFilter.Listener listener, ControlFrames controlFrames) {
         if (failure != null) {
             return false;
         }
@@ -104,6 +105,7 @@ public final class ReadGuard {
                 return true;
             }
             ReadGuardFilter filter = new ReadGuardFilter(maxPayload, account, rate, System::nanoTime, listener);
+            filter.controlFrames(controlFrames);
             ReadGuardStream guard = new ReadGuardStream(stream, filter,
                     new ReadGuardStream.EngineBuffer() {
                         @Override

@@ -95,6 +95,8 @@ public final class ReadGuardFilter {
     private boolean measuring;
     private boolean refused;
     private long frames;
+    /** Told of each control frame; may drop it or change its payload (see {@link ControlFrames}). */
+    private ControlFrames controlFrames;
 
     /**
      * A filter without a minimum data rate.
@@ -152,6 +154,11 @@ public final class ReadGuardFilter {
     /** Bytes charged now for the frame being passed on (given back at the next {@link #settle} once it is complete). */
     public long charged() {
         return charged;
+    }
+
+    /** Sets what is told of each control frame before it is passed on. */
+    public void controlFrames(ControlFrames hook) {
+        this.controlFrames = hook;
     }
 
     /** How many frame headers were read so far (tells one frame from the next). */
@@ -242,6 +249,9 @@ public final class ReadGuardFilter {
                 fin = (header[0] & 0x80) != 0;
                 frames++;
                 passing = admit(end - i);
+                if (passing && control && controlFrames != null) {
+                    passing = controlFrames.header(header, headerLength);
+                }
                 if (passing) {
                     System.arraycopy(header, 0, out, o, headerLength);
                     o += headerLength;
@@ -259,6 +269,9 @@ public final class ReadGuardFilter {
             }
             if (passing) {
                 System.arraycopy(in, i, out, o, take);
+                if (control && controlFrames != null) {
+                    controlFrames.payload(out, o, take);
+                }
                 o += take;
                 if (measuring && !control) {
                     rate.arrived(take);
