@@ -41,8 +41,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Issue 16, item 3: publish bodies trickled in over many connections must not hold the server's
  * request threads. 200 connections with the publish token send their bodies slowly (half one byte
- * a second with a {@code Content-Length}, half chunked at a rate above the minimum but never
- * ending) while a canary echoes on {@code /echo}, {@code /health/live} is polled and a publisher
+ * a second with a {@code Content-Length}, half chunked, 1000 bytes at once and then 1000 a step,
+ * above the minimum rate but never ending) while a canary echoes on {@code /echo}, {@code /health/live} is polled and a publisher
  * publishes to a {@code /feed} subscriber. Each trickler must get 408 {@code request-timeout} with
  * {@code Connection: close} and then see its connection closed; no request thread may sit in the
  * publish servlet; the canary loses nothing, the health check always answers 200, the publisher
@@ -112,8 +112,10 @@ class SlowPublishBodyIT {
             socket.setSoTimeout(1);
             String head = "POST /api/feed/it-trickle HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TOKEN
                     + "\r\nContent-Type: application/json\r\nX-Forwarded-For: " + client + "\r\n"
-                    // a first byte of body: Grizzly hands a chunked request to the servlet with its first chunk
-                    + (chunked ? "Transfer-Encoding: chunked\r\n\r\n1\r\n{\r\n" : "Content-Length: 1000\r\n\r\n{");
+                    // chunked: a first chunk of 1000 bytes (Grizzly hands a chunked request to the servlet
+                    // with its first chunk), enough for the rate until past the deadline
+                    + (chunked ? "Transfer-Encoding: chunked\r\n\r\n3e8\r\n{" + " ".repeat(999) + "\r\n"
+                            : "Content-Length: 1000\r\n\r\n{");
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
         }
