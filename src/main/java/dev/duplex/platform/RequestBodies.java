@@ -205,8 +205,13 @@ public class RequestBodies {
                 return;
             }
             reads.track(this);
-            // may call onDataAvailable at once, on this thread
-            stream.setReadListener(this);
+            try {
+                // may call onDataAvailable at once, on this thread
+                stream.setReadListener(this);
+            } catch (RuntimeException e) {
+                abandon();
+                throw e;
+            }
         }
 
         @Override

@@ -48,6 +48,7 @@ class RequestBodiesTest {
         final Map<String, String> headers = new HashMap<>();
         final Queue<byte[]> arrived = new ArrayDeque<>();
         boolean asyncStarted;
+        boolean refuseReadListener;
         int completed;
         long asyncTimeout = -1;
         ReadListener readListener;
@@ -90,6 +91,9 @@ class RequestBodiesTest {
 
                 @Override
                 public void setReadListener(ReadListener listener) {
+                    if (refuseReadListener) {
+                        throw new IllegalStateException("not async");
+                    }
                     readListener = listener;
                 }
 
@@ -251,6 +255,17 @@ class RequestBodiesTest {
         first.arrive("0123456789");
         assertEquals(2, reads.inFlight(), "the slot came back with the body");
         assertTrue(start("10.0.0.3", 10).asyncStarted);
+    }
+
+    @Test
+    void aContainerThatRefusesTheReadListenerLeavesNoSlotTaken() {
+        Exchange exchange = new Exchange(10);
+        exchange.refuseReadListener = true;
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> RequestBodies.start(exchange.request(),
+                exchange.response(), "10.0.0.1", LIMITS, (outcome, response) -> outcomes.add(outcome), reads, refusals::add));
+        assertEquals(0, reads.inFlight());
+        assertEquals(0, reads.watched());
+        assertEquals(1, exchange.completed);
     }
 
     @Test
