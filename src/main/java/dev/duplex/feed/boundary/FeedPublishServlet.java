@@ -3,6 +3,7 @@ package dev.duplex.feed.boundary;
 import dev.duplex.feed.control.FeedService;
 import dev.duplex.platform.ClientAddress;
 import dev.duplex.platform.Connections;
+import dev.duplex.platform.RequestBodies;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -24,8 +25,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * and the order of the checks are in {@link PublishGate} and {@code docs/FEED.md} ("Publish API").
  * Refused credentials count under the refusal reason {@code publish token}, refused rates under
  * {@code publish rate} (status page and {@code duplex_refusals_total}).
+ *
+ * <p>The body is read with Servlet async I/O by {@link RequestBodies} (a deadline, a minimum rate,
+ * a bound on bodies in flight): a client that trickles its body holds no request thread.
  */
-@WebServlet("/api/feed/*")
+@WebServlet(urlPatterns = "/api/feed/*", asyncSupported = true)
 public class FeedPublishServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -38,6 +42,9 @@ public class FeedPublishServlet extends HttpServlet {
 
     @Inject
     transient Connections connections;
+
+    @Inject
+    transient RequestBodies bodies;
 
     private transient PublishGate gate;
     private transient ClientAddress clients;
@@ -65,16 +72,36 @@ public class FeedPublishServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        PublishGate.Answer answer = gate.handle(new PublishGate.Request(request.getMethod(), request.getPathInfo(),
+        PublishGate.Request publish = new PublishGate.Request(request.getMethod(), request.getPathInfo(),
                 request.getContentType(), request.getHeader("Authorization"),
                 clients.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For")),
-                request.getContentLengthLong(), request.getInputStream()));
-        switch (answer.status()) {
-            case 401, 403 -> connections.refused("publish token");
-            case 429 -> connections.refused("publish rate");
-            default -> {
+                request.getContentLengthLong());
+        PublishGate.Answer refused = gate.admit(publish);
+        if (refused != null) {
+            switch (refused.status()) {
+                case 401, 403 -> connections.refused("publish token");
+                case 429 -> connections.refused("publish rate");
+                default -> {
+                }
             }
+            if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+                // the body is never read: the connection cannot carry another request
+                response.setHeader("Connection", "close");
+            }
+            write(response, refused);
+            return;
         }
+        // the body arrives on container threads as it comes, or the request ends with its deadline
+        bodies.read(request, response, publish.client(), gate.maxBytes(), (outcome, answer) -> {
+            if (outcome instanceof RequestBodies.Outcome.Body body) {
+                write(answer, gate.publish(publish, body.bytes()));
+            } else if (outcome instanceof RequestBodies.Outcome.Refused no) {
+                write(answer, new PublishGate.Answer(no.status(), PublishGate.errorJson(no.error(), no.message()), no.headers()));
+            }
+        });
+    }
+
+    private static void write(HttpServletResponse response, PublishGate.Answer answer) throws IOException {
         response.setStatus(answer.status());
         answer.headers().forEach(response::setHeader);
         response.setHeader("Cache-Control", "no-store");

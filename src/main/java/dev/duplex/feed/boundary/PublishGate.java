@@ -7,8 +7,6 @@ import dev.duplex.platform.BearerToken;
 import dev.duplex.platform.TokenBucket;
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +17,8 @@ import java.util.function.LongSupplier;
 
 /**
  * What {@code POST /api/feed/{topic}} answers, decided in plain Java so that every answer is tested
- * without a server ({@link FeedPublishServlet} only copies a request in and an {@link Answer} out).
+ * without a server ({@link FeedPublishServlet} only copies a request in, has its body read, and
+ * copies an {@link Answer} out).
  * The checks, in order (the first that fails answers):
  *
  * <ol>
@@ -33,8 +32,11 @@ import java.util.function.LongSupplier;
  * <li>a {@code Content-Type} other than {@code application/json} (charset UTF-8 if named):
  * <b>415</b></li>
  * <li>a topic name that breaks {@link FeedNames#TOPIC_RULE}: <b>400</b></li>
- * <li>a body over {@code duplex.feed.max-publish-bytes}: <b>413</b> (by {@code Content-Length}
- * before reading, or after reading at most one byte more than the limit)</li>
+ * <li>a {@code Content-Length} over {@code duplex.feed.max-publish-bytes}: <b>413</b> before
+ * reading ({@link #admit} ends here; the servlet then reads the body with
+ * {@link dev.duplex.platform.RequestBodies}, which answers 413 for a longer body without a length,
+ * 408 for one slower than its deadline or rate, and 503/429 when too many bodies are in flight,
+ * each with {@code Connection: close})</li>
  * <li>a body {@link PublishRequest} refuses, or a publication the feed refuses (topic or item
  * limits): <b>400</b> {@code {"error":"bad-request","message":"…"}} with a fixed text</li>
  * <li>else the changes are published: <b>202</b> {@code {"accepted":n}}</li>
@@ -55,7 +57,7 @@ final class PublishGate {
 
     /** The request as the gate sees it. */
     record Request(String method, String pathInfo, String contentType, String authorization, String client,
-            long contentLength, InputStream body) {
+            long contentLength) {
     }
 
     /** The answer: the status, the JSON body and headers besides Content-Type and Cache-Control. */
@@ -112,7 +114,11 @@ final class PublishGate {
         return token.required();
     }
 
-    Answer handle(Request request) throws IOException {
+    /**
+     * Checks 1 to 7 (everything but the body itself): the answer when one fails, or {@code null}
+     * when the body is to be read (at most {@link #maxBytes()}) and given to {@link #publish}.
+     */
+    Answer admit(Request request) {
         if (!token.required()) {
             return error(404, "not-found", "Publishing is disabled on this server");
         }
@@ -135,17 +141,23 @@ final class PublishGate {
         if (!isJson(request.contentType())) {
             return error(415, "unsupported-media-type", "The body must be Content-Type: application/json (UTF-8)");
         }
-        String path = request.pathInfo();
-        String topic = path == null || !path.startsWith("/") ? "" : path.substring(1);
-        if (!FeedNames.isTopic(topic)) {
+        if (topic(request) == null) {
             return badRequest("The URL must be /api/feed/{topic} with a topic matching " + FeedNames.TOPIC_RULE);
         }
         if (request.contentLength() > maxBytes) {
             return tooLarge();
         }
-        byte[] body = readAtMost(request.body(), maxBytes);
-        if (body == null) {
-            return tooLarge();
+        return null;
+    }
+
+    /**
+     * Checks 8 and 9 for a request {@link #admit} let through, with its whole body (of at most
+     * {@link #maxBytes()} bytes): the 400 or the 202.
+     */
+    Answer publish(Request request, byte[] body) {
+        String topic = topic(request);
+        if (topic == null || body.length > maxBytes) {
+            throw new IllegalArgumentException("not admitted");
         }
         List<ItemChange> changes;
         try {
@@ -159,6 +171,18 @@ final class PublishGate {
             return badRequest(e.getMessage() == null ? "The feed refused the update" : e.getMessage());
         }
         return new Answer(202, JSON.createObjectBuilder().add("accepted", changes.size()).build().toString(), Map.of());
+    }
+
+    /** The largest body, in bytes. */
+    int maxBytes() {
+        return maxBytes;
+    }
+
+    /** The topic named by the URL, or {@code null} when it breaks the rule. */
+    private static String topic(Request request) {
+        String path = request.pathInfo();
+        String topic = path == null || !path.startsWith("/") ? "" : path.substring(1);
+        return FeedNames.isTopic(topic) ? topic : null;
     }
 
     /** application/json, with no parameter but an optional charset=utf-8. */
@@ -177,28 +201,6 @@ final class PublishGate {
             }
         }
         return true;
-    }
-
-    /** The body, or {@code null} when it has more than {@code limit} bytes (reading stops there). */
-    static byte[] readAtMost(InputStream in, int limit) throws IOException {
-        byte[] buffer = new byte[Math.min(limit + 1, 8192)];
-        int length = 0;
-        while (true) {
-            if (length == buffer.length) {
-                if (length > limit) {
-                    return null;
-                }
-                buffer = java.util.Arrays.copyOf(buffer, Math.min(limit + 1, buffer.length * 2));
-            }
-            int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                return java.util.Arrays.copyOf(buffer, length);
-            }
-            length += n;
-            if (length > limit) {
-                return null;
-            }
-        }
     }
 
     private boolean allowed(String client) {
