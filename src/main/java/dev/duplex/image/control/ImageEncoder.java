@@ -30,18 +30,54 @@ public final class ImageEncoder {
         this.maxOutputBytes = maxOutputBytes;
     }
 
+    /** Encodes outside any memory budget (tests, tools). */
     public byte[] encode(Pixels pixels, ImageFormat format, double quality) throws ImageException {
+        return encode(pixels, format, quality, ImageMemory.unlimited());
+    }
+
+    /**
+     * Encodes, charging {@code memory} before each buffer is allocated: the output buffer (as it
+     * grows), the PNG writer's rows, JPEG's gray or flattened copy and row buffers. On return
+     * {@code memory} holds what it held before plus the result's length; on failure, what it held.
+     */
+    public byte[] encode(Pixels pixels, ImageFormat format, double quality, ImageMemory memory) throws ImageException {
         if (!format.writable()) {
             throw new IllegalArgumentException("cannot write " + format);
         }
-        MemoryImageOutput out = new MemoryImageOutput(maxOutputBytes, pixels.argb().length + 1024);
+        long before = memory.held();
+        try {
+            return write(pixels, format, quality, memory);
+        } catch (ImageException | RuntimeException | Error e) {
+            memory.release(memory.held() - before);
+            throw e;
+        }
+    }
+
+    /** The bytes {@link #encode} charges before it writes the first byte. */
+    long initialBytes(int width, int height, ImageFormat format) {
+        long output = MemoryImageOutput.initialCapacity(maxOutputBytes, (long) width * height + 1024);
+        return output + (format == ImageFormat.PNG ? PngWriter.scratchBytes(width, PngWriter.ColourType.RGBA)
+                : Rasters.argb(width, height) + ImageDecoder.ROW_SCRATCH_BYTES_PER_PIXEL * width);
+    }
+
+    private byte[] write(Pixels pixels, ImageFormat format, double quality, ImageMemory memory) throws ImageException {
+        MemoryImageOutput out = MemoryImageOutput.open(maxOutputBytes, pixels.argb().length + 1024, memory);
+        long scratch = 0;
         try (out) {
             boolean gray = pixels.isOpaqueGray();
             if (format == ImageFormat.PNG) {
                 PngWriter.ColourType type = gray ? PngWriter.ColourType.GRAY
                         : pixels.isOpaque() ? PngWriter.ColourType.RGB : PngWriter.ColourType.RGBA;
+                scratch = PngWriter.scratchBytes(pixels.width(), type);
+                memory.charge(scratch, "the PNG writer's rows");
                 PngWriter.write(pixels, type, out);
             } else {
+                // A gray copy (one byte per pixel) or a flattened one (an int per pixel), and the
+                // JPEG writer's row buffers (libjpeg's own memory is native).
+                scratch = (gray ? (long) pixels.width() * pixels.height()
+                        : pixels.isOpaque() ? 0 : Rasters.argb(pixels.width(), pixels.height()))
+                        + ImageDecoder.ROW_SCRATCH_BYTES_PER_PIXEL * pixels.width();
+                memory.charge(scratch, "the JPEG writer's copy and rows");
                 BufferedImage image = gray ? grayImage(pixels)
                         : (pixels.isOpaque() ? pixels : flattenOntoWhite(pixels)).toOpaqueImage();
                 writeJpeg(image, quality, out);
@@ -53,9 +89,13 @@ public final class ImageEncoder {
                             "The %s result would be larger than %d bytes; ask for jpeg or resize the image",
                             format.wireName(), maxOutputBytes));
                 }
+                if (t instanceof MemoryImageOutput.Refused refused) {
+                    throw refused.refusal();
+                }
             }
             throw new IllegalStateException("Encoding " + format.wireName() + " in memory failed", e);
         }
+        memory.release(scratch);
         return out.toByteArray();
     }
 
