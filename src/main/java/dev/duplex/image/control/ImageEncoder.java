@@ -57,7 +57,12 @@ public final class ImageEncoder {
     long initialBytes(int width, int height, ImageFormat format) {
         long output = MemoryImageOutput.initialCapacity(maxOutputBytes, (long) width * height + 1024);
         return output + (format == ImageFormat.PNG ? PngWriter.scratchBytes(width, PngWriter.ColourType.RGBA)
-                : Rasters.argb(width, height) + ImageDecoder.ROW_SCRATCH_BYTES_PER_PIXEL * width);
+                : jpegScratch(width, height, false));
+    }
+
+    private static long jpegScratch(int width, int height, boolean gray) {
+        long pixels = (long) width * height;
+        return (gray ? pixels + pixels / 2 : 2 * 3 * pixels) + ImageDecoder.ROW_SCRATCH_BYTES_PER_PIXEL * width;
     }
 
     private byte[] write(Pixels pixels, ImageFormat format, double quality, ImageMemory memory) throws ImageException {
@@ -72,14 +77,15 @@ public final class ImageEncoder {
                 memory.charge(scratch, "the PNG writer's rows");
                 PngWriter.write(pixels, type, out);
             } else {
-                // A gray copy (one byte per pixel) or a flattened one (an int per pixel), and the
-                // JPEG writer's row buffers (libjpeg's own memory is native).
-                scratch = (gray ? (long) pixels.width() * pixels.height()
-                        : pixels.isOpaque() ? 0 : Rasters.argb(pixels.width(), pixels.height()))
-                        + ImageDecoder.ROW_SCRATCH_BYTES_PER_PIXEL * pixels.width();
+                // A byte-interleaved copy (one byte per pixel for gray, three for colour), for colour
+                // a second one the size of it that ImageIO's JPEG writer makes (half that for gray;
+                // measured with the thread's
+                // allocation counter on JDK 17) and its row buffers; libjpeg's own memory is native.
+                // Handed an int-per-pixel image instead, the writer copied every sample as an int:
+                // 12 bytes per pixel.
+                scratch = jpegScratch(pixels.width(), pixels.height(), gray);
                 memory.charge(scratch, "the JPEG writer's copy and rows");
-                BufferedImage image = gray ? grayImage(pixels)
-                        : (pixels.isOpaque() ? pixels : flattenOntoWhite(pixels)).toOpaqueImage();
+                BufferedImage image = gray ? grayImage(pixels) : bgrOntoWhite(pixels);
                 writeJpeg(image, quality, out);
             }
         } catch (IOException e) {
@@ -123,17 +129,27 @@ public final class ImageEncoder {
         return gray;
     }
 
-    /** Composites translucent pixels over white, into a copy. */
-    private static Pixels flattenOntoWhite(Pixels pixels) {
+    /** A three-byte-per-pixel BGR copy, translucent pixels composited over white. */
+    private static BufferedImage bgrOntoWhite(Pixels pixels) {
+        BufferedImage bgr = new BufferedImage(pixels.width(), pixels.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] target = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
         int[] source = pixels.argb();
-        int[] flat = new int[source.length];
-        for (int i = 0; i < source.length; i++) {
+        for (int i = 0, j = 0; i < source.length; i++, j += 3) {
             int p = source[i];
             int a = p >>> 24;
-            int white = (255 - a) * 255;
-            flat[i] = Pixels.pack(255, (((p >> 16) & 0xff) * a + white + 127) / 255,
-                    (((p >> 8) & 0xff) * a + white + 127) / 255, ((p & 0xff) * a + white + 127) / 255);
+            int r = (p >> 16) & 0xff;
+            int g = (p >> 8) & 0xff;
+            int b = p & 0xff;
+            if (a != 0xff) {
+                int white = (255 - a) * 255;
+                r = (r * a + white + 127) / 255;
+                g = (g * a + white + 127) / 255;
+                b = (b * a + white + 127) / 255;
+            }
+            target[j] = (byte) b;
+            target[j + 1] = (byte) g;
+            target[j + 2] = (byte) r;
         }
-        return new Pixels(pixels.width(), pixels.height(), flat);
+        return bgr;
     }
 }

@@ -29,6 +29,7 @@ public final class ImageMemory implements AutoCloseable {
     private final long ceiling;
     private long held;
     private long peak;
+    private long charged;
     private boolean closed;
 
     /**
@@ -79,6 +80,7 @@ public final class ImageMemory implements AutoCloseable {
                             + "send it again later", what, bytes));
         }
         held += bytes;
+        charged += bytes;
         peak = Math.max(peak, held);
     }
 
@@ -110,6 +112,11 @@ public final class ImageMemory implements AutoCloseable {
     /** The most this image held at once. */
     public synchronized long peak() {
         return peak;
+    }
+
+    /** All bytes charged over this image's life (each allocation once): what its work allocated. */
+    public synchronized long charged() {
+        return charged;
     }
 
     /** Gives back everything still held; later charges are refused ({@code busy}). */
