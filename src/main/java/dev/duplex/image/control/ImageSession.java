@@ -177,20 +177,9 @@ public final class ImageSession {
         submit(seq, bytes, memory);
     }
 
-    /** A binary message: an image to process with the current pipeline (its bytes are charged now). */
+    /** A binary message in an array of the caller's (copied like one in the engine's buffer). */
     public void image(byte[] bytes) {
-        if (closed || !hasRoom()) {
-            return;
-        }
-        long seq = ++images;
-        ImageMemory memory = new ImageMemory(account, ceiling);
-        try {
-            memory.charge(bytes.length, "the image's " + bytes.length + " bytes");
-        } catch (ImageException e) {
-            refused(seq, e);
-            return;
-        }
-        submit(seq, bytes, memory);
+        image(ByteBuffer.wrap(bytes));
     }
 
     /** Checks the header, then queues the work; {@code memory} holds the bytes, and is closed on every refusal. */
