@@ -139,6 +139,11 @@ public final class TestImages {
      * @param colourType 0 gray (1 byte per pixel), 2 RGB (3), 6 RGBA (4)
      */
     public static byte[] flatPng(int width, int height, int colourType, int value) {
+        return flatPng(width, height, colourType, value, 8);
+    }
+
+    /** As {@link #flatPng(int, int, int, int)}, with 8 or 16 bits per sample. */
+    public static byte[] flatPng(int width, int height, int colourType, int value, int bitDepth) {
         int channels = switch (colourType) {
             case 0 -> 1;
             case 2 -> 3;
@@ -147,10 +152,10 @@ public final class TestImages {
         };
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) 8).put((byte) colourType)
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth).put((byte) colourType)
                 .put((byte) 0).put((byte) 0).put((byte) 0);
         chunk(out, "IHDR", ihdr.array());
-        byte[] row = new byte[1 + width * channels];
+        byte[] row = new byte[1 + width * channels * (bitDepth / 8)];
         java.util.Arrays.fill(row, 1, row.length, (byte) value);
         ByteArrayOutputStream idat = new ByteArrayOutputStream();
         Deflater deflater = new Deflater(9);

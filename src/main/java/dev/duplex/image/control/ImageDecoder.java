@@ -4,6 +4,7 @@ import dev.duplex.image.control.ImageHeaders.Size;
 import dev.duplex.image.entity.ErrorCode;
 import dev.duplex.image.entity.ImageFormat;
 import java.awt.image.BufferedImage;
+import java.awt.image.SampleModel;
 import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -134,8 +135,10 @@ public final class ImageDecoder {
             Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
             ImageTypeSpecifier type = types.hasNext() ? types.next() : null;
             long raster = type == null ? MAX_BYTES_PER_PIXEL * width * height : Rasters.bytes(type.getSampleModel(width, height));
-            long scratch = scratchBytes(format, width, height, raster,
-                    type == null ? 4 : type.getSampleModel(1, 1).getNumBands(), bytes.length);
+            SampleModel sample = type == null ? null : type.getSampleModel(1, 1);
+            boolean byteColour = sample == null
+                    || sample.getNumBands() >= 3 && sample.getDataType() == java.awt.image.DataBuffer.TYPE_BYTE;
+            long scratch = scratchBytes(format, width, height, raster, byteColour, bytes.length);
             plan.check(width, height, raster, scratch,
                     type != null && type.getBufferedImageType() == BufferedImage.TYPE_INT_ARGB);
             memory.charge(raster + scratch, "decoding " + width + "×" + height);
@@ -166,6 +169,9 @@ public final class ImageDecoder {
         } catch (ImageException e) {
             throw e;
         } catch (IOException e) {
+            // ImageIO's PNG reader wraps everything it catches, OutOfMemoryError included, in an
+            // IIOException: that is the server failing, not a corrupt image.
+            rethrowVirtualMachineError(e);
             // The decoder's own text stays in the server's log: clients get a fixed description.
             LOG.log(Level.DEBUG, () -> "Decoding a " + format.wireName() + " image failed: " + describe(e));
             if (causedBy(e, EOFException.class)) {
@@ -174,6 +180,7 @@ public final class ImageDecoder {
             throw new ImageException(ErrorCode.CORRUPT,
                     "The " + format.wireName() + " image could not be decoded: its data is corrupt", e);
         } catch (RuntimeException e) {
+            rethrowVirtualMachineError(e);
             // Decoders signal some damage with unchecked exceptions (IllegalArgumentException,
             // ArrayIndexOutOfBoundsException, ...): the image is bad, not the server. Their text
             // describes the decoder's internals, so the client gets a fixed one.
@@ -189,14 +196,17 @@ public final class ImageDecoder {
      * What a reader allocates besides its destination, as measured on JDK 17 with the thread's
      * allocation counter (ImageMemoryTest checks it): row buffers (a few rows of at most eight
      * bytes per pixel: PNG's filtered rows and row raster, GIF's and BMP's row, JPEG's row raster;
-     * libjpeg's own memory is native, outside the heap); for PNG and JPEG images of three or four
-     * colour bands a second buffer the size of the raster, and for PNG about a third of the input
-     * in chunk buffers; for WebP (TwelveMonkeys) a whole ARGB plane and its decoder's tables.
+     * libjpeg's own memory is native, outside the heap); for PNG images of three or four 8-bit
+     * bands and for JPEG a second buffer the size of the raster, and for PNG about a third of the
+     * input in chunk buffers; for WebP (TwelveMonkeys) a whole ARGB plane and its decoder's tables.
+     *
+     * @param byteColour whether the raster has three or four bands of bytes
      */
-    static long scratchBytes(ImageFormat format, long width, long height, long rasterBytes, int bands, long inputBytes) {
+    static long scratchBytes(ImageFormat format, long width, long height, long rasterBytes, boolean byteColour,
+                             long inputBytes) {
         long rows = ROW_SCRATCH_BYTES_PER_PIXEL * width;
         return switch (format) {
-            case PNG -> rows + (bands >= 3 ? rasterBytes : 0) + inputBytes / 2;
+            case PNG -> rows + (byteColour ? rasterBytes : 0) + inputBytes / 2;
             case JPEG -> rows + rasterBytes;
             case WEBP -> rows + Rasters.argb(width, height) + 256 * 1024;
             default -> rows;
@@ -220,6 +230,14 @@ public final class ImageDecoder {
 
     private static ImageException truncated(ImageFormat format, Throwable cause) {
         return new ImageException(ErrorCode.TRUNCATED, "The " + format.wireName() + " image is truncated: its data ends early", cause);
+    }
+
+    private static void rethrowVirtualMachineError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof VirtualMachineError error) {
+                throw error;
+            }
+        }
     }
 
     private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -165,21 +165,36 @@ public final class ImageSession {
             return;
         }
         long seq = ++images;
-        ImageMemory memory = new ImageMemory(account, ceiling);
-        try {
-            memory.charge(message.remaining(), "the image's " + message.remaining() + " bytes");
-        } catch (ImageException e) {
-            refused(seq, e);
-            return;
+        ImageMemory memory = chargeBytes(seq, message.remaining());
+        if (memory != null) {
+            byte[] bytes = new byte[message.remaining()];
+            message.get(bytes);
+            submit(seq, bytes, memory);
         }
-        byte[] bytes = new byte[message.remaining()];
-        message.get(bytes);
-        submit(seq, bytes, memory);
     }
 
-    /** A binary message in an array of the caller's (copied like one in the engine's buffer). */
+    /** A binary message in an array the session may keep (it is charged, not copied). */
     public void image(byte[] bytes) {
-        image(ByteBuffer.wrap(bytes));
+        if (closed || !hasRoom()) {
+            return;
+        }
+        long seq = ++images;
+        ImageMemory memory = chargeBytes(seq, bytes.length);
+        if (memory != null) {
+            submit(seq, bytes, memory);
+        }
+    }
+
+    /** A new image's memory holding its message's bytes, or null when it was refused (and answered). */
+    private ImageMemory chargeBytes(long seq, int length) {
+        ImageMemory memory = new ImageMemory(account, ceiling);
+        try {
+            memory.charge(length, "the image's " + length + " bytes");
+            return memory;
+        } catch (ImageException e) {
+            refused(seq, e);
+            return null;
+        }
     }
 
     /** Checks the header, then queues the work; {@code memory} holds the bytes, and is closed on every refusal. */

@@ -89,6 +89,8 @@ class ImageMemoryTest {
         byte[] rgba = TestImages.flatPng(1000, 800, 6, 0x80);
         byte[] gray = TestImages.flatPng(1500, 1000, 0, 0x40);
         byte[] jpeg = TestImages.encode(TestImages.photoLike(1100, 700, 3), "jpeg");
+        byte[] rgba16 = TestImages.flatPng(900, 700, 6, 0x21, 16);
+        byte[] gif = TestImages.encode(TestImages.photoLike(800, 600, 2), "gif");
         record Case(String name, byte[] input, Pipeline pipeline) {
         }
         List<Case> cases = List.of(
@@ -98,6 +100,8 @@ class ImageMemoryTest {
                 new Case("rgba rotate resize", rgba, chain("png", new Rotate(90), new Resize(300, 300))),
                 new Case("gray flip blur", gray, chain("png", new Flip(false), new Blur(5), new Grayscale())),
                 new Case("jpeg rotate180 pixelate", jpeg, chain("jpeg", new Rotate(180), new Pixelate(8))),
+                new Case("16-bit rgba sepia", rgba16, chain("png", new Sepia())),
+                new Case("gif threshold jpeg", gif, chain("jpeg", new Threshold(128))),
                 new Case("echo", rgb, Pipeline.DEFAULT));
         for (Case c : cases) {
             processor.process(c.input(), c.pipeline()); // warm up: class loading allocates too
