@@ -131,6 +131,51 @@ public final class TestImages {
         return out.toByteArray();
     }
 
+    /**
+     * A whole, valid 8-bit PNG of one flat colour: every row unfiltered samples of {@code value},
+     * deflated at level 9, so that it is about a thousandth of its decoded size (a 40 Mpx gray one
+     * is about 39 KB) yet decodes to width × height real pixels.
+     *
+     * @param colourType 0 gray (1 byte per pixel), 2 RGB (3), 6 RGBA (4)
+     */
+    public static byte[] flatPng(int width, int height, int colourType, int value) {
+        return flatPng(width, height, colourType, value, 8);
+    }
+
+    /** As {@link #flatPng(int, int, int, int)}, with 8 or 16 bits per sample. */
+    public static byte[] flatPng(int width, int height, int colourType, int value, int bitDepth) {
+        int channels = switch (colourType) {
+            case 0 -> 1;
+            case 2 -> 3;
+            case 6 -> 4;
+            default -> throw new IllegalArgumentException("colour type " + colourType);
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth).put((byte) colourType)
+                .put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(out, "IHDR", ihdr.array());
+        byte[] row = new byte[1 + width * channels * (bitDepth / 8)];
+        java.util.Arrays.fill(row, 1, row.length, (byte) value);
+        ByteArrayOutputStream idat = new ByteArrayOutputStream();
+        Deflater deflater = new Deflater(9);
+        byte[] buffer = new byte[64 * 1024];
+        for (int y = 0; y < height; y++) {
+            deflater.setInput(row);
+            while (!deflater.needsInput()) {
+                idat.write(buffer, 0, deflater.deflate(buffer));
+            }
+        }
+        deflater.finish();
+        while (!deflater.finished()) {
+            idat.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        chunk(out, "IDAT", idat.toByteArray());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
     private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] name = type.getBytes(StandardCharsets.US_ASCII);
         out.writeBytes(ByteBuffer.allocate(4).putInt(data.length).array());

@@ -51,7 +51,8 @@ public class ImageEndpoint {
         if (!admitted) {
             return;
         }
-        state = images.open(session.getId(), new SessionReplies(session, connections));
+        state = images.open(session.getId(), new SessionReplies(session, connections), connections.budget(session),
+                connections.budget());
         state.start(session.getRequestParameterMap());
     }
 
@@ -79,10 +80,9 @@ public class ImageEndpoint {
             if (whole == null || state == null || !connections.received(session, whole.remaining())) {
                 return;
             }
-            // The engine may reuse its buffer once this method returns; the work runs later, elsewhere.
-            byte[] bytes = new byte[whole.remaining()];
-            whole.get(bytes);
-            state.image(bytes);
+            // The engine may reuse its buffer once this method returns: the session charges the
+            // memory budget for a copy, then makes it; the work runs later, elsewhere.
+            state.image(whole);
         } catch (MessageTooBigException e) {
             connections.close(session, e.closeReason());
         }

@@ -33,6 +33,12 @@ record Blur(int radius) implements ImageOperation {
         return Map.of("radius", radius);
     }
 
+    /** The {@code tmp} raster, the two column sums of {@link #boxColumns} and the division table. */
+    @Override
+    public Footprint footprint(int width, int height) {
+        return new Footprint(4L * width * height + 2 * 4L * width + 4L * 256 * (2 * radius + 1), width, height);
+    }
+
     @Override
     public Pixels apply(Pixels image) {
         int w = image.width();

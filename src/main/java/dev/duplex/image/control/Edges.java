@@ -14,6 +14,12 @@ record Edges() implements ImageOperation {
         return NAME;
     }
 
+    /** The luma plane and a new output raster, one {@code int} per pixel each. */
+    @Override
+    public Footprint footprint(int width, int height) {
+        return new Footprint(2 * 4L * width * height, width, height);
+    }
+
     @Override
     public Pixels apply(Pixels image) {
         int w = image.width();

@@ -17,6 +17,12 @@ record Flip(boolean horizontal) implements ImageOperation {
         return Map.of("direction", horizontal ? "h" : "v");
     }
 
+    /** Top to bottom swaps rows through one row buffer; left to right swaps in place. */
+    @Override
+    public Footprint footprint(int width, int height) {
+        return new Footprint(horizontal ? 0 : 4L * width, width, height);
+    }
+
     @Override
     public Pixels apply(Pixels image) {
         int w = image.width();

@@ -30,20 +30,62 @@ public final class ImageEncoder {
         this.maxOutputBytes = maxOutputBytes;
     }
 
+    /** Encodes outside any memory budget (tests, tools). */
     public byte[] encode(Pixels pixels, ImageFormat format, double quality) throws ImageException {
+        return encode(pixels, format, quality, ImageMemory.unlimited());
+    }
+
+    /**
+     * Encodes, charging {@code memory} before each buffer is allocated: the output buffer (as it
+     * grows), the PNG writer's rows, JPEG's gray or flattened copy and row buffers. On return
+     * {@code memory} holds what it held before plus the result's length; on failure, what it held.
+     */
+    public byte[] encode(Pixels pixels, ImageFormat format, double quality, ImageMemory memory) throws ImageException {
         if (!format.writable()) {
             throw new IllegalArgumentException("cannot write " + format);
         }
-        MemoryImageOutput out = new MemoryImageOutput(maxOutputBytes, pixels.argb().length + 1024);
+        long before = memory.held();
+        try {
+            return write(pixels, format, quality, memory);
+        } catch (ImageException | RuntimeException | Error e) {
+            memory.release(memory.held() - before);
+            throw e;
+        }
+    }
+
+    /** The bytes {@link #encode} charges before it writes the first byte. */
+    long initialBytes(int width, int height, ImageFormat format) {
+        long output = MemoryImageOutput.initialCapacity(maxOutputBytes, (long) width * height + 1024);
+        return output + (format == ImageFormat.PNG ? PngWriter.scratchBytes(width, PngWriter.ColourType.RGBA)
+                : jpegScratch(width, height, false));
+    }
+
+    private static long jpegScratch(int width, int height, boolean gray) {
+        long pixels = (long) width * height;
+        return (gray ? pixels + pixels / 2 : 2 * 3 * pixels) + ImageDecoder.ROW_SCRATCH_BYTES_PER_PIXEL * width;
+    }
+
+    private byte[] write(Pixels pixels, ImageFormat format, double quality, ImageMemory memory) throws ImageException {
+        MemoryImageOutput out = MemoryImageOutput.open(maxOutputBytes, pixels.argb().length + 1024, memory);
+        long scratch = 0;
         try (out) {
             boolean gray = pixels.isOpaqueGray();
             if (format == ImageFormat.PNG) {
                 PngWriter.ColourType type = gray ? PngWriter.ColourType.GRAY
                         : pixels.isOpaque() ? PngWriter.ColourType.RGB : PngWriter.ColourType.RGBA;
+                scratch = PngWriter.scratchBytes(pixels.width(), type);
+                memory.charge(scratch, "the PNG writer's rows");
                 PngWriter.write(pixels, type, out);
             } else {
-                BufferedImage image = gray ? grayImage(pixels)
-                        : (pixels.isOpaque() ? pixels : flattenOntoWhite(pixels)).toOpaqueImage();
+                // A byte-interleaved copy (one byte per pixel for gray, three for colour), for colour
+                // a second one the size of it that ImageIO's JPEG writer makes (half that for gray;
+                // measured with the thread's
+                // allocation counter on JDK 17) and its row buffers; libjpeg's own memory is native.
+                // Handed an int-per-pixel image instead, the writer copied every sample as an int:
+                // 12 bytes per pixel.
+                scratch = jpegScratch(pixels.width(), pixels.height(), gray);
+                memory.charge(scratch, "the JPEG writer's copy and rows");
+                BufferedImage image = gray ? grayImage(pixels) : bgrOntoWhite(pixels);
                 writeJpeg(image, quality, out);
             }
         } catch (IOException e) {
@@ -53,9 +95,13 @@ public final class ImageEncoder {
                             "The %s result would be larger than %d bytes; ask for jpeg or resize the image",
                             format.wireName(), maxOutputBytes));
                 }
+                if (t instanceof MemoryImageOutput.Refused refused) {
+                    throw refused.refusal();
+                }
             }
             throw new IllegalStateException("Encoding " + format.wireName() + " in memory failed", e);
         }
+        memory.release(scratch);
         return out.toByteArray();
     }
 
@@ -83,17 +129,27 @@ public final class ImageEncoder {
         return gray;
     }
 
-    /** Composites translucent pixels over white, into a copy. */
-    private static Pixels flattenOntoWhite(Pixels pixels) {
+    /** A three-byte-per-pixel BGR copy, translucent pixels composited over white. */
+    private static BufferedImage bgrOntoWhite(Pixels pixels) {
+        BufferedImage bgr = new BufferedImage(pixels.width(), pixels.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] target = ((DataBufferByte) bgr.getRaster().getDataBuffer()).getData();
         int[] source = pixels.argb();
-        int[] flat = new int[source.length];
-        for (int i = 0; i < source.length; i++) {
+        for (int i = 0, j = 0; i < source.length; i++, j += 3) {
             int p = source[i];
             int a = p >>> 24;
-            int white = (255 - a) * 255;
-            flat[i] = Pixels.pack(255, (((p >> 16) & 0xff) * a + white + 127) / 255,
-                    (((p >> 8) & 0xff) * a + white + 127) / 255, ((p & 0xff) * a + white + 127) / 255);
+            int r = (p >> 16) & 0xff;
+            int g = (p >> 8) & 0xff;
+            int b = p & 0xff;
+            if (a != 0xff) {
+                int white = (255 - a) * 255;
+                r = (r * a + white + 127) / 255;
+                g = (g * a + white + 127) / 255;
+                b = (b * a + white + 127) / 255;
+            }
+            target[j] = (byte) b;
+            target[j + 1] = (byte) g;
+            target[j + 2] = (byte) r;
         }
-        return new Pixels(pixels.width(), pixels.height(), flat);
+        return bgr;
     }
 }

@@ -1,5 +1,6 @@
 package dev.duplex.image.control;
 
+import dev.duplex.platform.MemoryBudget;
 import dev.duplex.platform.Timings;
 
 import dev.duplex.image.entity.ImageReply;
@@ -84,9 +85,13 @@ public class ImageProcessing {
         webp.close();
     }
 
-    /** The state of a new connection that sends its replies to the outbox. */
-    public ImageSession open(String sessionId, ReplySink outbox) {
-        return new ImageSession(sessionId, outbox, processor, workers, catalog, limits, timings::record);
+    /**
+     * The state of a new connection that sends its replies to the outbox and charges what its
+     * images hold to {@code account}, an account of {@code budget}.
+     */
+    public ImageSession open(String sessionId, ReplySink outbox, MemoryBudget.Account account, MemoryBudget budget) {
+        return new ImageSession(sessionId, outbox, processor, workers, catalog, limits, timings::record, account,
+                ImageMemory.ceiling(budget));
     }
 
     public long maxMessageBytes() {

@@ -8,8 +8,10 @@ import dev.duplex.image.entity.ControlMessage.Configure;
 import dev.duplex.image.entity.ErrorCode;
 import dev.duplex.image.entity.ImageFormat;
 import dev.duplex.image.entity.ImageReply;
+import dev.duplex.platform.MemoryBudget;
 import dev.duplex.platform.RateLimitedLog;
 import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * processed and encoded on the shared {@link BoundedExecutor}; when this connection already has
  * {@code maxPendingImages} in progress, or the executor's queue is full, it gets a {@code busy}
  * error instead and the connection stays open;</li>
+ * <li>every byte an image holds, from its copy of the message to the encoded result handed to the
+ * outbox, is charged to the session's {@link MemoryBudget.Account} before it is allocated
+ * ({@link ImageMemory}); when the budget has no room the image gets a {@code busy} error, when it
+ * could never hold the image a {@code too-many-pixels} error, and the connection stays open;</li>
  * <li>a control message changes the pipeline for the images that follow, or describes the
  * operations;</li>
  * <li>a client that owes more than {@link #MAX_OWED} replies (it sends but does not read) is
@@ -55,6 +61,8 @@ public final class ImageSession {
     private final ImageReply.Limits limits;
     private final ReplySequence replies;
     private final ObjLongConsumer<String> timings;
+    private final MemoryBudget.Account account;
+    private final long ceiling;
     private final AtomicInteger pendingImages = new AtomicInteger();
     private volatile Pipeline pipeline = Pipeline.DEFAULT;
     private volatile boolean closed;
@@ -73,6 +81,19 @@ public final class ImageSession {
      */
     public ImageSession(String id, ReplySink outbox, ImageProcessor processor, BoundedExecutor workers,
                         OperationCatalog catalog, ImageReply.Limits limits, ObjLongConsumer<String> timings) {
+        this(id, outbox, processor, workers, catalog, limits, timings, MemoryBudget.unlimited().account("image", "local"),
+                Long.MAX_VALUE);
+    }
+
+    /**
+     * @param account the session's memory budget account: every image's bytes are charged to it
+     * @param ceiling the most one image may hold ({@link ImageMemory#ceiling(MemoryBudget)})
+     */
+    public ImageSession(String id, ReplySink outbox, ImageProcessor processor, BoundedExecutor workers,
+                        OperationCatalog catalog, ImageReply.Limits limits, ObjLongConsumer<String> timings,
+                        MemoryBudget.Account account, long ceiling) {
+        this.account = account;
+        this.ceiling = ceiling;
         this.timings = timings;
         this.id = id;
         this.outbox = outbox;
@@ -135,33 +156,76 @@ public final class ImageSession {
                 "Not a control message: " + problem, MESSAGE_TYPES)));
     }
 
-    /** A binary message: an image to process with the current pipeline. */
+    /**
+     * A binary message, still in the engine's buffer (which it may reuse once this returns): its
+     * bytes are charged to the budget, then copied, then processed with the current pipeline.
+     */
+    public void image(ByteBuffer message) {
+        if (closed || !hasRoom()) {
+            return;
+        }
+        long seq = ++images;
+        ImageMemory memory = chargeBytes(seq, message.remaining());
+        if (memory != null) {
+            byte[] bytes = new byte[message.remaining()];
+            message.get(bytes);
+            submit(seq, bytes, memory);
+        }
+    }
+
+    /** A binary message in an array the session may keep (it is charged, not copied). */
     public void image(byte[] bytes) {
         if (closed || !hasRoom()) {
             return;
         }
         long seq = ++images;
+        ImageMemory memory = chargeBytes(seq, bytes.length);
+        if (memory != null) {
+            submit(seq, bytes, memory);
+        }
+    }
+
+    /** A new image's memory holding its message's bytes, or null when it was refused (and answered). */
+    private ImageMemory chargeBytes(long seq, int length) {
+        ImageMemory memory = new ImageMemory(account, ceiling);
+        try {
+            memory.charge(length, "the image's " + length + " bytes");
+            return memory;
+        } catch (ImageException e) {
+            refused(seq, e);
+            return null;
+        }
+    }
+
+    /** Checks the header, then queues the work; {@code memory} holds the bytes, and is closed on every refusal. */
+    private void submit(long seq, byte[] bytes, ImageMemory memory) {
         long received = System.nanoTime();
         try {
             processor.decoder().inspect(bytes);
         } catch (ImageException e) {
+            memory.close();
             refused(seq, e);
             return;
         }
         if (pendingImages.get() >= limits.maxPendingImages()) {
+            memory.close();
             refused(seq, new ImageException(ErrorCode.BUSY, "This connection already has " + limits.maxPendingImages()
                     + " images in progress; wait for their replies before sending more"));
             return;
         }
         Pipeline current = pipeline;
-        Optional<CompletableFuture<Reply>> work = workers.trySubmit(() -> process(seq, bytes, current, received));
+        Optional<CompletableFuture<Reply>> work = workers.trySubmit(() -> process(seq, bytes, current, received, memory));
         if (work.isEmpty()) {
+            memory.close();
             refused(seq, new ImageException(ErrorCode.BUSY, "The server is busy: its queue of "
                     + workers.queueCapacity() + " images is full; send the image again later"));
             return;
         }
         pendingImages.incrementAndGet();
-        replies.append(work.get().exceptionally(failure -> failed(seq, failure)), pendingImages::decrementAndGet);
+        replies.append(work.get().exceptionally(failure -> {
+            memory.close();
+            return failed(seq, failure);
+        }), pendingImages::decrementAndGet);
     }
 
     /** The connection closed: images that have not started yet are skipped. */
@@ -174,13 +238,22 @@ public final class ImageSession {
         return pendingImages.get();
     }
 
-    private Reply process(long seq, byte[] bytes, Pipeline current, long received) {
+    /**
+     * Runs on a worker. On success the result stays charged until the reply is handed to the
+     * outbox (which charges it itself); the input is released as soon as it is let go. Every other
+     * way out releases all.
+     */
+    private Reply process(long seq, byte[] bytes, Pipeline current, long received, ImageMemory memory) {
         long start = System.nanoTime();
         if (closed) {
+            memory.close();
             return Reply.NONE;
         }
         try {
-            Processed out = processor.process(bytes, current);
+            Processed out = processor.process(bytes, current, memory);
+            if (out.bytes() != bytes) {
+                memory.release(bytes.length);
+            }
             long took = System.nanoTime() - start;
             timings.accept(timingName(current), took);
             double serverMs = millis(took);
@@ -189,10 +262,18 @@ public final class ImageSession {
                     + out.outputFormat().wireName() + " " + out.width() + "×" + out.height() + " in " + serverMs + " ms");
             return new Reply(new ImageReply.Result(seq, current.steps(), out.inputFormat(), out.outputFormat(),
                     out.inputWidth(), out.inputHeight(), out.width(), out.height(), bytes.length, out.bytes().length,
-                    millis(start - received), serverMs), out.bytes());
+                    millis(start - received), serverMs), out.bytes(), memory::close);
         } catch (ImageException e) {
-            LOG.log(Level.DEBUG, () -> "image session " + id + " #" + seq + ": " + e.getMessage());
+            memory.close();
+            if (e.code() == ErrorCode.TOO_MANY_PIXELS || e.code() == ErrorCode.BUSY) {
+                CLIENT_ERRORS.log("Image refused: " + e.code().wireName(), "session " + id + " #" + seq + ": " + e.getMessage());
+            } else {
+                LOG.log(Level.DEBUG, () -> "image session " + id + " #" + seq + ": " + e.getMessage());
+            }
             return Reply.of(e.toFailure(seq));
+        } catch (RuntimeException | Error e) {
+            memory.close();
+            throw e;
         }
     }
 

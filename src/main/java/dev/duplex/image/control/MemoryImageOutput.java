@@ -9,7 +9,9 @@ import javax.imageio.stream.ImageOutputStreamImpl;
  * A seekable ImageIO output stream over one growing byte array that refuses to grow past a limit.
  * Unlike {@code MemoryCacheImageOutputStream} over a {@code ByteArrayOutputStream} it holds the
  * data once, not twice, and stops the encoder as soon as the limit is passed. Writers seek back to
- * patch lengths (PNG), hence the random access. One encoder at a time; not thread-safe.
+ * patch lengths (PNG), hence the random access. Every buffer is charged to the image's
+ * {@link ImageMemory} before it is allocated (while the buffer grows, the old and the new one
+ * exist together) and released when it is let go. One encoder at a time; not thread-safe.
  */
 final class MemoryImageOutput extends ImageOutputStreamImpl {
 
@@ -22,13 +24,51 @@ final class MemoryImageOutput extends ImageOutputStreamImpl {
         }
     }
 
+    /** The memory budget refused a buffer; the encoder answers with the refusal it carries. */
+    static final class Refused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        private final transient ImageException refusal;
+
+        Refused(ImageException refusal) {
+            super(refusal.getMessage(), refusal);
+            this.refusal = refusal;
+        }
+
+        ImageException refusal() {
+            return refusal;
+        }
+    }
+
     private final long limit;
+    private final ImageMemory memory;
     private byte[] buffer;
     private int size;
 
     MemoryImageOutput(long limit, int initialCapacity) {
+        this(limit, ImageMemory.unlimited(), initialCapacity(limit, initialCapacity));
+    }
+
+    private MemoryImageOutput(long limit, ImageMemory memory, int capacity) {
         this.limit = limit;
-        this.buffer = new byte[(int) Math.max(256, Math.min(initialCapacity, limit))];
+        this.memory = memory;
+        this.buffer = new byte[capacity];
+    }
+
+    /** An output whose first buffer (and every later one) is charged to {@code memory} first. */
+    static MemoryImageOutput open(long limit, int initialCapacity, ImageMemory memory) throws ImageException {
+        int capacity = initialCapacity(limit, initialCapacity);
+        memory.charge(capacity, "the encoder's output buffer");
+        return new MemoryImageOutput(limit, memory, capacity);
+    }
+
+    static int initialCapacity(long limit, long wanted) {
+        return (int) Math.max(256, Math.min(Math.min(wanted, limit), Integer.MAX_VALUE - 8));
+    }
+
+    /** The bytes the buffer takes now (charged). */
+    long capacity() {
+        return buffer == null ? 0 : buffer.length;
     }
 
     @Override
@@ -78,18 +118,37 @@ final class MemoryImageOutput extends ImageOutputStreamImpl {
         return crc.getValue();
     }
 
-    /** The bytes written, exactly. */
-    byte[] toByteArray() {
-        return buffer.length == size ? buffer : Arrays.copyOf(buffer, size);
+    /**
+     * The bytes written, exactly. A copy of the right size is charged before it is made, then the
+     * buffer is released: afterwards the charge is the result's length. Call it once, at the end.
+     */
+    byte[] toByteArray() throws ImageException {
+        byte[] result;
+        if (buffer.length == size) {
+            result = buffer;
+        } else {
+            memory.charge(size, "the encoded result");
+            result = Arrays.copyOf(buffer, size);
+            memory.release(buffer.length);
+        }
+        buffer = null;
+        return result;
     }
 
-    private void ensure(long needed) throws TooLarge {
+    private void ensure(long needed) throws IOException {
         if (needed > limit || needed > Integer.MAX_VALUE - 8) {
             throw new TooLarge(limit);
         }
         if (needed > buffer.length) {
             long grown = Math.min(Math.min(limit, Integer.MAX_VALUE - 8), Math.max(needed, buffer.length * 2L));
+            try {
+                memory.charge(grown, "the encoder's output buffer");
+            } catch (ImageException e) {
+                throw new Refused(e);
+            }
+            int old = buffer.length;
             buffer = Arrays.copyOf(buffer, (int) grown);
+            memory.release(old);
         }
     }
 }

@@ -129,6 +129,22 @@ public final class Pixels {
         return of(converted);
     }
 
+    /**
+     * The bytes {@link #of} allocates for this image: nothing when it takes the raster over, else
+     * the new {@code int[]} (and, for gray images, one row of samples).
+     */
+    static long conversionBytes(BufferedImage image) {
+        long argb = Rasters.argb(image.getWidth(), image.getHeight());
+        if (image.getType() == BufferedImage.TYPE_INT_ARGB && plainLayout(image)) {
+            return 0;
+        }
+        if (image.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY
+                && !(image.getColorModel() instanceof IndexColorModel)) {
+            return argb + 4L * image.getWidth() * image.getRaster().getNumBands();
+        }
+        return argb;
+    }
+
     private static Pixels ofGray(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();

@@ -40,6 +40,13 @@ final class PngWriter {
     private PngWriter() {
     }
 
+    /** What {@link #write} allocates besides the output: three rows and the compression buffer. */
+    static long scratchBytes(int width, ColourType type) {
+        return 3L * width * type.bytesPerPixel + 1 + COMPRESSED_BUFFER;
+    }
+
+    private static final int COMPRESSED_BUFFER = 64 * 1024;
+
     static void write(Pixels pixels, ColourType type, MemoryImageOutput out) throws IOException {
         int width = pixels.width();
         int height = pixels.height();
@@ -62,7 +69,7 @@ final class PngWriter {
             byte[] previous = new byte[rowBytes];
             byte[] current = new byte[rowBytes];
             byte[] filtered = new byte[rowBytes + 1];
-            byte[] compressed = new byte[64 * 1024];
+            byte[] compressed = new byte[COMPRESSED_BUFFER];
             int[] argb = pixels.argb();
             for (int y = 0; y < height; y++) {
                 unpack(argb, y * width, width, type, current);

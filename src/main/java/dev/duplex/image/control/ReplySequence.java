@@ -67,10 +67,18 @@ final class ReplySequence {
     /** Queues the reply's messages; {@code written} completes when the last of them is written. */
     private void handOver(Reply reply, CompletableFuture<Void> written) {
         if (reply.message() == null || !outbox.isOpen()) {
+            reply.handedOver().run();
             written.complete(null);
             return;
         }
-        CompletionStage<Void> text = outbox.send(reply.message());
+        CompletionStage<Void> text;
+        try {
+            text = outbox.send(reply.message());
+        } finally {
+            // The image's charge goes back just before the outbox charges the same bytes itself:
+            // held by both at once, a large result could be refused for counting twice.
+            reply.handedOver().run();
+        }
         CompletionStage<Void> last = reply.image() == null ? text : text.thenCombine(outbox.send(reply.image()), (a, b) -> null);
         last.whenComplete((sent, failure) -> {
             if (failure == null) {

@@ -48,6 +48,22 @@ record Resize(int maxWidth, int maxHeight) implements ImageOperation {
         };
     }
 
+    /**
+     * Nothing when the image fits already; otherwise the row pass ({@code nw × h}), the output
+     * ({@code nw × nh}), the weights of both directions and the four column sums.
+     */
+    @Override
+    public Footprint footprint(int width, int height) {
+        int[] size = fit(width, height, maxWidth, maxHeight);
+        int nw = size[0];
+        int nh = size[1];
+        if (nw == width && nh == height) {
+            return new Footprint(0, width, height);
+        }
+        long bytes = 4L * nw * height + 4L * nw * nh + Weights.bytes(width, nw) + Weights.bytes(height, nh) + 4 * 4L * nw;
+        return new Footprint(bytes, nw, nh);
+    }
+
     @Override
     public Pixels apply(Pixels image) {
         int w = image.width();
@@ -131,6 +147,11 @@ record Resize(int maxWidth, int maxHeight) implements ImageOperation {
             this.first = first;
             this.offset = offset;
             this.weight = weight;
+        }
+
+        /** What {@link #of} allocates. */
+        static long bytes(int source, int target) {
+            return 4L * target + 4L * (target + 1) + 4L * target * ((int) Math.ceil(source / (double) target) + 2);
         }
 
         static Weights of(int source, int target) {

@@ -24,6 +24,12 @@ record Rotate(int degrees) implements ImageOperation {
         return Map.of("degrees", degrees);
     }
 
+    /** 180° swaps in place; 90° and 270° write a new raster, {@code height} wide. */
+    @Override
+    public Footprint footprint(int width, int height) {
+        return degrees == 180 ? new Footprint(0, width, height) : new Footprint(4L * width * height, height, width);
+    }
+
     @Override
     public Pixels apply(Pixels image) {
         int w = image.width();

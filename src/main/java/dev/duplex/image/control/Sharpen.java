@@ -21,6 +21,12 @@ record Sharpen(double amount) implements ImageOperation {
         return Map.of("amount", amount);
     }
 
+    /** A new output raster. */
+    @Override
+    public Footprint footprint(int width, int height) {
+        return new Footprint(4L * width * height, width, height);
+    }
+
     @Override
     public Pixels apply(Pixels image) {
         int w = image.width();
