@@ -25,7 +25,7 @@ class EngineTest {
 
     private static final List<String> OWN = List.of(Engine.SESSION_TIMERS, Engine.CONNECTION_ABORT,
             Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.WRITE_QUEUE, Engine.READ_GUARD,
-            Engine.BOUNDED_DEFLATE);
+            Engine.CLOSE_REASONS, Engine.BOUNDED_DEFLATE);
 
     @BeforeEach
     @AfterEach
