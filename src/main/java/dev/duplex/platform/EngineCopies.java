@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * <ul>
  * <li>its own copy of the payload in the frame it writes (binary: {@code Utils.getRemainingArray};
  * text: the UTF-8 encoding, and the {@link String} itself in the frame): the outbox's charge covers
- * it, as the outbox lets go of the message once the engine has it;</li>
+ * it, as the outbox lets go of the message once the engine has it; while the engine's send call
+ * runs (which compresses the message), the message beside that copy, or for text the scratch
+ * array Tyrus encodes into (three bytes per char), is charged too ({@link #scratchBytes});</li>
  * <li>the serialized frame (header and payload): charged here from the send until it completes,
  * unless permessage-deflate compresses the message, whose compressed output
  * {@link DeflateSession} charges itself until the send completes ({@link DeflateSession#sent});</li>
@@ -50,19 +52,24 @@ final class EngineCopies {
             @Override
             public void send(Object message, java.util.function.Consumer<Throwable> done) {
                 long copies = copyBytes(message);
-                if (!account.tryReserve(copies)) {
+                long scratch = scratchBytes(message);
+                if (!account.tryReserve(copies + scratch)) {
                     overBudget.run();
                     done.accept(new IllegalStateException(Outbox.OVER_BUDGET));
                     return;
                 }
-                engine.send(message, error -> {
-                    account.release(copies);
-                    if (deflate != null) {
-                        deflate.sent();
-                    }
-                    settleBacklog();
-                    done.accept(error);
-                });
+                try {
+                    engine.send(message, error -> {
+                        account.release(copies);
+                        if (deflate != null) {
+                            deflate.sent();
+                        }
+                        settleBacklog();
+                        done.accept(error);
+                    });
+                } finally {
+                    account.release(scratch);
+                }
             }
 
             @Override
@@ -82,6 +89,21 @@ final class EngineCopies {
         }
         if (message instanceof ByteBuffer bytes) {
             return compressed ? 0 : bytes.remaining();
+        }
+        return 0;
+    }
+
+    /**
+     * The bytes held only while the engine's send call runs (compressing the message, for one):
+     * binary, the message itself beside the copy Tyrus makes of it; text, the scratch array Tyrus
+     * encodes it into (three bytes per char, trimmed to the UTF-8 length afterwards).
+     */
+    long scratchBytes(Object message) {
+        if (message instanceof String text) {
+            return 3L * text.length();
+        }
+        if (message instanceof ByteBuffer bytes) {
+            return bytes.remaining();
         }
         return 0;
     }

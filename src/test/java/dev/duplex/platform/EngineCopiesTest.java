@@ -20,9 +20,12 @@ class EngineCopiesTest {
     private static final class Engine implements Outbox.Transport {
         final List<Consumer<Throwable>> pending = new ArrayList<>();
         final AtomicLong queued = new AtomicLong();
+        java.util.function.LongSupplier probe = () -> 0;
+        final List<Long> usedDuringSend = new ArrayList<>();
 
         @Override
         public void send(Object message, Consumer<Throwable> done) {
+            usedDuringSend.add(probe.getAsLong());
             pending.add(done);
         }
 
@@ -39,8 +42,11 @@ class EngineCopiesTest {
         AtomicInteger refusals = new AtomicInteger();
         EngineCopies copies = new EngineCopies(account, null, engine.queued::get, refusals::incrementAndGet);
         Outbox outbox = new Outbox(copies.charging(engine), 50_000_000, 0, null, account, null);
+        engine.probe = budget::used;
 
         assertEquals(Outbox.Result.ACCEPTED, outbox.offer(ByteBuffer.allocate(1_000_000), 1_000_000));
+        assertEquals(List.of(3_000_000L), engine.usedDuringSend,
+                "during the send call: the message, the engine's copy of it and the serialized frame");
         // the outbox's copy (the engine's frame payload) and the serialized frame
         assertEquals(2_000_000, budget.used());
         assertEquals(Outbox.Result.ACCEPTED, outbox.offer("é".repeat(100), 200));
@@ -50,6 +56,7 @@ class EngineCopiesTest {
         engine.complete();
         // the text is in flight now: its String, its UTF-8 encoding and the frame
         assertEquals(700_000 + 3 * 200, budget.used());
+        assertEquals(700_000 + 3 * 200 + 3 * 100, engine.usedDuringSend.get(1), "and the encoder's scratch array while it encodes");
         engine.queued.set(0);
         copies.settleBacklog();
         assertEquals(600, budget.used(), "the drained write queue is given back");
