@@ -233,6 +233,22 @@ class InflatedBudgetIT {
         awaitTrue(() -> figure("usedBytes") == 0, 60, "budget back to 0");
     }
 
+    @Test
+    @Order(3)
+    void aNewMessageInsideAFragmentedCompressedOneIsAProtocolError() throws Exception {
+        byte[] data = message(64 * 1024, 3);
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+        byte[][] parts = fragments(deflater, data);
+        deflater.end();
+        try (RawWebSocket raw = RawWebSocket.open(server.ws("echo"), Map.of("Sec-WebSocket-Extensions", OFFER))) {
+            raw.send(false, true, RawWebSocket.BINARY, parts[0]);
+            raw.send(true, true, RawWebSocket.BINARY, deflate(data));
+            RawWebSocket.Frame close = raw.readUntilClose();
+            assertEquals("1002 Expected a continuation frame", close.closeCode() + " " + close.closeReason());
+        }
+        awaitTrue(() -> figure("usedBytes") == 0, 60, "the half-assembled message is given back");
+    }
+
     private static void afterwardsEverythingIsBack() throws Exception {
         awaitTrue(() -> figure("usedBytes") == 0 && figure("sessions") == 0, 60, "budget and sessions back to 0: " + status());
         long heap = server.liveHeapBytes();

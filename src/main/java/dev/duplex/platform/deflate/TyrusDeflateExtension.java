@@ -36,6 +36,7 @@ final class TyrusDeflateExtension implements ExtendedExtension {
     private final DeflateSession session;
     private boolean receivingCompressed;
     private byte opcode;
+    private boolean assembling;
     private boolean sendingCompressed;
     private volatile boolean refused;
 
@@ -66,6 +67,11 @@ final class TyrusDeflateExtension implements ExtendedExtension {
             return emptyPong();
         }
         boolean first = frame.getOpcode() != CONTINUATION;
+        if (first && assembling) {
+            // Tyrus saw only pongs for the frames so far, so it cannot tell: a new message began
+            // while a fragmented compressed one was still open (RFC 6455 section 5.4)
+            return refuse(DeflateFailure.PROTOCOL_ERROR, "Expected a continuation frame");
+        }
         if (first) {
             receivingCompressed = frame.isRsv1();
             opcode = frame.getOpcode();
@@ -79,8 +85,10 @@ final class TyrusDeflateExtension implements ExtendedExtension {
             byte[] inflated = session.inflation().inflate(frame.getPayloadData(), first, frame.isFin());
             if (inflated == null) {
                 // inflated into the message's buffer; Tyrus gets the whole message with the last frame
+                assembling = true;
                 return emptyPong();
             }
+            assembling = false;
             receivingCompressed = false;
             return Frame.builder().fin(true).opcode(opcode).payloadData(inflated).payloadLength(inflated.length).build();
         } catch (DeflateFailure failure) {
