@@ -148,7 +148,7 @@ class InflatedBudgetIT {
             int[] steady = {0};
             awaitTrue(() -> {
                 long now = figure("usedBytes");
-                steady[0] = now == last[0] && now > 0 ? steady[0] + 1 : 0;
+                steady[0] = Math.abs(now - last[0]) < 64 * 1024 && now > 0 ? steady[0] + 1 : 0;
                 last[0] = now;
                 return steady[0] >= 3;
             }, 120, "the budget's figure settles under the held load");
@@ -157,7 +157,9 @@ class InflatedBudgetIT {
             used = figure("usedBytes");
             report("held: live byte[] over the baseline " + mib(held) + ", budget used " + mib(used) + " (before the histogram "
                     + mib(last[0]) + ")");
-            assertEquals(last[0], used, "the state stayed frozen while the histogram was taken");
+            // the canary's few bytes in flight may come and go meanwhile
+            assertTrue(Math.abs(used - last[0]) < 64 * 1024, "the state stayed frozen while the histogram was taken: "
+                    + last[0] + " then " + used);
 
             // let go: every message comes back whole
             for (int i = 0; i < SESSIONS; i++) {

@@ -17,7 +17,8 @@ import java.util.zip.Deflater;
  * {@value #STEP}-byte steps with what the compressor produces (never sized from the input up front)
  * and ends as one array of exactly the compressed length. Every byte of it is reserved on the
  * optional budget ({@link #chargeTo}) before it is allocated, and stays reserved while the engine
- * holds the frame made from it, until {@link #sent} (the session's send completed) gives it back.
+ * holds the frame made from it, until {@link #sent} (the session's send completed) or the next
+ * frame's compression gives it back.
  * A refused reservation sends the frame uncompressed (RSV1 clear, which RFC 7692 allows per
  * message) only when it is a whole message; within a fragmented message it fails
  * ({@link IllegalStateException}) and the engine drops the send. The compressor's reference to the
@@ -68,6 +69,10 @@ public final class Compression implements AutoCloseable {
         if (deflater == null) {
             deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
         }
+        // the engine serialized the previous frame before it asks for the next one (Tyrus compresses
+        // under its send lock): sends that do not report through sent() (an endpoint's own
+        // transport) leave nothing charged behind
+        releaseHeld();
         long before = held;
         byte[] out = EMPTY;
         int length = 0;

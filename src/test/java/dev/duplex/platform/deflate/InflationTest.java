@@ -205,6 +205,12 @@ class InflationTest {
         Inflation check = new Inflation(16 * MIB, 0, 0, false);
         assertArrayEquals(text, check.inflate(compressed, true, true));
 
+        // a send that never reports through sent() leaves nothing behind once the next frame is compressed
+        sender.compress(text, true, true);
+        byte[] next = sender.compress(text, true, true);
+        assertEquals(next.length, budget.used(), "only the latest frame's output is charged");
+        sender.sent();
+
         // the compressor does not keep the last input (it kept up to 16 MiB per connection)
         byte[] large = prose(MIB).getBytes(StandardCharsets.US_ASCII);
         java.lang.ref.WeakReference<byte[]> input = new java.lang.ref.WeakReference<>(large);
