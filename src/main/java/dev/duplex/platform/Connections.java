@@ -198,7 +198,15 @@ public class Connections {
         Connection connection = new Connection(session, endpoint, address, now, endpointStats,
                 new TokenBucket(limits.messageRate(), limits.messageBurst(), now),
                 new AtomicReference<>(), account, Engine.attach(session, writeQueueBytes));
-        connection.outboxSlot().set(outbox(connection, Outbox.transport(session), 0, null));
+        DeflateSession deflate = session.getUserProperties().get(DeflateSession.USER_PROPERTY) instanceof DeflateSession d ? d : null;
+        EngineCopies copies = new EngineCopies(account, deflate, Engine.writeBacklog(session),
+                () -> {
+                    if (session.isOpen()) {
+                        overBudget(session);
+                    }
+                });
+        connection.activity().copies = copies;
+        connection.outboxSlot().set(outbox(connection, copies.charging(Outbox.transport(session)), 0, null));
         session.getUserProperties().put(STATE, connection);
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
         open.put(session.getId(), connection);
@@ -212,8 +220,9 @@ public class Connections {
                 refuseFrame(current, why, announced);
             }
         }, new ControlFrames(opcode -> controlFrame(id)));
-        if (session.getUserProperties().get(DeflateSession.USER_PROPERTY) instanceof DeflateSession deflate) {
-            // what a compressed message inflates to is reserved while it is being inflated
+        if (deflate != null) {
+            // what a compressed message inflates to is reserved while it is being inflated and
+            // assembled, and what an outgoing one compresses to while the engine writes it
             deflate.chargeTo(account::tryReserve, account::release);
         }
         // Last: it wraps the engine's writer, which the steps above walk through. Like the guard, it
@@ -495,6 +504,10 @@ public class Connections {
             return true;
         });
         for (Connection connection : open.values()) {
+            EngineCopies copies = connection.activity().copies;
+            if (copies != null) {
+                copies.settleBacklog();
+            }
             if (!connection.session().isOpen()) {
                 // ended without a close callback (yet): what it held goes back to the budget now
                 connection.account().close();
@@ -670,6 +683,7 @@ public class Connections {
         volatile long pingSentAt;
         /** The reason Duplex closed the session with, the one the client's close frame may carry (see {@link CloseReasons}). */
         volatile String closeReason;
+        volatile EngineCopies copies;
 
         Activity(long openedAt) {
             lastMessage = openedAt;

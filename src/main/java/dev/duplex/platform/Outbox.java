@@ -513,14 +513,21 @@ public final class Outbox {
 
     /** The end of one send; whichever of sender and callback comes second carries on. */
     private final class Completion implements Consumer<Throwable> {
-        private final Pending sending;
+        /*
+         * Only the size and the callback of the message in flight: the engine holds (and the
+         * budget charge covers) its own copy of the message while it writes it, so the outbox lets
+         * go of the message itself once the transport has it, instead of holding a second copy.
+         */
+        private final long bytes;
+        private final Consumer<Throwable> written;
         boolean done;
         boolean continueInCallback;
         private Throwable error;
         private boolean told;
 
         Completion(Pending sending) {
-            this.sending = sending;
+            this.bytes = sending.bytes();
+            this.written = sending.written();
         }
 
         @Override
@@ -537,7 +544,7 @@ public final class Outbox {
                 if (error != null && failure == null) {
                     failure = error;
                 }
-                uncharge(sending.bytes());
+                uncharge(bytes);
                 if (!continueInCallback) {
                     return;
                 }
@@ -559,11 +566,11 @@ public final class Outbox {
             Consumer<Throwable> written;
             Throwable outcome;
             synchronized (Outbox.this) {
-                if (told || sending.written() == null) {
+                if (told || this.written == null) {
                     return;
                 }
                 told = true;
-                written = sending.written();
+                written = this.written;
                 outcome = error;
             }
             written.accept(outcome);

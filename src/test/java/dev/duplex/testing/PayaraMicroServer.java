@@ -201,6 +201,16 @@ public final class PayaraMicroServer implements AutoCloseable {
     }
 
     /**
+     * Bytes of the live instances of a class after a full collection, from {@code jcmd
+     * GC.class_histogram} ({@code "[B"} for byte arrays).
+     */
+    public long liveBytes(String className) throws IOException, InterruptedException {
+        Matcher row = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+" + Pattern.quote(className) + "(\\s|$)")
+                .matcher(jcmd("GC.class_histogram"));
+        return row.find() ? Long.parseLong(row.group(1)) : 0;
+    }
+
+    /**
      * The server JVM's live threads grouped by name with digits folded to {@code #} (so that
      * {@code http-thread-pool::http-listener(3)} and {@code (4)} count in one group), from
      * {@code jcmd Thread.print}.

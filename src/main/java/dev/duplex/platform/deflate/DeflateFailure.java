@@ -13,6 +13,8 @@ public final class DeflateFailure extends Exception {
     public static final int INVALID_DATA = 1007;
     /** RFC 6455 7.4.1: a protocol error (RSV1 where RFC 7692 forbids it). */
     public static final int PROTOCOL_ERROR = 1002;
+    /** RFC 6455 7.4.1: policy violation (here: more inflated bytes per second than allowed). */
+    public static final int POLICY = 1008;
     /** RFC 6455 7.4.1 / IANA: try again later (the server's memory budget is spent). */
     public static final int TRY_AGAIN_LATER = 1013;
 

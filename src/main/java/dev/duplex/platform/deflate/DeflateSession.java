@@ -25,7 +25,8 @@ public final class DeflateSession implements AutoCloseable {
     DeflateSession(Negotiation negotiation, DeflateSettings settings) {
         this.negotiation = negotiation;
         this.inflation = new Inflation(settings.defaultMaxMessageBytes(), settings.maxRatio(), settings.ratioFloorBytes(),
-                negotiation.clientNoContextTakeover());
+                negotiation.clientNoContextTakeover(), settings.maxInflatedBytesPerSecond(), settings.inflatedBurstBytes(),
+                System::nanoTime);
         this.compression = new Compression(negotiation.serverNoContextTakeover());
     }
 
@@ -43,14 +44,26 @@ public final class DeflateSession implements AutoCloseable {
     }
 
     /**
-     * Charges the decompressor's output buffers to a budget, e.g. a
+     * Charges both codecs' output to a budget, e.g. a
      * {@code dev.duplex.platform.MemoryBudget.Account}: {@code chargeTo(account::tryReserve, account::release)}.
-     * Output is reserved while a frame is inflated (at most the endpoint's limit + 1 byte per message)
-     * and released when the inflated frame is handed on to the engine; a refused reservation closes
-     * the connection with 1013 "Try again later".
+     * Inflated output is reserved while a message is inflated and assembled (at most the endpoint's
+     * limit + 1 byte per message) and released when the whole message is handed on to the engine; a
+     * refused reservation closes the connection with 1013 "Server busy: memory budget". Compressed
+     * output is reserved while the engine holds it, until {@link #sent}.
      */
     public void chargeTo(LongPredicate reserve, LongConsumer release) {
         inflation.chargeTo(reserve, release);
+        compression.chargeTo(reserve, release);
+    }
+
+    /** A send on this connection completed: the compressed output made for it is given back to the budget. */
+    public void sent() {
+        compression.sent();
+    }
+
+    /** Budget bytes both codecs hold now (for tests and status). */
+    public long held() {
+        return inflation.held() + compression.held();
     }
 
     Inflation inflation() {

@@ -3,6 +3,7 @@ package dev.duplex.platform.deflate;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
 import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -20,9 +21,15 @@ import java.util.zip.Inflater;
  * compressed byte read; more closes with 1009 "Compression ratio too high" (checked every
  * {@link #CHUNK} bytes);</li>
  * <li>invalid DEFLATE data closes with 1007 "Invalid compressed data";</li>
- * <li>output buffers are charged to an optional budget ({@link #chargeTo}) while they are being
- * filled; a refusal closes with 1013 "Try again later". They are released when the inflated frame is
- * handed on to the engine (which holds, and may charge, the message from then on), and on failure.</li>
+ * <li>with a rate ({@link #Inflation(long, double, long, boolean, long, long, LongSupplier)}), at
+ * most that many inflated bytes per second per connection, whatever the message size or ratio; more
+ * closes with 1008 "{@value #RATE}";</li>
+ * <li>the frames of one message are inflated into one buffer, the assembled message (no fragment is
+ * copied again downstream). Its every byte of capacity is charged to an optional budget
+ * ({@link #chargeTo}) before it is allocated, for as long as the message is being received; a
+ * refusal closes with 1013 "{@value #OVER_BUDGET}". It is released when the whole message is handed
+ * on to the engine, which passes it at once to the endpoint (whose outbox charges it while it is
+ * echoed), and on failure.</li>
  * </ul>
  * After a refusal the {@link Inflater} is ended at once (its native memory freed) and every later
  * call fails the same way; {@link #close} ends it too. Thread-safe (one lock per connection).
@@ -35,18 +42,28 @@ public final class Inflation implements AutoCloseable {
     static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
     private static final byte[] TAIL = {0x00, 0x00, (byte) 0xff, (byte) 0xff};
 
+    /** The close reason when the memory budget refuses inflated output (as everywhere else in Duplex). */
+    public static final String OVER_BUDGET = "Server busy: memory budget";
+    /** The close reason when a connection inflates more bytes per second than it may. */
+    public static final String RATE = "Inflation rate too high";
+
     private final boolean resetPerMessage;
     private final double maxRatio;
+    private final long maxBytesPerSecond;
+    private final long burstBytes;
+    private final LongSupplier clock;
+    private double tokens;
+    private long refilledAt;
     private final long ratioFloorBytes;
     private long maxMessageBytes;
     private LongPredicate reserve = bytes -> true;
     private LongConsumer release = bytes -> { };
 
     private Inflater inflater;
-    private long messageBytes;
     private long messageReadStart;
     private boolean streamEnded;
     private long held;
+    private Output out;
     private DeflateFailure failure;
     private boolean closed;
 
@@ -57,9 +74,26 @@ public final class Inflation implements AutoCloseable {
      * @param resetPerMessage  whether the client agreed to {@code client_no_context_takeover}
      */
     public Inflation(long maxMessageBytes, double maxRatio, long ratioFloorBytes, boolean resetPerMessage) {
-        if (maxMessageBytes < 0 || maxRatio < 0 || ratioFloorBytes < 0) {
+        this(maxMessageBytes, maxRatio, ratioFloorBytes, resetPerMessage, 0, 0, System::nanoTime);
+    }
+
+    /**
+     * As {@link #Inflation(long, double, long, boolean)}, with a bound on the CPU one connection
+     * may spend inflating: at most {@code maxBytesPerSecond} inflated bytes per second, sustained,
+     * and {@code burstBytes} at once (a token bucket, refilled from {@code clock}, in nanoseconds);
+     * more closes the connection with 1008 "{@value #RATE}". It applies to every message, small or
+     * large, whatever its ratio. 0 switches it off.
+     */
+    public Inflation(long maxMessageBytes, double maxRatio, long ratioFloorBytes, boolean resetPerMessage,
+            long maxBytesPerSecond, long burstBytes, LongSupplier clock) {
+        if (maxMessageBytes < 0 || maxRatio < 0 || ratioFloorBytes < 0 || maxBytesPerSecond < 0 || burstBytes < 0) {
             throw new IllegalArgumentException("limits must not be negative");
         }
+        this.maxBytesPerSecond = maxBytesPerSecond;
+        this.burstBytes = Math.max(burstBytes, maxBytesPerSecond);
+        this.clock = clock;
+        this.refilledAt = clock.getAsLong();
+        this.tokens = this.burstBytes;
         this.maxMessageBytes = Math.min(maxMessageBytes, MAX_ARRAY);
         this.maxRatio = maxRatio;
         this.ratioFloorBytes = ratioFloorBytes;
@@ -89,12 +123,14 @@ public final class Inflation implements AutoCloseable {
     }
 
     /**
-     * Inflates one frame's payload of a compressed message.
+     * Inflates one frame's payload of a compressed message into the message's one buffer: the
+     * frames of a fragmented message are inflated straight into the assembled message, so no
+     * fragment is copied again downstream.
      *
      * @param payload the frame's (unmasked) payload
      * @param first   whether this is the message's first frame (text or binary opcode, RSV1 set)
      * @param fin     whether this is the message's last frame
-     * @return the inflated bytes of this frame
+     * @return the whole inflated message when {@code fin}, exactly its length; {@code null} before
      * @throws DeflateFailure when the message is refused; the connection must be closed with its code
      */
     public synchronized byte[] inflate(byte[] payload, boolean first, boolean fin) throws DeflateFailure {
@@ -109,34 +145,43 @@ public final class Inflation implements AutoCloseable {
                 inflater = new Inflater(true);
             }
             if (first) {
-                messageBytes = 0;
                 messageReadStart = inflater.getBytesRead();
+                releaseHeld();
+                out = new Output(payload.length);
+            } else if (out == null) {
+                throw new DeflateFailure(DeflateFailure.PROTOCOL_ERROR, "Continuation without a message");
             }
-            Output out = new Output(payload.length);
             if (payload.length > 0) {
                 if (streamEnded) {
                     throw new DeflateFailure(DeflateFailure.INVALID_DATA, "Invalid compressed data");
                 }
                 run(payload, out, false);
             }
-            if (fin) {
-                if (!streamEnded) {
-                    run(TAIL, out, true);
-                }
-                if (resetPerMessage || streamEnded) {
-                    inflater.reset();
-                    streamEnded = false;
-                }
+            if (!fin) {
+                return null;
             }
-            messageBytes += out.length;
-            return out.bytes();
+            if (!streamEnded) {
+                run(TAIL, out, true);
+            }
+            if (resetPerMessage || streamEnded) {
+                inflater.reset();
+                streamEnded = false;
+            }
+            byte[] message = out.bytes();
+            out = null;
+            // handed on to the engine, which passes it to the endpoint (and its outbox, which charges it) at once
+            releaseHeld();
+            return message;
         } catch (DataFormatException e) {
             throw fail(new DeflateFailure(DeflateFailure.INVALID_DATA, "Invalid compressed data"));
         } catch (DeflateFailure e) {
             throw fail(e);
-        } finally {
-            releaseHeld();
         }
+    }
+
+    /** Bytes of inflated output held on the budget now (a message being assembled). */
+    public synchronized long held() {
+        return held;
     }
 
     /** Whether this connection's decompressor has been refused or closed (and its native memory freed). */
@@ -162,14 +207,15 @@ public final class Inflation implements AutoCloseable {
                 }
                 return;
             }
-            long allowed = maxMessageBytes - messageBytes - out.length;
+            long allowed = maxMessageBytes - out.length;
             int room = out.room(allowed);
             int n = inflater.inflate(out.buffer, out.length, Math.min(room, CHUNK));
             out.length += n;
-            if (messageBytes + out.length > maxMessageBytes) {
+            if (out.length > maxMessageBytes) {
                 throw new DeflateFailure(DeflateFailure.TOO_BIG, "Message too big");
             }
-            checkRatio(messageBytes + out.length);
+            checkRatio(out.length);
+            checkRate(n);
             if (n == 0) {
                 if (inflater.needsDictionary()) {
                     throw new DeflateFailure(DeflateFailure.INVALID_DATA, "Invalid compressed data");
@@ -193,6 +239,20 @@ public final class Inflation implements AutoCloseable {
         }
     }
 
+    /** Takes {@code inflated} bytes from the connection's rate bucket; refuses when it is empty. */
+    private void checkRate(int inflated) throws DeflateFailure {
+        if (maxBytesPerSecond <= 0 || inflated == 0) {
+            return;
+        }
+        long now = clock.getAsLong();
+        tokens = Math.min(burstBytes, tokens + (now - refilledAt) * (maxBytesPerSecond / 1e9));
+        refilledAt = now;
+        tokens -= inflated;
+        if (tokens < 0) {
+            throw new DeflateFailure(DeflateFailure.POLICY, RATE);
+        }
+    }
+
     private DeflateFailure fail(DeflateFailure e) {
         failure = e;
         end();
@@ -204,6 +264,7 @@ public final class Inflation implements AutoCloseable {
             inflater.end();
             inflater = null;
         }
+        out = null;
         releaseHeld();
     }
 
@@ -233,15 +294,28 @@ public final class Inflation implements AutoCloseable {
             long cap = Math.min(allowed + 1, MAX_ARRAY - length);
             long grow = Math.max(1, Math.min(cap, Math.max(buffer.length == 0 ? hint : buffer.length, CHUNK)));
             if (!reserve.test(grow)) {
-                throw new DeflateFailure(DeflateFailure.TRY_AGAIN_LATER, "Try again later");
+                throw new DeflateFailure(DeflateFailure.TRY_AGAIN_LATER, OVER_BUDGET);
             }
             held += grow;
             buffer = Arrays.copyOf(buffer, Math.toIntExact(buffer.length + grow));
             return buffer.length - length;
         }
 
-        byte[] bytes() {
-            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        /**
+         * The message, exactly its length: the buffer itself when full, else one exact copy,
+         * reserved before it is made (both are held while it is copied).
+         */
+        byte[] bytes() throws DeflateFailure {
+            if (length == buffer.length) {
+                return buffer;
+            }
+            if (!reserve.test(length)) {
+                throw new DeflateFailure(DeflateFailure.TRY_AGAIN_LATER, OVER_BUDGET);
+            }
+            held += length;
+            byte[] exact = Arrays.copyOf(buffer, length);
+            buffer = exact;
+            return exact;
         }
     }
 }

@@ -19,6 +19,11 @@ import org.glassfish.tyrus.core.frame.Frame;
  * failure's code and reason: Tyrus handles it like a close from the client, calls the endpoint's
  * {@code @OnClose} with that reason and answers the client with the same code and reason. Data frames
  * that follow on the refused connection become empty pongs (dropped); control frames pass.
+ *
+ * <p>A fragmented compressed message is inflated frame by frame into one buffer ({@link Inflation}):
+ * Tyrus gets an empty pong (which it drops) for each frame but the last, and the whole message as
+ * one final frame with the last, so neither Tyrus nor the endpoint's assembler copies its fragments
+ * again. Uncompressed messages pass as they are.
  * {@link #destroy} ends both codecs when Tyrus closes the connection.
  */
 final class TyrusDeflateExtension implements ExtendedExtension {
@@ -30,6 +35,9 @@ final class TyrusDeflateExtension implements ExtendedExtension {
 
     private final DeflateSession session;
     private boolean receivingCompressed;
+    private byte opcode;
+    private boolean assembling;
+    private boolean sendingCompressed;
     private volatile boolean refused;
 
     private TyrusDeflateExtension(DeflateSession session) {
@@ -56,11 +64,17 @@ final class TyrusDeflateExtension implements ExtendedExtension {
             return frame.isRsv1() ? refuse(DeflateFailure.PROTOCOL_ERROR, "RSV1 set on a control frame") : frame;
         }
         if (refused) {
-            return Frame.builder().fin(true).opcode(PONG).payloadData(new byte[0]).payloadLength(0).build();
+            return emptyPong();
         }
         boolean first = frame.getOpcode() != CONTINUATION;
+        if (first && assembling) {
+            // Tyrus saw only pongs for the frames so far, so it cannot tell: a new message began
+            // while a fragmented compressed one was still open (RFC 6455 section 5.4)
+            return refuse(DeflateFailure.PROTOCOL_ERROR, "Expected a continuation frame");
+        }
         if (first) {
             receivingCompressed = frame.isRsv1();
+            opcode = frame.getOpcode();
         } else if (frame.isRsv1()) {
             return refuse(DeflateFailure.PROTOCOL_ERROR, "RSV1 set on a continuation frame");
         }
@@ -69,10 +83,14 @@ final class TyrusDeflateExtension implements ExtendedExtension {
         }
         try {
             byte[] inflated = session.inflation().inflate(frame.getPayloadData(), first, frame.isFin());
-            if (frame.isFin()) {
-                receivingCompressed = false;
+            if (inflated == null) {
+                // inflated into the message's buffer; Tyrus gets the whole message with the last frame
+                assembling = true;
+                return emptyPong();
             }
-            return Frame.builder(frame).rsv1(false).payloadData(inflated).payloadLength(inflated.length).build();
+            assembling = false;
+            receivingCompressed = false;
+            return Frame.builder().fin(true).opcode(opcode).payloadData(inflated).payloadLength(inflated.length).build();
         } catch (DeflateFailure failure) {
             LOG.log(Level.DEBUG, "compressed message refused: {0} {1}", failure.code(), failure.reason());
             return refuse(failure.code(), failure.reason());
@@ -88,7 +106,18 @@ final class TyrusDeflateExtension implements ExtendedExtension {
             return frame;
         }
         boolean first = frame.getOpcode() != CONTINUATION;
-        byte[] compressed = session.compression().compress(frame.getPayloadData(), frame.isFin());
+        if (first) {
+            sendingCompressed = true;
+        }
+        if (!sendingCompressed) {
+            return frame;
+        }
+        byte[] compressed = session.compression().compress(frame.getPayloadData(), first, frame.isFin());
+        if (compressed == null) {
+            // the budget refused the compressed copy: this message goes as it is
+            sendingCompressed = false;
+            return frame;
+        }
         return Frame.builder(frame).rsv1(first).payloadData(compressed).payloadLength(compressed.length).build();
     }
 
@@ -106,6 +135,11 @@ final class TyrusDeflateExtension implements ExtendedExtension {
     @Override
     public void destroy(ExtensionContext context) {
         session.close();
+    }
+
+    /** A frame Tyrus drops (an unsolicited pong with no payload): for frames it must not see. */
+    private static Frame emptyPong() {
+        return Frame.builder().fin(true).opcode(PONG).payloadData(new byte[0]).payloadLength(0).build();
     }
 
     /** A close frame that Tyrus processes as if the client had sent it, answering with the same code. */

@@ -343,6 +343,36 @@ public final class Engine {
         }
     }
 
+    /**
+     * How many bytes the engine holds for writing to {@code session} beyond what it reported as
+     * sent (Grizzly's write queue of the connection, see {@link WriteQueue#queued}): a probe to
+     * call when a send completes and periodically, so that the memory budget can charge those
+     * bytes. A probe that always answers 0 where the queue cannot be reached (logged once).
+     */
+    public static java.util.function.LongSupplier writeBacklog(Session session) {
+        Object connection;
+        try {
+            connection = ConnectionAbort.connectionOf(session);
+            WriteQueue.queued(connection);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            if (!BACKLOG_WARNED.getAndSet(true)) {
+                LOG.log(System.Logger.Level.WARNING, "The engine's write queue is not charged to the memory budget on this server: {0}",
+                        e.toString());
+            }
+            return () -> 0;
+        }
+        Object reached = connection;
+        return () -> {
+            try {
+                return WriteQueue.queued(reached);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return 0;
+            }
+        };
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean BACKLOG_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The peer address of {@code session}, or {@link RemoteAddress#UNKNOWN}. */
     public static String remoteAddress(Session session) {
         return RemoteAddress.of(session);

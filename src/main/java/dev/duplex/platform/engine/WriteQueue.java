@@ -36,4 +36,14 @@ final class WriteQueue {
         EngineFields.method(connection.getClass(), "setMaxAsyncWriteQueueSize", int.class).invoke(connection, bytes);
         return (Integer) EngineFields.method(connection.getClass(), "getMaxAsyncWriteQueueSize").invoke(connection);
     }
+
+    /**
+     * The bytes Grizzly holds for writing to {@code connection} now: what it accepted (and Tyrus
+     * reported as sent) but the socket has not taken yet, from the connection's async write queue
+     * ({@code NIOConnection.getAsyncWriteQueue().spaceInBytes()}, public API).
+     */
+    static int queued(Object connection) throws ReflectiveOperationException {
+        Object queue = EngineFields.method(connection.getClass(), "getAsyncWriteQueue").invoke(connection);
+        return (Integer) EngineFields.method(queue.getClass(), "spaceInBytes").invoke(queue);
+    }
 }

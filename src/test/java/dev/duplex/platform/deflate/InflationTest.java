@@ -36,13 +36,16 @@ class InflationTest {
         assertTrue(second.length < short1.length / 20, "context takeover: a repeated message refers back (" + second.length + " bytes)");
         assertArrayEquals(short1, receiver.inflate(second, true, true));
 
-        // one message in three fragments, each compressed and flushed on its own
-        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        // one message in three fragments, each compressed and flushed on its own, inflated into one message
         byte[][] parts = {Arrays.copyOfRange(text, 0, 1000), Arrays.copyOfRange(text, 1000, 50_000), Arrays.copyOfRange(text, 50_000, text.length)};
+        byte[] whole = null;
         for (int i = 0; i < parts.length; i++) {
-            whole.writeBytes(receiver.inflate(sender.compress(parts[i], i == 2), i == 0, i == 2));
+            whole = receiver.inflate(sender.compress(parts[i], i == 0, i == 2), i == 0, i == 2);
+            if (i < 2) {
+                assertEquals(null, whole, "nothing is handed on before the last frame");
+            }
         }
-        assertArrayEquals(text, whole.toByteArray());
+        assertArrayEquals(text, whole);
         assertArrayEquals(new byte[0], receiver.inflate(sender.compress(new byte[0], true), true, true), "an empty message");
         sender.close();
         receiver.close();
@@ -147,14 +150,115 @@ class InflationTest {
         Compression sender = new Compression(false);
         assertArrayEquals(text, receiver.inflate(sender.compress(text, true), true, true));
         assertTrue(peak.get() >= 50_000, "the output was charged while it was filled: " + peak.get());
-        assertEquals(0, budget.used(), "and released when the frame was handed on");
+        assertEquals(0, budget.used(), "and released when the message was handed on");
         DeflateFailure failure = assertThrows(DeflateFailure.class,
                 () -> receiver.inflate(sender.compress(prose(400_000).getBytes(StandardCharsets.US_ASCII), true), true, true));
         assertEquals(1013, failure.code());
-        assertEquals("Try again later", failure.reason());
+        assertEquals("Server busy: memory budget", failure.reason());
         assertEquals(0, budget.used(), "nothing stays charged after the refusal");
         assertTrue(receiver.ended());
         account.close();
+    }
+
+    @Test
+    void aFragmentedMessageIsChargedAsItIsAssembledExactlyItsCapacityAndReleasedWhenHandedOn() throws Exception {
+        MemoryBudget budget = new MemoryBudget(64L * MIB, 0, 0);
+        MemoryBudget.Account account = budget.account("echo", "127.0.0.1");
+        Inflation receiver = new Inflation(16 * MIB, 200, MIB, false);
+        receiver.chargeTo(account::tryReserve, account::release);
+        Compression sender = new Compression(false);
+        byte[] text = prose(3 * MIB).getBytes(StandardCharsets.US_ASCII);
+        int third = text.length / 3;
+        assertEquals(null, receiver.inflate(sender.compress(Arrays.copyOfRange(text, 0, third), true, false), true, false));
+        long afterFirst = budget.used();
+        assertTrue(afterFirst >= third, "the first fragment's bytes are held and charged: " + afterFirst);
+        assertEquals(receiver.held(), afterFirst, "the charge is what the assembly holds");
+        assertEquals(null, receiver.inflate(sender.compress(Arrays.copyOfRange(text, third, 2 * third), false, false), false, false));
+        assertTrue(budget.used() >= 2L * third, "two fragments held: " + budget.used());
+        assertTrue(budget.used() <= 2L * third * 2 + 4L * Inflation.CHUNK, "no more than the buffer's capacity: " + budget.used());
+        byte[] message = receiver.inflate(sender.compress(Arrays.copyOfRange(text, 2 * third, text.length), false, true), false, true);
+        assertArrayEquals(text, message);
+        assertEquals(text.length, message.length, "exactly the message, no slack");
+        assertEquals(0, budget.used(), "released when handed on");
+        assertEquals(0, receiver.held());
+
+        // a session that goes away mid-message gives its assembly back
+        receiver.inflate(sender.compress(Arrays.copyOfRange(text, 0, third), true, false), true, false);
+        assertTrue(budget.used() > 0);
+        receiver.close();
+        assertEquals(0, budget.used(), "close releases the half-assembled message");
+        account.close();
+    }
+
+    @Test
+    void compressionChargesItsOutputUntilSentAndKeepsNoReferenceToTheInput() throws Exception {
+        MemoryBudget budget = new MemoryBudget(64L * MIB, 0, 0);
+        MemoryBudget.Account account = budget.account("echo", "127.0.0.1");
+        Compression sender = new Compression(false);
+        sender.chargeTo(account::tryReserve, account::release);
+        byte[] text = prose(2 * MIB).getBytes(StandardCharsets.US_ASCII);
+        byte[] compressed = sender.compress(text, true, true);
+        assertEquals(compressed.length, budget.used(), "exactly the compressed output is charged while the engine holds it");
+        assertTrue(compressed.length < text.length / 2, "never sized from the input: " + compressed.length);
+        sender.sent();
+        assertEquals(0, budget.used(), "given back when the send completed");
+        Inflation check = new Inflation(16 * MIB, 0, 0, false);
+        assertArrayEquals(text, check.inflate(compressed, true, true));
+
+        // a send that never reports through sent() leaves nothing behind once the next frame is compressed
+        sender.compress(text, true, true);
+        byte[] next = sender.compress(text, true, true);
+        assertEquals(next.length, budget.used(), "only the latest frame's output is charged");
+        sender.sent();
+
+        // the compressor does not keep the last input (it kept up to 16 MiB per connection)
+        byte[] large = prose(MIB).getBytes(StandardCharsets.US_ASCII);
+        java.lang.ref.WeakReference<byte[]> input = new java.lang.ref.WeakReference<>(large);
+        byte[] out = sender.compress(large, true, true);
+        large = null;
+        for (int i = 0; i < 20 && input.get() != null; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertEquals(null, input.get(), "the input is not reachable from the compressor after the frame");
+        assertTrue(out.length > 0);
+        sender.sent();
+
+        // a refused budget sends a whole message uncompressed, and nothing stays charged
+        MemoryBudget tiny = new MemoryBudget(1000, 0, 0);
+        MemoryBudget.Account small = tiny.account("echo", "127.0.0.1");
+        Compression refused = new Compression(true);
+        refused.chargeTo(small::tryReserve, small::release);
+        assertEquals(null, refused.compress(text, true, true));
+        assertEquals(0, tiny.used());
+        sender.close();
+        refused.close();
+        small.close();
+        account.close();
+    }
+
+    @Test
+    void theInflationRateBoundsSmallMessagesBelowTheRatioFloorAndRefillsOverTime() throws Exception {
+        AtomicLong now = new AtomicLong();
+        // 1 MiB/s, 2 MiB burst; messages of 512 KiB, each far below the 1 MiB ratio floor
+        Inflation receiver = new Inflation(16 * MIB, 200, MIB, true, MIB, 2 * MIB, now::get);
+        byte[] bomb = zeros(512 * 1024);
+        assertTrue(bomb.length < 1024, "about x1000: " + bomb.length);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(512 * 1024, receiver.inflate(bomb, true, true).length, "within the burst: message " + i);
+        }
+        now.addAndGet(1_000_000_000L); // one second: 1 MiB more
+        assertEquals(512 * 1024, receiver.inflate(bomb, true, true).length);
+        assertEquals(512 * 1024, receiver.inflate(bomb, true, true).length);
+        DeflateFailure failure = assertThrows(DeflateFailure.class, () -> receiver.inflate(bomb, true, true));
+        assertEquals(1008, failure.code());
+        assertEquals("Inflation rate too high", failure.reason());
+        assertTrue(receiver.ended());
+
+        Inflation unbounded = new Inflation(16 * MIB, 200, MIB, true, 0, 0, now::get);
+        for (int i = 0; i < 10; i++) {
+            assertEquals(512 * 1024, unbounded.inflate(bomb, true, true).length, "0 switches the rate off");
+        }
     }
 
     @Test
