@@ -23,7 +23,8 @@ public final class CloseReasons {
 
     /** Reasons Duplex's permessage-deflate gives the engine to close with (see {@code deflate.DeflateFailure}). */
     private static final Set<String> FIXED = Set.of("Invalid compressed data", "Message too big",
-            "Compression ratio too high", "Try again later", "RSV1 set on a control frame", "RSV1 set on a continuation frame");
+            "Compression ratio too high", "Try again later", "RSV1 set on a control frame", "RSV1 set on a continuation frame",
+            dev.duplex.platform.deflate.Inflation.RATE, "Expected a continuation frame");
 
     private CloseReasons() {
     }

@@ -32,5 +32,7 @@ class CloseReasonsTest {
         assertEquals("Invalid compressed data", CloseReasons.forClient(1007, "Invalid compressed data", null));
         assertEquals("RSV1 set on a continuation frame", CloseReasons.forClient(1002, "RSV1 set on a continuation frame", null));
         assertEquals("Compression ratio too high", CloseReasons.forClient(1009, "Compression ratio too high", null));
+        assertEquals("Inflation rate too high", CloseReasons.forClient(1008, "Inflation rate too high", null));
+        assertEquals("Expected a continuation frame", CloseReasons.forClient(1002, "Expected a continuation frame", null));
     }
 }

@@ -256,7 +256,7 @@ class MemoryBudgetIT {
             in = new DataInputStream(socket.getInputStream());
             out = socket.getOutputStream();
             out.write(("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ZHVwbGV4LW1lbW9yeS1rZXk=\r\n"
+                    + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ZHVwbGV4LW1lbW9yeWtleQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             String head = readHead(in);
