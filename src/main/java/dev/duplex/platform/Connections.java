@@ -131,6 +131,8 @@ public class Connections {
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
     private final Map<String, Closing> closing = new ConcurrentHashMap<>();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    /** Places taken by admitted sessions, from their admission (before they are in {@link #open}) to their close. */
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, EndpointStats> stats = new ConcurrentHashMap<>();
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
     private Limits limits = Limits.none();
@@ -210,7 +212,7 @@ public class Connections {
      * @return null to go on, or why not (the refusal is counted)
      */
     public Busy admitHandshake(String address, int pendingUpgrades, int pendingFromAddress) {
-        Busy busy = HandshakeAdmission.check(limits, maxPendingUpgradesPerAddress, stopping, open.size(), pendingUpgrades,
+        Busy busy = HandshakeAdmission.check(limits, maxPendingUpgradesPerAddress, stopping, sessions.get(), pendingUpgrades,
                 perAddress.getOrDefault(address, 0), pendingFromAddress);
         if (busy != null) {
             refused(busy.reason());
@@ -313,7 +315,9 @@ public class Connections {
         if (stopping) {
             return new Refusal("shutting down", CloseCodes.GOING_AWAY, "Server shutting down");
         }
-        if (limits.maxSessions() > 0 && open.size() >= limits.maxSessions()) {
+        int total = sessions.incrementAndGet();
+        if (limits.maxSessions() > 0 && total > limits.maxSessions()) {
+            sessions.decrementAndGet();
             return new Refusal("max sessions", CloseCodes.TRY_AGAIN_LATER,
                     "Too many sessions on this server (" + limits.maxSessions() + "), try again later");
         }
@@ -326,7 +330,9 @@ public class Connections {
         return null;
     }
 
+    /** Gives back a place taken by {@link #admit}. */
     private void release(String address) {
+        sessions.decrementAndGet();
         perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
     }
 
