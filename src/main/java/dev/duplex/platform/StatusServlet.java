@@ -39,7 +39,7 @@ import java.lang.management.MemoryUsage;
  *   "history": [{"time": .., "sessions": .., "messagesIn": .., "messagesOut": .., "bytesIn": .., "bytesOut": ..}], // per second, oldest first, totals
  *   "engine": {"name": "Tyrus", "version": "2.1.5.payara-p2",       // see dev.duplex.platform.engine.Engine
  *              "capabilities": {"session-timers": {"state": "active|inactive|untested", "detail": ".."}, ..},
- *              "upgrades": {"pending": 0, "claimed": .., "reaped": ..}},
+ *              "upgrades": {"pending": 0, "upgrading": 0, "opening": 0, "upgraded": 0, "claimed": .., "reaped": .., "forgotten": ..}},
  *   "feed": {"mode": "local|hazelcast", "instance": "..", "instances": 1, "sessions": .., "subscriptions": ..,   // only with a feed
  *            "topics": [{"name": "stocks", "items": 200, "subscriptions": ..}],
  *            "updatesIn": .., "updatesOut": .., "conflated": ..,                                         // totals since start

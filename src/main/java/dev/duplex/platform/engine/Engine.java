@@ -177,7 +177,9 @@ public final class Engine {
      * The {@code engine} object of {@code /api/status}:
      * <pre>{"name": "Tyrus", "version": "2.1.5.payara-p2",
      *  "capabilities": {"session-timers": {"state": "active", "detail": ".."}, ..},
-     *  "upgrades": {"pending": 0, "claimed": 12, "reaped": 0}}</pre>
+     *  "upgrades": {"pending": 0, "upgrading": 0, "opening": 0, "upgraded": 0, "claimed": 12, "reaped": 0, "forgotten": 0}}</pre>
+     * ({@code pending} in all, and by stage: the engine handling the handshake, opening the session,
+     * or done without a session and waiting for the reaper)
      */
     public static JsonObject status(JsonBuilderFactory json) {
         JsonObjectBuilder states = json.createObjectBuilder();
@@ -187,9 +189,20 @@ public final class Engine {
                 .add("name", name)
                 .add("version", version)
                 .add("capabilities", states)
-                .add("upgrades", json.createObjectBuilder()
-                        .add("pending", UPGRADES.size()).add("claimed", UPGRADES.claimed()).add("reaped", UPGRADES.reaped()))
+                .add("upgrades", upgradeStatus(json))
                 .build();
+    }
+
+    private static JsonObjectBuilder upgradeStatus(JsonBuilderFactory json) {
+        Map<PendingUpgrades.Stage, Integer> stages = UPGRADES.stages();
+        return json.createObjectBuilder()
+                .add("pending", UPGRADES.size())
+                .add("upgrading", stages.get(PendingUpgrades.Stage.UPGRADING))
+                .add("opening", stages.get(PendingUpgrades.Stage.OPENING))
+                .add("upgraded", stages.get(PendingUpgrades.Stage.UPGRADED))
+                .add("claimed", UPGRADES.claimed())
+                .add("reaped", UPGRADES.reaped())
+                .add("forgotten", UPGRADES.forgotten());
     }
 
     // ---- life cycle -----------------------------------------------------------------------------
@@ -440,8 +453,8 @@ public final class Engine {
     /**
      * Closes the upgraded connections the engine is done with and that no session claimed within
      * {@code graceNanos}; the sweep calls it. A connection whose session is still being opened is
-     * never closed, however long that takes, unless it is stuck there for
-     * {@code max(12 × grace, 60 s)}. Only while the reaper is proven (or before any session
+     * never closed, however long that takes; after {@code max(12 × grace, 60 s)} without an end it
+     * is forgotten, not closed. Only while the reaper is proven (or before any session
      * opened, when no connection can belong to one).
      *
      * @return how many connections were closed

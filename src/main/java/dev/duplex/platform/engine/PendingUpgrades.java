@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.LongAdder;
  * runs once the engine is done with the connection (Tyrus answered 101 and then failed before it
  * created a session, for example on a query it cannot parse). How long a loaded server takes to
  * get there does not matter. Entries that never leave UPGRADING or OPENING (a worker thread stuck
- * for minutes, or an engine that never reports the end) are reaped after {@code stuckNanos}, a
- * safety net far above any grace.
+ * for minutes, an engine that never reports the end, or a session the engine opened under a
+ * connection object other than its handshake's, so that its claim missed) are forgotten after
+ * {@code stuckNanos}, far above any grace, without closing anything.
  *
  * <p>It also counts the handshakes in progress per client address, so that one address cannot
  * hold more than a bounded number of them ({@code duplex.limits.max-pending-upgrades-per-address}).
@@ -67,6 +68,7 @@ public final class PendingUpgrades {
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private final LongAdder reaped = new LongAdder();
     private final LongAdder claimed = new LongAdder();
+    private final LongAdder forgotten = new LongAdder();
 
     /** Notes that {@code connection} from {@code address} is being upgraded at {@code now} (nanoseconds). */
     public void register(Object connection, String address, long now) {
@@ -123,23 +125,32 @@ public final class PendingUpgrades {
 
     /**
      * Removes and returns the connections the engine is done with for at least {@code graceNanos}
-     * and that no session claimed, and those stuck before that for {@code stuckNanos}: the caller
-     * closes them.
+     * and that no session claimed: the caller closes them. Entries that never got that far within
+     * {@code stuckNanos} of their handshake are forgotten without being closed: whether their
+     * session is open is unknown, and a session must never be cut on a guess.
      */
     public List<Object> reap(long now, long graceNanos, long stuckNanos) {
         List<Object> unclaimed = new ArrayList<>();
         pending.entrySet().removeIf(e -> {
             Entry entry = e.getValue();
-            boolean due = entry.stage == Stage.UPGRADED ? now - entry.since >= graceNanos : now - entry.registeredAt >= stuckNanos;
-            if (!due) {
+            if (entry.stage == Stage.UPGRADED ? now - entry.since < graceNanos : now - entry.registeredAt < stuckNanos) {
                 return false;
             }
             release(entry.address);
-            unclaimed.add(e.getKey().connection());
+            if (entry.stage == Stage.UPGRADED) {
+                unclaimed.add(e.getKey().connection());
+            } else {
+                forgotten.increment();
+            }
             return true;
         });
         reaped.add(unclaimed.size());
         return unclaimed;
+    }
+
+    /** Upgrades forgotten without being closed because the engine never reported their end, since start. */
+    public long forgotten() {
+        return forgotten.sum();
     }
 
     private boolean remove(Key key) {
@@ -164,6 +175,16 @@ public final class PendingUpgrades {
     /** Upgrades waiting for their session now. */
     public int size() {
         return pending.size();
+    }
+
+    /** How many pending upgrades are in each stage now. */
+    public Map<Stage, Integer> stages() {
+        Map<Stage, Integer> counts = new java.util.EnumMap<>(Stage.class);
+        for (Stage stage : Stage.values()) {
+            counts.put(stage, 0);
+        }
+        pending.values().forEach(entry -> counts.merge(entry.stage, 1, Integer::sum));
+        return counts;
     }
 
     /** Upgrades from {@code address} in progress now. */

@@ -64,6 +64,8 @@ class EngineIT {
     static void start() throws Exception {
         server = PayaraMicroServer.start("engine", Map.of(
                 "duplex.limits.upgrade-grace-seconds", String.valueOf(GRACE_SECONDS),
+                // a batch of failed upgrades from one address stays pending until reaped: room for a whole batch
+                "duplex.limits.max-pending-upgrades-per-address", String.valueOf(2 * AT_ONCE),
                 // only here: lets the malformed query reach Tyrus, which must fail after the upgrade
                 "duplex.handshake.check-request-target", "false"), false);
     }
