@@ -27,7 +27,7 @@ import java.lang.management.MemoryUsage;
  *   "limits": {"maxSessions": ..,     // effective: sized at start (SessionCapacity), at most the configured one
  *              "maxSessionsConfigured": 20000, "maxSessionsLimitedBy": "max-sessions|file descriptors|heap",
  *              "maxSessionsReason": "10485, set by heap (max-sessions 20000; file descriptors ..; heap ..)",
- *              "maxPendingUpgradesPerAddress": 64,
+ *              "maxPendingUpgradesPerAddress": 128,
  *              "maxSessionsPerAddress": .., "messageRate": .., "messageBurst": ..,
  *              "maxQueuedBytes": .., "idleTimeoutSeconds": .., "pingIntervalSeconds": .., "pongTimeoutSeconds": ..},
  *   "endpoints": {"echo": {"open": 2, "opened": 9, "refused": 0, "messagesIn": .., "messagesOut": ..,
