@@ -8,6 +8,10 @@ import { formatBytes } from './format.js';
 /** Names for the limits the server reports; keys not listed are worded from their camelCase. */
 const LIMIT_NAMES = {
   maxSessions: 'open sessions, whole server',
+  maxSessionsConfigured: 'open sessions, configured ceiling',
+  maxSessionsLimitedBy: 'session limit set by',
+  maxSessionsReason: 'how the session limit was sized',
+  maxPendingUpgradesPerAddress: 'handshakes in progress per client address',
   maxSessionsPerAddress: 'open sessions per client address',
   messageRate: 'messages per second per session',
   messageBurst: 'messages at once per session',

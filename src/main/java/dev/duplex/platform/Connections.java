@@ -69,6 +69,22 @@ public class Connections {
     int maxSessionsPerAddress;
 
     @Inject
+    @ConfigProperty(name = "duplex.limits.fd-headroom")
+    long fdHeadroom;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.session-heap-bytes")
+    long sessionHeapBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.session-heap-fraction")
+    double sessionHeapFraction;
+
+    @Inject
+    @ConfigProperty(name = "duplex.limits.max-pending-upgrades-per-address")
+    int maxPendingUpgradesPerAddress;
+
+    @Inject
     @ConfigProperty(name = "duplex.limits.message-rate")
     double messageRate;
 
@@ -127,6 +143,8 @@ public class Connections {
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
     private final Map<String, Closing> closing = new ConcurrentHashMap<>();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    /** Places taken by admitted sessions, from their admission (before they are in {@link #open}) to their close. */
+    private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, EndpointStats> stats = new ConcurrentHashMap<>();
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
     private Limits limits = Limits.none();
@@ -134,10 +152,14 @@ public class Connections {
     private volatile MemoryBudget budget = MemoryBudget.unlimited();
     private final Map<String, Long> maxMessageBytes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private volatile SessionCapacity capacity = SessionCapacity.size(0, -1, -1, 0, 0, 0, 0);
 
     @PostConstruct
     void configure() {
-        configure(new Limits(maxSessions, maxSessionsPerAddress, messageRate, messageBurst, maxQueuedBytes,
+        capacity = SessionCapacity.size(maxSessions, SessionCapacity.fileDescriptorLimit(), SessionCapacity.openFileDescriptors(),
+                fdHeadroom, Runtime.getRuntime().maxMemory(), sessionHeapFraction, sessionHeapBytes);
+        LOG.log(capacity.effective() < maxSessions ? Level.WARNING : Level.INFO, "WebSocket sessions: at most {0}", capacity.reason());
+        configure(new Limits(capacity.effective(), maxSessionsPerAddress, messageRate, messageBurst, maxQueuedBytes,
                 Duration.ofSeconds(idleTimeoutSeconds), Duration.ofSeconds(pingIntervalSeconds),
                 Duration.ofSeconds(pongTimeoutSeconds), Duration.ofSeconds(closeTimeoutSeconds)));
         budget(MemoryBudget.sized(budgetBytes, budgetHeapFraction, Runtime.getRuntime().maxMemory(),
@@ -173,6 +195,41 @@ public class Connections {
 
     public Limits limits() {
         return limits;
+    }
+
+    /** How the effective session limit ({@link Limits#maxSessions()}) was sized at start, and why. */
+    public SessionCapacity capacity() {
+        return capacity;
+    }
+
+    /** Handshakes one client address may have in progress at once ({@code duplex.limits.max-pending-upgrades-per-address}). */
+    public int maxPendingUpgradesPerAddress() {
+        return maxPendingUpgradesPerAddress;
+    }
+
+    /** Why a handshake is answered 503 before the upgrade: a metric label and the answer's text. */
+    public record Busy(String reason, String message) {
+    }
+
+    /**
+     * Whether a WebSocket handshake from {@code address} may go on to the engine, checked before
+     * the upgrade so that a full server answers with a cheap HTTP 503 (and {@code Retry-After})
+     * instead of upgrading, opening a session and then closing it with 1013. The sessions open
+     * plus the upgrades in progress count against the session limits; one address may have at
+     * most {@code duplex.limits.max-pending-upgrades-per-address} handshakes in progress. The
+     * same limits are checked again when the session opens (1013), for the races between both.
+     *
+     * @param pendingUpgrades    upgrades in progress on the whole server
+     * @param pendingFromAddress upgrades in progress from {@code address}
+     * @return null to go on, or why not (the refusal is counted)
+     */
+    public Busy admitHandshake(String address, int pendingUpgrades, int pendingFromAddress) {
+        Busy busy = HandshakeAdmission.check(limits, maxPendingUpgradesPerAddress, stopping, sessions.get(), pendingUpgrades,
+                perAddress.getOrDefault(address, 0), pendingFromAddress);
+        if (busy != null) {
+            refused(busy.reason());
+        }
+        return busy;
     }
 
     /**
@@ -292,7 +349,9 @@ public class Connections {
         if (stopping) {
             return new Refusal("shutting down", CloseCodes.GOING_AWAY, "Server shutting down");
         }
-        if (limits.maxSessions() > 0 && open.size() >= limits.maxSessions()) {
+        int total = sessions.incrementAndGet();
+        if (limits.maxSessions() > 0 && total > limits.maxSessions()) {
+            sessions.decrementAndGet();
             return new Refusal("max sessions", CloseCodes.TRY_AGAIN_LATER,
                     "Too many sessions on this server (" + limits.maxSessions() + "), try again later");
         }
@@ -305,7 +364,9 @@ public class Connections {
         return null;
     }
 
+    /** Gives back a place taken by {@link #admit}. */
     private void release(String address) {
+        sessions.decrementAndGet();
         perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
     }
 

@@ -1,6 +1,7 @@
 package dev.duplex.platform;
 
 import dev.duplex.platform.engine.Engine;
+import dev.duplex.platform.engine.PendingUpgrades;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -24,7 +25,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * longer than 4096 characters) gets HTTP 400 and never reaches the engine; one that is not a
  * well-formed RFC 6455 handshake ({@link HandshakeCheck}) gets 400, 405 or 426. A handshake from a page
  * whose Origin the {@link OriginPolicy} refuses gets HTTP 403 and a log line naming the remote
- * address. The client's address (see {@link ClientAddress}) travels on to the session in a request
+ * address. A handshake the server has no room for (see {@link HandshakeAdmission}: sessions and
+ * upgrades in progress, in all and per address) gets HTTP 503 with {@code Retry-After}, before the
+ * engine spends anything on it. The client's address (see {@link ClientAddress}) travels on to the session in a request
  * header that the client cannot forge, because this filter always overwrites it. Declared in
  * {@code web.xml} so that it runs before the engine's own filter. Every refusal is
  * {@code "<status> <reason>"} as plain text with the security headers of every page. It also
@@ -44,6 +47,8 @@ public class HandshakeFilter extends HttpFilter {
 
     /** Malformed handshakes come in floods: at most one log line a minute says that they do. */
     private static final RateLimitedLog MALFORMED = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
+    /** So do handshakes refused because the server or the client's address is full. */
+    private static final RateLimitedLog BUSY = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
 
     private transient OriginPolicy originPolicy;
     private transient ClientAddress clientAddress;
@@ -121,8 +126,23 @@ public class HandshakeFilter extends HttpFilter {
             refuse(request, response, HttpServletResponse.SC_FORBIDDEN, "Origin not allowed");
             return;
         }
-        Engine.upgrading(request); // its connection becomes a counted session or is closed (PendingUpgrades)
-        chain.doFilter(new WithClientAddress(request, client), response);
+        PendingUpgrades upgrades = Engine.upgrades();
+        Connections.Busy busy = connections.admitHandshake(client, upgrades.size(), upgrades.pending(client));
+        if (busy != null) {
+            BUSY.log("Refused WebSocket handshakes with HTTP 503 before the upgrade (/api/status counts them under refusals)",
+                    "from " + client + ": " + busy.message());
+            response.setHeader("Retry-After", String.valueOf(HandshakeAdmission.RETRY_AFTER_SECONDS));
+            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, busy.message());
+            return;
+        }
+        Engine.upgrading(request, client); // its connection becomes a counted session or is closed (PendingUpgrades)
+        int status = HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
+        try {
+            chain.doFilter(new WithClientAddress(request, client), response);
+            status = response.getStatus();
+        } finally {
+            Engine.upgradeAnswered(status);
+        }
     }
 
     /** Answers a request the engine marked as one it cannot serve ({@code "<status> <reason>"}, see {@link Engine#REFUSED_REQUEST_HEADER}). */

@@ -24,17 +24,22 @@ import java.lang.management.MemoryUsage;
  *   "time": 1795323762228,            // server clock, ms since the epoch
  *   "uptimeSeconds": 420,
  *   "sessions": 3,                    // open sessions, all endpoints
- *   "limits": {"maxSessions": .., "maxSessionsPerAddress": .., "messageRate": .., "messageBurst": ..,
+ *   "limits": {"maxSessions": ..,     // effective: sized at start (SessionCapacity), at most the configured one
+ *              "maxSessionsConfigured": 20000, "maxSessionsLimitedBy": "max-sessions|file descriptors|heap",
+ *              "maxSessionsReason": "10485, set by heap (max-sessions 20000; file descriptors ..; heap ..)",
+ *              "maxPendingUpgradesPerAddress": 128,
+ *              "maxSessionsPerAddress": .., "messageRate": .., "messageBurst": ..,
  *              "maxQueuedBytes": .., "idleTimeoutSeconds": .., "pingIntervalSeconds": .., "pongTimeoutSeconds": ..},
  *   "endpoints": {"echo": {"open": 2, "opened": 9, "refused": 0, "messagesIn": .., "messagesOut": ..,
  *                          "bytesIn": .., "bytesOut": .., "errors": 0, "closeCodes": {"1000": 7}}},
  *   "refusals": {"origin": 1, "message rate": 0, ..},
  *   "timings": {"image.grayscale": {"count": .., "meanMicros": .., "p50Micros": .., "p90Micros": .., "p99Micros": .., "maxMicros": ..}},
- *   "jvm": {"heapUsedBytes": .., "heapMaxBytes": .., "threads": .., "processors": ..},
+ *   "jvm": {"heapUsedBytes": .., "heapMaxBytes": .., "threads": .., "processors": ..,
+ *           "openFileDescriptors": .., "maxFileDescriptors": ..},   // -1 where the JVM cannot tell
  *   "history": [{"time": .., "sessions": .., "messagesIn": .., "messagesOut": .., "bytesIn": .., "bytesOut": ..}], // per second, oldest first, totals
  *   "engine": {"name": "Tyrus", "version": "2.1.5.payara-p2",       // see dev.duplex.platform.engine.Engine
  *              "capabilities": {"session-timers": {"state": "active|inactive|untested", "detail": ".."}, ..},
- *              "upgrades": {"pending": 0, "claimed": .., "reaped": ..}},
+ *              "upgrades": {"pending": 0, "upgrading": 0, "opening": 0, "upgraded": 0, "claimed": .., "reaped": .., "forgotten": ..}},
  *   "feed": {"mode": "local|hazelcast", "instance": "..", "instances": 1, "sessions": .., "subscriptions": ..,   // only with a feed
  *            "topics": [{"name": "stocks", "items": 200, "subscriptions": ..}],
  *            "updatesIn": .., "updatesOut": .., "conflated": ..,                                         // totals since start
@@ -99,6 +104,10 @@ public class StatusServlet extends HttpServlet {
                 .add("sessions", connections.openCount())
                 .add("limits", JSON.createObjectBuilder()
                         .add("maxSessions", limits.maxSessions())
+                        .add("maxSessionsConfigured", connections.capacity().ceiling())
+                        .add("maxSessionsLimitedBy", connections.capacity().limitedBy())
+                        .add("maxSessionsReason", connections.capacity().reason())
+                        .add("maxPendingUpgradesPerAddress", connections.maxPendingUpgradesPerAddress())
                         .add("maxSessionsPerAddress", limits.maxSessionsPerAddress())
                         .add("messageRate", limits.messageRate())
                         .add("messageBurst", limits.messageBurst())
@@ -114,6 +123,8 @@ public class StatusServlet extends HttpServlet {
                         .add("heapUsedBytes", heap.getUsed())
                         .add("heapMaxBytes", heap.getMax())
                         .add("threads", ManagementFactory.getThreadMXBean().getThreadCount())
+                        .add("openFileDescriptors", SessionCapacity.openFileDescriptors())
+                        .add("maxFileDescriptors", SessionCapacity.fileDescriptorLimit())
                         .add("processors", Runtime.getRuntime().availableProcessors()))
                 .add("history", samples)
                 .add("engine", Engine.status(JSON));

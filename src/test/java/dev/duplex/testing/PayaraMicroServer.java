@@ -73,6 +73,17 @@ public final class PayaraMicroServer implements AutoCloseable {
      */
     public static PayaraMicroServer start(String name, Map<String, String> systemProperties, boolean tls,
             List<String> prebootCommands, List<String> jvmOptions) throws Exception {
+        return start(name, systemProperties, tls, prebootCommands, jvmOptions, 0);
+    }
+
+    /**
+     * As {@link #start(String, Map, boolean, List, List)}, with the server process's limit on open
+     * file descriptors ({@code ulimit -n}, soft and hard) lowered to {@code openFiles} through
+     * {@code bash} (0: the test JVM's limit), for tests of what the server does when descriptors
+     * run short. The process is still the server's JVM ({@code exec}), so {@link #pid()} is its.
+     */
+    public static PayaraMicroServer start(String name, Map<String, String> systemProperties, boolean tls,
+            List<String> prebootCommands, List<String> jvmOptions, int openFiles) throws Exception {
         int http = freePort();
         int https = tls ? freePort() : -1;
         Path dir = Files.createDirectories(Path.of("target", "servers"));
@@ -86,6 +97,9 @@ public final class PayaraMicroServer implements AutoCloseable {
         commands.addAll(prebootCommands);
         Files.writeString(preboot, String.join("\n", commands) + "\n");
         List<String> command = new ArrayList<>();
+        if (openFiles > 0) {
+            command.addAll(List.of("bash", "-c", "ulimit -n " + openFiles + " && exec \"$0\" \"$@\""));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         // The feed's simulators publish thousands of changes a second from start; a test that

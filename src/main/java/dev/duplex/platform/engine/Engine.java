@@ -64,6 +64,8 @@ public final class Engine {
     public static final String BOUNDED_DEFLATE = "bounded-deflate";
     public static final String WRITE_QUEUE = "write-queue-limit";
     public static final String READ_GUARD = "read-guard";
+    /** Registered by {@link WorkerQueue} at start. */
+    public static final String WORKER_QUEUE = "worker-queue";
     /** Registered by {@link HeaderReadTimeout} at start. */
     public static final String HEADER_TIMEOUT = "header-timeout";
     /** Registered by {@link HeaderReadTimeout} at start. */
@@ -84,12 +86,18 @@ public final class Engine {
     private static final Map<String, Capability> CAPABILITIES = new LinkedHashMap<>();
     private static final PendingUpgrades UPGRADES = new PendingUpgrades();
     private static final AtomicBoolean ATTACHED_ONCE = new AtomicBoolean();
+    /** The connection of the handshake this worker thread is upgrading, from the filter to the end of the engine's init. */
+    private static final ThreadLocal<Object> HANDSHAKE = new ThreadLocal<>();
+    /** Pending upgrades that never leave the engine's hands are reaped after this at the latest. */
+    private static final long STUCK_NANOS = 60_000_000_000L;
 
     private static volatile String name = "unknown";
     private static volatile String version = "unknown";
     private static volatile ScheduledThreadPoolExecutor timerThreads;
     private static volatile IdleTimerExecutor timers;
     private static volatile SessionTimers sessionTimers;
+    /** Removes the listener for the end of upgrade handler inits, or null when there is none. */
+    private static volatile Runnable upgradeEnd;
 
     static {
         define();
@@ -179,7 +187,9 @@ public final class Engine {
      * The {@code engine} object of {@code /api/status}:
      * <pre>{"name": "Tyrus", "version": "2.1.5.payara-p2",
      *  "capabilities": {"session-timers": {"state": "active", "detail": ".."}, ..},
-     *  "upgrades": {"pending": 0, "claimed": 12, "reaped": 0}}</pre>
+     *  "upgrades": {"pending": 0, "upgrading": 0, "opening": 0, "upgraded": 0, "claimed": 12, "reaped": 0, "forgotten": 0}}</pre>
+     * ({@code pending} in all, and by stage: the engine handling the handshake, opening the session,
+     * or done without a session and waiting for the reaper)
      */
     public static JsonObject status(JsonBuilderFactory json) {
         JsonObjectBuilder states = json.createObjectBuilder();
@@ -189,9 +199,20 @@ public final class Engine {
                 .add("name", name)
                 .add("version", version)
                 .add("capabilities", states)
-                .add("upgrades", json.createObjectBuilder()
-                        .add("pending", UPGRADES.size()).add("claimed", UPGRADES.claimed()).add("reaped", UPGRADES.reaped()))
+                .add("upgrades", upgradeStatus(json))
                 .build();
+    }
+
+    private static JsonObjectBuilder upgradeStatus(JsonBuilderFactory json) {
+        Map<PendingUpgrades.Stage, Integer> stages = UPGRADES.stages();
+        return json.createObjectBuilder()
+                .add("pending", UPGRADES.size())
+                .add("upgrading", stages.get(PendingUpgrades.Stage.UPGRADING))
+                .add("opening", stages.get(PendingUpgrades.Stage.OPENING))
+                .add("upgraded", stages.get(PendingUpgrades.Stage.UPGRADED))
+                .add("claimed", UPGRADES.claimed())
+                .add("reaped", UPGRADES.reaped())
+                .add("forgotten", UPGRADES.forgotten());
     }
 
     // ---- life cycle -----------------------------------------------------------------------------
@@ -207,6 +228,15 @@ public final class Engine {
             identify(container.getClass());
             prepareTimers(container.getClass());
         }
+        WorkerQueue.check(WorkerQueue.fileDescriptorLimit());
+        try {
+            upgradeEnd = UpgradeEnd.install(context, Engine::upgradeInitialized);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            upgradeEnd = null;
+            LOG.log(Level.WARNING, "The end of a session''s opening cannot be observed ({0}): the upgrade reaper''s grace"
+                    + " period runs from the 101 answer, so a loaded server may lose sessions that open later than"
+                    + " duplex.limits.upgrade-grace-seconds", String.valueOf(e));
+        }
         LOG.log(Level.INFO, "WebSocket engine {0} {1} on {2}", name, version, context.getServerInfo());
         List<Capability> all;
         synchronized (CAPABILITIES) {
@@ -220,6 +250,11 @@ public final class Engine {
 
     /** At application stop. */
     static void stop() {
+        Runnable listener = upgradeEnd;
+        upgradeEnd = null;
+        if (listener != null) {
+            listener.run();
+        }
         ScheduledThreadPoolExecutor threads = timerThreads;
         timerThreads = null;
         timers = null;
@@ -297,7 +332,8 @@ public final class Engine {
         Capability reaper = own(UPGRADE_REAPER);
         if (UPGRADES.claim(connection)) {
             if (reaper.status().state() == Capability.State.UNTESTED) {
-                reaper.active("every handshake's connection is claimed by its session or closed");
+                reaper.active("every handshake's connection is claimed by its session or closed "
+                        + (upgradeEnd != null ? "once the engine is done opening it" : "after the grace period from its 101 answer"));
             }
         } else if (reaper.status().state() == Capability.State.UNTESTED) {
             // every handshake goes through the filter, so the first session must match its own
@@ -401,29 +437,65 @@ public final class Engine {
         }
     }
 
-    // ---- upgrades -------------------------------------------------------------------------------
+    // ---- upgrades ---------------------------------------------------------------------------------
 
     /**
-     * Registers a WebSocket handshake about to be upgraded (the handshake filter calls it just
-     * before the engine sees the request), so that its connection is closed if it never becomes
-     * a session. Never throws.
+     * Registers a WebSocket handshake from {@code address} about to be upgraded (the handshake
+     * filter calls it just before the engine sees the request, after its admission), so that its
+     * connection is closed if it never becomes a session. Call {@link #upgradeAnswered} on the same
+     * thread once the engine has answered. Never throws.
      */
-    public static void upgrading(ServletRequest handshake) {
+    public static void upgrading(ServletRequest handshake, String address) {
+        HANDSHAKE.remove();
         Capability reaper = own(UPGRADE_REAPER);
         if (reaper.status().state() == Capability.State.INACTIVE) {
             return;
         }
         try {
-            UPGRADES.register(ConnectionAbort.connectionOf(handshake), System.nanoTime());
+            Object connection = ConnectionAbort.connectionOf(handshake);
+            UPGRADES.register(connection, address, System.nanoTime());
+            HANDSHAKE.set(connection);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             disableReaper("the connection under a handshake cannot be reached: " + e);
         }
     }
 
     /**
-     * Closes the upgraded connections no session claimed within {@code graceNanos}; the sweep
-     * calls it. Only while the reaper is proven (or before any session opened, when no connection
-     * can belong to one).
+     * The engine answered the handshake registered on this thread with {@code status}. With 101 the
+     * session is opened next, on this thread; the grace period of the reaper starts only when
+     * that is over ({@link UpgradeEnd}), or now where the end cannot be observed. Anything else
+     * was no upgrade, and the connection is forgotten. Never throws.
+     */
+    public static void upgradeAnswered(int status) {
+        Object connection = HANDSHAKE.get();
+        if (connection == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        UPGRADES.answered(connection, status, now);
+        if (status != 101 || upgradeEnd == null) {
+            HANDSHAKE.remove();
+            if (status == 101) {
+                UPGRADES.engineDone(connection, now);
+            }
+        }
+    }
+
+    /** The engine finished opening (or failing to open) the session of this thread's upgrade. */
+    private static void upgradeInitialized() {
+        Object connection = HANDSHAKE.get();
+        if (connection != null) {
+            HANDSHAKE.remove();
+            UPGRADES.engineDone(connection, System.nanoTime());
+        }
+    }
+
+    /**
+     * Closes the upgraded connections the engine is done with and that no session claimed within
+     * {@code graceNanos}; the sweep calls it. A connection whose session is still being opened is
+     * never closed, however long that takes; after {@code max(12 × grace, 60 s)} without an end it
+     * is forgotten, not closed. Only while the reaper is proven (or before any session
+     * opened, when no connection can belong to one).
      *
      * @return how many connections were closed
      */
@@ -433,7 +505,7 @@ public final class Engine {
         if (!safe) {
             return 0;
         }
-        List<Object> unclaimed = UPGRADES.reap(now, graceNanos);
+        List<Object> unclaimed = UPGRADES.reap(now, graceNanos, Math.max(12 * graceNanos, STUCK_NANOS));
         for (Object connection : unclaimed) {
             ConnectionAbort.abortOf(connection).run();
         }

@@ -176,7 +176,7 @@ public class HeaderReadTimeout implements ServletContextListener {
     }
 
     /** The running Grizzly listeners, from Payara's {@code GrizzlyService}. */
-    private static List<Object> grizzlyListeners() throws ReflectiveOperationException {
+    static List<Object> grizzlyListeners() throws ReflectiveOperationException {
         Class<?> globals = null;
         for (ClassLoader loader : new ClassLoader[] {Thread.currentThread().getContextClassLoader(),
                 HeaderReadTimeout.class.getClassLoader(), jakarta.servlet.ServletContext.class.getClassLoader()}) {

@@ -49,7 +49,8 @@ class EngineIT {
      */
     private static final List<String> EXPECTED = List.of(Engine.SESSION_TIMERS, Engine.CONNECTION_ABORT,
             Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.WRITE_QUEUE, Engine.READ_GUARD,
-            Engine.BOUNDED_DEFLATE, Engine.HEADER_TIMEOUT, Engine.ENGINE_ERROR_FRAMING, Engine.CLOSE_REASONS);
+            Engine.BOUNDED_DEFLATE, Engine.HEADER_TIMEOUT, Engine.ENGINE_ERROR_FRAMING, Engine.CLOSE_REASONS,
+            Engine.WORKER_QUEUE);
 
     /** A handshake Tyrus answers with 101 and then fails on (its query has a bad escape). */
     private static final String MALFORMED = "/echo?%zz";
@@ -64,6 +65,8 @@ class EngineIT {
     static void start() throws Exception {
         server = PayaraMicroServer.start("engine", Map.of(
                 "duplex.limits.upgrade-grace-seconds", String.valueOf(GRACE_SECONDS),
+                // a batch of failed upgrades from one address stays pending until reaped: room for a whole batch
+                "duplex.limits.max-pending-upgrades-per-address", String.valueOf(2 * AT_ONCE),
                 // only here: lets the malformed query reach Tyrus, which must fail after the upgrade
                 "duplex.handshake.check-request-target", "false"), false);
     }

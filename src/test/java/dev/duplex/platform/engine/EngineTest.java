@@ -77,12 +77,17 @@ class EngineTest {
 
     @Test
     void unclaimedUpgradesAreReapedBeforeAnySessionButNotOnceTheReaperIsKnownNotToWork() {
-        Engine.upgrades().register(new Object(), 0);
+        Object failed = new Object();
+        Engine.upgrades().register(failed, "127.0.0.1", 0);
+        Engine.upgrades().answered(failed, 101, 0);
+        Engine.upgrades().engineDone(failed, 0);
         assertEquals(1, Engine.reapUpgrades(5_000_000_000L, 5_000_000_000L), "no session yet: nothing to mistake");
 
         Engine.attach(foreignSession(), 262_144); // the session's connection cannot be found: matching is impossible
-        Engine.upgrades().register(new Object(), 0);
-        assertEquals(0, Engine.reapUpgrades(60_000_000_000L, 5_000_000_000L), "never closes what might be a session");
+        Object another = new Object();
+        Engine.upgrades().register(another, "127.0.0.1", 0);
+        Engine.upgrades().engineDone(another, 0);
+        assertEquals(0, Engine.reapUpgrades(600_000_000_000L, 5_000_000_000L), "never closes what might be a session");
         assertEquals(State.INACTIVE, Engine.capabilities().get(Engine.UPGRADE_REAPER).state());
     }
 
