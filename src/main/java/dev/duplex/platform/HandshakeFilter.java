@@ -132,7 +132,7 @@ public class HandshakeFilter extends HttpFilter {
             BUSY.log("Refused WebSocket handshakes with HTTP 503 before the upgrade (/api/status counts them under refusals)",
                     "from " + client + ": " + busy.message());
             response.setHeader("Retry-After", String.valueOf(HandshakeAdmission.RETRY_AFTER_SECONDS));
-            refuse(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, busy.message());
+            refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, busy.message());
             return;
         }
         Engine.upgrading(request, client); // its connection becomes a counted session or is closed (PendingUpgrades)
