@@ -35,7 +35,8 @@ public final class PayaraMicroServer implements AutoCloseable {
             "duplex.feed.market.enabled", "false", "duplex.feed.weather.enabled", "false");
 
 
-    private static final Duration STARTUP = Duration.ofSeconds(180);
+    /** Generous: Payara Micro took over 150 s to start at load 45 on two cores; a healthy start returns early. */
+    private static final Duration STARTUP = Duration.ofSeconds(600);
 
     private final String name;
     private final Process process;
