@@ -283,9 +283,10 @@ public class Connections {
             deflate.chargeTo(account::tryReserve, account::release);
         }
         // Last: it wraps the engine's writer, which the steps above walk through. Like the guard, it
-        // may outlive the session in the engine's pooled objects: it holds only the session's activity.
-        Activity activity = connection.activity();
-        CloseFrameReasons.install(session, (code, reason) -> CloseReasons.forClient(code, reason, activity.closeReason));
+        // may outlive the session in the engine's pooled objects: it holds only the reason Duplex
+        // closed the session with.
+        OwnCloseReason own = connection.activity().closeReason;
+        CloseFrameReasons.install(session, (code, reason) -> CloseReasons.forClient(code, reason, own.text));
         endpointStats.opened();
         LOG.log(Level.INFO, "{0} session {1} opened from {2}", endpoint, session.getId(), address);
         return true;
@@ -651,7 +652,7 @@ public class Connections {
     public void close(Session session, CloseReason reason) {
         Connection connection = connection(session);
         if (connection != null && reason != null) {
-            connection.activity().closeReason = reason.getReasonPhrase();
+            connection.activity().closeReason.text = reason.getReasonPhrase();
         }
         if (connection != null && limits.closeTimeout().toNanos() > 0) {
             closing.put(session.getId(), new Closing(connection.abort(), connection.account(),
@@ -742,13 +743,23 @@ public class Connections {
         volatile long lastMessage;
         volatile long lastHeard;
         volatile long pingSentAt;
-        /** The reason Duplex closed the session with, the one the client's close frame may carry (see {@link CloseReasons}). */
-        volatile String closeReason;
+        final OwnCloseReason closeReason = new OwnCloseReason();
         volatile EngineCopies copies;
 
         Activity(long openedAt) {
             lastMessage = openedAt;
             lastHeard = openedAt;
         }
+    }
+
+    /**
+     * The reason Duplex closed a session with, the one the client's close frame may carry (see
+     * {@link CloseReasons}). Its own object because the engine's close-frame writer keeps it after
+     * the session ended (Grizzly pools the connection objects that hold that writer): it must lead
+     * to nothing else of the session (through {@code Activity.copies} it once kept every closed
+     * session's {@code Connection} reachable).
+     */
+    private static final class OwnCloseReason {
+        volatile String text;
     }
 }
