@@ -37,7 +37,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * Decompression bombs over permessage-deflate against a real Payara Micro with a 1 GiB heap: eight
  * concurrent 1 GiB bombs to {@code /echo} and a 512 MiB bomb to {@code /chat}. Every attacker must
- * get 1009 with a reason, an uncompressed bystander must get every echo within a second throughout,
+ * get 1009 with a reason, an uncompressed bystander must get every echo in order throughout (no later
+ * than ten times its own quiet slowest echo plus 10 s),
  * and the server's live heap must come back to its baseline without an OutOfMemoryError.
  *
  * <p>The measurements (attack time, canary delay, closes seen, heap peak from the GC log) are printed

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The memory budget under the attack of issue 10: many connections from one address each sending
  * a large valid message at once, on a server with a 1 GiB heap. Every message is either echoed
- * whole or refused with 1013 (none vanishes), nothing runs out of memory, a bystander keeps its
- * echoes within a second, and once everyone has gone the heap, the budget and the file descriptors
+ * whole or refused with 1013 (none vanishes), nothing runs out of memory, a bystander gets every
+ * echo in order and is never refused or closed, and once everyone has gone the heap, the budget and the file descriptors
  * are back where they started. A frame over the size limit is refused with 1009 from its header.
  * Runs its own Payara Micro process, because it reads the server JVM's heap and descriptors.
  */
