@@ -221,7 +221,27 @@ public final class ReadGuard {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             LOG.log(Level.DEBUG, () -> "Tyrus' read buffer not released: " + e);
         }
+        // The upgrade handler's last read chunk (up to what the container had ready, 64 KiB under
+        // load) and the unmasker's view of the last frame's bytes: Tyrus allocates both anew when
+        // it reads again (a null buf, a new Masker per frame header), so after the session they are
+        // only kept alive by the pooled request object (ServerLifecycleIT, MemoryBudgetIT: 2 x 64 KiB
+        // per connection that took a large message).
+        try {
+            field(handler.getClass(), "buf").set(handler, null);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> "Tyrus' read chunk not released: " + e);
+        }
+        try {
+            Object state = get(get(get(get(handler, "connection"), "readHandler"), "protocolHandler"), "parsingState");
+            Object masker = get(state, "masker");
+            if (masker != null) {
+                field(masker.getClass(), "buffer").set(masker, ByteBuffer.allocate(0));
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> "Tyrus' unmasker buffer not released: " + e);
+        }
     }
+
 
     private static void trim(Object handler) {
         if (!trimming) {
