@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Canary;
+import dev.duplex.testing.GcLog;
 import dev.duplex.testing.PayaraMicroServer;
 import dev.duplex.testing.RawWebSocket;
 import java.io.ByteArrayOutputStream;
@@ -22,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -110,7 +109,7 @@ class DeflateBombIT {
         }
         report("/echo attack: " + took + " ms; closes " + closes + "; canary: " + canary.echoes() + " echoes, slowest "
                 + canary.slowestMillis() + " ms (" + quietSlowest + " ms without an attack), problems " + canary.problems()
-                + "; GC heap peak " + mib(gcHeapPeak()));
+                + "; GC heap peak " + mib(GcLog.heapPeak(gcLog)));
         assertTrue(canary.problems().isEmpty(), "the bystander: " + canary.problems());
         // Every echo came back in order (above); the slowest may not stall far beyond what the machine
         // gives the canary without an attack, measured just before in this run. The margin is wide
@@ -132,7 +131,7 @@ class DeflateBombIT {
         long started = System.nanoTime();
         String close = attack(server.ws("chat"), Map.of("Sec-WebSocket-Extensions", OFFER, "Sec-WebSocket-Protocol", "chat"),
                 RawWebSocket.TEXT, bomb);
-        report("/chat attack: " + (System.nanoTime() - started) / 1_000_000 + " ms; close " + close + "; GC heap peak " + mib(gcHeapPeak()));
+        report("/chat attack: " + (System.nanoTime() - started) / 1_000_000 + " ms; close " + close + "; GC heap peak " + mib(GcLog.heapPeak(gcLog)));
         // 510 KB of compressed frame is over chat's 64 KiB limit already: the read guard refuses it
         // from its header, before the frame is buffered or inflated
         assertEquals("1009 Message too big: the limit is 65536 bytes", close);
@@ -186,7 +185,7 @@ class DeflateBombIT {
         long heap = server.liveHeapBytes();
         String output = server.output();
         report("live heap after the attacks " + mib(heap) + " (baseline " + mib(baselineHeap) + "); GC heap peak "
-                + mib(gcHeapPeak()) + "; OutOfMemoryError in the log: " + output.contains("OutOfMemoryError"));
+                + mib(GcLog.heapPeak(gcLog)) + "; OutOfMemoryError in the log: " + output.contains("OutOfMemoryError"));
         assertTrue(heap < baselineHeap + 32L * MIB, "live heap " + mib(heap) + " against a baseline of " + mib(baselineHeap));
         assertFalse(output.contains("OutOfMemoryError"), "the server ran out of memory:\n" + server.tail());
         assertFalse(output.contains("Java heap space"), server.tail());
@@ -319,19 +318,6 @@ class DeflateBombIT {
         byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
-    }
-
-    /** The largest heap occupancy before a collection in the server's GC log (-Xlog:gc), in bytes. */
-    private static long gcHeapPeak() throws IOException {
-        if (!Files.exists(gcLog)) {
-            return -1;
-        }
-        Matcher pause = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)").matcher(Files.readString(gcLog));
-        long peak = 0;
-        while (pause.find()) {
-            peak = Math.max(peak, Long.parseLong(pause.group(1)));
-        }
-        return peak * MIB;
     }
 
     private static String mib(long bytes) {

@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Canary;
+import dev.duplex.testing.Conditions;
+import dev.duplex.testing.GcLog;
 import dev.duplex.testing.PayaraMicroServer;
 import dev.duplex.testing.RawWebSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,7 +52,6 @@ class InflatedBudgetIT {
     private static final int FRAGMENTS = 4;
     /** The server sends uncompressed (it cannot with a window under 15 bits), so its echoes are large. */
     private static final String OFFER = "permessage-deflate; client_max_window_bits; server_max_window_bits=10";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private static PayaraMicroServer server;
     private static Path gcLog;
@@ -80,9 +75,9 @@ class InflatedBudgetIT {
             assertEquals(warm.length, raw.read().payload().length);
         }
         try (Canary canary = Canary.start(server.ws("echo"))) {
-            awaitTrue(() -> canary.echoes() >= 20, 60, "canary warm-up");
+            Conditions.await(() -> canary.echoes() >= 20, 60, "canary warm-up");
         }
-        awaitTrue(() -> figure("usedBytes") == 0, 60, "budget idle before the baseline");
+        Conditions.await(() -> server.statusFigure("usedBytes") == 0, 60, "budget idle before the baseline");
         baselineBytes = server.liveBytes("[B");
         baselineHeap = server.liveHeapBytes();
         baselineFds = server.openFileDescriptors();
@@ -111,7 +106,7 @@ class InflatedBudgetIT {
         long peakUsed = 0;
         Canary canary = Canary.start(server.ws("echo"));
         try {
-            awaitTrue(() -> canary.echoes() >= 5, 60, "canary before the load");
+            Conditions.await(() -> canary.echoes() >= 5, 60, "canary before the load");
             for (int i = 0; i < SESSIONS; i++) {
                 RawWebSocket client = RawWebSocket.open(server.ws("echo"), Map.of("Sec-WebSocket-Extensions", OFFER));
                 assertEquals("permessage-deflate; server_max_window_bits=10", client.response().header("Sec-WebSocket-Extensions"));
@@ -146,15 +141,15 @@ class InflatedBudgetIT {
             // frozen: nothing moves once every message is in and the write queues are settled
             long[] last = {-1};
             int[] steady = {0};
-            awaitTrue(() -> {
-                long now = figure("usedBytes");
+            Conditions.await(() -> {
+                long now = server.statusFigure("usedBytes");
                 steady[0] = Math.abs(now - last[0]) < 64 * 1024 && now > 0 ? steady[0] + 1 : 0;
                 last[0] = now;
                 return steady[0] >= 3;
             }, 120, "the budget's figure settles under the held load");
             peakUsed = Math.max(peakUsed, last[0]);
             held = server.liveBytes("[B") - baselineBytes;
-            used = figure("usedBytes");
+            used = server.statusFigure("usedBytes");
             report("held: live byte[] over the baseline " + mib(held) + ", budget used " + mib(used) + " (before the histogram "
                     + mib(last[0]) + ")");
             // the canary's few bytes in flight may come and go meanwhile
@@ -173,7 +168,7 @@ class InflatedBudgetIT {
                     assertTrue(Arrays.equals(whole, echo.payload()), "session " + i + ", message " + m + " echoed whole");
                 }
             }
-            awaitTrue(() -> canary.echoes() >= 20, 60, "canary after the load");
+            Conditions.await(() -> canary.echoes() >= 20, 60, "canary after the load");
         } finally {
             canary.close();
             for (RawWebSocket client : clients) {
@@ -181,7 +176,7 @@ class InflatedBudgetIT {
             }
         }
         report("canary: " + canary.echoes() + " echoes, slowest " + canary.slowestMillis() + " ms, problems " + canary.problems()
-                + "; GC heap peak " + mib(gcHeapPeak()));
+                + "; GC heap peak " + mib(GcLog.heapPeak(gcLog)));
         assertEquals(List.of(), canary.problems(), "the canary gets every echo, in order");
         assertTrue(used > (long) SESSIONS * MESSAGE_BYTES, "the held load is charged: " + mib(used));
         assertTrue(Math.abs(held - used) <= used / 10,
@@ -224,7 +219,7 @@ class InflatedBudgetIT {
                     echoed++;
                 }
             }
-            awaitTrue(() -> canary.echoes() >= 10, 60, "canary");
+            Conditions.await(() -> canary.echoes() >= 10, 60, "canary");
         } finally {
             canary.close();
         }
@@ -232,7 +227,7 @@ class InflatedBudgetIT {
         assertEquals("1008 Inflation rate too high", close);
         assertTrue(echoed >= 32 && echoed < 256, "the burst passes, the rest is refused: " + echoed);
         assertEquals(List.of(), canary.problems());
-        awaitTrue(() -> figure("usedBytes") == 0, 60, "budget back to 0");
+        Conditions.await(() -> server.statusFigure("usedBytes") == 0, 60, "budget back to 0");
     }
 
     @Test
@@ -248,11 +243,11 @@ class InflatedBudgetIT {
             RawWebSocket.Frame close = raw.readUntilClose();
             assertEquals("1002 Expected a continuation frame", close.closeCode() + " " + close.closeReason());
         }
-        awaitTrue(() -> figure("usedBytes") == 0, 60, "the half-assembled message is given back");
+        Conditions.await(() -> server.statusFigure("usedBytes") == 0, 60, "the half-assembled message is given back");
     }
 
     private static void afterwardsEverythingIsBack() throws Exception {
-        awaitTrue(() -> figure("usedBytes") == 0 && figure("sessions") == 0, 60, "budget and sessions back to 0: " + status());
+        Conditions.await(() -> server.statusFigure("usedBytes") == 0 && server.statusFigure("sessions") == 0, 60, "budget and sessions back to 0: " + server.status());
         long heap = server.liveHeapBytes();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (heap >= baselineHeap + 32L * MIB && System.nanoTime() < deadline) {
@@ -264,7 +259,7 @@ class InflatedBudgetIT {
                 + mib(baselineBytes) + "), fds " + server.openFileDescriptors() + " (baseline " + baselineFds + ")");
         assertTrue(heap < baselineHeap + 32L * MIB, "live heap " + mib(heap) + ", baseline " + mib(baselineHeap));
         assertTrue(bytes < baselineBytes + 8L * MIB, "no byte[] left behind: " + mib(bytes) + ", baseline " + mib(baselineBytes));
-        awaitTrue(() -> fds() <= baselineFds + 5, 60, "open fds " + fds() + ", baseline " + baselineFds);
+        Conditions.await(() -> server.fds() <= baselineFds + 5, 60, "open fds " + server.fds() + ", baseline " + baselineFds);
         assertFalse(server.output().contains("OutOfMemoryError"), server.tail());
     }
 
@@ -309,55 +304,6 @@ class InflatedBudgetIT {
             out.write(step, 0, n);
         } while (n == step.length || !deflater.needsInput());
         return out.toByteArray();
-    }
-
-    private static String status() {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(server.http("api/status")).timeout(Duration.ofSeconds(20)).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            return "no status: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The first figure of that name in /api/status, or -1. */
-    private static long figure(String name) {
-        Matcher figure = Pattern.compile("\"" + name + "\":(\\d+)").matcher(status());
-        return figure.find() ? Long.parseLong(figure.group(1)) : -1;
-    }
-
-    private static int fds() {
-        try {
-            return server.openFileDescriptors();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /** The largest heap occupancy before a collection in the server's GC log, in bytes. */
-    private static long gcHeapPeak() throws IOException {
-        if (!Files.exists(gcLog)) {
-            return -1;
-        }
-        Matcher pause = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)").matcher(Files.readString(gcLog));
-        long peak = 0;
-        while (pause.find()) {
-            peak = Math.max(peak, Long.parseLong(pause.group(1)));
-        }
-        return peak * MIB;
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, int seconds, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(message);
-            }
-            Thread.sleep(1000);
-        }
     }
 
     private static String mib(long bytes) {

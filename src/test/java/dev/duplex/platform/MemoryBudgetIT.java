@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Canary;
+import dev.duplex.testing.Conditions;
 import dev.duplex.testing.PayaraMicroServer;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -15,8 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +25,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -120,8 +116,8 @@ class MemoryBudgetIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
             for (CompletableFuture<String> result : results) {
                 while (!result.isDone() && System.nanoTime() < deadline) {
-                    peakUsed = Math.max(peakUsed, budgetFigure("usedBytes"));
-                    peakHeap = Math.max(peakHeap, budgetFigure("heapUsedBytes"));
+                    peakUsed = Math.max(peakUsed, server.statusFigure("usedBytes"));
+                    peakHeap = Math.max(peakHeap, server.statusFigure("heapUsedBytes"));
                     try {
                         result.get(1, TimeUnit.SECONDS);
                     } catch (java.util.concurrent.TimeoutException e) {
@@ -141,12 +137,12 @@ class MemoryBudgetIT {
         }
         String log = server.output();
         assertFalse(log.contains("OutOfMemoryError"), server.tail());
-        assertTrue(status().contains("\"readGuard\":{\"active\":true"), status());
+        assertTrue(server.status().contains("\"readGuard\":{\"active\":true"), server.status());
         int answered = outcomes.getOrDefault("echo", 0) + outcomes.getOrDefault("close 1013 Server busy: memory budget", 0);
         assertEquals(CONNECTIONS, answered, "every message is echoed or refused with 1013: " + outcomes);
         assertTrue(outcomes.getOrDefault("echo", 0) > 0, "some messages get through: " + outcomes);
 
-        awaitTrue(() -> budgetFigure("usedBytes") == 0 && budgetFigure("sessions") == 0, 60, "budget and sessions back to 0: " + status());
+        Conditions.await(() -> server.statusFigure("usedBytes") == 0 && server.statusFigure("sessions") == 0, 60, "budget and sessions back to 0: " + server.status());
         // Grizzly keeps a closed connection's objects (and the buffers they point to) until its
         // keep-alive timeout (30 s) has run out: the heap is given that long to come back.
         long heap = server.liveHeapBytes();
@@ -158,8 +154,8 @@ class MemoryBudgetIT {
         }
         System.out.printf("MemoryBudgetIT: live heap %d MiB after (baseline %d MiB)%n", heap / MIB, baselineHeap / MIB);
         assertTrue(heap < baselineHeap + 48 * MIB, "live heap " + heap / MIB + " MiB, baseline " + baselineHeap / MIB + " MiB");
-        awaitTrue(() -> fds() <= baselineFds + 5, 60, "open fds " + fds() + ", baseline " + baselineFds);
-        System.out.printf("MemoryBudgetIT: open fds %d after (baseline %d)%n", fds(), baselineFds);
+        Conditions.await(() -> server.fds() <= baselineFds + 5, 60, "open fds " + server.fds() + ", baseline " + baselineFds);
+        System.out.printf("MemoryBudgetIT: open fds %d after (baseline %d)%n", server.fds(), baselineFds);
         // The bystander got every echo, in order, and was never refused or closed (a missing, wrong
         // or later-than-20-s echo is a problem); its slowest echo (printed above) is the machine's
         // load as much as the server's, so it is not asserted.
@@ -199,45 +195,7 @@ class MemoryBudgetIT {
                 client.close();
             }
         }
-        assertTrue(status().contains("\"frame too big\":"), status());
-    }
-
-    private static String status() {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("api/status"))
-                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.body();
-        } catch (IOException e) {
-            // a server too busy to answer (the unbudgeted server spends its time in full collections)
-            return "no status: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The first figure of that name in /api/status ("sessions", the budget's "usedBytes", the JVM's "heapUsedBytes"), or -1. */
-    private static long budgetFigure(String name) {
-        Matcher figure = Pattern.compile("\"" + name + "\":(\\d+)").matcher(status());
-        return figure.find() ? Long.parseLong(figure.group(1)) : -1;
-    }
-
-    private static int fds() {
-        try {
-            return server.openFileDescriptors();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, int seconds, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(message);
-            }
-            Thread.sleep(200);
-        }
+        assertTrue(server.status().contains("\"frame too big\":"), server.status());
     }
 
     /**

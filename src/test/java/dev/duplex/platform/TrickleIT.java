@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Canary;
+import dev.duplex.testing.Conditions;
 import dev.duplex.testing.PayaraMicroServer;
 import dev.duplex.testing.WsClient;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,7 +41,6 @@ class TrickleIT {
     private static final int GRACE_SECONDS = 4;
     private static final String TOO_SLOW = "close 1008 Too slow: under " + MIN_RATE + " bytes/s";
     private static final long MIB = 1024 * 1024;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private static PayaraMicroServer server;
     private static int baselineFds;
@@ -105,8 +98,8 @@ class TrickleIT {
                 outcomes.add(outcome);
             }
             assertTrue(trickling.await(60, TimeUnit.SECONDS), "every trickler sent its header and its first bytes");
-            usedWhileTrickling = figure("usedBytes");
-            heapWhileTrickling = figure("heapUsedBytes");
+            usedWhileTrickling = server.statusFigure("usedBytes");
+            heapWhileTrickling = server.statusFigure("heapUsedBytes");
 
             CompletableFuture<String> steadyOutcome = CompletableFuture.supplyAsync(TrickleIT::steadyClient);
             chat = bystander(server.ws("chat"), "chat", "{\"type\":\"join\",\"room\":\"trickle\",\"nick\":\"bystander\"}", "welcome");
@@ -142,12 +135,12 @@ class TrickleIT {
         assertEquals("echo", steady, "a slow but steady client above the minimum rate gets its message back");
         assertEquals(java.util.Collections.nCopies(TRICKLERS, TOO_SLOW), results);
 
-        awaitTrue(() -> figure("usedBytes") == 0 && figure("sessions") == 0, 60, "budget and sessions back to 0: " + status());
-        awaitTrue(() -> fds() <= baselineFds + 5, 60, "open fds " + fds() + ", baseline " + baselineFds);
+        Conditions.await(() -> server.statusFigure("usedBytes") == 0 && server.statusFigure("sessions") == 0, 60, "budget and sessions back to 0: " + server.status());
+        Conditions.await(() -> server.fds() <= baselineFds + 5, 60, "open fds " + server.fds() + ", baseline " + baselineFds);
         long heap = server.liveHeapBytes();
-        System.out.printf("TrickleIT: after: open fds %d (baseline %d), live heap %d MiB (baseline %d MiB)%n", fds(), baselineFds,
+        System.out.printf("TrickleIT: after: open fds %d (baseline %d), live heap %d MiB (baseline %d MiB)%n", server.fds(), baselineFds,
                 heap / MIB, baselineHeap / MIB);
-        assertTrue(status().contains("\"too slow\":" + TRICKLERS), status());
+        assertTrue(server.status().contains("\"too slow\":" + TRICKLERS), server.status());
     }
 
     /** Sends a header announcing 16 MiB and 8 bytes, then a byte every 250 ms (4 bytes/s), until closed, told to stop, or 40 s are over. */
@@ -214,43 +207,6 @@ class TrickleIT {
             return "got " + reply + (client.isClosed() ? ", closed " + client.awaitClose() : "");
         } catch (Exception e) {
             return "failed: " + e;
-        }
-    }
-
-    private static String status() {
-        try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("api/status"))
-                    .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.body();
-        } catch (IOException e) {
-            return "no status: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The first figure of that name in /api/status, or -1. */
-    private static long figure(String name) {
-        Matcher figure = Pattern.compile("\"" + name + "\":(\\d+)").matcher(status());
-        return figure.find() ? Long.parseLong(figure.group(1)) : -1;
-    }
-
-    private static int fds() {
-        try {
-            return server.openFileDescriptors();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, int seconds, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(message);
-            }
-            Thread.sleep(200);
         }
     }
 }

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
  */
 public final class PayaraMicroServer implements AutoCloseable {
 
+    private static final HttpClient STATUS_CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
     /** Simulators off unless the test's own properties switch them on. */
     static final Map<String, String> QUIET_FEED = Map.of(
             "duplex.feed.market.enabled", "false", "duplex.feed.weather.enabled", "false");
@@ -243,6 +245,34 @@ public final class PayaraMicroServer implements AutoCloseable {
     public int openFileDescriptors() throws IOException {
         try (var fds = Files.list(Path.of("/proc", String.valueOf(pid()), "fd"))) {
             return (int) fds.count();
+        }
+    }
+
+    /** {@code /api/status} as JSON text, or {@code "no status: …"} when the server is too busy to answer within 20 s. */
+    public String status() {
+        try {
+            return STATUS_CLIENT.send(HttpRequest.newBuilder(http("api/status")).timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "no status: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first figure of that name in {@code /api/status} ("sessions", the budget's "usedBytes", …), or -1. */
+    public long statusFigure(String name) {
+        Matcher figure = Pattern.compile("\"" + name + "\":(\\d+)").matcher(status());
+        return figure.find() ? Long.parseLong(figure.group(1)) : -1;
+    }
+
+    /** {@link #openFileDescriptors()} for conditions and lambdas. */
+    public int fds() {
+        try {
+            return openFileDescriptors();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

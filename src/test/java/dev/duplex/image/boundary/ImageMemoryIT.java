@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.image.TestImages;
 import dev.duplex.testing.Canary;
+import dev.duplex.testing.GcLog;
 import dev.duplex.testing.PayaraMicroServer;
 import dev.duplex.testing.WsClient;
-import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,7 +126,7 @@ class ImageMemoryIT {
             canaryProblems = canary.problems();
             report("attack: " + took + " ms; answers " + answers + "; problems " + problems + "; canary " + canaryEchoes
                     + " echoes during it, slowest " + canarySlowest + " ms, problems " + canaryProblems
-                    + "; heap peak (GC log) " + mib(gcHeapPeak()));
+                    + "; heap peak (GC log) " + mib(GcLog.heapPeak(gcLog)));
         } finally {
             clients.shutdownNow();
         }
@@ -135,7 +134,7 @@ class ImageMemoryIT {
         String output = server.output();
         int ooms = count(output, "OutOfMemoryError");
         report("live heap after " + mib(live) + " (baseline " + mib(baselineHeap) + "); OutOfMemoryError mentions in the log: "
-                + ooms + "; GC heap peak " + mib(gcHeapPeak()));
+                + ooms + "; GC heap peak " + mib(GcLog.heapPeak(gcLog)));
 
         assertEquals(0, ooms, "the server ran out of memory:\n" + server.tail());
         assertTrue(problems.isEmpty(), "sessions: " + problems);
@@ -234,19 +233,6 @@ class ImageMemoryIT {
             Thread.sleep(20);
         }
         assertTrue(canary.echoes() >= count, "canary echoes " + canary.echoes() + ", problems " + canary.problems());
-    }
-
-    /** The largest heap occupancy before a collection in the server's GC log (-Xlog:gc), in bytes. */
-    private static long gcHeapPeak() throws IOException {
-        if (!Files.exists(gcLog)) {
-            return -1;
-        }
-        Matcher pause = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)").matcher(Files.readString(gcLog));
-        long peak = 0;
-        while (pause.find()) {
-            peak = Math.max(peak, Long.parseLong(pause.group(1)));
-        }
-        return peak * MIB;
     }
 
     private static int count(String text, String word) {
