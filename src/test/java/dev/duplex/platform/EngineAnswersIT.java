@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Canary;
 import dev.duplex.testing.PayaraMicroServer;
+import dev.duplex.testing.TrustAll;
 import dev.duplex.testing.RawWebSocket;
 import dev.duplex.testing.RawWebSocket.Frame;
 import dev.duplex.testing.WsClient;
@@ -15,7 +16,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -23,9 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -269,7 +266,7 @@ class EngineAnswersIT {
 
     /** Sends a request over a fresh connection; reads the answer's status, headers and body (by length, or to the end). */
     private static Answer exchange(int port, boolean tls, String request) throws Exception {
-        try (Socket socket = tls ? trustAll().getSocketFactory().createSocket("localhost", port) : new Socket()) {
+        try (Socket socket = tls ? TrustAll.context().getSocketFactory().createSocket("localhost", port) : new Socket()) {
             if (!tls) {
                 socket.connect(new InetSocketAddress("localhost", port), 10_000);
             }
@@ -323,27 +320,6 @@ class EngineAnswersIT {
             in.readNBytes(2);
         }
     }
-
-    /** The test server's certificate is the build's self-signed one. */
-    private static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
-        return context;
-    }
-
     private static RawWebSocket echo() throws IOException {
         RawWebSocket raw = RawWebSocket.open(server.ws("echo"), Map.of());
         assertEquals(101, raw.response().status(), "handshake");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Canary;
 import dev.duplex.testing.PayaraMicroServer;
+import dev.duplex.testing.TrustAll;
 import dev.duplex.testing.WsClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +22,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,11 +35,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -207,7 +204,7 @@ class HandshakeHardeningIT {
                 .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString("x")).build());
         requests.put("https page", HttpRequest.newBuilder(server.https("index.html")).build());
         requests.put("https 404", HttpRequest.newBuilder(server.https("WEB-INF/web.xml")).build());
-        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trustAll()).build();
+        HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(TrustAll.context()).build();
         for (var request : requests.entrySet()) {
             boolean secure = request.getValue().uri().getScheme().equals("https");
             HttpResponse<String> response = (secure ? https : http).send(request.getValue(), HttpResponse.BodyHandlers.ofString());
@@ -374,31 +371,10 @@ class HandshakeHardeningIT {
     }
 
     private static SSLSocket tlsSocket(int port) throws Exception {
-        SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("localhost", port);
+        SSLSocket socket = (SSLSocket) TrustAll.context().getSocketFactory().createSocket("localhost", port);
         socket.setSoTimeout(20_000);
         return socket;
     }
-
-    /** The test server's certificate is the build's self-signed one. */
-    private static SSLContext trustAll() throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, new SecureRandom());
-        return context;
-    }
-
     private static String status() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         return http.send(HttpRequest.newBuilder(server.http("api/status")).header("Authorization", "Bearer " + TOKEN).build(),
