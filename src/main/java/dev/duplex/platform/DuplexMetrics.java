@@ -1,11 +1,13 @@
 package dev.duplex.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 import org.eclipse.microprofile.metrics.Counter;
@@ -29,9 +31,15 @@ import org.eclipse.microprofile.metrics.Histogram;
  *
  * <p>{@link #DOCUMENTED} lists every metric with the name {@code /metrics} exports; the docs
  * list the same names, and {@code ServerLifecycleIT} checks them against a running server.
+ *
+ * <p>Optional (docs/SERVERS.md): {@code META-INF/beans.xml} excludes this class from the bean
+ * archive when {@code org.eclipse.microprofile.metrics.MetricRegistry} is not visible to the
+ * application (WildFly 39, GlassFish 8, Open Liberty without {@code mpMetrics}), and where the API
+ * is visible without a registry bean the registry is looked up, not required: either way the
+ * rest of the platform sees only {@link MetricsExport} and goes on without it.
  */
 @ApplicationScoped
-public class DuplexMetrics {
+public class DuplexMetrics implements MetricsExport {
 
     /** Kinds of metric, as {@code # TYPE} in the Prometheus text names them. */
     public enum Kind { COUNTER, GAUGE, SUMMARY }
@@ -109,7 +117,11 @@ public class DuplexMetrics {
             FEED_TOPICS, FEED_ITEMS, FEED_SUBSCRIBERS, FEED_SUBSCRIPTIONS, FEED_UPDATES_IN, FEED_UPDATES_OUT, FEED_CONFLATED);
 
     @Inject
-    MetricRegistry registry;
+    Instance<MetricRegistry> registries;
+
+    /** The registry, or {@code null} where the API is visible but no implementation provides one. */
+    private volatile MetricRegistry registry;
+    private volatile boolean looked;
 
     @Inject
     Connections connections;
@@ -129,8 +141,9 @@ public class DuplexMetrics {
      * second by the {@link Sweeper}); registers them the first time. {@code null} (no feed) leaves
      * them as they are, absent if they never were.
      */
-    synchronized void followFeed(FeedReport.Totals totals) {
-        if (totals == null) {
+    @Override
+    public synchronized void followFeed(FeedReport.Totals totals) {
+        if (totals == null || registry() == null) {
             return;
         }
         feed = totals;
@@ -148,7 +161,11 @@ public class DuplexMetrics {
      * Registers the metrics of endpoints, close codes and refusal reasons seen since the last call
      * and brings every counter up to its figure. Called every second by the {@link Sweeper}.
      */
-    synchronized void registerNewEndpoints() {
+    @Override
+    public synchronized void registerNewEndpoints() {
+        if (registry() == null) {
+            return;
+        }
         connections.stats().forEach((endpoint, stats) -> {
             Tag tag = new Tag("endpoint", endpoint);
             gauge(SESSIONS_OPEN, new Tag[] {tag}, stats, EndpointStats::openSessions);
@@ -183,8 +200,30 @@ public class DuplexMetrics {
     }
 
     /** The histogram of one timing name, in microseconds (the names are bounded, see {@link Timings}). */
-    static Histogram timing(MetricRegistry registry, String name) {
-        return registry.histogram(metadata(TIMING), new Tag("name", name));
+    @Override
+    public LongConsumer timing(String name) {
+        MetricRegistry metrics = registry();
+        if (metrics == null) {
+            return micros -> { };
+        }
+        Histogram histogram = metrics.histogram(metadata(TIMING), new Tag("name", name));
+        return histogram::update;
+    }
+
+    private MetricRegistry registry() {
+        if (!looked) {
+            synchronized (this) {
+                if (!looked) {
+                    registry = registries.isResolvable() ? registries.get() : null;
+                    looked = true;
+                    if (registry == null) {
+                        System.getLogger(DuplexMetrics.class.getName()).log(System.Logger.Level.INFO,
+                                "The MicroProfile Metrics API is here but no MetricRegistry bean: /metrics has no Duplex figures; /api/status has them all");
+                    }
+                }
+            }
+        }
+        return registry;
     }
 
     private void follow(Metric metric, Tag[] tags, LongSupplier source) {

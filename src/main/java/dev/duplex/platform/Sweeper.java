@@ -39,8 +39,9 @@ public class Sweeper {
     @ConfigProperty(name = "duplex.limits.upgrade-grace-seconds", defaultValue = "5")
     long upgradeGraceSeconds;
 
+    /** MicroProfile Metrics where the server has it ({@link DuplexMetrics}); unresolvable elsewhere. */
     @Inject
-    DuplexMetrics metrics;
+    Instance<MetricsExport> metrics;
 
     @Inject
     Instance<FeedReport> feed;
@@ -62,8 +63,11 @@ public class Sweeper {
             connections.sweep(now);
             FeedReport.Totals feedTotals = feedTotals();
             history.sample(System.currentTimeMillis(), connections.stats().values(), feedTotals);
-            metrics.followFeed(feedTotals);
-            metrics.registerNewEndpoints();
+            if (metrics.isResolvable()) {
+                MetricsExport export = metrics.get();
+                export.followFeed(feedTotals);
+                export.registerNewEndpoints();
+            }
             lastRun = System.nanoTime();
         } catch (RuntimeException | Error e) {
             LOG.log(Level.WARNING, "Session sweep failed", e);

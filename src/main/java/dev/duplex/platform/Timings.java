@@ -1,13 +1,13 @@
 package dev.duplex.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.microprofile.metrics.MetricRegistry;
-import org.eclipse.microprofile.metrics.Histogram;
+import java.util.function.LongConsumer;
 
 /**
  * Named server-side timings (e.g. {@code image.grayscale}, {@code chat.fanout}) that the status
@@ -18,9 +18,10 @@ import org.eclipse.microprofile.metrics.Histogram;
  * histogram each, and every later name is recorded under {@link #OTHER}. Memory and the metrics'
  * label set therefore stay bounded whatever clients send.
  *
- * <p>Each duration also goes, in microseconds, to the name's MicroProfile {@link Histogram}
- * ({@code duplex_timing_microseconds} in {@code /metrics}, see {@link DuplexMetrics}) when a metric
- * registry is there (not in unit tests).
+ * <p>Each duration also goes, in microseconds, to the name's MicroProfile Metrics histogram
+ * ({@code duplex_timing_microseconds} in {@code /metrics}, see {@link DuplexMetrics}) where the
+ * server has MicroProfile Metrics ({@link MetricsExport}; not in unit tests, not on WildFly or
+ * GlassFish).
  */
 @ApplicationScoped
 public class Timings {
@@ -35,10 +36,15 @@ public class Timings {
     private final AtomicInteger named = new AtomicInteger();
     private final LatencyHistogram other = new LatencyHistogram();
     /** The metric histograms of the names above (and of {@link #OTHER}), made at their first duration. */
-    private final Map<String, Histogram> published = new ConcurrentHashMap<>();
+    private final Map<String, LongConsumer> published = new ConcurrentHashMap<>();
+
+    /** Where durations are published besides the status page; {@code null} without MicroProfile Metrics. */
+    private volatile MetricsExport export;
 
     @Inject
-    MetricRegistry registry;
+    void export(Instance<MetricsExport> exports) {
+        export = exports.isResolvable() ? exports.get() : null;
+    }
 
     public Timings() {
         this(MAX_NAMES);
@@ -65,10 +71,10 @@ public class Timings {
             }
         }
         histogram.record(nanos);
-        MetricRegistry metrics = registry;
+        MetricsExport metrics = export;
         if (metrics != null) {
             String bounded = histogram == other ? OTHER : name;
-            published.computeIfAbsent(bounded, n -> DuplexMetrics.timing(metrics, n)).update(Math.max(0, nanos / 1000));
+            published.computeIfAbsent(bounded, metrics::timing).accept(Math.max(0, nanos / 1000));
         }
     }
 

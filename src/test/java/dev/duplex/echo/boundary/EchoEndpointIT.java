@@ -97,6 +97,27 @@ class EchoEndpointIT {
         }
     }
 
+    /**
+     * Each connection has its own endpoint instance (DuplexConfigurator makes one per connection):
+     * a message half sent on one connection is not completed, mixed up or lost by whole messages on
+     * others in between.
+     */
+    @Test
+    void eachConnectionAssemblesItsOwnFragments() throws Exception {
+        try (WsClient first = WsClient.connect(echo()); WsClient second = WsClient.connect(echo())) {
+            first.sendTextPart("first ", false);
+            second.sendTextPart("second ", false);
+            second.sendTextPart("whole", true);
+            assertEquals("second whole", second.nextText());
+            try (WsClient third = WsClient.connect(echo())) {
+                third.sendText("third");
+                assertEquals("third", third.nextText());
+            }
+            first.sendTextPart("whole", true);
+            assertEquals("first whole", first.nextText());
+        }
+    }
+
     @Test
     void messageOverSixteenMibIsRefusedWith1009() throws Exception {
         try (WsClient client = WsClient.connect(echo())) {
