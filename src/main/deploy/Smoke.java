@@ -33,6 +33,10 @@ public class Smoke {
     static int failures;
 
     public static void main(String[] args) throws Exception {
+        if (args.length != 1 || !args[0].matches("https?://.+")) {
+            System.err.println("usage: java src/main/deploy/Smoke.java http://HOST:PORT");
+            System.exit(2);
+        }
         String base = args[0].replaceAll("/$", "");
         String ws = base.replaceFirst("^http", "ws");
         for (String page : List.of("/", "/index.html", "/workbench.html", "/chat.html", "/image.html", "/live.html", "/status.html", "/favicon.svg")) {
