@@ -41,6 +41,8 @@ import org.eclipse.microprofile.metrics.Histogram;
 @ApplicationScoped
 public class DuplexMetrics implements MetricsExport {
 
+    private static final System.Logger LOG = System.getLogger(DuplexMetrics.class.getName());
+
     /** Kinds of metric, as {@code # TYPE} in the Prometheus text names them. */
     public enum Kind { COUNTER, GAUGE, SUMMARY }
 
@@ -217,7 +219,7 @@ public class DuplexMetrics implements MetricsExport {
                     registry = registries.isResolvable() ? registries.get() : null;
                     looked = true;
                     if (registry == null) {
-                        System.getLogger(DuplexMetrics.class.getName()).log(System.Logger.Level.INFO,
+                        LOG.log(System.Logger.Level.INFO,
                                 "The MicroProfile Metrics API is here but no MetricRegistry bean: /metrics has no Duplex figures; /api/status has them all");
                     }
                 }
