@@ -31,15 +31,29 @@ final class GridMember {
      */
     static HazelcastInstance start(GridSettings settings) {
         LOG.log(Level.INFO, "Starting this application''s Hazelcast member: cluster {0}, {1} port {2} (+{3}), members {4}",
-                settings.name(), settings.bind(), settings.port(), settings.portCount() - 1, settings.members());
+                settings.name(), settings.bind(), String.valueOf(settings.port()), String.valueOf(settings.portCount() - 1),
+                settings.members());
+        // Hazelcast looks its extensions up (ServiceLoader, resources) through the configuration's
+        // class loader and the thread's context class loader. On Payara the WAR's loader sees the
+        // server's Hazelcast (parent-first) and the WAR's own jar: a mix of two versions (on Payara
+        // Micro 7, 5.7.0 classes with 5.3.8 resources: SEVERE UnsupportedOperationException from
+        // the CP subsystem at start). Hazelcast's own loader sees one version only, and the
+        // member's threads, which inherit the context loader, then hold no reference to the
+        // application's loader either.
+        ClassLoader hazelcastLoader = Config.class.getClassLoader();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(hazelcastLoader);
         try {
-            HazelcastInstance member = Hazelcast.newHazelcastInstance(config(settings));
+            HazelcastInstance member = Hazelcast.newHazelcastInstance(config(settings).setClassLoader(hazelcastLoader));
             LOG.log(Level.INFO, "This application''s Hazelcast member {0} runs in a cluster of {1}",
                     member.getCluster().getLocalMember(), member.getCluster().getMembers().size());
             return member;
         } catch (RuntimeException e) {
             throw new IllegalStateException("duplex.cluster: the Hazelcast member could not start on " + settings.bind()
                     + " ports " + settings.port() + "-" + (settings.port() + settings.portCount() - 1) + ": " + e, e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
