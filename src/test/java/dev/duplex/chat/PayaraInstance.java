@@ -202,6 +202,17 @@ public final class PayaraInstance implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the process as an operator would (SIGTERM: Payara's shutdown, Hazelcast leaves the
+     * cluster cleanly); kills it if it is still running after {@code timeout}.
+     */
+    public void stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
+        }
+    }
+
     /** Kills the process at once, as a crash would (no shutdown hooks, no goodbyes to the cluster). */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
