@@ -53,13 +53,41 @@ public final class PayaraInstance implements AutoCloseable {
      */
     public static PayaraInstance startClustered(String name, int port, String clusterName, int clusterPort, Path workDir,
             List<String> jvmOptions) throws IOException {
-        return start(name, port, workDir, jvmOptions, List.of("--clustermode", "tcpip:127.0.0.1:" + clusterPort,
-                "--startport", String.valueOf(clusterPort), "--clustername", clusterName, "--interfaces", "127.0.0.1"));
+        return start(name, port, workDir, jvmOptions, clustered(clusterName, clusterPort));
+    }
+
+    /** The Payara Micro options of {@link #startClustered}: its Hazelcast on loopback, TCP/IP join. */
+    public static List<String> clustered(String clusterName, int clusterPort) {
+        return List.of("--clustermode", "tcpip:127.0.0.1:" + clusterPort,
+                "--startport", String.valueOf(clusterPort), "--clustername", clusterName, "--interfaces", "127.0.0.1");
     }
 
     /** Starts an instance alone, Hazelcast off, as {@code mvn -Prun} does. */
     public static PayaraInstance startSingle(String name, int port, Path workDir, List<String> jvmOptions) throws IOException {
         return start(name, port, workDir, jvmOptions, List.of("--nohazelcast"));
+    }
+
+    /**
+     * Starts an instance with these Payara Micro options besides the WAR, port, name, loopback
+     * pre-boot file and {@code --disablephonehome} (e.g. {@code --nohazelcast} and a
+     * {@link #redeployOnce post-deploy file}).
+     */
+    public static PayaraInstance startWith(String name, int port, Path workDir, List<String> jvmOptions, List<String> microOptions)
+            throws IOException {
+        return start(name, port, workDir, jvmOptions, microOptions);
+    }
+
+    /**
+     * Payara Micro options that undeploy the WAR once it is deployed and deploy it again, in the
+     * same process (a post-deploy command file, run by Payara Micro's boot command runner).
+     */
+    public static List<String> redeployOnce(Path workDir) throws IOException {
+        Files.createDirectories(workDir);
+        Path commands = workDir.resolve("redeploy.txt");
+        String app = war().getName().replaceFirst("\\.war$", "");
+        Files.writeString(commands, "undeploy " + app + "\n"
+                + "deploy --name " + app + " --contextroot / " + war().getAbsolutePath() + "\n", StandardCharsets.UTF_8);
+        return List.of("--postdeploycommandfile", commands.toString());
     }
 
     private static PayaraInstance start(String name, int port, Path workDir, List<String> jvmOptions, List<String> clustering)
@@ -154,6 +182,15 @@ public final class PayaraInstance implements AutoCloseable {
         }
     }
 
+    /** The instance's whole console log so far. */
+    public String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + log, e);
+        }
+    }
+
     /** The last lines of the instance's log, for failure messages. */
     public String logTail() {
         try {
@@ -162,6 +199,17 @@ public final class PayaraInstance implements AutoCloseable {
             return exit + "\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";
+        }
+    }
+
+    /**
+     * Stops the process as an operator would (SIGTERM: Payara's shutdown, Hazelcast leaves the
+     * cluster cleanly); kills it if it is still running after {@code timeout}.
+     */
+    public void stop(Duration timeout) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.duplex.chat.control;
 
-import com.hazelcast.core.HazelcastInstance;
 import dev.duplex.chat.entity.BadCommandException;
 import dev.duplex.chat.entity.ChatCommand;
 import dev.duplex.chat.entity.ChatCommandDecoder;
@@ -10,7 +9,7 @@ import dev.duplex.chat.entity.ChatEventEncoder;
 import dev.duplex.chat.entity.ChatMessage;
 import dev.duplex.chat.entity.ErrorCode;
 import dev.duplex.platform.DaemonThreads;
-import dev.duplex.platform.PayaraGrid;
+import dev.duplex.platform.DataGrid;
 import dev.duplex.platform.RateLimitedLog;
 import dev.duplex.platform.TextAssembler;
 import dev.duplex.platform.Timings;
@@ -45,9 +44,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@link ChatBus} that joins it to the other instances. The endpoint hands it each session's
  * messages; it answers, fans out, and keeps presence.
  *
- * <p>The bus is chosen at start-up: {@link HazelcastBus} when Payara's embedded Hazelcast is
- * available through JNDI {@code payara/Hazelcast} and running, otherwise (or with
- * {@code duplex.chat.cluster=local}) the in-memory {@link LocalBus}.
+ * <p>The bus is chosen at start-up: {@link HazelcastBus} when the {@link DataGrid} has a grid
+ * (Payara's embedded Hazelcast, or the application's own member from {@code duplex.cluster.*}),
+ * otherwise (or with {@code duplex.chat.cluster=local}) the in-memory {@link LocalBus}.
  */
 @ApplicationScoped
 public class ChatRooms {
@@ -68,6 +67,8 @@ public class ChatRooms {
 
     @Inject
     Timings timings;
+    @Inject
+    DataGrid grid;
 
     @Inject
     @ConfigProperty(name = "duplex.chat.max-text-bytes")
@@ -171,9 +172,9 @@ public class ChatRooms {
     private ChatBus chooseBus(Consumer<PresenceNotice> presence) {
         LongSupplier clock = System::currentTimeMillis;
         if (!"local".equalsIgnoreCase(cluster)) {
-            Optional<HazelcastInstance> grid = PayaraGrid.running("chat");
-            if (grid.isPresent()) {
-                return HazelcastBus.on(grid.get(), limits.historySize(), presence, clock);
+            Optional<DataGrid.Lease> lease = grid.lease("chat");
+            if (lease.isPresent()) {
+                return HazelcastBus.on(lease.get().hazelcast(), limits.historySize(), presence, clock, lease.get());
             }
         }
         return new LocalBus(limits.historySize(), presence, clock);
@@ -493,21 +494,28 @@ public class ChatRooms {
     @PreDestroy
     void stop() {
         rejoinGraceNanos = 0;
-        for (ChatMember member : List.copyOf(sessions.values())) {
-            disconnect(member);
-        }
-        for (ChatMember.Membership membership : List.copyOf(held.keySet())) {
-            if (held.remove(membership) != null) {
-                release(membership);
+        try {
+            for (ChatMember member : List.copyOf(sessions.values())) {
+                disconnect(member);
             }
-        }
-        stopped = true;
-        if (reaper != null) {
-            reaper.shutdownNow();
-        }
-        bus.close();
-        if (senderPool != null) {
-            senderPool.shutdown();
+            for (ChatMember.Membership membership : List.copyOf(held.keySet())) {
+                if (held.remove(membership) != null) {
+                    release(membership);
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Whatever failed, the bus below must still go: on a shared grid its listeners would
+            // outlive the application (issue 19).
+            LOG.log(Level.WARNING, "Could not release every chat member while stopping", e);
+        } finally {
+            stopped = true;
+            if (reaper != null) {
+                reaper.shutdownNow();
+            }
+            bus.close();
+            if (senderPool != null) {
+                senderPool.shutdown();
+            }
         }
     }
 

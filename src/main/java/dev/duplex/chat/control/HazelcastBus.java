@@ -1,7 +1,7 @@
 package dev.duplex.chat.control;
 
 import dev.duplex.platform.DaemonThreads;
-import dev.duplex.platform.PayaraGrid;
+import dev.duplex.platform.DataGrid;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
@@ -70,6 +70,7 @@ public final class HazelcastBus extends RosterBus {
     private static final System.Logger LOG = System.getLogger(HazelcastBus.class.getName());
 
     private final HazelcastInstance hazelcast;
+    private final AutoCloseable lease;
     private final String instance;
     private final ExecutorService fanout;
     private final ExecutorService events;
@@ -81,15 +82,27 @@ public final class HazelcastBus extends RosterBus {
     private final Map<String, Reader> readers = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** A bus on a running Hazelcast instance ({@link PayaraGrid#running} finds Payara's). */
+    /** A bus on a running Hazelcast instance. */
     public static ChatBus on(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence,
             LongSupplier clock) {
-        return new HazelcastBus(hazelcast, historySize, presence, clock);
+        return new HazelcastBus(hazelcast, historySize, presence, clock, () -> {
+        });
     }
 
-    private HazelcastBus(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence, LongSupplier clock) {
+    /**
+     * A bus on a running Hazelcast instance that {@code lease} lends ({@link DataGrid#lease}); the
+     * lease is closed at the end of {@link #close}, after the bus removed its listeners.
+     */
+    public static ChatBus on(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence,
+            LongSupplier clock, AutoCloseable lease) {
+        return new HazelcastBus(hazelcast, historySize, presence, clock, lease);
+    }
+
+    private HazelcastBus(HazelcastInstance hazelcast, int historySize, Consumer<PresenceNotice> presence, LongSupplier clock,
+            AutoCloseable lease) {
         super(room -> roster(hazelcast, room));
         this.hazelcast = hazelcast;
+        this.lease = lease;
         this.instance = hazelcast.getCluster().getLocalMember().getUuid().toString();
         // Deliveries: any thread will do, each room's reader is sequential. Presence notices and
         // sweeps: one thread, which keeps them in the order the topic delivers them.
@@ -106,11 +119,17 @@ public final class HazelcastBus extends RosterBus {
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
+                if (closed) {
+                    return;
+                }
                 LOG.log(Level.INFO, "Chat cluster member joined: {0}; {1} instances", event.getMember(), event.getMembers().size());
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                if (closed) {
+                    return;
+                }
                 LOG.log(Level.INFO, "Chat cluster member left: {0}; {1} instances", event.getMember(), event.getMembers().size());
                 onEvents(HazelcastBus.this::sweep);
             }
@@ -174,7 +193,7 @@ public final class HazelcastBus extends RosterBus {
     @Override
     public ChatMessage append(String room, String from, String text) {
         long ts = clock.getAsLong();
-        long sequence = PayaraGrid.await(log(room).addAsync(GridCodec.logItem(from, text, ts), OverflowPolicy.OVERWRITE), PayaraGrid.TIMEOUT_SECONDS);
+        long sequence = DataGrid.await(log(room).addAsync(GridCodec.logItem(from, text, ts), OverflowPolicy.OVERWRITE), DataGrid.TIMEOUT_SECONDS);
         return new ChatMessage(sequence + 1, room, from, text, ts);
     }
 
@@ -188,7 +207,7 @@ public final class HazelcastBus extends RosterBus {
         if (count == 0) {
             return new History(List.of(), lastId, window.truncated());
         }
-        ReadResultSet<String> items = PayaraGrid.await(log.readManyAsync(window.fromId() - 1, count, count, null), PayaraGrid.TIMEOUT_SECONDS);
+        ReadResultSet<String> items = DataGrid.await(log.readManyAsync(window.fromId() - 1, count, count, null), DataGrid.TIMEOUT_SECONDS);
         List<ChatMessage> messages = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
             messages.add(GridCodec.message(room, items.getSequence(i) + 1, items.get(i)));
@@ -322,19 +341,40 @@ public final class HazelcastBus extends RosterBus {
         }
     }
 
+    /**
+     * Removes this bus's listeners from the grid (which may be the server's, shared with the next
+     * deployment), stops its readers and threads, then closes its lease. Each step runs whatever
+     * the one before it did: on Payara the application's class loader may already refuse new
+     * classes when CDI destroys the beans, so the listeners go first and this path starts no
+     * lambda it has not run before.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
-        readers.values().forEach(r -> r.stopped = true);
-        readers.clear();
         try {
             topic.removeMessageListener(topicListener);
-            hazelcast.getCluster().removeMembershipListener(membershipListener);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "Hazelcast is already shutting down: " + e);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not remove the chat presence listener: {0}", e.toString());
         }
+        try {
+            hazelcast.getCluster().removeMembershipListener(membershipListener);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not remove the chat membership listener: {0}", e.toString());
+        }
+        for (Reader reader : readers.values()) {
+            reader.stopped = true;
+        }
+        readers.clear();
         fanout.shutdownNow();
         events.shutdownNow();
+        try {
+            lease.close();
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not give the chat's data grid lease back", e);
+        }
     }
 
     private Ringbuffer<String> log(String room) {

@@ -1,13 +1,13 @@
 package dev.duplex.feed.control;
 
-import com.hazelcast.core.HazelcastInstance;
-import dev.duplex.platform.PayaraGrid;
+import dev.duplex.platform.DataGrid;
 import java.lang.System.Logger.Level;
 import java.util.Optional;
 
 /**
- * Chooses the feed's bus at start-up: the cluster's when Payara's embedded Hazelcast runs (and
- * {@code duplex.feed.cluster} is not {@code local}), otherwise {@link LocalFeedBus}.
+ * Chooses the feed's bus at start-up: the cluster's when the {@link DataGrid} has a grid (Payara's
+ * embedded Hazelcast, or the application's own member from {@code duplex.cluster.*}) and
+ * {@code duplex.feed.cluster} is not {@code local}, otherwise {@link LocalFeedBus}.
  */
 public final class FeedBuses {
 
@@ -17,15 +17,16 @@ public final class FeedBuses {
     }
 
     /**
+     * @param grid     where the cluster's grid comes from; the bus holds its lease until it closes
      * @param cluster  {@code duplex.feed.cluster}: {@code auto} (the cluster's bus when there is
      *                 one) or {@code local}
      * @param instance this instance's name when it runs alone
      */
-    public static FeedBus connect(String cluster, String instance) {
+    public static FeedBus connect(DataGrid grid, String cluster, String instance) {
         if (!"local".equalsIgnoreCase(cluster)) {
-            Optional<HazelcastInstance> grid = PayaraGrid.running("feed");
-            if (grid.isPresent()) {
-                return HazelcastFeedBus.on(grid.get());
+            Optional<DataGrid.Lease> lease = grid.lease("feed");
+            if (lease.isPresent()) {
+                return HazelcastFeedBus.on(lease.get().hazelcast(), lease.get());
             }
         }
         LOG.log(Level.INFO, "The feed runs on this instance alone ({0})", instance);

@@ -1,6 +1,7 @@
 package dev.duplex.feed.control;
 
 import dev.duplex.platform.DaemonThreads;
+import dev.duplex.platform.DataGrid;
 import dev.duplex.feed.entity.BadFeedCommand;
 import dev.duplex.feed.entity.FeedCommand;
 import dev.duplex.feed.entity.FeedError;
@@ -35,6 +36,8 @@ public class FeedService {
 
     private static final System.Logger LOG = System.getLogger(FeedService.class.getName());
 
+    @Inject
+    DataGrid grid;
     @Inject
     @ConfigProperty(name = "duplex.feed.max-message-bytes")
     int maxMessageBytes;
@@ -114,7 +117,7 @@ public class FeedService {
         timers.setRemoveOnCancelPolicy(true);
         hub = new FeedHub(limits, senders, (task, delayNanos) -> timers.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
                 System::nanoTime);
-        bus = FeedBuses.connect(cluster, defaultInstanceName());
+        bus = FeedBuses.connect(grid, cluster, defaultInstanceName());
         bus.start(hub);
         timers.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
         if (marketEnabled) {

@@ -14,7 +14,7 @@ import com.hazelcast.ringbuffer.StaleSequenceException;
 import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
 import dev.duplex.platform.DaemonThreads;
-import dev.duplex.platform.PayaraGrid;
+import dev.duplex.platform.DataGrid;
 import dev.duplex.platform.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
@@ -121,6 +121,7 @@ public final class HazelcastFeedBus implements FeedBus {
     private final BlockingQueue<byte[]> pending = new LinkedBlockingQueue<>(MAX_PENDING);
     private final Thread sender;
     private final Map<String, Role> roles = new ConcurrentHashMap<>();
+    private final AutoCloseable lease;
     private final UUID membershipListener;
     private final UUID leadersListener;
     private volatile FeedState state;
@@ -148,13 +149,23 @@ public final class HazelcastFeedBus implements FeedBus {
     // Written by the control thread only.
     private volatile long lastCheckpointed = -1;
 
-    /** A bus on a running Hazelcast instance ({@link PayaraGrid#running} finds Payara's). */
+    /** A bus on a running Hazelcast instance. */
     public static FeedBus on(HazelcastInstance hazelcast) {
-        return new HazelcastFeedBus(hazelcast);
+        return new HazelcastFeedBus(hazelcast, () -> {
+        });
     }
 
-    private HazelcastFeedBus(HazelcastInstance hazelcast) {
+    /**
+     * A bus on a running Hazelcast instance that {@code lease} lends ({@link DataGrid#lease}); the
+     * lease is closed at the end of {@link #close}, after the bus removed its listeners.
+     */
+    public static FeedBus on(HazelcastInstance hazelcast, AutoCloseable lease) {
+        return new HazelcastFeedBus(hazelcast, lease);
+    }
+
+    private HazelcastFeedBus(HazelcastInstance hazelcast, AutoCloseable lease) {
         this.hazelcast = hazelcast;
+        this.lease = lease;
         this.instance = hazelcast.getCluster().getLocalMember().getUuid().toString();
         try {
             hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(LOG_NAME).setCapacity(LOG_CAPACITY));
@@ -170,11 +181,17 @@ public final class HazelcastFeedBus implements FeedBus {
         this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
             @Override
             public void memberAdded(MembershipEvent event) {
+                if (closed) {
+                    return;
+                }
                 LOG.log(Level.INFO, "Feed cluster member joined: {0}; {1} instances", event.getMember(), event.getMembers().size());
             }
 
             @Override
             public void memberRemoved(MembershipEvent event) {
+                if (closed) {
+                    return;
+                }
                 LOG.log(Level.INFO, "Feed cluster member left: {0}; {1} instances", event.getMember(), event.getMembers().size());
                 onControl(HazelcastFeedBus.this::checkRoles);
             }
@@ -211,7 +228,7 @@ public final class HazelcastFeedBus implements FeedBus {
         }
         this.state = state;
         CompletableFuture<Void> ready = new CompletableFuture<>();
-        PayaraGrid.await(CompletableFuture.runAsync(() -> {
+        DataGrid.await(CompletableFuture.runAsync(() -> {
             synchronize();
             catchUpTarget = log.tailSequence();
             if (next > catchUpTarget) {
@@ -220,11 +237,11 @@ public final class HazelcastFeedBus implements FeedBus {
                 caughtUp = ready;
             }
             read();
-        }, applier), JOIN_WAIT_SECONDS + PayaraGrid.TIMEOUT_SECONDS);
+        }, applier), JOIN_WAIT_SECONDS + DataGrid.TIMEOUT_SECONDS);
         // Serve the cluster's state, not a partial one: wait until the log is applied up to where it
         // ended when this instance joined.
         try {
-            PayaraGrid.await(ready, PayaraGrid.TIMEOUT_SECONDS);
+            DataGrid.await(ready, DataGrid.TIMEOUT_SECONDS);
         } catch (IllegalStateException e) {
             LOG.log(Level.WARNING, "The feed is still catching up with the cluster''s log: {0}", e.getMessage());
         }
@@ -261,7 +278,7 @@ public final class HazelcastFeedBus implements FeedBus {
                 }
                 batches.add(first);
                 pending.drainTo(batches, SEND_BATCH - 1);
-                PayaraGrid.await(log.addAllAsync(batches, OverflowPolicy.OVERWRITE), PayaraGrid.TIMEOUT_SECONDS);
+                DataGrid.await(log.addAllAsync(batches, OverflowPolicy.OVERWRITE), DataGrid.TIMEOUT_SECONDS);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -534,7 +551,7 @@ public final class HazelcastFeedBus implements FeedBus {
             return;
         }
         try {
-            Captured captured = PayaraGrid.await(CompletableFuture.supplyAsync(() -> {
+            Captured captured = DataGrid.await(CompletableFuture.supplyAsync(() -> {
                 // Only a consistent cut: not while topics restored from a checkpoint are still ahead.
                 if (!floors.isEmpty() || (lastApplied <= lastCheckpointed && !rewriteCheckpoint)) {
                     return null;
@@ -549,7 +566,7 @@ public final class HazelcastFeedBus implements FeedBus {
                 dirty.clear();
                 rewriteCheckpoint = false;
                 return new Captured(lastApplied, changed);
-            }, applier), PayaraGrid.TIMEOUT_SECONDS);
+            }, applier), DataGrid.TIMEOUT_SECONDS);
             if (captured == null) {
                 return;
             }
@@ -643,7 +660,13 @@ public final class HazelcastFeedBus implements FeedBus {
         }
     }
 
-    /** Stops this instance's roles and gives them up, sends what is queued (for up to 2 s), stops reading. */
+    /**
+     * Removes this bus's listeners from the grid (which may be the server's, shared with the next
+     * deployment), stops this instance's roles and gives them up, sends what is queued (for up to
+     * 2 s), stops reading, then closes its lease. Each step runs whatever the one before it did:
+     * on Payara the application's class loader may already refuse new classes when CDI destroys
+     * the beans.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -651,8 +674,18 @@ public final class HazelcastFeedBus implements FeedBus {
         }
         closed = true;
         try {
-            control.submit(() -> roles.values().forEach(this::release)).get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            hazelcast.getCluster().removeMembershipListener(membershipListener);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not remove the feed membership listener: {0}", e.toString());
+        }
+        try {
+            leaders.removeEntryListener(leadersListener);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not remove the feed roles listener: {0}", e.toString());
+        }
+        try {
+            control.submit(this::releaseRoles).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException | RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "Could not give up the feed roles cleanly: {0}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -663,14 +696,19 @@ public final class HazelcastFeedBus implements FeedBus {
             Thread.currentThread().interrupt();
         }
         sender.interrupt();
-        try {
-            hazelcast.getCluster().removeMembershipListener(membershipListener);
-            leaders.removeEntryListener(leadersListener);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "Hazelcast is already shutting down: " + e);
-        }
         control.shutdownNow();
         applier.shutdownNow();
+        try {
+            lease.close();
+        } catch (Exception | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not give the feed's data grid lease back", e);
+        }
+    }
+
+    private void releaseRoles() {
+        for (Role role : roles.values()) {
+            release(role);
+        }
     }
 
     private void release(Role role) {
