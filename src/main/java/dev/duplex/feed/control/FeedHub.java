@@ -288,6 +288,10 @@ public final class FeedHub implements FeedState {
                 // after the subscriber stopped taking its changes
                 ended.topic.unregister(ended);
             }
+        } else if (command instanceof FeedCommand.Ack ack) {
+            if (!subscriber.ack(ack.messages())) {
+                subscriber.error(FeedError.BAD_COMMAND, "\"messages\" must not go down nor exceed the messages sent", 0);
+            }
         } else {
             subscriber.answer(new FeedMessage.Topics(sortedTopics().stream().map(FeedHub::info).toList()));
         }
@@ -374,8 +378,9 @@ public final class FeedHub implements FeedState {
         long now = nanoClock.getAsLong();
         long limit = TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds());
         for (FeedSubscriber subscriber : subscribers) {
-            if (subscriber.stalled(now, limit)) {
-                subscriber.dropSlowConsumer("no write completed for " + limits.keepaliveSeconds() + " s");
+            String why = subscriber.stalled(now, limit);
+            if (why != null) {
+                subscriber.dropSlowConsumer(why + " for " + limits.keepaliveSeconds() + " s");
             }
         }
     }

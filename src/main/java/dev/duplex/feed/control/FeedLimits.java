@@ -14,9 +14,27 @@ package dev.duplex.feed.control;
  * @param maxItemsPerTopic         items one topic holds; a publication creating one more is refused
  * @param maxQueuedMessages        answers (errors, snapshots...) waiting for one session that reads
  *                                 nothing; one more closes it with 1008 "Slow consumer"
+ * @param flowWindowBytes          a session that acknowledges has at most about this many bytes of
+ *                                 messages unacknowledged; the rest is conflated
+ * @param topicIdleSeconds         a topic created by a publisher that has had no change and no
+ *                                 subscription for this long is removed; 0: never
  */
 public record FeedLimits(int maxMessageBytes, int maxSubscriptions, int maxItemsPerSubscription, double maxFrequency,
-        int keepaliveSeconds, int maxTopics, int maxItemsPerTopic, int maxQueuedMessages) {
+        int keepaliveSeconds, int maxTopics, int maxItemsPerTopic, int maxQueuedMessages, int flowWindowBytes,
+        int topicIdleSeconds) {
+
+    /** The smallest flow-control window: one message of a few updates. */
+    public static final int MIN_FLOW_WINDOW_BYTES = 1024;
+
+    /** With the flow-control window and topic expiry at their defaults. */
+    public FeedLimits(int maxMessageBytes, int maxSubscriptions, int maxItemsPerSubscription, double maxFrequency,
+            int keepaliveSeconds, int maxTopics, int maxItemsPerTopic, int maxQueuedMessages) {
+        this(maxMessageBytes, maxSubscriptions, maxItemsPerSubscription, maxFrequency, keepaliveSeconds, maxTopics,
+                maxItemsPerTopic, maxQueuedMessages, DEFAULT_FLOW_WINDOW_BYTES, DEFAULT_TOPIC_IDLE_SECONDS);
+    }
+
+    static final int DEFAULT_FLOW_WINDOW_BYTES = 16384;
+    static final int DEFAULT_TOPIC_IDLE_SECONDS = 3600;
 
     public FeedLimits {
         positive("duplex.feed.max-message-bytes", maxMessageBytes);
@@ -26,6 +44,13 @@ public record FeedLimits(int maxMessageBytes, int maxSubscriptions, int maxItems
         positive("duplex.feed.max-topics", maxTopics);
         positive("duplex.feed.max-items-per-topic", maxItemsPerTopic);
         positive("duplex.feed.max-queued-messages", maxQueuedMessages);
+        if (flowWindowBytes < MIN_FLOW_WINDOW_BYTES) {
+            throw new IllegalArgumentException("duplex.feed.flow-window-bytes must be at least " + MIN_FLOW_WINDOW_BYTES
+                    + ": " + flowWindowBytes);
+        }
+        if (topicIdleSeconds < 0) {
+            throw new IllegalArgumentException("duplex.feed.topic-idle-seconds must be 0 or more: " + topicIdleSeconds);
+        }
         if (!(maxFrequency > 0) || !Double.isFinite(maxFrequency)) {
             throw new IllegalArgumentException("duplex.feed.max-frequency must be a positive number: " + maxFrequency);
         }

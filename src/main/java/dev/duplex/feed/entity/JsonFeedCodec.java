@@ -457,6 +457,9 @@ public final class JsonFeedCodec {
         if (c instanceof FeedCommand.Unsubscribe u) {
             return sb.append("{\"type\":\"unsubscribe\",\"id\":").append(u.id()).append('}').toString();
         }
+        if (c instanceof FeedCommand.Ack a) {
+            return sb.append("{\"type\":\"ack\",\"messages\":").append(a.messages()).append('}').toString();
+        }
         return "{\"type\":\"topics\"}";
     }
 
@@ -472,7 +475,7 @@ public final class JsonFeedCodec {
         JsonObject object = parseCommand(json);
         if (!(object.get("type") instanceof JsonString type)) {
             throw new BadFeedCommand(FeedError.BAD_COMMAND, 0,
-                    "A command needs a \"type\": subscribe, unsubscribe or topics");
+                    "A command needs a \"type\": subscribe, unsubscribe, topics or ack");
         }
         switch (type.getString()) {
             case "subscribe" -> {
@@ -488,8 +491,11 @@ public final class JsonFeedCodec {
             case "topics" -> {
                 return new FeedCommand.ListTopics();
             }
+            case "ack" -> {
+                return new FeedCommand.Ack(ackCount(object));
+            }
             default -> throw new BadFeedCommand(FeedError.BAD_COMMAND, 0,
-                    "Unknown type: use subscribe, unsubscribe or topics");
+                    "Unknown type: use subscribe, unsubscribe, topics or ack");
         }
     }
 
@@ -527,6 +533,19 @@ public final class JsonFeedCodec {
             JsonValue value = parser.getValue();
             return parser.hasNext() ? null : value;
         }
+    }
+
+    /** The largest acknowledged message count: 2^53, exact in every client's numbers. */
+    private static final BigDecimal MAX_ACK = BigDecimal.valueOf(1L << 53);
+
+    private static long ackCount(JsonObject object) throws BadFeedCommand {
+        if (object.get("messages") instanceof JsonNumber number) {
+            BigDecimal value = number.bigDecimalValue();
+            if (value.signum() >= 0 && value.compareTo(MAX_ACK) <= 0 && value.stripTrailingZeros().scale() <= 0) {
+                return value.longValueExact();
+            }
+        }
+        throw new BadFeedCommand(FeedError.BAD_COMMAND, 0, "\"messages\" must be an integer from 0 to 2^53");
     }
 
     private static int id(JsonObject object) throws BadFeedCommand {

@@ -155,7 +155,9 @@ class JsonFeedCodecTest {
                 new FeedCommand.Subscribe(2147483647, "weather", List.of(), 0),
                 new FeedCommand.Subscribe(3, "w\u2028\"", List.of("x".repeat(64)), 0.5),
                 new FeedCommand.Unsubscribe(1),
-                new FeedCommand.ListTopics());
+                new FeedCommand.ListTopics(),
+                new FeedCommand.Ack(0),
+                new FeedCommand.Ack(1L << 53));
         for (FeedCommand command : commands) {
             assertEquals(command, JsonFeedCodec.decodeCommand(JsonFeedCodec.encode(command)));
         }
@@ -192,6 +194,10 @@ class JsonFeedCodecTest {
         for (String items : List.of("\"ACME\"", "[1]", "[\"\"]", "[\"" + "x".repeat(65) + "\"]", "[\"a\",null]", "{}", "[[\"a\"]]")) {
             assertRefused(FeedError.BAD_COMMAND, 9, "{\"type\":\"subscribe\",\"id\":9,\"topic\":\"t\",\"items\":" + items + "}");
         }
+        for (String messages : List.of("-1", "1.5", "9007199254740993", "\"3\"", "null", "1e999999999")) {
+            assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"ack\",\"messages\":" + messages + "}");
+        }
+        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"ack\"}");
         for (String frequency : List.of("-1", "-0.001", "\"NaN\"", "\"fast\"", "1e400", "-1e400", "true", "[4]")) {
             assertRefused(FeedError.BAD_FREQUENCY, 9, "{\"type\":\"subscribe\",\"id\":9,\"topic\":\"t\",\"maxFrequency\":" + frequency + "}");
         }
