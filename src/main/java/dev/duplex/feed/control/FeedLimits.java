@@ -61,6 +61,32 @@ public record FeedLimits(int maxMessageBytes, int maxSubscriptions, int maxItems
         return new FeedLimits(4096, 32, 1000, 100, 30, 100, 10000, 256);
     }
 
+    /** Bytes one listed item name costs in a subscribe at most: 64 characters (ASCII by the name rule), quotes, comma. */
+    static final int LISTED_ITEM_BYTES = 64 + 3;
+    /** Room for the rest of a command: type, id, topic, maxFrequency, white space. */
+    static final int COMMAND_ENVELOPE_BYTES = 1024;
+    /** Bytes one update of a publication is allowed on average: an item and a handful of fields. */
+    public static final int PUBLISHED_UPDATE_BYTES = 256;
+
+    /**
+     * The command size limit that follows from the item limit: a subscribe listing twice
+     * {@code maxItemsPerSubscription} names of the longest kind fits, so a list too long is answered
+     * {@code too-many-items}, not closed; {@code configured} when that is larger.
+     */
+    public static int commandBytes(int configured, int maxItemsPerSubscription) {
+        long needed = COMMAND_ENVELOPE_BYTES + 2L * LISTED_ITEM_BYTES * maxItemsPerSubscription;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(configured, needed));
+    }
+
+    /**
+     * The publish body limit that follows from the per-publish update limit: {@code maxUpdates}
+     * updates of {@value #PUBLISHED_UPDATE_BYTES} bytes each fit; {@code configured} when that is larger.
+     */
+    public static int publishBytes(int configured, int maxUpdates) {
+        long needed = COMMAND_ENVELOPE_BYTES + (long) PUBLISHED_UPDATE_BYTES * maxUpdates;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(configured, needed));
+    }
+
     private static void positive(String key, long value) {
         if (value <= 0) {
             throw new IllegalArgumentException(key + " must be positive: " + value);

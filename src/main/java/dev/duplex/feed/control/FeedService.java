@@ -1,6 +1,7 @@
 package dev.duplex.feed.control;
 
 import dev.duplex.platform.DaemonThreads;
+import dev.duplex.platform.engine.CancelledWriteLog;
 import dev.duplex.feed.entity.BadFeedCommand;
 import dev.duplex.feed.entity.FeedCommand;
 import dev.duplex.feed.entity.FeedError;
@@ -68,6 +69,14 @@ public class FeedService {
     int maxQueuedMessages;
 
     @Inject
+    @ConfigProperty(name = "duplex.feed.flow-window-bytes")
+    int flowWindowBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.feed.topic-idle-seconds")
+    int topicIdleSeconds;
+
+    @Inject
     @ConfigProperty(name = "duplex.feed.cluster")
     String cluster;
 
@@ -101,15 +110,24 @@ public class FeedService {
     private ExecutorService senders;
     private ScheduledThreadPoolExecutor timers;
     private final List<Simulator> simulators = new ArrayList<>();
+    private CancelledWriteLog cancelledWrites;
 
     @PostConstruct
     void init() {
-        limits = new FeedLimits(maxMessageBytes, maxSubscriptions, maxItemsPerSubscription, maxFrequency,
-                keepaliveSeconds, maxTopics, maxItemsPerTopic, maxQueuedMessages);
+        int commandBytes = FeedLimits.commandBytes(maxMessageBytes, maxItemsPerSubscription);
+        if (commandBytes > maxMessageBytes) {
+            LOG.log(Level.INFO, "duplex.feed.max-message-bytes={0} is raised to {1}: a subscribe listing {2} items"
+                    + " (duplex.feed.max-items-per-subscription) twice over must fit", maxMessageBytes, commandBytes,
+                    maxItemsPerSubscription);
+        }
+        limits = new FeedLimits(commandBytes, maxSubscriptions, maxItemsPerSubscription, maxFrequency,
+                keepaliveSeconds, maxTopics, maxItemsPerTopic, maxQueuedMessages, flowWindowBytes, topicIdleSeconds);
         // Plain pools, not managed executors: on Payara every managed submit captures the thread
         // context with a class-path scan (docs/PERFORMANCE.md), and these tasks need none.
         senders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.numbered("duplex-feed-sender"));
+        // a slow consumer's close is logged once, by its subscriber, not again as cancelled writes with a trace
+        cancelledWrites = CancelledWriteLog.install();
         timers = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("duplex-feed-timer"));
         timers.setRemoveOnCancelPolicy(true);
         hub = new FeedHub(limits, senders, (task, delayNanos) -> timers.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
@@ -243,6 +261,9 @@ public class FeedService {
         }
         if (senders != null) {
             senders.shutdown();
+        }
+        if (cancelledWrites != null) {
+            cancelledWrites.close();
         }
     }
 }
