@@ -67,7 +67,7 @@ public class FeedPublishServlet extends HttpServlet {
         clients = new ClientAddress(config.getOptionalValues("duplex.proxies.trusted", String.class).orElse(List.of()));
         FeedService service = feed;
         gate = new PublishGate(token, maxBytes, maxUpdates, rate, System::nanoTime, FeedPublishServlet::nowMicros,
-                service::publish);
+                service::publish, service::delete);
         LOG.log(Level.INFO, gate.enabled()
                 ? "POST /api/feed/{topic} publishes with the bearer token duplex.feed.publish-token (at most "
                         + maxBytes + " bytes, " + maxUpdates + " updates, " + rate + " requests/s per address)"
@@ -97,6 +97,13 @@ public class FeedPublishServlet extends HttpServlet {
                 response.setHeader("Connection", "close");
             }
             write(response, refused);
+            return;
+        }
+        if ("DELETE".equals(request.getMethod())) {
+            if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+                response.setHeader("Connection", "close");
+            }
+            write(response, gate.delete(publish));
             return;
         }
         // the body arrives on container threads as it comes, or the request ends with its deadline

@@ -153,6 +153,7 @@ public class FeedService {
 
     private void lead(Simulator simulator) {
         simulators.add(simulator);
+        hub.keep(simulator.topic());
         bus.lead(simulator.name(), simulator::start, simulator::stop);
     }
 
@@ -195,6 +196,26 @@ public class FeedService {
     public void publish(String topic, List<ItemChange> changes) {
         hub.check(topic, changes);
         bus.publish(topic, changes);
+    }
+
+    /**
+     * Deletes a topic a publisher made, with its items; its subscriptions end ({@code unsubscribed}).
+     * On a cluster the deletion goes through the bus (an empty publication), so that every instance
+     * applies it in the log's order.
+     *
+     * @return false when no such topic exists here
+     * @throws IllegalArgumentException for a simulator's topic, which cannot be deleted
+     */
+    public boolean delete(String topic) {
+        if (!hub.deletable(topic)) {
+            throw new IllegalArgumentException("A simulator's topic cannot be deleted");
+        }
+        if (!hub.hasTopic(topic)) {
+            return false;
+        }
+        hub.delete(topic);
+        bus.publish(topic, List.of());
+        return true;
     }
 
     /** The feed's figures on this instance. */

@@ -188,6 +188,19 @@ public final class FeedSubscriber {
         return subscription;
     }
 
+    /** The subscription's topic was deleted or expired: it ends with an {@code unsubscribed} answer. */
+    void topicGone(Subscription subscription) {
+        synchronized (this) {
+            if (subscriptions.get(subscription.id) != subscription) {
+                return;
+            }
+            subscriptions.remove(subscription.id);
+            end(subscription);
+            answers.remove(subscription);
+        }
+        answer(new FeedMessage.Unsubscribed(subscription.id));
+    }
+
     /** With the lock held: marks the subscription ended and counts what it leaves unsent. */
     private void end(Subscription subscription) {
         subscription.closed = true;

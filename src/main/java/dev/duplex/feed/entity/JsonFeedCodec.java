@@ -494,7 +494,7 @@ public final class JsonFeedCodec {
             case "ack" -> {
                 return new FeedCommand.Ack(ackCount(object));
             }
-            default -> throw new BadFeedCommand(FeedError.BAD_COMMAND, 0,
+            default -> throw new BadFeedCommand(FeedError.BAD_COMMAND, idOrZero(object),
                     "Unknown type: use subscribe, unsubscribe, topics or ack");
         }
     }
@@ -535,6 +535,9 @@ public final class JsonFeedCodec {
         }
     }
 
+    /** The one text of every {@code bad-frequency} error, from the codec or the hub. */
+    public static final String BAD_FREQUENCY_TEXT = "maxFrequency must be a number from 0 to the hello's maxFrequency";
+
     /** The largest acknowledged message count: 2^53, exact in every client's numbers. */
     private static final BigDecimal MAX_ACK = BigDecimal.valueOf(1L << 53);
 
@@ -546,6 +549,15 @@ public final class JsonFeedCodec {
             }
         }
         throw new BadFeedCommand(FeedError.BAD_COMMAND, 0, "\"messages\" must be an integer from 0 to 2^53");
+    }
+
+    /** The command's id when it has a valid one, for an answer about it; 0 otherwise. */
+    private static int idOrZero(JsonObject object) {
+        try {
+            return object.containsKey("id") ? id(object) : 0;
+        } catch (BadFeedCommand e) {
+            return 0;
+        }
     }
 
     private static int id(JsonObject object) throws BadFeedCommand {
@@ -596,7 +608,7 @@ public final class JsonFeedCodec {
                 return sign == 0 ? 0 : frequency;
             }
         }
-        throw new BadFeedCommand(FeedError.BAD_FREQUENCY, id, "\"maxFrequency\" must be a number >= 0");
+        throw new BadFeedCommand(FeedError.BAD_FREQUENCY, id, BAD_FREQUENCY_TEXT);
     }
 
     // ---------------------------------------------------------------- the client's side
