@@ -46,7 +46,7 @@ public final class Bench {
                        [--check-url URL]   (scenario F2; src/bench/feed.sh starts the servers)
               feed-lag --url ws://127.0.0.1:8080/feed [--read-rates 20KB,200KB,0] [--subprotocol feed.json|feed.bin]
                        [--topic stocks] [--no-ack] [--duration 60s] [--warmup 5s]
-                       (throttled readers: staleness, conflation, how they end; src/bench/feed-lag.sh)
+                       (throttled readers: staleness, conflation, how they end; docs/FEED.md "Flow control")
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
               serve    jetty|netty|tcp --port PORT [--host 127.0.0.1]

@@ -114,13 +114,15 @@ public class FeedService {
 
     @PostConstruct
     void init() {
-        int commandBytes = FeedLimits.commandBytes(maxMessageBytes, maxItemsPerSubscription);
+        // the platform's read guard refuses frames over the same key before they are buffered, so the
+        // limit is not raised here: a value below what the item limit needs is pointed out instead
+        int commandBytes = FeedLimits.commandBytes(0, maxItemsPerSubscription);
         if (commandBytes > maxMessageBytes) {
-            LOG.log(Level.INFO, "duplex.feed.max-message-bytes={0} is raised to {1}: a subscribe listing {2} items"
-                    + " (duplex.feed.max-items-per-subscription) twice over must fit", maxMessageBytes, commandBytes,
-                    maxItemsPerSubscription);
+            LOG.log(Level.WARNING, "duplex.feed.max-message-bytes={0} is smaller than the {1} bytes a subscribe listing"
+                    + " twice duplex.feed.max-items-per-subscription ({2}) names takes: a long item list closes the session"
+                    + " with 1009 instead of getting too-many-items", maxMessageBytes, commandBytes, maxItemsPerSubscription);
         }
-        limits = new FeedLimits(commandBytes, maxSubscriptions, maxItemsPerSubscription, maxFrequency,
+        limits = new FeedLimits(maxMessageBytes, maxSubscriptions, maxItemsPerSubscription, maxFrequency,
                 keepaliveSeconds, maxTopics, maxItemsPerTopic, maxQueuedMessages, flowWindowBytes, topicIdleSeconds);
         // Plain pools, not managed executors: on Payara every managed submit captures the thread
         // context with a class-path scan (docs/PERFORMANCE.md), and these tasks need none.
