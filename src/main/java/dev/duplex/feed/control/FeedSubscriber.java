@@ -479,11 +479,16 @@ public final class FeedSubscriber {
         return !failed;
     }
 
-    /** Roughly how many bytes an update takes on the wire (JSON). */
+    /**
+     * At least as many bytes as the update takes as JSON (the larger encoding): id, seq, ts and
+     * conflated at their longest, a number at its longest (24 characters), a text with every
+     * character escaped or 3 UTF-8 bytes. So a batch's estimate bounds its bytes on the wire, and
+     * the flow-control window holds.
+     */
     private static long estimate(String item, Map<String, FieldValue> fields) {
-        long bytes = 64 + item.length();
+        long bytes = 112 + item.length();
         for (Map.Entry<String, FieldValue> field : fields.entrySet()) {
-            bytes += field.getKey().length() + (field.getValue() instanceof FieldValue.Text text ? text.value().length() + 6 : 24);
+            bytes += field.getKey().length() + 4 + (field.getValue() instanceof FieldValue.Text text ? 2 + 6L * text.value().length() : 24);
         }
         return bytes;
     }

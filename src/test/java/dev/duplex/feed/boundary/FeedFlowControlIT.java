@@ -47,7 +47,7 @@ class FeedFlowControlIT {
         server = PayaraMicroServer.start("feed-flow", Map.of(
                 "duplex.feed.flow-window-bytes", String.valueOf(WINDOW),
                 "duplex.feed.keepalive-seconds", String.valueOf(KEEPALIVE_SECONDS),
-                "duplex.feed.weather.enabled", "false",
+                "duplex.feed.market.enabled", "true", "duplex.feed.weather.enabled", "false",
                 "duplex.limits.max-sessions-per-address", "0"), false);
     }
 
@@ -114,7 +114,8 @@ class FeedFlowControlIT {
                 ack();
             }
             send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"stocks\"}");
-            assertInstanceOf(FeedMessage.Snapshot.class, next());
+            FeedMessage answer = next();
+            assertInstanceOf(FeedMessage.Snapshot.class, answer, answer::toString);
             if (acknowledging) {
                 ack();
             }
