@@ -94,8 +94,11 @@ export class FeedClient {
    * @param {typeof WebSocket} [options.WebSocket]
    * @param {Backoff} [options.backoff]
    * @param {{setTimeout: typeof setTimeout, clearTimeout: typeof clearTimeout, now: () => number}} [options.timers]
+   * @param {boolean} [options.acknowledge] acknowledge every message once handled (docs/FEED.md, "Flow control"):
+   *   the server then keeps at most its window unread by this page and conflates the rest, so what the
+   *   page shows stays current even when it falls behind
    */
-  constructor({ url, protocols, onState = () => {}, onMessage = () => {}, onProblem = () => {},
+  constructor({ url, protocols, onState = () => {}, onMessage = () => {}, onProblem = () => {}, acknowledge = false,
     WebSocket: Socket = globalThis.WebSocket, backoff = new Backoff({ initialMs: 500, maxMs: 15000 }),
     timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t), now: () => Date.now() } }) {
     this.url = url;
@@ -117,6 +120,9 @@ export class FeedClient {
     this.stopped = true;
     /** @type {Hello|null} */
     this.hello = null;
+    this.acknowledge = acknowledge;
+    /** messages of the current connection handled so far (what an ack says) */
+    this.received = 0;
   }
 
   /** Opens the connection (again); subscriptions made before are sent once it is open. */
@@ -172,12 +178,17 @@ export class FeedClient {
       if (this.socket !== ws) return;
       this.backoff.reset();
       this.decoder = new FeedBinaryDecoder();
+      this.received = 0;
       this.onState({ state: 'open', protocol: ws.protocol });
       for (const [id, subscription] of this.subscriptions) ws.send(subscribeCommand(id, subscription));
     });
     ws.addEventListener('message', (event) => {
       if (this.socket !== ws) return;
       this.receive(event.data);
+      this.received += 1;
+      if (this.acknowledge && this.socket === ws && ws.readyState === 1) {
+        ws.send(JSON.stringify({ type: 'ack', messages: this.received }));
+      }
     });
     ws.addEventListener('close', (event) => {
       if (this.socket !== ws) return;

@@ -345,6 +345,29 @@ const FORMATS = {
   },
 };
 
+/** Data older than this is marked on the page (the row's `aged` class and the footer's count). */
+export const AGED_AFTER_MS = 2000;
+
+/**
+ * How old the shown data is: each item's age is now minus its `ts` (the publication time, on the
+ * server's clock: a client clock that is off shifts every age alike).
+ * @param {Iterable<ItemState>} states
+ * @param {number} nowMs the client's wall clock, epoch milliseconds
+ * @param {number} [agedAfterMs]
+ * @returns {{oldestMs: number, aged: Set<ItemState>}} the largest age (NaN with no item) and the items older than the threshold
+ */
+export function dataAge(states, nowMs, agedAfterMs = AGED_AFTER_MS) {
+  let oldestMs = Number.NaN;
+  const aged = new Set();
+  for (const state of states) {
+    if (state.ts === 0) continue;
+    const age = Math.max(0, nowMs - state.ts / 1000);
+    if (!(age <= oldestMs)) oldestMs = age;
+    if (age > agedAfterMs) aged.add(state);
+  }
+  return { oldestMs, aged };
+}
+
 /**
  * A field's value as the page shows it.
  * @param {string} topic

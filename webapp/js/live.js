@@ -7,7 +7,7 @@
  */
 import { socketUrl } from './endpoint.js';
 import { FeedClient, PROTOCOL_CHOICES } from './feed-client.js';
-import { LiveModel, formatField, formatMs, visibleSymbols } from './live-model.js';
+import { AGED_AFTER_MS, LiveModel, dataAge, formatField, formatMs, visibleSymbols } from './live-model.js';
 import { mountNav } from './nav.js';
 import { drawSparkline } from './sparkline.js';
 
@@ -88,6 +88,9 @@ function connect() {
     protocols: PROTOCOL_CHOICES[$('protocolChoice').value] ?? PROTOCOL_CHOICES.both,
     onState: showState,
     onMessage: receive,
+    // the server keeps at most its window unread by this page and conflates the rest: what the page
+    // shows stays current when the page falls behind (a busy or throttled tab)
+    acknowledge: true,
     onProblem: (problem) => {
       $('problem').textContent = `A message could not be read: ${problem}`;
     },
@@ -344,6 +347,34 @@ function paintFooter() {
   $('conflated').textContent = String(figures.conflated);
   $('p50').textContent = formatMs(figures.p50);
   $('p99').textContent = formatMs(figures.p99);
+  paintAge();
+}
+
+/**
+ * How old the data on screen is, from each item's `ts`: the footer's oldest age and count of items
+ * older than AGED_AFTER_MS, and the `aged` mark on those stock rows and weather cards.
+ */
+function paintAge() {
+  const all = [...model.items('stocks').values(), ...model.items('weather').values()];
+  const { oldestMs, aged } = dataAge(all, Date.now());
+  $('oldest').textContent = Number.isFinite(oldestMs) ? `${(oldestMs / 1000).toFixed(1)} s` : '–';
+  $('aged').textContent = String(aged.size);
+  for (const [symbol, entry] of rows) {
+    const state = model.items('stocks').get(symbol);
+    const old = state !== undefined && aged.has(state);
+    if (entry.row.classList.contains('aged') !== old) {
+      entry.row.classList.toggle('aged', old);
+      entry.row.title = old ? `Older than ${AGED_AFTER_MS / 1000} s` : '';
+    }
+  }
+  for (const [station, card] of cards) {
+    const state = model.items('weather').get(station);
+    const old = state !== undefined && aged.has(state);
+    if (card.card.classList.contains('aged') !== old) {
+      card.card.classList.toggle('aged', old);
+      card.card.title = old ? `Older than ${AGED_AFTER_MS / 1000} s` : '';
+    }
+  }
 }
 
 function readSparkColours() {

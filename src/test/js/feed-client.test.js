@@ -36,7 +36,7 @@ class FakeSocket extends EventTarget {
   }
 }
 
-function client() {
+function client(acknowledge = false) {
   FakeSocket.made = [];
   const states = [];
   const messages = [];
@@ -50,6 +50,7 @@ function client() {
     onState: (s) => states.push(s),
     onMessage: (m) => messages.push(m),
     onProblem: (p) => problems.push(p),
+    acknowledge,
     timers: { setTimeout: (f, ms) => timers.push({ f, ms }), clearTimeout: () => {}, now: () => 0 },
   });
   return { feed, states, messages, problems, timers };
@@ -117,4 +118,23 @@ test('a binary message that breaks the layout is reported, and the connection go
   assert.equal(feed.topicOf(1), undefined, 'a refused subscription is not sent again');
   feed.stop();
   assert.equal(FakeSocket.made[0].closedWith, 1000);
+});
+
+test('with acknowledge, every message handled is acknowledged by its count on the connection, afresh after a reconnect', () => {
+  const { feed, timers } = client(true);
+  feed.subscribe({ topic: 'weather' });
+  feed.start();
+  const ws = FakeSocket.made[0];
+  ws.open('feed.json');
+  ws.receive('{"type":"hello","protocol":"feed.json","instance":"a","maxSubscriptions":32,"maxItemsPerSubscription":1000,"maxFrequency":100,"topics":["weather"]}');
+  ws.receive('{"type":"snapshot","id":1,"topic":"weather","items":[]}');
+  ws.receive('not json');
+  assert.deepEqual(ws.sent, [{ type: 'subscribe', id: 1, topic: 'weather' }, { type: 'ack', messages: 1 },
+    { type: 'ack', messages: 2 }, { type: 'ack', messages: 3 }], 'an unreadable message counts too: the server sent it');
+  ws.drop(1006);
+  timers.shift().f();
+  const again = FakeSocket.made[1];
+  again.open('feed.json');
+  again.receive('{"type":"hello","protocol":"feed.json","instance":"a","maxSubscriptions":32,"maxItemsPerSubscription":1000,"maxFrequency":100,"topics":["weather"]}');
+  assert.deepEqual(again.sent.at(-1), { type: 'ack', messages: 1 });
 });

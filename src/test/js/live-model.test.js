@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  LatencyWindow, LiveModel, RateCounter, direction, filterTerms, formatField, formatMs, percentile, visibleSymbols,
+  AGED_AFTER_MS, LatencyWindow, LiveModel, dataAge, RateCounter, direction, filterTerms, formatField, formatMs, percentile, visibleSymbols,
 } from '../../../webapp/js/live-model.js';
 
 const ACME = { item: 'ACME', seq: 17, ts: 1796112000123456, fields: { last: 101.23, bid: 101.2, ask: 101.26, change: 0.5 } };
@@ -136,4 +136,20 @@ test('weather readings carry the simulator units', () => {
   assert.equal(formatField('weather', 'pressure', 1013.25), '1013.3 hPa');
   assert.equal(formatField('weather', 'wind', 12), '12.0 km/h');
   assert.equal(formatField('weather', 'humidity', 61), '61 %');
+});
+
+test('dataAge gives the oldest shown value and the items past the threshold, from ts in microseconds', () => {
+  const model = new LiveModel();
+  model.snapshot('stocks', [
+    { item: 'S000', seq: 1, ts: 10_000_000, fields: { last: 1 } },
+    { item: 'S001', seq: 1, ts: 12_500_000, fields: { last: 2 } },
+  ]);
+  const states = [...model.items('stocks').values()];
+  const { oldestMs, aged } = dataAge(states, 13_000);
+  assert.equal(oldestMs, 3000);
+  assert.deepEqual([...aged].map((s) => s.item), ['S000'], 'older than AGED_AFTER_MS only');
+  assert.equal(AGED_AFTER_MS, 2000);
+  model.update('stocks', { item: 'S000', seq: 2, ts: 12_900_000, conflated: 3, fields: { last: 1.5 } }, 13_000);
+  assert.equal(dataAge(states, 13_000).aged.size, 0, 'an update makes it current again');
+  assert.ok(Number.isNaN(dataAge([], 13_000).oldestMs));
 });

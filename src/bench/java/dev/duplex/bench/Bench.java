@@ -3,6 +3,7 @@ package dev.duplex.bench;
 import dev.duplex.bench.connect.ConnectScenario;
 import dev.duplex.bench.echo.EchoScenario;
 import dev.duplex.bench.fanout.FanoutScenario;
+import dev.duplex.bench.feed.FeedLagScenario;
 import dev.duplex.bench.feed.FeedScenario;
 import dev.duplex.bench.image.ImageScenario;
 import dev.duplex.bench.report.JfrTop;
@@ -24,7 +25,7 @@ import java.util.function.Function;
  */
 public final class Bench {
 
-    static final Set<String> FLAGS = Set.of("binary", "allow-remote", "help", "no-check", "markdown");
+    static final Set<String> FLAGS = Set.of("binary", "allow-remote", "help", "no-check", "markdown", "no-ack");
 
     static final String USAGE = """
             duplex-bench: WebSocket load generator and reference servers (loopback only unless --allow-remote)
@@ -43,6 +44,9 @@ public final class Bench {
                        [--subprotocol feed.json|feed.bin] [--stalled 10%] [--topic stocks] [--rate R]
                        [--duration 15s] [--warmup 5s] [--stall-settle 5s] [--check-timeout 20s]
                        [--check-url URL]   (scenario F2; src/bench/feed.sh starts the servers)
+              feed-lag --url ws://127.0.0.1:8080/feed [--read-rates 20KB,200KB,0] [--subprotocol feed.json|feed.bin]
+                       [--topic stocks] [--no-ack] [--duration 60s] [--warmup 5s]
+                       (throttled readers: staleness, conflation, how they end; docs/FEED.md "Flow control")
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
               serve    jetty|netty|tcp --port PORT [--host 127.0.0.1]
@@ -82,6 +86,7 @@ public final class Bench {
                 case "image" -> result = scenario(options, ImageScenario::settings, ImageScenario::run, err);
                 case "fanout" -> result = scenario(options, FanoutScenario::settings, FanoutScenario::run, err);
                 case "feed" -> result = scenario(options, FeedScenario::settings, FeedScenario::run, err);
+                case "feed-lag" -> result = scenario(options, FeedLagScenario::settings, FeedLagScenario::run, err);
                 case "connect" -> result = scenario(options, ConnectScenario::settings, ConnectScenario::run, err);
                 case "serve" -> {
                     Serve.run(options, out);

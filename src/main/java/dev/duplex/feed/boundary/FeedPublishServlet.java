@@ -1,5 +1,6 @@
 package dev.duplex.feed.boundary;
 
+import dev.duplex.feed.control.FeedLimits;
 import dev.duplex.feed.control.FeedService;
 import dev.duplex.platform.ClientAddress;
 import dev.duplex.platform.Connections;
@@ -53,13 +54,20 @@ public class FeedPublishServlet extends HttpServlet {
     public void init() {
         Config config = ConfigProvider.getConfig();
         String token = config.getOptionalValue("duplex.feed.publish-token", String.class).orElse("");
-        int maxBytes = config.getOptionalValue("duplex.feed.max-publish-bytes", Integer.class).orElse(65536);
-        int maxUpdates = config.getOptionalValue("duplex.feed.max-publish-updates", Integer.class).orElse(1000);
+        int maxUpdates = config.getOptionalValue("duplex.feed.max-publish-updates", Integer.class).orElse(250);
+        int configuredBytes = config.getOptionalValue("duplex.feed.max-publish-bytes", Integer.class).orElse(65536);
+        // a publication of max-publish-updates ordinary updates must fit the body limit
+        int maxBytes = FeedLimits.publishBytes(configuredBytes, maxUpdates);
+        if (maxBytes > configuredBytes) {
+            LOG.log(Level.INFO, "duplex.feed.max-publish-bytes={0} is raised to {1}: {2} updates"
+                    + " (duplex.feed.max-publish-updates) of {3} bytes must fit", configuredBytes, maxBytes, maxUpdates,
+                    FeedLimits.PUBLISHED_UPDATE_BYTES);
+        }
         double rate = config.getOptionalValue("duplex.feed.max-publish-rate", Double.class).orElse(50.0);
         clients = new ClientAddress(config.getOptionalValues("duplex.proxies.trusted", String.class).orElse(List.of()));
         FeedService service = feed;
         gate = new PublishGate(token, maxBytes, maxUpdates, rate, System::nanoTime, FeedPublishServlet::nowMicros,
-                service::publish);
+                service::publish, service::delete);
         LOG.log(Level.INFO, gate.enabled()
                 ? "POST /api/feed/{topic} publishes with the bearer token duplex.feed.publish-token (at most "
                         + maxBytes + " bytes, " + maxUpdates + " updates, " + rate + " requests/s per address)"
@@ -89,6 +97,13 @@ public class FeedPublishServlet extends HttpServlet {
                 response.setHeader("Connection", "close");
             }
             write(response, refused);
+            return;
+        }
+        if ("DELETE".equals(request.getMethod())) {
+            if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+                response.setHeader("Connection", "close");
+            }
+            write(response, gate.delete(publish));
             return;
         }
         // the body arrives on container threads as it comes, or the request ends with its deadline

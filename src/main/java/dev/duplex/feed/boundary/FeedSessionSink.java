@@ -56,12 +56,7 @@ final class FeedSessionSink implements FeedSink {
     }
 
     @Override
-    public void send(List<FeedMessage> messages, Consumer<Throwable> done) {
-        send(messages, Map.of(), done);
-    }
-
-    @Override
-    public void send(List<FeedMessage> messages, Map<Update, String> tails, Consumer<Throwable> done) {
+    public long[] send(List<FeedMessage> messages, Map<Update, String> tails, Consumer<Throwable> done) {
         List<Object> encoded = new ArrayList<>(messages.size());
         try {
             synchronized (this) {
@@ -73,12 +68,18 @@ final class FeedSessionSink implements FeedSink {
             LOG.log(Level.WARNING, "Feed session " + session.getId() + ": a message could not be encoded", e);
             done.accept(e);
             close(CloseReason.CloseCodes.UNEXPECTED_CONDITION.getCode(), "Internal error");
-            return;
+            return null;
         }
         AtomicInteger remaining = new AtomicInteger(encoded.size());
         AtomicBoolean reported = new AtomicBoolean();
-        for (Object message : encoded) {
-            long bytes = message instanceof String text ? TextAssembler.utf8Length(text) : ((ByteBuffer) message).remaining();
+        long[] sizes = new long[encoded.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            Object message = encoded.get(i);
+            sizes[i] = message instanceof String text ? TextAssembler.utf8Length(text) : ((ByteBuffer) message).remaining();
+        }
+        for (int i = 0; i < sizes.length; i++) {
+            Object message = encoded.get(i);
+            long bytes = sizes[i];
             outbox.offer(message, bytes, null, error -> {
                 if (error != null) {
                     if (reported.compareAndSet(false, true)) {
@@ -91,7 +92,7 @@ final class FeedSessionSink implements FeedSink {
                     done.accept(null);
                 }
             });
-        }
+        }        return sizes;
     }
 
     private Object encode(FeedMessage message, Map<Update, String> tails) {

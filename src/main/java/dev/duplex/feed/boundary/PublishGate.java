@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * What {@code POST /api/feed/{topic}} answers, decided in plain Java so that every answer is tested
@@ -82,6 +83,7 @@ final class PublishGate {
     private final LongSupplier nanos;
     private final LongSupplier micros;
     private final BiConsumer<String, List<ItemChange>> publish;
+    private final Predicate<String> delete;
     private final Map<String, Rate> rates = new ConcurrentHashMap<>();
     /** A bucket idle this long is full again (burst / rate, at least 2 s) and may be forgotten. */
     private final long forgetNanos;
@@ -99,6 +101,17 @@ final class PublishGate {
      */
     PublishGate(String token, int maxBytes, int maxUpdates, double ratePerSecond, LongSupplier nanos, LongSupplier micros,
             BiConsumer<String, List<ItemChange>> publish) {
+        this(token, maxBytes, maxUpdates, ratePerSecond, nanos, micros, publish, topic -> false);
+    }
+
+    /**
+     * @param delete where {@code DELETE /api/feed/{topic}} goes ({@code FeedService::delete}): true
+     *               when the topic was deleted, false when there was none; an
+     *               {@link IllegalArgumentException} is a refusal (409) whose message is safe to show
+     */
+    PublishGate(String token, int maxBytes, int maxUpdates, double ratePerSecond, LongSupplier nanos, LongSupplier micros,
+            BiConsumer<String, List<ItemChange>> publish, Predicate<String> delete) {
+        this.delete = delete;
         this.token = new BearerToken(token);
         this.maxBytes = maxBytes;
         this.maxUpdates = maxUpdates;
@@ -122,8 +135,10 @@ final class PublishGate {
         if (!token.required()) {
             return error(404, "not-found", "Publishing is disabled on this server");
         }
-        if (!"POST".equals(request.method())) {
-            return new Answer(405, errorJson("method-not-allowed", "Only POST is allowed"), Map.of("Allow", "POST"));
+        boolean deleting = "DELETE".equals(request.method());
+        if (!"POST".equals(request.method()) && !deleting) {
+            return new Answer(405, errorJson("method-not-allowed", "Only POST and DELETE are allowed"),
+                    Map.of("Allow", "POST, DELETE"));
         }
         if (!allowed(request.client())) {
             return new Answer(429, errorJson("too-many-requests", "More than " + fmt(ratePerSecond)
@@ -137,6 +152,11 @@ final class PublishGate {
         }
         if (!token.permits(authorization)) {
             return error(403, "forbidden", "The bearer token is not the publish token");
+        }
+        if (deleting) {
+            return topic(request) == null
+                    ? badRequest("The URL must be /api/feed/{topic} with a topic matching " + FeedNames.TOPIC_RULE)
+                    : null;
         }
         if (!isJson(request.contentType())) {
             return error(415, "unsupported-media-type", "The body must be Content-Type: application/json (UTF-8)");
@@ -171,6 +191,25 @@ final class PublishGate {
             return badRequest(e.getMessage() == null ? "The feed refused the update" : e.getMessage());
         }
         return new Answer(202, JSON.createObjectBuilder().add("accepted", changes.size()).build().toString(), Map.of());
+    }
+
+    /**
+     * A {@code DELETE} that {@link #admit} let through: 200 {@code {"deleted":"<topic>"}}, 404
+     * {@code unknown-topic}, or 409 {@code conflict} for a simulator's topic. No body is read.
+     */
+    Answer delete(Request request) {
+        String topic = topic(request);
+        if (topic == null || !"DELETE".equals(request.method())) {
+            throw new IllegalArgumentException("not admitted");
+        }
+        try {
+            if (!delete.test(topic)) {
+                return error(404, "unknown-topic", "No such topic");
+            }
+        } catch (IllegalArgumentException e) {
+            return error(409, "conflict", e.getMessage() == null ? "The topic cannot be deleted" : e.getMessage());
+        }
+        return new Answer(200, JSON.createObjectBuilder().add("deleted", topic).build().toString(), Map.of());
     }
 
     /** The largest body, in bytes. */

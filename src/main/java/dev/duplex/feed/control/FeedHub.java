@@ -7,6 +7,7 @@ import dev.duplex.feed.entity.FeedNames;
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.ItemChange;
 import dev.duplex.feed.entity.ItemState;
+import dev.duplex.feed.entity.JsonFeedCodec;
 import dev.duplex.platform.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +48,8 @@ public final class FeedHub implements FeedState {
     private final LongSupplier nanoClock;
     private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     private final Set<FeedSubscriber> subscribers = ConcurrentHashMap.newKeySet();
+    /** Topics that never expire and cannot be deleted: the simulators'. */
+    private final Set<String> permanent = ConcurrentHashMap.newKeySet();
     private final LongAdder updatesIn = new LongAdder();
     private final LongAdder updatesOut = new LongAdder();
     private final LongAdder conflated = new LongAdder();
@@ -72,6 +75,10 @@ public final class FeedHub implements FeedState {
 
     @Override
     public void apply(String topicName, List<ItemChange> changes) {
+        if (changes.isEmpty()) {
+            delete(topicName);
+            return;
+        }
         Topic topic = topic(topicName, true);
         if (topic == null) {
             refusedLog.log("topics", "changes to a new topic " + topicName + " dropped: " + limits.maxTopics() + " topics exist");
@@ -79,6 +86,7 @@ public final class FeedHub implements FeedState {
         }
         // subscribers that were idle and got something due: woken once the topic's monitor is left
         List<FeedSubscriber> toWake = new ArrayList<>();
+        topic.activeAt = nanoClock.getAsLong();
         synchronized (topic) {
             for (ItemChange change : changes) {
                 Topic.Item item = topic.items.get(change.item());
@@ -183,9 +191,75 @@ public final class FeedHub implements FeedState {
             topic = topics.get(name);
             if (topic == null && topics.size() < limits.maxTopics()) {
                 topic = new Topic(name);
+                topic.activeAt = nanoClock.getAsLong();
                 topics.put(name, topic);
             }
             return topic;
+        }
+    }
+
+    /** Marks a topic as permanent (a simulator's): it never expires and cannot be deleted. */
+    public void keep(String topicName) {
+        permanent.add(topicName);
+    }
+
+    /** Whether the topic may be deleted through the publish API (it is not a simulator's). */
+    public boolean deletable(String topicName) {
+        return !permanent.contains(topicName);
+    }
+
+    /**
+     * Removes a topic with its items: each of its subscriptions ends with an {@code unsubscribed}
+     * answer. A permanent topic stays.
+     *
+     * @return whether a topic was removed
+     */
+    public boolean delete(String topicName) {
+        if (permanent.contains(topicName)) {
+            return false;
+        }
+        Topic topic;
+        synchronized (topics) {
+            topic = topics.remove(topicName);
+        }
+        if (topic == null) {
+            return false;
+        }
+        List<Subscription> ended = new ArrayList<>(topic.everything);
+        synchronized (topic) {
+            for (Subscription[] listed : topic.byItem.values()) {
+                for (Subscription subscription : listed) {
+                    if (!ended.contains(subscription)) {
+                        ended.add(subscription);
+                    }
+                }
+            }
+        }
+        for (Subscription subscription : ended) {
+            subscription.subscriber.topicGone(subscription);
+            topic.unregister(subscription);
+        }
+        LOG.log(Level.INFO, "Feed topic {0} removed with its {1} items; {2} subscriptions ended", topicName,
+                topic.itemCount, ended.size());
+        return true;
+    }
+
+    /**
+     * Removes every topic that is not permanent, has no subscription and has had no change for
+     * {@code duplex.feed.topic-idle-seconds}. Called periodically.
+     */
+    public void expire() {
+        if (limits.topicIdleSeconds() == 0) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        long idle = TimeUnit.SECONDS.toNanos(limits.topicIdleSeconds());
+        for (Topic topic : new ArrayList<>(topics.values())) {
+            if (!permanent.contains(topic.name) && topic.subscriptionCount() == 0 && now - topic.activeAt >= idle) {
+                LOG.log(Level.INFO, "Feed topic {0} expires: no change and no subscriber for {1} s", topic.name,
+                        limits.topicIdleSeconds());
+                delete(topic.name);
+            }
         }
     }
 
@@ -288,6 +362,10 @@ public final class FeedHub implements FeedState {
                 // after the subscriber stopped taking its changes
                 ended.topic.unregister(ended);
             }
+        } else if (command instanceof FeedCommand.Ack ack) {
+            if (!subscriber.ack(ack.messages())) {
+                subscriber.error(FeedError.BAD_COMMAND, "\"messages\" must not go down nor exceed the messages sent", 0);
+            }
         } else {
             subscriber.answer(new FeedMessage.Topics(sortedTopics().stream().map(FeedHub::info).toList()));
         }
@@ -303,8 +381,7 @@ public final class FeedHub implements FeedState {
         int id = command.id();
         double frequency = command.maxFrequency();
         if (!(frequency >= 0) || frequency > limits.maxFrequency()) {
-            subscriber.error(FeedError.BAD_FREQUENCY, "maxFrequency must be a number from 0 to "
-                    + format(limits.maxFrequency()), id);
+            subscriber.error(FeedError.BAD_FREQUENCY, JsonFeedCodec.BAD_FREQUENCY_TEXT, id);
             return;
         }
         List<String> items = List.copyOf(new LinkedHashSet<>(command.items()));
@@ -340,10 +417,6 @@ public final class FeedHub implements FeedState {
         }
     }
 
-    private static String format(double value) {
-        return value == Math.rint(value) ? String.valueOf((long) value) : String.valueOf(value);
-    }
-
     /** Takes a subscription's snapshot under its topic's monitor; from then on it gets the topic's changes. */
     FeedMessage.Snapshot snapshot(Subscription subscription) {
         Topic topic = subscription.topic;
@@ -374,10 +447,12 @@ public final class FeedHub implements FeedState {
         long now = nanoClock.getAsLong();
         long limit = TimeUnit.SECONDS.toNanos(limits.keepaliveSeconds());
         for (FeedSubscriber subscriber : subscribers) {
-            if (subscriber.stalled(now, limit)) {
-                subscriber.dropSlowConsumer("no write completed for " + limits.keepaliveSeconds() + " s");
+            String why = subscriber.stalled(now, limit);
+            if (why != null) {
+                subscriber.dropSlowConsumer(why + " for " + limits.keepaliveSeconds() + " s");
             }
         }
+        expire();
     }
 
     void forget(FeedSubscriber subscriber) {

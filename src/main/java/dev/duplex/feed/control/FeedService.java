@@ -2,6 +2,7 @@ package dev.duplex.feed.control;
 
 import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.DataGrid;
+import dev.duplex.platform.engine.CancelledWriteLog;
 import dev.duplex.feed.entity.BadFeedCommand;
 import dev.duplex.feed.entity.FeedCommand;
 import dev.duplex.feed.entity.FeedError;
@@ -71,6 +72,14 @@ public class FeedService {
     int maxQueuedMessages;
 
     @Inject
+    @ConfigProperty(name = "duplex.feed.flow-window-bytes")
+    int flowWindowBytes;
+
+    @Inject
+    @ConfigProperty(name = "duplex.feed.topic-idle-seconds")
+    int topicIdleSeconds;
+
+    @Inject
     @ConfigProperty(name = "duplex.feed.cluster")
     String cluster;
 
@@ -104,15 +113,26 @@ public class FeedService {
     private ExecutorService senders;
     private ScheduledThreadPoolExecutor timers;
     private final List<Simulator> simulators = new ArrayList<>();
+    private CancelledWriteLog cancelledWrites;
 
     @PostConstruct
     void init() {
+        // the platform's read guard refuses frames over the same key before they are buffered, so the
+        // limit is not raised here: a value below what the item limit needs is pointed out instead
+        int commandBytes = FeedLimits.commandBytes(0, maxItemsPerSubscription);
+        if (commandBytes > maxMessageBytes) {
+            LOG.log(Level.WARNING, "duplex.feed.max-message-bytes={0} is smaller than the {1} bytes a subscribe listing"
+                    + " twice duplex.feed.max-items-per-subscription ({2}) names takes: a long item list closes the session"
+                    + " with 1009 instead of getting too-many-items", maxMessageBytes, commandBytes, maxItemsPerSubscription);
+        }
         limits = new FeedLimits(maxMessageBytes, maxSubscriptions, maxItemsPerSubscription, maxFrequency,
-                keepaliveSeconds, maxTopics, maxItemsPerTopic, maxQueuedMessages);
+                keepaliveSeconds, maxTopics, maxItemsPerTopic, maxQueuedMessages, flowWindowBytes, topicIdleSeconds);
         // Plain pools, not managed executors: on Payara every managed submit captures the thread
         // context with a class-path scan (docs/PERFORMANCE.md), and these tasks need none.
         senders = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 DaemonThreads.numbered("duplex-feed-sender"));
+        // a slow consumer's close is logged once, by its subscriber, not again as cancelled writes with a trace
+        cancelledWrites = CancelledWriteLog.install();
         timers = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("duplex-feed-timer"));
         timers.setRemoveOnCancelPolicy(true);
         hub = new FeedHub(limits, senders, (task, delayNanos) -> timers.schedule(task, delayNanos, TimeUnit.NANOSECONDS),
@@ -138,6 +158,7 @@ public class FeedService {
 
     private void lead(Simulator simulator) {
         simulators.add(simulator);
+        hub.keep(simulator.topic());
         bus.lead(simulator.name(), simulator::start, simulator::stop);
     }
 
@@ -180,6 +201,26 @@ public class FeedService {
     public void publish(String topic, List<ItemChange> changes) {
         hub.check(topic, changes);
         bus.publish(topic, changes);
+    }
+
+    /**
+     * Deletes a topic a publisher made, with its items; its subscriptions end ({@code unsubscribed}).
+     * On a cluster the deletion goes through the bus (an empty publication), so that every instance
+     * applies it in the log's order.
+     *
+     * @return false when no such topic exists here
+     * @throws IllegalArgumentException for a simulator's topic, which cannot be deleted
+     */
+    public boolean delete(String topic) {
+        if (!hub.deletable(topic)) {
+            throw new IllegalArgumentException("A simulator's topic cannot be deleted");
+        }
+        if (!hub.hasTopic(topic)) {
+            return false;
+        }
+        hub.delete(topic);
+        bus.publish(topic, List.of());
+        return true;
     }
 
     /** The feed's figures on this instance. */
@@ -246,6 +287,9 @@ public class FeedService {
         }
         if (senders != null) {
             senders.shutdown();
+        }
+        if (cancelledWrites != null) {
+            cancelledWrites.close();
         }
     }
 }

@@ -24,17 +24,20 @@ public interface FeedSink {
      * learns once that all were written ({@code null}) or that they never will be (the failure).
      * Never throws.
      */
-    void send(List<FeedMessage> messages, Consumer<Throwable> done);
+    default void send(List<FeedMessage> messages, Consumer<Throwable> done) {
+        send(messages, Map.of(), done);
+    }
 
     /**
      * As {@link #send(List, Consumer)}, with the JSON of some updates already written: for an update
      * (by identity) in {@code tails}, everything after its id ({@link dev.duplex.feed.entity.JsonFeedCodec#updateTail}),
      * shared by every subscriber that got the same change unmerged. A sink that does not write JSON
      * ignores it.
+     *
+     * @return each message's size on the wire in bytes (its payload), in order; null when the
+     *         messages could not be encoded (then {@code done} has the failure)
      */
-    default void send(List<FeedMessage> messages, Map<Update, String> tails, Consumer<Throwable> done) {
-        send(messages, done);
-    }
+    long[] send(List<FeedMessage> messages, Map<Update, String> tails, Consumer<Throwable> done);
 
     /**
      * Closes the session as a slow consumer: 1008 "Slow consumer" ({@code Outbox.SLOW_CONSUMER_CODE},

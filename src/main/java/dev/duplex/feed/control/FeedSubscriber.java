@@ -28,6 +28,16 @@ import java.util.function.LongSupplier;
  * each item with the number of changes merged into it, and what it costs in memory is bounded by its
  * items × fields, whatever the rate.
  *
+ * <p><b>Flow control.</b> A write completes once the message is in the kernel's socket buffer, so
+ * on its own the subscriber cannot tell a reader that keeps up from one whose backlog sits in
+ * buffers it does not see (the kernel's, the engine's, a proxy's). A client that acknowledges
+ * ({@link #ack}: how many messages it has processed) switches the session to acknowledged flow:
+ * from then on at most {@link FeedLimits#flowWindowBytes} bytes of messages are unacknowledged,
+ * a new group goes out only when at most half of the window is in use, and an {@code updates}
+ * message holds at most what is left of the window. Everything else stays pending and is
+ * conflated, so what the reader gets is at most a window behind. A client that never acknowledges
+ * keeps the write-completion pacing.
+ *
  * <p><b>Max frequency.</b> An item of a subscription with {@code maxFrequency} f is sent at most
  * once per 1/f s: a change arriving earlier stays pending and a timer sends it when its time comes.
  *
@@ -64,6 +74,23 @@ public final class FeedSubscriber {
     /** When the earliest armed throttle timer fires; {@link Long#MAX_VALUE} when none is armed. */
     private long timerAt = Long.MAX_VALUE;
     private boolean closed;
+
+    /** The client acknowledges: a group goes out only when the window allows. */
+    private boolean acknowledged;
+    /** Messages handed to the sink so far on this connection (counted before the sink has them). */
+    private long sentMessages;
+    /** Messages the client said it processed. */
+    private long ackedMessages;
+    /** Unacknowledged messages whose size is known: {message number (1-based), bytes}, oldest first. */
+    private final ArrayDeque<long[]> unacked = new ArrayDeque<>();
+    private long unackedBytes;
+    /** When the acknowledgements last advanced, or when unacknowledged messages appeared after none. */
+    private long ackProgressAt;
+    /**
+     * What is left of the last group before the next may start: its write completing and, for
+     * acknowledged flow, its sizes being recorded (2, 1, 0).
+     */
+    private int groupParts;
     /** A write failed: the session is gone or going, nothing more is sent. */
     private boolean failed;
 
@@ -161,6 +188,19 @@ public final class FeedSubscriber {
         return subscription;
     }
 
+    /** The subscription's topic was deleted or expired: it ends with an {@code unsubscribed} answer. */
+    void topicGone(Subscription subscription) {
+        synchronized (this) {
+            if (subscriptions.get(subscription.id) != subscription) {
+                return;
+            }
+            subscriptions.remove(subscription.id);
+            end(subscription);
+            answers.remove(subscription);
+        }
+        answer(new FeedMessage.Unsubscribed(subscription.id));
+    }
+
     /** With the lock held: marks the subscription ended and counts what it leaves unsent. */
     private void end(Subscription subscription) {
         subscription.closed = true;
@@ -222,7 +262,7 @@ public final class FeedSubscriber {
     /** Starts a flush on the sender if the session is idle and has something to send. */
     void wake() {
         synchronized (this) {
-            if (busy || closed || failed || answers.isEmpty() && dirty.isEmpty()) {
+            if (busy || closed || failed || answers.isEmpty() && dirty.isEmpty() || windowFull()) {
                 return;
             }
             busy = true;
@@ -234,6 +274,60 @@ public final class FeedSubscriber {
                 busy = false;
             }
         }
+    }
+
+    /**
+     * With the lock held: whether acknowledged flow holds the next group back (more than half of
+     * the window is unacknowledged).
+     */
+    private boolean windowFull() {
+        return acknowledged && unackedBytes > limits.flowWindowBytes() / 2;
+    }
+
+    /** With the lock held: how many bytes of updates the next message may hold. */
+    private long batchBytes() {
+        return acknowledged ? Math.min(MAX_BATCH_BYTES, limits.flowWindowBytes() - unackedBytes) : MAX_BATCH_BYTES;
+    }
+
+    /**
+     * The client processed {@code messages} messages of the connection. The first acknowledgement
+     * turns on acknowledged flow control.
+     *
+     * @return false when the count goes backwards or beyond what was sent (the caller answers
+     *         {@code bad-command}); the session goes on as it was
+     */
+    boolean ack(long messages) {
+        synchronized (this) {
+            if (closed) {
+                return true;
+            }
+            if (messages < ackedMessages || messages > sentMessages) {
+                return false;
+            }
+            if (!acknowledged) {
+                acknowledged = true;
+                ackProgressAt = clock.getAsLong();
+            }
+            if (messages > ackedMessages) {
+                ackedMessages = messages;
+                ackProgressAt = clock.getAsLong();
+                while (!unacked.isEmpty() && unacked.peek()[0] <= messages) {
+                    unackedBytes -= unacked.poll()[1];
+                }
+            }
+        }
+        wake();
+        return true;
+    }
+
+    /** Whether the client acknowledges (tests, status). */
+    synchronized boolean acknowledging() {
+        return acknowledged;
+    }
+
+    /** Bytes of messages sent and not acknowledged whose size is known (tests). */
+    synchronized long unacknowledgedBytes() {
+        return unackedBytes;
     }
 
     /** With the lock held: makes sure a timer wakes the subscriber at {@code due}. */
@@ -254,6 +348,13 @@ public final class FeedSubscriber {
 
     /** On the sender: sends the answers waiting and one batch of due updates, as one group. */
     void flush() {
+        synchronized (this) {
+            if (windowFull()) {
+                // an acknowledgement came in late (or the window filled since the wake): its ack wakes us
+                busy = false;
+                return;
+            }
+        }
         List<FeedMessage> out = new ArrayList<>();
         while (true) {
             Subscription due;
@@ -274,6 +375,7 @@ public final class FeedSubscriber {
             out.add(hub.snapshot(due));
         }
         long now = clock.getAsLong();
+        long first;
         int updatesSent = 0;
         long conflated = 0;
         Map<Update, String> tails = null;
@@ -284,9 +386,10 @@ public final class FeedSubscriber {
             }
             List<Update> updates = new ArrayList<>();
             long bytes = 0;
+            long maxBytes = batchBytes();
             long nextDue = Long.MAX_VALUE;
             Iterator<Subscription.Pending> waiting = dirty.iterator();
-            while (waiting.hasNext() && bytes < MAX_BATCH_BYTES) {
+            while (waiting.hasNext() && bytes < maxBytes) {
                 Subscription.Pending pending = waiting.next();
                 Subscription subscription = pending.subscription;
                 if (subscription.closed || !pending.dirty) {
@@ -335,40 +438,94 @@ public final class FeedSubscriber {
             }
             sending = true;
             sendingSince = now;
+            groupParts = 2;
+            first = sentMessages + 1;
+            sentMessages += out.size();
         }
         hub.delivered(updatesSent, conflated);
-        sink.send(out, tails == null ? Map.of() : tails, this::written);
+        long[] sizes = sink.send(out, tails == null ? Map.of() : tails, this::written);
+        recorded(first, sizes);
     }
 
-    /** Roughly how many bytes an update takes on the wire (JSON). */
+    /** The sink encoded the group starting at message {@code first}: its messages' sizes count in the window. */
+    private void recorded(long first, long[] sizes) {
+        boolean next;
+        synchronized (this) {
+            if (sizes != null) {
+                for (int i = 0; i < sizes.length; i++) {
+                    long number = first + i;
+                    if (number > ackedMessages) {
+                        if (unacked.isEmpty()) {
+                            ackProgressAt = clock.getAsLong();
+                        }
+                        unacked.add(new long[] {number, sizes[i]});
+                        unackedBytes += sizes[i];
+                    }
+                }
+            }
+            next = groupDone();
+        }
+        if (next) {
+            wake();
+        }
+    }
+
+    /** With the lock held: one part of the last group is done; whether the next group may start. */
+    private boolean groupDone() {
+        if (--groupParts > 0) {
+            return false;
+        }
+        busy = false;
+        return !failed;
+    }
+
+    /**
+     * At least as many bytes as the update takes as JSON (the larger encoding): id, seq, ts and
+     * conflated at their longest, a number at its longest (24 characters), a text with every
+     * character escaped or 3 UTF-8 bytes. So a batch's estimate bounds its bytes on the wire, and
+     * the flow-control window holds.
+     */
     private static long estimate(String item, Map<String, FieldValue> fields) {
-        long bytes = 64 + item.length();
+        long bytes = 112 + item.length();
         for (Map.Entry<String, FieldValue> field : fields.entrySet()) {
-            bytes += field.getKey().length() + (field.getValue() instanceof FieldValue.Text text ? text.value().length() + 6 : 24);
+            bytes += field.getKey().length() + 4 + (field.getValue() instanceof FieldValue.Text text ? 2 + 6L * text.value().length() : 24);
         }
         return bytes;
     }
 
     /** The messages of the last flush were written, or failed. */
     private void written(Throwable failure) {
+        boolean next;
         synchronized (this) {
             sending = false;
-            busy = false;
             if (failure != null) {
                 // the session is gone or going: its close ends the subscriber; nothing more is sent
                 failed = true;
             }
+            next = groupDone();
         }
         if (failure != null) {
             LOG.log(Level.DEBUG, () -> "Feed session " + sink.id() + ": a write failed: " + failure);
             return;
         }
-        wake();
+        if (next) {
+            wake();
+        }
     }
 
-    /** Whether a write of this session has been in flight for {@code limitNanos} or more. */
-    synchronized boolean stalled(long now, long limitNanos) {
-        return sending && now - sendingSince >= limitNanos;
+    /**
+     * Why the session counts as stalled, or null: a write of it has been in flight for
+     * {@code limitNanos} or more, or (acknowledged flow) messages have been unacknowledged that long
+     * without an acknowledgement advancing.
+     */
+    synchronized String stalled(long now, long limitNanos) {
+        if (sending && now - sendingSince >= limitNanos) {
+            return "no write completed";
+        }
+        if (acknowledged && !unacked.isEmpty() && now - ackProgressAt >= limitNanos) {
+            return "no acknowledgement";
+        }
+        return null;
     }
 
     /** Whether a write of this session is in flight (tests). */

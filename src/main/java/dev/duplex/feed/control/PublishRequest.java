@@ -1,5 +1,6 @@
 package dev.duplex.feed.control;
 
+import dev.duplex.feed.entity.JsonDuplicates;
 import dev.duplex.feed.entity.FeedNames;
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.ItemChange;
@@ -79,6 +80,11 @@ public final class PublishRequest {
         }
         if (JsonDepth.tooDeep(text)) {
             throw new Invalid("The body nests more than " + JsonDepth.MAX_DEPTH + " levels");
+        }
+        String duplicate = JsonDuplicates.find(text);
+        if (duplicate != null) {
+            // JSON-P would keep one of them silently; which one the publisher meant is not ours to guess
+            throw new Invalid("An object of the body has a member name twice");
         }
         JsonValue root;
         try (JsonParser parser = PARSERS.createParser(new StringReader(text))) {

@@ -46,6 +46,8 @@ final class Topic {
     final Map<String, Subscription[]> byItem = new ConcurrentHashMap<>();
     /** How many items the topic holds; readable without the monitor. */
     volatile int itemCount;
+    /** When a change was last applied to it or it was created ({@link System#nanoTime} scale). */
+    volatile long activeAt;
 
     Topic(String name) {
         this.name = name;

@@ -3,7 +3,8 @@ package dev.duplex.feed.entity;
 import java.util.List;
 
 /** What a client asks of {@code /feed}, one JSON text message each (both subprotocols). */
-public sealed interface FeedCommand permits FeedCommand.Subscribe, FeedCommand.Unsubscribe, FeedCommand.ListTopics {
+public sealed interface FeedCommand permits FeedCommand.Subscribe, FeedCommand.Unsubscribe, FeedCommand.ListTopics,
+        FeedCommand.Ack {
 
     /**
      * Subscribes to a topic under the client's id for it.
@@ -26,5 +27,15 @@ public sealed interface FeedCommand permits FeedCommand.Subscribe, FeedCommand.U
 
     /** Asks for the list of topics. */
     record ListTopics() implements FeedCommand {
+    }
+
+    /**
+     * The client has received and processed {@code messages} messages of this connection (every
+     * message the server sent counts, text or binary, {@code hello} included). The first one turns
+     * on acknowledged flow control for the session (docs/FEED.md, "Flow control").
+     *
+     * @param messages how many messages were processed, 0 to 2^53
+     */
+    record Ack(long messages) implements FeedCommand {
     }
 }

@@ -29,7 +29,9 @@ public sealed interface FieldValue permits FieldValue.Num, FieldValue.Text {
     int MAX_TEXT_BYTES = 256;
 
     static FieldValue of(double value) {
-        return new Num(value);
+        // -0 is 0: JSON writers and readers (JavaScript's included) do not keep the sign of a zero,
+        // so both subprotocols carry 0 (docs/FEED.md, "Values")
+        return new Num(value == 0 ? 0.0 : value);
     }
 
     static FieldValue of(String value) {

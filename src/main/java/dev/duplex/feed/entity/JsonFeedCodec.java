@@ -457,6 +457,9 @@ public final class JsonFeedCodec {
         if (c instanceof FeedCommand.Unsubscribe u) {
             return sb.append("{\"type\":\"unsubscribe\",\"id\":").append(u.id()).append('}').toString();
         }
+        if (c instanceof FeedCommand.Ack a) {
+            return sb.append("{\"type\":\"ack\",\"messages\":").append(a.messages()).append('}').toString();
+        }
         return "{\"type\":\"topics\"}";
     }
 
@@ -472,7 +475,7 @@ public final class JsonFeedCodec {
         JsonObject object = parseCommand(json);
         if (!(object.get("type") instanceof JsonString type)) {
             throw new BadFeedCommand(FeedError.BAD_COMMAND, 0,
-                    "A command needs a \"type\": subscribe, unsubscribe or topics");
+                    "A command needs a \"type\": subscribe, unsubscribe, topics or ack");
         }
         switch (type.getString()) {
             case "subscribe" -> {
@@ -488,8 +491,11 @@ public final class JsonFeedCodec {
             case "topics" -> {
                 return new FeedCommand.ListTopics();
             }
-            default -> throw new BadFeedCommand(FeedError.BAD_COMMAND, 0,
-                    "Unknown type: use subscribe, unsubscribe or topics");
+            case "ack" -> {
+                return new FeedCommand.Ack(ackCount(object));
+            }
+            default -> throw new BadFeedCommand(FeedError.BAD_COMMAND, idOrZero(object),
+                    "Unknown type: use subscribe, unsubscribe, topics or ack");
         }
     }
 
@@ -526,6 +532,31 @@ public final class JsonFeedCodec {
             parser.next();
             JsonValue value = parser.getValue();
             return parser.hasNext() ? null : value;
+        }
+    }
+
+    /** The one text of every {@code bad-frequency} error, from the codec or the hub. */
+    public static final String BAD_FREQUENCY_TEXT = "maxFrequency must be a number from 0 to the hello's maxFrequency";
+
+    /** The largest acknowledged message count: 2^53, exact in every client's numbers. */
+    private static final BigDecimal MAX_ACK = BigDecimal.valueOf(1L << 53);
+
+    private static long ackCount(JsonObject object) throws BadFeedCommand {
+        if (object.get("messages") instanceof JsonNumber number) {
+            BigDecimal value = number.bigDecimalValue();
+            if (value.signum() >= 0 && value.compareTo(MAX_ACK) <= 0 && value.stripTrailingZeros().scale() <= 0) {
+                return value.longValueExact();
+            }
+        }
+        throw new BadFeedCommand(FeedError.BAD_COMMAND, 0, "\"messages\" must be an integer from 0 to 2^53");
+    }
+
+    /** The command's id when it has a valid one, for an answer about it; 0 otherwise. */
+    private static int idOrZero(JsonObject object) {
+        try {
+            return object.containsKey("id") ? id(object) : 0;
+        } catch (BadFeedCommand e) {
+            return 0;
         }
     }
 
@@ -577,7 +608,7 @@ public final class JsonFeedCodec {
                 return sign == 0 ? 0 : frequency;
             }
         }
-        throw new BadFeedCommand(FeedError.BAD_FREQUENCY, id, "\"maxFrequency\" must be a number >= 0");
+        throw new BadFeedCommand(FeedError.BAD_FREQUENCY, id, BAD_FREQUENCY_TEXT);
     }
 
     // ---------------------------------------------------------------- the client's side

@@ -210,7 +210,14 @@ class FeedIT {
             assertEquals(200, client.expect(FeedMessage.Snapshot.class).items().size());
             assertFalse(client.ws().isClosed());
 
-            client.send("{\"type\":\"topics\",\"pad\":\"" + "x".repeat(5000) + "\"}");
+            // the command limit follows from the item limit: 1001 names of 64 characters are answered, not closed
+            StringBuilder longNames = new StringBuilder();
+            for (int i = 0; i <= 1000; i++) {
+                longNames.append(i == 0 ? "" : ",").append('"').append("N".repeat(60)).append(String.format("%04d", i)).append('"');
+            }
+            expectError(client, "{\"type\":\"subscribe\",\"id\":34,\"topic\":\"stocks\",\"items\":[" + longNames + "]}",
+                    FeedError.TOO_MANY_ITEMS, 34);
+            client.send("{\"type\":\"topics\",\"pad\":\"" + "x".repeat(140_000) + "\"}");
             assertEquals(1009, client.ws().awaitClose().code());
         }
     }
@@ -259,7 +266,7 @@ class FeedIT {
         HttpResponse<String> get = send(HttpRequest.newBuilder(publishUri("it-auth")).header("X-Forwarded-For", "10.0.1.2")
                 .header("Authorization", "Bearer " + TOKEN).GET());
         assertError(405, "method-not-allowed", get);
-        assertEquals(Optional.of("POST"), get.headers().firstValue("Allow"));
+        assertEquals(Optional.of("POST, DELETE"), get.headers().firstValue("Allow"));
         assertError(415, "unsupported-media-type", send(post("10.0.1.2", "it-auth", body).setHeader("Content-Type", "text/plain")));
     }
 

@@ -96,12 +96,41 @@ class PublishGateTest {
     }
 
     @Test
-    void onlyPostIsAllowed() {
-        for (String method : new String[] {"GET", "PUT", "DELETE", "PATCH", "HEAD"}) {
+    void onlyPostAndDeleteAreAllowed() {
+        for (String method : new String[] {"GET", "PUT", "PATCH", "HEAD"}) {
             Answer answer = handle(gate(TOKEN, 50), post(method, "/stocks", "Bearer " + TOKEN, "application/json", "127.0.0.1", ""));
             assertEquals(405, answer.status(), method);
-            assertEquals("POST", answer.headers().get("Allow"));
+            assertEquals("POST, DELETE", answer.headers().get("Allow"));
         }
+    }
+
+    @Test
+    void deleteNeedsTheTokenAndAnswersDeletedUnknownOrConflict() {
+        List<String> deleted = new ArrayList<>();
+        PublishGate gate = new PublishGate(TOKEN, 200, 3, 0, nanos::get, () -> NOW_MICROS, (topic, list) -> { }, topic -> {
+            if (topic.equals("stocks")) {
+                throw new IllegalArgumentException("A simulator's topic cannot be deleted");
+            }
+            return topic.equals("plant-7") && deleted.add(topic);
+        });
+        assertEquals(401, gate.admit(post("DELETE", "/plant-7", null, null, "127.0.0.1", "").request()).status());
+        assertEquals(403, gate.admit(post("DELETE", "/plant-7", "Bearer nope", null, "127.0.0.1", "").request()).status());
+        assertEquals(400, gate.admit(post("DELETE", "/Bad Name", "Bearer " + TOKEN, null, "127.0.0.1", "").request()).status());
+        assertTrue(deleted.isEmpty());
+
+        Request ok = post("DELETE", "/plant-7", "Bearer " + TOKEN, null, "127.0.0.1", "").request();
+        assertNull(gate.admit(ok), "no Content-Type is needed: there is no body");
+        Answer answer = gate.delete(ok);
+        assertEquals(200, answer.status());
+        assertEquals("{\"deleted\":\"plant-7\"}", answer.json());
+        assertEquals(List.of("plant-7"), deleted);
+
+        Answer unknown = gate.delete(post("DELETE", "/nothing", "Bearer " + TOKEN, null, "127.0.0.1", "").request());
+        assertEquals(404, unknown.status());
+        assertTrue(unknown.json().contains("\"unknown-topic\""));
+        Answer simulator = gate.delete(post("DELETE", "/stocks", "Bearer " + TOKEN, null, "127.0.0.1", "").request());
+        assertEquals(409, simulator.status());
+        assertTrue(simulator.json().contains("\"conflict\""));
     }
 
     @Test

@@ -40,25 +40,30 @@ final class FakeSink implements FeedSink {
     final java.util.Map<dev.duplex.feed.entity.Update, String> tails = new java.util.IdentityHashMap<>();
 
     @Override
-    public void send(List<FeedMessage> messages, java.util.Map<dev.duplex.feed.entity.Update, String> shared,
+    public long[] send(List<FeedMessage> messages, java.util.Map<dev.duplex.feed.entity.Update, String> shared,
             Consumer<Throwable> done) {
-        tails.putAll(shared);
-        send(messages, done);
-    }
-
-    @Override
-    public void send(List<FeedMessage> messages, Consumer<Throwable> done) {
         if (inFlight != null) {
             throw new AssertionError("two groups in flight at once");
         }
+        tails.putAll(shared);
         sent.addAll(messages);
         groups++;
+        long[] sizes = new long[messages.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            // the JSON a feed.json session would write
+            sizes[i] = dev.duplex.feed.entity.JsonFeedCodec.encode(messages.get(i)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            bytes += sizes[i];
+        }
         if (completesAtOnce) {
             done.accept(null);
         } else {
             inFlight = done;
         }
+        return sizes;
     }
+
+    /** Bytes of every message sent, as feed.json. */
+    long bytes;
 
     /** Completes the write in flight. */
     void complete() {

@@ -425,4 +425,40 @@ class FeedHubTest {
         time.run();
         assertTrue(binary.tails.isEmpty(), "no JSON for a feed.bin session");
     }
+
+    @Test
+    void aPublisherTopicExpiresWhenIdleAndUnsubscribedAndDeletingEndsItsSubscriptions() {
+        FeedLimits expiring = new FeedLimits(4096, 3, 5, 100, 30, 4, 50, 256, 16384, 60);
+        FeedHub feed = new FeedHub(expiring, time, time, time);
+        feed.keep("stocks");
+        feed.apply("stocks", List.of(change("ACME", "last", 1)));
+        feed.apply("plant-7", List.of(change("boiler", "t", 80)));
+        feed.apply("typo", List.of(change("boiler", "t", 80)));
+        FakeSink sink = new FakeSink(true);
+        FeedSubscriber subscriber = feed.connect(sink, "test");
+        feed.handle(subscriber, new FeedCommand.Subscribe(1, "plant-7", List.of(), 0));
+        time.run();
+
+        time.advance(TimeUnit.SECONDS.toNanos(59));
+        feed.sweep();
+        assertTrue(feed.hasTopic("typo"), "idle for 59 s of 60");
+        time.advance(TimeUnit.SECONDS.toNanos(1));
+        feed.sweep();
+        assertFalse(feed.hasTopic("typo"), "idle and unsubscribed for 60 s: expired");
+        assertTrue(feed.hasTopic("plant-7"), "a subscribed topic stays");
+        assertTrue(feed.hasTopic("stocks"), "a simulator's topic never expires");
+
+        assertFalse(feed.delete("stocks"));
+        assertTrue(feed.delete("plant-7"));
+        time.run();
+        assertFalse(feed.hasTopic("plant-7"));
+        assertEquals(1, sink.sent(FeedMessage.Unsubscribed.class).size(), "its subscription ended with unsubscribed");
+        assertEquals(0, subscriber.subscriptionCount());
+        feed.apply("plant-7", List.of(change("boiler", "t", 81)));
+        time.run();
+        assertTrue(sink.updates().isEmpty(), "nothing of a deleted topic reaches its former subscriber");
+        assertEquals(1, feed.items("plant-7").get(0).seq(), "a topic made again starts afresh");
+        feed.apply("plant-7", List.of());
+        assertFalse(feed.hasTopic("plant-7"), "an empty publication from the bus deletes the topic");
+    }
 }

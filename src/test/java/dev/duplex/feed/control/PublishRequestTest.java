@@ -60,6 +60,10 @@ class PublishRequestTest {
                 refusal("{\"updates\":[{\"item\":\"A\",\"fields\":{}}]}"));
         assertEquals("updates[0].fields: every name must match [A-Za-z][A-Za-z0-9_]{0,31}",
                 refusal("{\"updates\":[{\"item\":\"A\",\"fields\":{\"<script>\":1}}]}"));
+        assertEquals("An object of the body has a member name twice",
+                refusal("{\"updates\":[{\"item\":\"A\",\"fields\":{\"last\":1,\"last\":2}}]}"));
+        assertEquals("An object of the body has a member name twice",
+                refusal("{\"updates\":[{\"item\":\"A\",\"item\":\"B\",\"fields\":{\"x\":1}}]}"));
     }
 
     @Test

@@ -155,7 +155,9 @@ class JsonFeedCodecTest {
                 new FeedCommand.Subscribe(2147483647, "weather", List.of(), 0),
                 new FeedCommand.Subscribe(3, "w\u2028\"", List.of("x".repeat(64)), 0.5),
                 new FeedCommand.Unsubscribe(1),
-                new FeedCommand.ListTopics());
+                new FeedCommand.ListTopics(),
+                new FeedCommand.Ack(0),
+                new FeedCommand.Ack(1L << 53));
         for (FeedCommand command : commands) {
             assertEquals(command, JsonFeedCodec.decodeCommand(JsonFeedCodec.encode(command)));
         }
@@ -181,7 +183,8 @@ class JsonFeedCodecTest {
         assertRefused(FeedError.BAD_JSON, 0, "{\"type\":\"topics\",\"x\":" + "[".repeat(40_000) + "}");
         assertRefused(FeedError.BAD_COMMAND, 0, "{}");
         assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":1}");
-        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"publish\",\"id\":1}");
+        assertRefused(FeedError.BAD_COMMAND, 1, "{\"type\":\"publish\",\"id\":1}");
+        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"publish\",\"id\":0.5}");
         assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"unsubscribe\"}");
         for (String id : List.of("0", "-1", "2147483648", "1.5", "\"1\"", "null", "true", "1e999999999", "-1e999999999", "1e-999999999")) {
             assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"subscribe\",\"id\":" + id + ",\"topic\":\"t\"}");
@@ -192,6 +195,10 @@ class JsonFeedCodecTest {
         for (String items : List.of("\"ACME\"", "[1]", "[\"\"]", "[\"" + "x".repeat(65) + "\"]", "[\"a\",null]", "{}", "[[\"a\"]]")) {
             assertRefused(FeedError.BAD_COMMAND, 9, "{\"type\":\"subscribe\",\"id\":9,\"topic\":\"t\",\"items\":" + items + "}");
         }
+        for (String messages : List.of("-1", "1.5", "9007199254740993", "\"3\"", "null", "1e999999999")) {
+            assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"ack\",\"messages\":" + messages + "}");
+        }
+        assertRefused(FeedError.BAD_COMMAND, 0, "{\"type\":\"ack\"}");
         for (String frequency : List.of("-1", "-0.001", "\"NaN\"", "\"fast\"", "1e400", "-1e400", "true", "[4]")) {
             assertRefused(FeedError.BAD_FREQUENCY, 9, "{\"type\":\"subscribe\",\"id\":9,\"topic\":\"t\",\"maxFrequency\":" + frequency + "}");
         }
@@ -260,5 +267,21 @@ class JsonFeedCodecTest {
         try (JsonReader reader = READERS.createReader(new StringReader(json))) {
             return reader.readObject();
         }
+    }
+
+    @Test
+    void negativeZeroIsZeroAndBothBadFrequencyAnswersSayTheSame() throws Exception {
+        assertEquals(FieldValue.of(0), FieldValue.of(-0.0));
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(((FieldValue.Num) FieldValue.of(-0.0)).value()));
+        BadFeedCommand refused = assertThrows(BadFeedCommand.class,
+                () -> JsonFeedCodec.decodeCommand("{\"type\":\"subscribe\",\"id\":2,\"topic\":\"t\",\"maxFrequency\":-1}"));
+        assertEquals(JsonFeedCodec.BAD_FREQUENCY_TEXT, refused.getMessage());
+    }
+
+    @Test
+    void aRepeatedMemberNameIsFoundInAnyObjectButNotAcrossObjects() {
+        assertEquals("a", JsonDuplicates.find("{\"a\":1,\"b\":{\"a\":2},\"a\":3}"));
+        assertEquals("x", JsonDuplicates.find("{\"u\":[{\"x\":1,\"x\":1}]}"));
+        assertEquals(null, JsonDuplicates.find("{\"u\":[{\"x\":1},{\"x\":1}],\"x\":{\"x\":2}}"));
     }
 }
