@@ -81,11 +81,17 @@ public final class ManagedServer implements AutoCloseable {
     }
 
     /**
-     * Waits until the WAR serves {@code /index.html} (a page every server serves the same way,
-     * whatever optional services it has); fails at once when the process exits or
-     * {@code failure} reports a failed deployment, with the log's tail.
+     * Waits until the server answers {@code /index.html} with the WAR's own {@code index.html} (a
+     * page every server serves the same way, whatever optional services it has; WildFly and Open
+     * Liberty answer that path with a welcome page of their own until the WAR is bound to {@code /});
+     * fails at once when the process exits or {@code failure} reports a failed deployment, with the
+     * log's tail.
      */
-    void awaitServing(long startedNanos, Supplier<Optional<String>> failure) throws Exception {
+    void awaitServing(long startedNanos, Path war, Supplier<Optional<String>> failure) throws Exception {
+        byte[] page;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(war.toFile())) {
+            page = zip.getInputStream(zip.getEntry("index.html")).readAllBytes();
+        }
         HttpRequest request = HttpRequest.newBuilder(http("index.html")).timeout(Duration.ofSeconds(10)).build();
         long deadline = startedNanos + STARTUP.toNanos();
         while (System.nanoTime() < deadline) {
@@ -95,7 +101,8 @@ public final class ManagedServer implements AutoCloseable {
             // taken before the page is asked for: a start that had finished then, without serving the page, failed
             Optional<String> failed = failure.get();
             try {
-                if (HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                HttpResponse<byte[]> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (answer.statusCode() == 200 && java.util.Arrays.equals(page, answer.body())) {
                     startTook = Duration.ofNanos(System.nanoTime() - startedNanos);
                     return;
                 }
@@ -107,7 +114,7 @@ public final class ManagedServer implements AutoCloseable {
             }
             process.waitFor(500, TimeUnit.MILLISECONDS);
         }
-        throw new IllegalStateException(name + " did not serve /index.html within " + STARTUP.toSeconds() + " s:\n" + tail());
+        throw new IllegalStateException(name + " did not serve the WAR's /index.html within " + STARTUP.toSeconds() + " s:\n" + tail());
     }
 
     /** The whole console output so far. */

@@ -1,5 +1,6 @@
 package dev.duplex.servers;
 
+import dev.duplex.testing.Conditions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -59,7 +60,7 @@ public enum ServerKind {
                     "-Djboss.server.base.dir=" + base, "-Djboss.socket.binding.port-offset=" + offset),
                     home, Jdks.atLeast(17), log, Map.of("JBOSS_JAVA_SIZING", "-Xms64m -Xmx1g"));
             ManagedServer server = new ManagedServer("wildfly", process, log, 8080 + offset);
-            return ready(server, started, () -> {
+            return ready(server, started, war, () -> {
                 Path failed = deployments.resolve("ROOT.war.failed");
                 return Files.exists(failed) ? Optional.of("deployment failed: " + read(failed)) : Optional.empty();
             });
@@ -113,7 +114,7 @@ public enum ServerKind {
                 server.close();
                 throw e;
             }
-            return ready(server, started, Optional::empty);
+            return ready(server, started, war, Optional::empty);
         }
     },
 
@@ -145,12 +146,22 @@ public enum ServerKind {
             Process process = ManagedServer.launch(List.of("bash", home.resolve("bin/server").toString(), "run", "duplex"),
                     home, Jdks.atLeast(17), log, Map.of("WLP_USER_DIR", user.toString()));
             ManagedServer server = new ManagedServer("liberty", process, log, http);
-            return ready(server, started, () -> {
+            ready(server, started, war, () -> {
                 // CWWKZ0002E: the application failed to start; CWWKF0001E: a feature is missing
                 String out = server.output();
                 return Stream.of("CWWKZ0002E", "CWWKZ0004E", "CWWKF0001E").filter(out::contains).findFirst()
                         .map(code -> "failed (" + code + "), messages.log:\n" + ManagedServer.tail(messages, 20));
             });
+            try {
+                // the page is served once the web module is bound; its endpoints are added just after,
+                // and Liberty says "CWWKZ0001I: Application duplex started" once they are
+                Conditions.await(() -> server.output().contains("CWWKZ0001I"), 120,
+                        "liberty: no CWWKZ0001I (application started) within 120 s; see " + messages);
+            } catch (AssertionError | InterruptedException e) {
+                server.close();
+                throw e;
+            }
+            return server;
         }
     };
 
@@ -220,10 +231,10 @@ public enum ServerKind {
         }
     }
 
-    private static ManagedServer ready(ManagedServer server, long started, java.util.function.Supplier<Optional<String>> failure)
-            throws Exception {
+    private static ManagedServer ready(ManagedServer server, long started, Path war,
+            java.util.function.Supplier<Optional<String>> failure) throws Exception {
         try {
-            server.awaitServing(started, failure);
+            server.awaitServing(started, war, failure);
             return server;
         } catch (Exception | Error e) {
             server.close();
@@ -283,7 +294,7 @@ public enum ServerKind {
                 "--prebootcommandfile", prebootFile.toString()), run, java, log, Map.of());
         ManagedServer server = new ManagedServer(name, process, log, http);
         // Payara Micro deploys before it prints "... ready in N (ms)": ready without the page is a failed deployment
-        return ready(server, started, () -> server.output().contains(" ready in ")
+        return ready(server, started, war, () -> server.output().contains(" ready in ")
                 ? Optional.of("started, but the WAR does not serve /index.html (deployment failed)") : Optional.empty());
     }
 }

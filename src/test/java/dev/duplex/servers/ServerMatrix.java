@@ -75,6 +75,7 @@ abstract class ServerMatrix {
 
     private ManagedServer server;
     private Exception notStarted;
+    private boolean causeShown;
     private long suiteStarted;
 
     /** The server this subclass runs the suite on. */
@@ -108,9 +109,21 @@ abstract class ServerMatrix {
     /** The running server; fails the calling test with the start's failure when it did not start. */
     private ManagedServer server() {
         if (server == null) {
-            throw new AssertionError(kind().title() + " did not start or deploy the WAR", notStarted);
+            // the whole cause (the server's log tail) once; the row's other tests name it in one line
+            Throwable cause = causeShown ? null : notStarted;
+            causeShown = true;
+            throw new AssertionError(kind().title() + " did not start or deploy the WAR: " + summary(notStarted), cause);
         }
         return server;
+    }
+
+    /** A failed start in a line: the first line of its message and the first error it quotes from the server. */
+    private static String summary(Exception failure) {
+        String message = String.valueOf(failure.getMessage());
+        String first = message.lines().findFirst().orElse("");
+        String error = message.lines().skip(1).map(String::strip)
+                .filter(line -> line.matches(".*(WELD-\\d+|CWWK\\w+E|SEVERE|Exception:).*")).findFirst().orElse("");
+        return (first.length() > 160 ? first.substring(0, 160) + "…" : first) + (error.isEmpty() ? "" : " / " + error);
     }
 
     @Test
@@ -166,7 +179,8 @@ abstract class ServerMatrix {
                 random.nextBytes(binary);
                 client.sendBinary(binary);
                 byte[] back = client.nextBinary();
-                assertEquals(size, back == null ? -1 : back.length, "size of the binary echo of " + size + " bytes");
+                assertNotNull(back, "no echo of " + size + " binary bytes: " + state(client));
+                assertEquals(size, back.length, "size of the binary echo of " + size + " bytes");
                 assertArrayEquals(binary, back, "binary echo of " + size + " bytes");
 
                 char[] chars = new char[size];
@@ -176,7 +190,8 @@ abstract class ServerMatrix {
                 String text = new String(chars);
                 client.sendText(text);
                 String echoed = client.nextText();
-                assertEquals(size, echoed == null ? -1 : echoed.length(), "length of the text echo of " + size + " bytes");
+                assertNotNull(echoed, "no echo of " + size + " text bytes: " + state(client));
+                assertEquals(size, echoed.length(), "length of the text echo of " + size + " bytes");
                 assertEquals(text, echoed, "text echo of " + size + " bytes");
             }
         }
@@ -358,6 +373,19 @@ abstract class ServerMatrix {
                     d -> ((Number) browser.script(DIFFERING_PIXELS, "source", "destination")).longValue() == 0);
             assertTrue(browser.text("destinationStatus").startsWith("Drew the"), browser.text("destinationStatus"));
             assertFalse(browser.text("serverStatus").contains("Closed"), browser.text("serverStatus"));
+        }
+    }
+
+    /** What became of a connection that sent no answer: open, closed with a code, or dropped. */
+    private static String state(WsClient client) throws InterruptedException {
+        if (!client.isClosed()) {
+            return "the connection is still open";
+        }
+        try {
+            WsClient.Closed closed = client.awaitClose();
+            return "the server closed the connection with " + closed.code() + " \"" + closed.reason() + "\"";
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "the connection was dropped without a close frame (1006): " + e.getCause();
         }
     }
 
