@@ -82,8 +82,8 @@ public final class ManagedServer implements AutoCloseable {
 
     /**
      * Waits until the server answers {@code /index.html} with the WAR's own {@code index.html} (a
-     * page every server serves the same way, whatever optional services it has; WildFly and Open
-     * Liberty answer that path with a welcome page of their own until the WAR is bound to {@code /});
+     * page every server serves the same way, whatever optional services it has; Open Liberty
+     * answered that path with 200 some 30 s before the WAR was bound to {@code /}, its endpoints 404);
      * fails at once when the process exits or {@code failure} reports a failed deployment, with the
      * log's tail.
      */
