@@ -121,8 +121,9 @@ abstract class ServerMatrix {
     private static String summary(Exception failure) {
         String message = String.valueOf(failure.getMessage());
         String first = message.lines().findFirst().orElse("");
-        String error = message.lines().skip(1).map(String::strip)
-                .filter(line -> line.matches(".*(WELD-\\d+|CWWK\\w+E|SEVERE|Exception:).*")).findFirst().orElse("");
+        String error = Stream.of(".*(WELD-\\d{6}:|CWWK\\w{5}E:).*", ".*(SEVERE|Exception:).*")
+                .flatMap(pattern -> message.lines().skip(1).map(String::strip).filter(line -> line.matches(pattern)))
+                .findFirst().orElse("");
         return (first.length() > 160 ? first.substring(0, 160) + "…" : first) + (error.isEmpty() ? "" : " / " + error);
     }
 
@@ -383,7 +384,8 @@ abstract class ServerMatrix {
         }
         try {
             WsClient.Closed closed = client.awaitClose();
-            return "the server closed the connection with " + closed.code() + " \"" + closed.reason() + "\"";
+            return closed.code() == 1006 ? "the connection was dropped without a close frame (1006)"
+                    : "the server closed the connection with " + closed.code() + " \"" + closed.reason() + "\"";
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return "the connection was dropped without a close frame (1006): " + e.getCause();
         }
