@@ -1,0 +1,461 @@
+package dev.duplex.servers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duplex.chat.ChatClient;
+import dev.duplex.feed.FeedClient;
+import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.feed.entity.Update;
+import dev.duplex.image.TestImages;
+import dev.duplex.testing.Browser;
+import dev.duplex.testing.RawWebSocket;
+import dev.duplex.testing.WsClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.Deflater;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The black-box suite of the server matrix: what a user of the unchanged WAR sees on one server,
+ * through plain HTTP and WebSocket clients and a headless Chromium, with one start of the server
+ * for the whole suite. Each server has its subclass ({@code *MatrixIT}); every test runs on every
+ * server with the same assertions. A server that does not start or deploy fails every test with
+ * the cause, so that the report shows the whole row.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ServerMatrix {
+
+    private static final int MIB = 1024 * 1024;
+    /** Every endpoint's default limit on one message ({@code duplex.echo.max-message-bytes}). */
+    private static final int ECHO_LIMIT = 16 * MIB;
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
+
+    /** How many pixels of two canvases differ, computed in the page. */
+    private static final String DIFFERING_PIXELS = """
+            const a = document.getElementById(arguments[0]), b = document.getElementById(arguments[1]);
+            const pa = a.getContext('2d').getImageData(0, 0, a.width, a.height).data;
+            const pb = b.getContext('2d').getImageData(0, 0, b.width, b.height).data;
+            let differing = 0;
+            for (let i = 0; i < pa.length; i += 4) {
+              if (pa[i] !== pb[i] || pa[i + 1] !== pb[i + 1] || pa[i + 2] !== pb[i + 2] || pa[i + 3] !== pb[i + 3]) differing++;
+            }
+            return differing;""";
+
+    private ManagedServer server;
+    private Exception notStarted;
+    private boolean causeShown;
+    private long suiteStarted;
+
+    /** The server this subclass runs the suite on. */
+    abstract ServerKind kind();
+
+    @BeforeAll
+    void startTheServer() {
+        Path war = Path.of(System.getProperty("duplex.war", "target/duplex.war")).toAbsolutePath();
+        try {
+            if (!Files.isRegularFile(war)) {
+                throw new IllegalStateException("No WAR at " + war + ": run the matrix with `mvn verify`");
+            }
+            server = kind().start(war);
+            report("started in " + server.startTook().toMillis() + " ms on port " + server.port());
+        } catch (Exception e) {
+            notStarted = e;
+            report("did not start: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        suiteStarted = System.nanoTime();
+    }
+
+    @AfterAll
+    void stopTheServer() {
+        if (server != null) {
+            report("suite ran in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - suiteStarted) + " ms; log "
+                    + server.log());
+            server.close();
+        }
+    }
+
+    /** The running server; fails the calling test with the start's failure when it did not start. */
+    private ManagedServer server() {
+        if (server == null) {
+            // the whole cause (the server's log tail) once; the row's other tests name it in one line
+            Throwable cause = causeShown ? null : notStarted;
+            causeShown = true;
+            throw new AssertionError(kind().title() + " did not start or deploy the WAR: " + summary(notStarted), cause);
+        }
+        return server;
+    }
+
+    /** A failed start in a line: the first line of its message and the first error it quotes from the server. */
+    private static String summary(Exception failure) {
+        String message = String.valueOf(failure.getMessage());
+        String first = message.lines().findFirst().orElse("");
+        String error = Stream.of(".*(WELD-\\d{6}:|CWWK\\w{5}E:).*", ".*(SEVERE|Exception:).*")
+                .flatMap(pattern -> message.lines().skip(1).map(String::strip).filter(line -> line.matches(pattern)))
+                .findFirst().orElse("");
+        return (first.length() > 160 ? first.substring(0, 160) + "…" : first) + (error.isEmpty() ? "" : " / " + error);
+    }
+
+    @Test
+    void everyPageScriptAndStyleSheetIsServedAsItIsInTheWar() throws Exception {
+        Path webapp = Path.of("webapp");
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(webapp)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(file -> file.toString().matches(".*\\.(html|js|css|svg)$"))
+                    .filter(file -> !file.startsWith(webapp.resolve("WEB-INF")))
+                    .sorted().toList();
+        }
+        assertTrue(files.size() > 10, "pages found: " + files);
+        for (Path file : files) {
+            String path = webapp.relativize(file).toString().replace('\\', '/');
+            HttpResponse<byte[]> response = get(path);
+            assertEquals(200, response.statusCode(), path);
+            assertArrayEquals(Files.readAllBytes(file), response.body(), path + " is served unchanged");
+            String type = response.headers().firstValue("Content-Type").orElse("");
+            String expected = switch (path.substring(path.lastIndexOf('.') + 1)) {
+                case "html" -> "text/html";
+                case "js" -> "javascript"; // browsers refuse a module script of any other type
+                case "css" -> "text/css";
+                default -> "image/svg+xml";
+            };
+            assertTrue(type.contains(expected), path + " has Content-Type " + type);
+        }
+        HttpResponse<byte[]> root = get("");
+        assertEquals(200, root.statusCode(), "/ answers");
+        assertArrayEquals(Files.readAllBytes(webapp.resolve("index.html")), root.body(), "/ is index.html");
+    }
+
+    @Test
+    void echoSendsTextAndBinaryBackInOrder() throws Exception {
+        try (WsClient client = WsClient.connect(server().ws("echo"))) {
+            for (int i = 0; i < 20; i++) {
+                client.sendText("message " + i + " · ünïcødé 😀");
+                client.sendBinary(new byte[] {(byte) i, 0, (byte) 0xff});
+            }
+            for (int i = 0; i < 20; i++) {
+                assertEquals("message " + i + " · ünïcødé 😀", client.nextText());
+                assertArrayEquals(new byte[] {(byte) i, 0, (byte) 0xff}, client.nextBinary());
+            }
+        }
+    }
+
+    @Test
+    void oneAndSixteenMibMessagesEchoWholeBothWays() throws Exception {
+        Random random = new Random(17);
+        try (WsClient client = WsClient.connect(server().ws("echo"))) {
+            for (int size : new int[] {MIB, ECHO_LIMIT}) {
+                byte[] binary = new byte[size];
+                random.nextBytes(binary);
+                client.sendBinary(binary);
+                byte[] back = client.nextBinary();
+                assertNotNull(back, "no echo of " + size + " binary bytes: " + state(client));
+                assertEquals(size, back.length, "size of the binary echo of " + size + " bytes");
+                assertArrayEquals(binary, back, "binary echo of " + size + " bytes");
+
+                char[] chars = new char[size];
+                for (int i = 0; i < size; i++) {
+                    chars[i] = (char) ('a' + random.nextInt(26));
+                }
+                String text = new String(chars);
+                client.sendText(text);
+                String echoed = client.nextText();
+                assertNotNull(echoed, "no echo of " + size + " text bytes: " + state(client));
+                assertEquals(size, echoed.length(), "length of the text echo of " + size + " bytes");
+                assertEquals(text, echoed, "text echo of " + size + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void aMessageOverTheLimitIsClosedWith1009() throws Exception {
+        for (int opcode : new int[] {RawWebSocket.BINARY, RawWebSocket.TEXT}) {
+            try (RawWebSocket raw = RawWebSocket.open(server().ws("echo"), Map.of())) {
+                assertEquals(101, raw.response().status(), "handshake");
+                try {
+                    raw.send(true, false, opcode, new byte[ECHO_LIMIT + 1]);
+                } catch (IOException refusedMidSend) {
+                    // a server that refuses from the frame's header may close while the rest is written
+                }
+                RawWebSocket.Frame close = raw.readUntilClose();
+                assertEquals(1009, close.closeCode(), "opcode " + opcode + " of 16 MiB + 1: " + close.closeReason());
+            }
+        }
+        try (WsClient after = WsClient.connect(server().ws("echo"))) {
+            after.sendText("still here");
+            assertEquals("still here", after.nextText(), "the server echoes on after the refusals");
+        }
+    }
+
+    /**
+     * Where permessage-deflate is negotiated, a small compressed message that inflates far past
+     * the limit is closed with 1009; where it is not, the handshake says so and a compressed frame
+     * (RSV1) is a protocol error. Either way the next session echoes.
+     */
+    @Test
+    void aDeflateBombIsClosedWith1009WhereDeflateIsNegotiated() throws Exception {
+        byte[] bomb = zeros(64L * MIB);
+        assertTrue(bomb.length < MIB, "the bomb is small on the wire: " + bomb.length);
+        try (RawWebSocket raw = RawWebSocket.open(server().ws("echo"),
+                Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
+            assertEquals(101, raw.response().status(), "handshake");
+            String extensions = raw.response().header("Sec-WebSocket-Extensions");
+            report("deflate: " + (extensions == null ? "not negotiated" : extensions));
+            raw.send(true, true, RawWebSocket.BINARY, bomb);
+            RawWebSocket.Frame close = raw.readUntilClose();
+            if (extensions != null) {
+                assertTrue(extensions.startsWith("permessage-deflate"), extensions);
+                assertEquals(1009, close.closeCode(), "a 64 MiB bomb: " + close.closeReason());
+            } else {
+                assertEquals(1002, close.closeCode(), "RSV1 without a negotiated extension: " + close.closeReason());
+            }
+        }
+        try (WsClient after = WsClient.connect(server().ws("echo"))) {
+            after.sendText("after the bomb");
+            assertEquals("after the bomb", after.nextText());
+        }
+    }
+
+    @Test
+    void malformedUpgradesGetTheirDocumentedAnswers() throws Exception {
+        int port = server().port();
+        assertEquals(400, rawStatus(port, upgrade("/echo?%zz", Map.of())), "a URI the engine cannot parse");
+        assertEquals(400, rawStatus(port, upgrade("/echo", Map.of("Sec-WebSocket-Key", "dG9vIHNob3J0"))), "a key that is not 16 bytes");
+        assertEquals(426, rawStatus(port, upgrade("/echo", Map.of("Sec-WebSocket-Version", "8"))), "a version other than 13");
+        assertEquals(404, rawStatus(port, upgrade("/nowhere", Map.of())), "no endpoint at that path");
+        try (WsClient after = WsClient.connect(server().ws("echo"))) {
+            after.sendText("after the malformed upgrades");
+            assertEquals("after the malformed upgrades", after.nextText());
+        }
+    }
+
+    @Test
+    void aForeignOriginIsRefusedWith403AndTheSameOriginConnects() throws Exception {
+        String own = "http://localhost:" + server().port();
+        try (WsClient client = WsClient.connect(server().ws("echo"), Map.of("Origin", own))) {
+            client.sendText("same origin");
+            assertEquals("same origin", client.nextText());
+        }
+        for (String foreign : List.of("http://evil.example", "null", "http://localhost:" + (server().port() + 1))) {
+            try (RawWebSocket raw = RawWebSocket.open(server().ws("echo"), Map.of("Origin", foreign))) {
+                assertEquals(403, raw.response().status(), "Origin " + foreign);
+                assertNull(raw.response().header("Sec-WebSocket-Accept"), "no upgrade for Origin " + foreign);
+            }
+        }
+    }
+
+    @Test
+    void twoChatClientsJoinAndTalk() throws Exception {
+        String room = "matrix-" + kind().name().toLowerCase();
+        try (ChatClient ada = ChatClient.connect(server().ws("chat")); ChatClient bob = ChatClient.connect(server().ws("chat"))) {
+            assertEquals("chat", ada.socket().subprotocol());
+            ada.join(room, "ada");
+            assertEquals(List.of("ada"), ChatClient.strings(ada.next("welcome"), "members"));
+            bob.join(room, "bob");
+            assertEquals(List.of("ada", "bob"), ChatClient.strings(bob.next("welcome"), "members"));
+            JsonObject joined = ada.next("presence");
+            assertEquals(List.of("joined", "bob"), List.of(joined.getString("event"), joined.getString("nick")));
+
+            ada.say("hello bob");
+            JsonObject fromAda = ada.next("message");
+            assertEquals(fromAda, bob.next("message"), "the same message, id and all, for both");
+            bob.say("hi ada ✓");
+            JsonObject fromBob = bob.next("message");
+            assertEquals(fromBob, ada.next("message"));
+            assertEquals(List.of("ada", "hello bob"), List.of(fromAda.getString("from"), fromAda.getString("text")));
+            assertEquals(List.of("bob", "hi ada ✓"), List.of(fromBob.getString("from"), fromBob.getString("text")));
+        }
+    }
+
+    @Test
+    void theFeedSendsASnapshotThenUpdatesInSequence() throws Exception {
+        for (String protocol : List.of("feed.json", "feed.bin")) {
+            try (FeedClient client = FeedClient.connect(server().ws("feed"), protocol)) {
+                assertEquals(protocol, client.subprotocol());
+                assertEquals(protocol, client.expect(FeedMessage.Hello.class).protocol());
+                client.send("{\"type\":\"subscribe\",\"id\":1,\"topic\":\"stocks\"}");
+                FeedMessage.Snapshot snapshot = client.expect(FeedMessage.Snapshot.class);
+                assertEquals(1, snapshot.subscription());
+                assertEquals(200, snapshot.items().size(), protocol);
+                Map<String, Long> seq = new HashMap<>();
+                snapshot.items().forEach(item -> seq.put(item.item(), item.seq()));
+                int updates = 0;
+                client.skipped.clear();
+                while (updates < 20) {
+                    FeedMessage.Updates next = client.nextUpdates();
+                    for (Update update : next.updates()) {
+                        assertEquals(1, update.subscription());
+                        long previous = seq.get(update.item());
+                        assertEquals(previous + 1 + update.conflated(), update.seq(), protocol + ": in sequence after the snapshot: " + update);
+                        seq.put(update.item(), update.seq());
+                        updates++;
+                    }
+                }
+                client.send("{\"type\":\"unsubscribe\",\"id\":1}");
+                assertEquals(1, client.expect(FeedMessage.Unsubscribed.class).subscription());
+            }
+        }
+    }
+
+    @Test
+    void anImageComesBackByteForByteAndGrayscaled() throws Exception {
+        byte[] png = TestImages.encode(TestImages.colorful(64, 48), "png");
+        try (WsClient echo = WsClient.connect(server().ws("image"))) {
+            echo.sendBinary(png);
+            JsonObject result = json(echo.nextText());
+            assertEquals("result", result.getString("type"), result.toString());
+            assertEquals("[{\"op\":\"echo\"}]", result.getJsonArray("ops").toString());
+            assertArrayEquals(png, echo.nextBinary(), "the very bytes back");
+        }
+        try (WsClient gray = WsClient.connect(URI.create(server().ws("image") + "?op=grayscale"))) {
+            gray.sendBinary(png);
+            JsonObject result = json(gray.nextText());
+            assertEquals("result", result.getString("type"), result.toString());
+            byte[] out = gray.nextBinary();
+            assertNotNull(out, "the grayscale image");
+            BufferedImage image = TestImages.decode(out);
+            assertEquals(List.of(64, 48), List.of(image.getWidth(), image.getHeight()));
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    int p = image.getRGB(x, y);
+                    assertTrue((p >> 16 & 0xff) == (p & 0xff) && (p >> 8 & 0xff) == (p & 0xff), "gray at " + x + "," + y);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theEchoPageDrawsTheCanvasBackPixelForPixelInChromium() throws Exception {
+        ManagedServer running = server();
+        try (Browser browser = Browser.start()) {
+            browser.open(running.http("index.html").toString());
+            browser.awaitText("serverStatus", "WebSocket Status:: Socket Open");
+            WebElement source = browser.find("source");
+            String before = (String) browser.script("return document.getElementById('source').toDataURL()");
+            new Actions(browser.driver()).moveToElement(source, -100, -60).clickAndHold()
+                    .moveByOffset(80, 20).moveByOffset(60, 50).release().perform();
+            assertNotEquals(before, browser.script("return document.getElementById('source').toDataURL()"),
+                    "the mouse drew on the source canvas");
+            assertTrue(((Number) browser.script(DIFFERING_PIXELS, "source", "destination")).longValue() > 1000,
+                    "the destination starts out blank");
+            browser.find("sendBinary").click();
+            browser.await("the destination canvas to equal the source",
+                    d -> ((Number) browser.script(DIFFERING_PIXELS, "source", "destination")).longValue() == 0);
+            assertTrue(browser.text("destinationStatus").startsWith("Drew the"), browser.text("destinationStatus"));
+            assertFalse(browser.text("serverStatus").contains("Closed"), browser.text("serverStatus"));
+        }
+    }
+
+    /** What became of a connection that sent no answer: open, closed with a code, or dropped. */
+    private static String state(WsClient client) throws InterruptedException {
+        if (!client.isClosed()) {
+            return "the connection is still open";
+        }
+        try {
+            WsClient.Closed closed = client.awaitClose();
+            return closed.code() == 1006 ? "the connection was dropped without a close frame (1006)"
+                    : "the server closed the connection with " + closed.code() + " \"" + closed.reason() + "\"";
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return "the connection was dropped without a close frame (1006): " + e.getCause();
+        }
+    }
+
+    private HttpResponse<byte[]> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server().http(path)).timeout(TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A WebSocket upgrade request with {@code changed} headers replacing or adding to the valid ones. */
+    private String upgrade(String target, Map<String, String> changed) {
+        Map<String, String> headers = new java.util.LinkedHashMap<>();
+        headers.put("Host", "localhost:" + server().port());
+        headers.put("Upgrade", "websocket");
+        headers.put("Connection", "Upgrade");
+        headers.put("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+        headers.put("Sec-WebSocket-Version", "13");
+        headers.putAll(changed);
+        StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\n");
+        headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+        return request.append("\r\n").toString();
+    }
+
+    /** Sends a request on a plain socket and returns the status of the answer. */
+    private static int rawStatus(int port, String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) TIMEOUT.toMillis());
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            StringBuilder line = new StringBuilder();
+            for (int c = socket.getInputStream().read(); c != -1 && c != '\n'; c = socket.getInputStream().read()) {
+                line.append((char) c);
+            }
+            String[] parts = line.toString().trim().split(" ");
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+                throw new AssertionError("not an HTTP answer: \"" + line + "\"");
+            }
+            return Integer.parseInt(parts[1]);
+        }
+    }
+
+    private static JsonObject json(String text) {
+        assertNotNull(text, "a text message");
+        return Json.createReader(new StringReader(text)).readObject();
+    }
+
+    /** Raw DEFLATE of {@code length} zero bytes as one flushed message (trailing 00 00 ff ff removed). */
+    private static byte[] zeros(long length) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+        byte[] block = new byte[MIB];
+        byte[] step = new byte[64 * 1024];
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (long fed = 0; fed < length; fed += block.length) {
+            deflater.setInput(block, 0, (int) Math.min(block.length, length - fed));
+            while (!deflater.needsInput()) {
+                out.write(step, 0, deflater.deflate(step, 0, step.length, Deflater.NO_FLUSH));
+            }
+        }
+        int n;
+        do {
+            n = deflater.deflate(step, 0, step.length, Deflater.SYNC_FLUSH);
+            out.write(step, 0, n);
+        } while (n == step.length);
+        deflater.end();
+        byte[] bytes = out.toByteArray();
+        return Arrays.copyOf(bytes, bytes.length - 4);
+    }
+
+    private void report(String line) {
+        System.out.println("MATRIX " + kind().title() + ": " + line);
+    }
+}
