@@ -14,11 +14,11 @@ import java.util.Optional;
  *
  * <p>{@code src/main/deploy/preboot.txt} holds the commands every generation accepts.
  * {@code preboot-payara6.txt} next to it holds those only Payara Micro 6 knows: its {@code http}
- * element sends {@code X-Powered-By} unless told not to and its {@code ssl} element can switch
- * SSLv3, TLS 1.0 and 1.1 on. Payara Micro 7 removed those attributes (it never sends
- * {@code X-Powered-By}; TLS 1.2 and 1.3 are its only switches), and a {@code set} of a removed
- * attribute fails with "No configuration found". Public for the integration-test harness, which
- * starts Payara the same way.
+ * element sends {@code X-Powered-By} unless told not to ({@code xpowered-by=false}). Payara Micro 7
+ * removed that attribute (it never sends the header), and a {@code set} of a removed attribute
+ * fails with "No configuration found", as {@code ssl3-enabled}, {@code tls-enabled} and
+ * {@code tls11-enabled} did on both (neither has them; TLS below 1.2 is off). Public for the
+ * integration-test harness, which starts Payara the same way.
  */
 public record PayaraVersion(String version, int major) {
 
