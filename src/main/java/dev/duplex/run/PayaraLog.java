@@ -20,12 +20,20 @@ final class PayaraLog {
         }
 
         /**
-         * Whether the console shows it: every SEVERE record, and the application's own warnings
-         * (its configuration and limits). Payara's other warnings (among them some 400 lines about
-         * expired CA certificates in the JDK's trust store) stay in the log file.
+         * Whether the console shows it: every SEVERE record, the application's own warnings (its
+         * configuration and limits), and a pre-boot command Payara refused (a hardening setting
+         * that is not in force, e.g. "No configuration found" for an attribute this Payara
+         * lacks). Payara's other warnings (among them some 400 lines about expired CA
+         * certificates in the JDK's trust store) stay in the log file.
          */
         boolean shown() {
-            return "SEVERE".equals(level) || "WARNING".equals(level) && logger.startsWith("dev.duplex.");
+            return "SEVERE".equals(level) || "WARNING".equals(level)
+                    && (logger.startsWith("dev.duplex.") || bootCommandFailed());
+        }
+
+        /** Payara's "Boot Command set failed …" for a pre-boot command it did not apply. */
+        boolean bootCommandFailed() {
+            return logger.endsWith(".BootCommand") && message.startsWith("Boot Command") && message.contains(" failed");
         }
     }
 

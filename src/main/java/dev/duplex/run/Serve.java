@@ -116,15 +116,28 @@ public final class Serve {
         return command;
     }
 
-    /** The listeners' address (-Dduplex.bind), then the hardening every deployment shares. */
+    /**
+     * The listeners' address (-Dduplex.bind), then the hardening every deployment shares: the
+     * commands of {@code --preboot} and, on Payara Micro 6, those only it accepts ({@link PayaraVersion}).
+     */
     String preboot() throws IOException {
         String listeners = "configs.config.server-config.network-config.network-listeners.network-listener.";
-        return "set " + listeners + "http-listener.address=" + arg("bind") + "\n"
-                + "set " + listeners + "https-listener.address=" + arg("bind") + "\n"
-                + Files.readString(Path.of(arg("preboot")), StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(
+                "set " + listeners + "http-listener.address=" + arg("bind"),
+                "set " + listeners + "https-listener.address=" + arg("bind")));
+        lines.addAll(PayaraVersion.of(arg("payara-version")).prebootCommands(Path.of(arg("preboot")).getParent()));
+        return String.join("\n", lines) + "\n";
     }
 
     private void run() throws Exception {
+        // Maven's JVM starts Payara (--java is its java.home): Payara Micro 7 on Java 17 would fail
+        // deep in its start-up with an UnsupportedClassVersionError; say what to do instead.
+        PayaraVersion payaraVersion = PayaraVersion.of(arg("payara-version"));
+        var problem = payaraVersion.javaProblem(Runtime.version().feature());
+        if (problem.isPresent()) {
+            out.println(problem.get());
+            throw new IllegalStateException(problem.get());
+        }
         Path work = Path.of(arg("work"));
         Files.createDirectories(work);
         Path preboot = work.resolve("run-preboot.txt");

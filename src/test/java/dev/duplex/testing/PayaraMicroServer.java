@@ -1,5 +1,6 @@
 package dev.duplex.testing;
 
+import dev.duplex.run.PayaraVersion;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,8 @@ import java.util.regex.Pattern;
  * what Arquillian's adapter cannot do: a configuration of the test's own (system properties), TLS
  * with the build's generated certificate, stopping the server mid-test, and reading the server
  * JVM's heap and threads. Loopback only, Hazelcast off, with the hardening pre-boot commands every
- * deployment gets ({@code src/main/deploy/preboot.txt}); the output goes to {@code target/<name>.log}.
+ * deployment gets for this Payara version ({@code src/main/deploy/preboot.txt}, on Payara Micro 6 also
+ * {@code preboot-payara6.txt}; every one must be applied); the output goes to {@code target/<name>.log}.
  */
 public final class PayaraMicroServer implements AutoCloseable {
 
@@ -95,7 +97,7 @@ public final class PayaraMicroServer implements AutoCloseable {
                 "set configs.config.server-config.network-config.network-listeners.network-listener.http-listener.address=127.0.0.1",
                 "set configs.config.server-config.network-config.network-listeners.network-listener.https-listener.address=127.0.0.1"));
         // The https listener's ssl element exists only with --sslport: its settings otherwise fail (logged).
-        Files.readAllLines(Path.of("src/main/deploy/preboot.txt")).stream()
+        payaraVersion().prebootCommands(Path.of("src/main/deploy")).stream()
                 .filter(line -> tls || !line.contains("https-listener.ssl.")).forEach(commands::add);
         commands.addAll(prebootCommands);
         Files.writeString(preboot, String.join("\n", commands) + "\n");
@@ -167,6 +169,7 @@ public final class PayaraMicroServer implements AutoCloseable {
             }
             try {
                 if (client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    assertEveryPrebootCommandApplied();
                     return;
                 }
             } catch (IOException e) {
@@ -175,6 +178,32 @@ public final class PayaraMicroServer implements AutoCloseable {
             process.waitFor(250, TimeUnit.MILLISECONDS);
         }
         throw new AssertionError(name + " did not become ready within " + STARTUP.toSeconds() + " s:\n" + tail());
+    }
+
+    /**
+     * The Payara Micro the build copied ({@code -Dpayara.version}, passed on by failsafe), which
+     * decides the hardening pre-boot commands it accepts.
+     */
+    public static PayaraVersion payaraVersion() {
+        String version = System.getProperty("payara.version");
+        if (version == null) {
+            throw new IllegalStateException("Missing system property payara.version: run the tests with `mvn verify`");
+        }
+        return PayaraVersion.of(version);
+    }
+
+    /**
+     * A pre-boot command Payara refuses (an attribute this version lacks: "No configuration
+     * found") is only a WARNING in its log, and the setting silently not in force: fail instead.
+     */
+    private void assertEveryPrebootCommandApplied() throws IOException {
+        List<String> refused = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains("Boot Command") && line.contains(" failed"))
+                .toList();
+        if (!refused.isEmpty()) {
+            throw new AssertionError(name + " (Payara Micro " + payaraVersion().version() + ") refused pre-boot commands:\n"
+                    + String.join("\n", refused));
+        }
     }
 
     public URI http(String path) {

@@ -166,19 +166,36 @@ public final class ServerMemory {
         }
     }
 
+    /**
+     * jcmd's output goes to a file, not a pipe this JVM reads: when the server is this very JVM
+     * (the bench tool's own tests), Java 24+ streams the output from the VM thread while the
+     * JVM is stopped at a safepoint, so a pipe that fills up (a class histogram is far larger
+     * than its 64 KiB) could never be drained, and jcmd, the VM thread and this JVM would wait
+     * on each other for good (seen on Java 25: ScenariosTest hung in the connect scenario).
+     */
     private static String jcmd(long pid, String command) throws InterruptedException {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Path out = null;
         try {
+            out = Files.createTempFile("duplex-jcmd-", ".txt");
             Process process = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd",
-                    Long.toString(pid), command).redirectErrorStream(true).start();
-            byte[] out = process.getInputStream().readAllBytes();
+                    Long.toString(pid), command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 process.destroy();
                 return null;
             }
-            return new String(out, StandardCharsets.UTF_8);
+            return Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return null;
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException e) {
+                    // a temp file left behind is harmless; the measurement is not affected
+                    System.getLogger(ServerMemory.class.getName()).log(System.Logger.Level.DEBUG, "jcmd output not deleted", e);
+                }
+            }
         }
     }
 

@@ -1,0 +1,74 @@
+package dev.duplex.run;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What differs between the Payara Micro generations Duplex runs on: the Java they need, and the
+ * hardening pre-boot commands their configuration accepts.
+ *
+ * <p>{@code src/main/deploy/preboot.txt} holds the commands every generation accepts.
+ * {@code preboot-payara6.txt} next to it holds those only Payara Micro 6 knows: its {@code http}
+ * element sends {@code X-Powered-By} unless told not to ({@code xpowered-by=false}). Payara Micro 7
+ * removed that attribute (it never sends the header), and a {@code set} of a removed attribute
+ * fails with "No configuration found", as {@code ssl3-enabled}, {@code tls-enabled} and
+ * {@code tls11-enabled} did on both (neither has them; TLS below 1.2 is off). Public for the
+ * integration-test harness, which starts Payara the same way.
+ */
+public record PayaraVersion(String version, int major) {
+
+    /** Payara Micro 7 (Tyrus 2.2, Grizzly 5) runs on Java 21 or newer; 6 on 17 or newer. */
+    private static final int JAVA_FOR_7 = 21;
+    private static final int JAVA_FOR_6 = 17;
+
+    /** {@code 7.2026.11} → major 7. */
+    public static PayaraVersion of(String version) {
+        int dot = version.indexOf('.');
+        try {
+            return new PayaraVersion(version, Integer.parseInt(dot < 0 ? version : version.substring(0, dot)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a Payara version: " + version, e);
+        }
+    }
+
+    /** The lowest Java feature release this Payara Micro starts on. */
+    public int requiredJava() {
+        return major >= 7 ? JAVA_FOR_7 : JAVA_FOR_6;
+    }
+
+    /**
+     * What to tell a person who starts this Payara on Java {@code javaFeature}, or empty when it
+     * runs there.
+     */
+    public Optional<String> javaProblem(int javaFeature) {
+        if (javaFeature >= requiredJava()) {
+            return Optional.empty();
+        }
+        return Optional.of("Payara Micro " + version + " needs Java " + requiredJava() + " or newer, and Maven runs on Java "
+                + javaFeature + ". Run Maven on a JDK " + requiredJava() + "+ (for example JAVA_HOME=/path/to/jdk-21 mvn -Prun), "
+                + "or serve on Payara Micro 6 with -Dpayara.version=6.2025.10 (Java 17).");
+    }
+
+    /** The pre-boot files for this generation, from the folder that holds {@code preboot.txt}. */
+    public List<Path> prebootFiles(Path folder) {
+        List<Path> files = new ArrayList<>(List.of(folder.resolve("preboot.txt")));
+        if (major < 7) {
+            files.add(folder.resolve("preboot-payara6.txt"));
+        }
+        return files;
+    }
+
+    /** The hardening pre-boot commands for this generation, one per line, blank lines dropped. */
+    public List<String> prebootCommands(Path folder) throws IOException {
+        List<String> commands = new ArrayList<>();
+        for (Path file : prebootFiles(folder)) {
+            Files.readAllLines(file, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).forEach(commands::add);
+        }
+        return commands;
+    }
+}
