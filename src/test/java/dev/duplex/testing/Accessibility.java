@@ -26,14 +26,15 @@ public final class Accessibility {
     /**
      * The visible controls smaller than {@link #TAP} px either way, one line each. A checkbox or radio
      * counts with the label that wraps it (a tap on the label toggles it); a link inside running text
-     * (a paragraph) is not a target of its own (WCAG's inline exception).
+     * (a paragraph) is not a target of its own (WCAG's inline exception); a box that takes the focus
+     * only to be scrolled by the keyboard (tabindex=0 on a log or a table) is not a tap target.
      */
     private static final String SMALL_TARGETS = """
             const min = arguments[0];
             const small = [];
             const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.type && e.tagName === 'INPUT' ? '[' + e.type + ']' : '')
                 + (e.textContent && e.textContent.trim() ? ' "' + e.textContent.trim().slice(0, 24) + '"' : '');
-            const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])');
+            const controls = document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary');
             for (const e of controls) {
               if (e.closest('[hidden]') || e.closest('.visually-hidden')) continue;
               const s = getComputedStyle(e);
