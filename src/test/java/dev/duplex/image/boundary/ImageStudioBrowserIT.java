@@ -237,7 +237,7 @@ class ImageStudioBrowserIT {
             PageLayout.viewport(browser, size[0], size[1]);
             browser.script("document.getElementById('send').scrollIntoView({block: 'center'})");
             browser.await("the layout at " + size[0] + " px", d -> Boolean.TRUE.equals(browser.script(
-                    "return document.documentElement.clientWidth === " + size[0])));
+                    "return window.innerWidth === " + size[0])));
             PageLayout.screenshot(browser, Path.of(folder, name + "-" + size[0] + "x" + size[1] + ".png"));
             browser.script("window.scrollTo(0, 0)");
             PageLayout.screenshot(browser, Path.of(folder, name + "-" + size[0] + "x" + size[1] + "-top.png"));
