@@ -59,14 +59,21 @@ export function drawLineChart(canvas, series, format = String, { times = [] } = 
   if (times.length >= 2) {
     const newest = times[times.length - 1];
     const span = (newest - times[0]) / 1000;
-    const step = span > 240 ? 60 : span > 90 ? 30 : span > 30 ? 10 : 5;
-    for (let ago = 0; ago <= span; ago += step) {
+    // labels from the right; one that would touch the previous one is left out (ticks stay)
+    let freeRight = Infinity;
+    for (const ago of timeTicks(span, right - left, ctx.measureText('−600 s').width + 8)) {
       const x = right - (ago / span) * (right - left);
       ctx.beginPath();
       ctx.moveTo(x, bottom);
       ctx.lineTo(x, bottom + 3);
       ctx.stroke();
-      ctx.fillText(ago === 0 ? 'now' : `−${ago} s`, Math.max(left + 12, Math.min(right - 12, x)), bottom + 4);
+      const text = ago === 0 ? 'now' : `−${ago} s`;
+      const half = ctx.measureText(text).width / 2;
+      const at = Math.max(left + half, Math.min(right - half, x));
+      if (at + half + 4 <= freeRight) {
+        ctx.fillText(text, at, bottom + 4);
+        freeRight = at - half;
+      }
     }
   }
   series.forEach((s) => {
@@ -100,6 +107,23 @@ export function drawLineChart(canvas, series, format = String, { times = [] } = 
     ctx.fillStyle = ink;
     ctx.fillText(text, x + 17, 14);
   });
+}
+
+/**
+ * The time axis' ticks, in seconds before the newest point: the smallest round step whose labels,
+ * `labelWidth` pixels each, fit side by side in `width` pixels for a span of `span` seconds.
+ * @param {number} span seconds from the oldest point to the newest
+ * @param {number} width pixels of the axis
+ * @param {number} labelWidth pixels one label needs, with its gap
+ * @returns {number[]} 0 (now), step, 2 × step… up to the span
+ */
+export function timeTicks(span, width, labelWidth) {
+  if (!(span > 0) || !(width > 0)) return [0];
+  const steps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+  const step = steps.find((s) => (s / span) * width >= labelWidth) ?? Math.ceil(span);
+  const ticks = [];
+  for (let ago = 0; ago <= span + 1e-9; ago += step) ticks.push(ago);
+  return ticks;
 }
 
 /**

@@ -216,11 +216,28 @@ export function shouldReconnect(code, reason) {
   return true;
 }
 
+const two = (n) => String(n).padStart(2, '0');
+
+/**
+ * When a message was said, in local time: with seconds for today ("14:03:07"), with the date for
+ * an earlier day ("12-04 14:03"). The full date and time is in {@link formatFullTime} (the hover).
+ * @param {number} ts milliseconds since the epoch
+ * @param {number} [now]
+ * @returns {string}
+ */
+export function formatTime(ts, now = Date.now()) {
+  const date = new Date(ts);
+  const today = new Date(now);
+  const hm = `${two(date.getHours())}:${two(date.getMinutes())}`;
+  if (date.toDateString() === today.toDateString()) return `${hm}:${two(date.getSeconds())}`;
+  return `${two(date.getMonth() + 1)}-${two(date.getDate())} ${hm}`;
+}
+
 /**
  * @param {number} ts milliseconds since the epoch
- * @returns {string} local time, e.g. "14:03"
+ * @returns {string} e.g. "2026-12-05 14:03:07", local time
  */
-export function formatTime(ts) {
-  const date = new Date(ts);
-  return `${String(date.getHours()).padStart(2, '0')}:${String(date.getMinutes()).padStart(2, '0')}`;
+export function formatFullTime(ts) {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

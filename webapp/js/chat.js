@@ -9,9 +9,10 @@ import { Backoff } from './backoff.js';
 import { socketUrl } from './endpoint.js';
 import { utf8Length } from './format.js';
 import {
-  ChatMembership, SUBPROTOCOL, formatTime, leaveCommand, parseServerMessage, sayCommand, shouldReconnect,
+  ChatMembership, SUBPROTOCOL, formatFullTime, formatTime, leaveCommand, parseServerMessage, sayCommand, shouldReconnect,
 } from './chat-client.js';
 import { mountNav } from './nav.js';
+import { SessionEnd } from './session-end.js';
 
 /** The server's limit on one text (duplex.chat.max-text-bytes, default 4 KiB). */
 const MAX_TEXT_BYTES = 4096;
@@ -27,6 +28,8 @@ let countdownTimer = null;
 let pageVisible = false;
 const backoff = new Backoff({ initialMs: 500, maxMs: 15000 });
 const membership = new ChatMembership();
+/** why the last session ended, kept while reconnect attempts fail */
+const sessionEnd = new SessionEnd();
 /** Where the tab keeps its membership across reloads. */
 const SAVED_KEY = 'duplex.chat.membership';
 
@@ -77,6 +80,7 @@ function connect() {
   ws.addEventListener('open', () => {
     if (socket !== ws) return;
     backoff.reset();
+    sessionEnd.opened();
     setStatus('open', `Connected (${ws.protocol})`);
     const rejoin = membership.rejoin();
     if (rejoin) ws.send(rejoin);
@@ -90,26 +94,27 @@ function connect() {
   ws.addEventListener('close', (event) => {
     if (socket !== ws) return;
     socket = null;
+    const ended = sessionEnd.closed(event.code, event.reason);
     updateControls();
     if (!pageVisible) return;
     if (shouldReconnect(event.code, event.reason)) {
-      scheduleReconnect(event);
+      scheduleReconnect(ended);
     } else {
       if (event.code === 4001) {
         membership.left();
         remember();
       }
-      setStatus('closed', `Disconnected: ${event.code}${event.reason ? ` ${event.reason}` : ''}`);
+      setStatus('closed', `Disconnected: ${SessionEnd.describe(ended)}`);
       updateControls();
     }
   });
 }
 
-/** @param {CloseEvent} event */
-function scheduleReconnect(event) {
+/** @param {import('./session-end.js').Close} ended the close that ended the session */
+function scheduleReconnect(ended) {
   const delay = backoff.next();
   const due = Date.now() + delay;
-  const why = event.reason || `code ${event.code}`;
+  const why = ended.reason ? `${ended.code} ${ended.reason}` : `code ${ended.code}`;
   const show = () => setStatus('reconnecting', `Connection lost (${why}); reconnecting in ${Math.max(0, (due - Date.now()) / 1000).toFixed(1)} s…`);
   show();
   countdownTimer = setInterval(show, 200);
@@ -182,6 +187,7 @@ function addMessage(message) {
   time.className = 'time';
   time.dateTime = new Date(message.ts).toISOString();
   time.textContent = formatTime(message.ts);
+  time.title = formatFullTime(message.ts);
   const from = document.createElement('span');
   from.className = 'from';
   from.textContent = message.from;

@@ -30,10 +30,12 @@ export class EventLog {
   /**
    * @param {HTMLOListElement} list where the rows go
    * @param {{limit?: number, onChange?: (count: number, dropped: number, held: number) => void,
-   *          onUnseen?: (unseen: number) => void}} [options]
+   *          onUnseen?: (unseen: number) => void, onAppend?: (entries: LogEntry[]) => void}} [options]
+   *   onAppend: told of the entries shown, to keep them (not of those restored with addAll(…, false))
    */
-  constructor(list, { limit = 2000, onChange = () => {}, onUnseen = () => {} } = {}) {
+  constructor(list, { limit = 2000, onChange = () => {}, onUnseen = () => {}, onAppend = () => {} } = {}) {
     this.list = list;
+    this.onAppend = onAppend;
     this.limit = limit;
     this.onChange = onChange;
     this.onUnseen = onUnseen;
@@ -70,8 +72,17 @@ export class EventLog {
     this.append([entry]);
   }
 
+  /**
+   * Shows entries kept from before (a reload, an imported log) after the ones shown.
+   * @param {LogEntry[]} entries
+   * @param {boolean} keep whether onAppend hears of them (an import is kept; a restore already is)
+   */
+  addAll(entries, keep) {
+    this.append(entries, keep);
+  }
+
   /** @private */
-  append(entries) {
+  append(entries, keep = true) {
     const stick = this.following || this.atBottom();
     let shown = 0;
     entries.forEach((entry) => {
@@ -90,6 +101,7 @@ export class EventLog {
     } else if (shown > 0) {
       this.setUnseen(this.unseen + shown);
     }
+    if (keep && entries.length > 0) this.onAppend(entries);
     this.onChange(this.rows.length, this.dropped, this.held.length);
   }
 
@@ -127,6 +139,7 @@ export class EventLog {
       row.hidden = !matchesFilter(entry, this.filter);
     });
     this.scrollToEnd();
+    this.onChange(this.rows.length, this.dropped, this.held.length);
   }
 
   /** @returns {number} rows the filter shows */
@@ -188,6 +201,7 @@ export class EventLog {
     if (entry.body !== undefined) {
       const pre = document.createElement('pre');
       pre.className = entry.hex ? 'event-body hex' : 'event-body';
+      pre.tabIndex = 0; // it may scroll: the keyboard must reach it
       pre.textContent = entry.body;
       row.append(pre);
     }

@@ -1,9 +1,12 @@
 /**
- * The image studio's source canvas: pen with colour and width, eraser, clear, the sample
- * picture, and loading a photo from the file picker or by drag-and-drop, scaled to fit.
+ * The image studio's source: the canvas (pen with colour and width, eraser, clear, the sample
+ * picture), or a photo from the file picker or by drag-and-drop. A photo is sent as it was chosen,
+ * byte for byte; the canvas only shows it, scaled to fit. Drawing on it, Clear or the sample picture
+ * make the canvas the source again.
  * @module image-source
  */
 import { enableDrawing, paintSample } from './canvas.js';
+import { formatBytes } from './format.js';
 import { fitWithin } from './image-pixels.js';
 
 /**
@@ -38,6 +41,11 @@ export async function drawFile(canvas, file) {
 }
 
 /**
+ * A photo chosen as the source: the file as chosen and its own size.
+ * @typedef {{file: Blob, name: string, width: number, height: number}} Photo
+ */
+
+/**
  * Wires the tools to the canvas.
  * @param {object} parts
  * @param {HTMLCanvasElement} parts.canvas
@@ -49,23 +57,43 @@ export async function drawFile(canvas, file) {
  * @param {HTMLButtonElement} parts.sample
  * @param {HTMLInputElement} parts.file     type=file
  * @param {(message: string) => void} parts.status shows what happened, or went wrong
+ * @param {(photo: Photo|null) => void} [parts.changed] told when the source becomes a photo or the canvas again
+ * @returns {{photo: () => Photo|null}} the photo to send as it is, or null to send the canvas
  */
-export function setUpSource({ canvas, color, width, widthShown, eraser, clear, sample, file, status }) {
+export function setUpSource({ canvas, color, width, widthShown, eraser, clear, sample, file, status, changed = () => {} }) {
+  /** @type {Photo|null} */
+  let photo = null;
+  const toCanvas = (why) => {
+    if (!photo) return;
+    photo = null;
+    status(`${why}: the canvas (${canvas.width}×${canvas.height}) is sent now, not the photo.`);
+    changed(null);
+  };
   paintSample(canvas);
   enableDrawing(canvas, () => ({ color: color.value, width: Number(width.value), erase: eraser.checked }));
+  canvas.addEventListener('pointerdown', () => toCanvas('You drew on it'));
   const showWidth = () => {
     widthShown.textContent = `${width.value} px`;
   };
   showWidth();
   width.addEventListener('input', showWidth);
-  clear.addEventListener('click', () => clearCanvas(canvas));
-  sample.addEventListener('click', () => paintSample(canvas));
+  clear.addEventListener('click', () => {
+    clearCanvas(canvas);
+    toCanvas('Cleared');
+  });
+  sample.addEventListener('click', () => {
+    paintSample(canvas);
+    toCanvas('Sample picture');
+  });
 
   const load = async (chosen) => {
     if (!chosen) return;
     try {
       const size = await drawFile(canvas, chosen);
-      status(`Loaded ${chosen.name || 'the image'} (${size.width}×${size.height}), scaled to fit.`);
+      photo = { file: chosen, name: chosen.name || 'the photo', width: size.width, height: size.height };
+      status(`${photo.name}: ${size.width}×${size.height}, ${formatBytes(chosen.size)} (${chosen.type}). `
+        + 'Sent as it is, byte for byte; shown here scaled to fit.');
+      changed(photo);
     } catch (error) {
       status(`Could not load it: ${error.message}`);
     }
@@ -85,4 +113,5 @@ export function setUpSource({ canvas, color, width, widthShown, eraser, clear, s
     canvas.classList.remove('drop-target');
     load(event.dataTransfer.files[0]);
   });
+  return { photo: () => photo };
 }

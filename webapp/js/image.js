@@ -1,7 +1,8 @@
 /**
  * The image studio: draw on the source canvas (or drop a photo on it), choose a chain of
- * operations, send the canvas to /image as an image Blob, and see the server's result on the
- * destination canvas with round-trip time, server time, sizes and dimensions. For echo it checks
+ * operations, send the canvas as an image Blob (or the photo, byte for byte as chosen) to /image,
+ * and see the server's result on the destination canvas with round-trip time, server time, sizes
+ * and dimensions. For echo it checks
  * that the bytes and pixels came back unchanged, and says so. Parameters are checked before anything
  * is sent, and an image is sent only after the server confirmed the chain on screen.
  * @module image
@@ -17,7 +18,8 @@ import { mountNav } from './nav.js';
 
 /**
  * An image sent and not yet answered.
- * @typedef {{seq: number, at: number, bytes: Uint8Array, type: string, source: ImageData}} Sent
+ * @typedef {{seq: number, at: number, bytes: Uint8Array, type: string, source: ImageData|null}} Sent
+ * (source: the canvas' pixels, null for a photo sent as chosen)
  */
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', gif: 'image/gif', bmp: 'image/bmp', webp: 'image/webp' };
@@ -35,6 +37,8 @@ let lastConfigure = null;
 /** @type {{resolve: () => void, reject: (e: Error) => void}|null} the configure awaiting its answer */
 let awaitingConfigure = null;
 
+/** @type {{photo: () => import('./image-source.js').Photo|null}} */
+let source = { photo: () => null };
 const chain = new ChainEditor($('chain'), { initial: ['grayscale'], onChange: updateControls });
 
 function showError(text) {
@@ -55,7 +59,10 @@ function updateControls() {
   $('addStep').disabled = !chain.ready || chain.size >= chain.max;
   $('reconnect').disabled = open || (socket !== null && socket.readyState === WebSocket.CONNECTING);
   $('outputQuality').disabled = $('outputFormat').value !== 'jpeg';
-  $('blobQuality').disabled = $('blobType').value === 'image/png';
+  const photo = source.photo();
+  $('blobType').disabled = photo !== null;
+  $('blobQuality').disabled = photo !== null || $('blobType').value === 'image/png';
+  $('send').textContent = photo ? 'Send photo' : 'Send canvas';
 }
 
 // ---- connection --------------------------------------------------------------------------------
@@ -114,12 +121,9 @@ async function send() {
     updateControls();
     return;
   }
-  const canvas = $('source');
   const configure = configureMessage(chain.steps(), $('outputFormat').value, Number($('outputQuality').value));
-  const source = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-  const type = $('blobType').value;
-  const blob = await canvasToBlob(canvas, type, Number($('blobQuality').value));
-  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const image = await imageToSend();
+  const bytes = new Uint8Array(await image.blob.arrayBuffer());
   if (ws !== socket || ws.readyState !== WebSocket.OPEN) {
     showError('The connection closed before the image was sent.');
     return;
@@ -145,11 +149,27 @@ async function send() {
     }
   }
   imagesSent += 1;
-  sent.set(imagesSent, { seq: imagesSent, at: performance.now(), bytes, type: blob.type, source });
+  sent.set(imagesSent, { seq: imagesSent, at: performance.now(), bytes, type: image.blob.type, source: image.pixels });
   ws.send(bytes);
-  const substituted = blob.type !== type ? ` (this browser cannot encode ${type})` : '';
   $('sendStatus').dataset.state = 'busy';
-  $('sendStatus').textContent = `Processing image ${imagesSent} (${blob.type}, ${formatBytes(bytes.length)}${substituted})…`;
+  $('sendStatus').textContent = `Processing image ${imagesSent} (${image.what}, ${formatBytes(bytes.length)})…`;
+}
+
+/**
+ * What goes to the server: the photo as it was chosen, or the canvas encoded as the chosen type.
+ * @returns {Promise<{blob: Blob, pixels: ImageData|null, what: string}>}
+ */
+async function imageToSend() {
+  const photo = source.photo();
+  if (photo) {
+    return { blob: photo.file, pixels: null, what: `${photo.name}, ${photo.file.type || 'unknown type'}, ${photo.width}×${photo.height} as chosen` };
+  }
+  const canvas = $('source');
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  const type = $('blobType').value;
+  const blob = await canvasToBlob(canvas, type, Number($('blobQuality').value));
+  const substituted = blob.type !== type ? `; this browser cannot encode ${type}` : '';
+  return { blob, pixels, what: `the canvas, ${blob.type}, ${canvas.width}×${canvas.height}${substituted}` };
 }
 
 // ---- receiving ---------------------------------------------------------------------------------
@@ -225,6 +245,7 @@ function echoVerdict(request, image, destination) {
   const bytesSame = sameBytes(request.bytes, new Uint8Array(image));
   const bytes = bytesSame ? `Byte-identical: the server sent back the same ${request.bytes.length} bytes`
     : 'NOT byte-identical: the server changed the bytes';
+  if (!request.source) return `${bytes} (the photo as chosen).`;
   const pixels = destination.getContext('2d').getImageData(0, 0, destination.width, destination.height).data;
   const differing = countDifferentPixels(request.source.data, pixels);
   if (differing === 0) return `${bytes}; pixel-identical to the source canvas.`;
@@ -236,7 +257,7 @@ function echoVerdict(request, image, destination) {
 // ---- wiring ------------------------------------------------------------------------------------
 
 function start() {
-  setUpSource({
+  source = setUpSource({
     canvas: $('source'),
     color: $('penColor'),
     width: $('penWidth'),
@@ -248,6 +269,7 @@ function start() {
     status: (text) => {
       $('sourceStatus').textContent = text;
     },
+    changed: updateControls,
   });
   $('addStep').addEventListener('click', () => chain.add());
   $('send').addEventListener('click', () => {

@@ -9,6 +9,7 @@ import { socketUrl } from './endpoint.js';
 import { FeedClient, PROTOCOL_CHOICES } from './feed-client.js';
 import { AGED_AFTER_MS, LiveModel, dataAge, formatField, formatMs, visibleSymbols } from './live-model.js';
 import { mountNav } from './nav.js';
+import { SessionEnd } from './session-end.js';
 import { drawSparkline } from './sparkline.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,8 @@ const SPARK_HEIGHT = 20;
 const FOOTER_MS = 500;
 
 const model = new LiveModel({ historyLength: 60 });
+/** why the last session ended, kept while reconnect attempts fail */
+const sessionEnd = new SessionEnd();
 /** @type {FeedClient|null} */
 let client = null;
 /** @type {{stocks: number, weather: number}|null} the current subscription ids */
@@ -121,11 +124,12 @@ function showState(state) {
       break;
     case 'open':
       status.textContent = 'Open';
+      sessionEnd.opened();
       $('protocol').textContent = state.protocol || '(none)';
       $('problem').textContent = '';
       break;
     case 'reconnecting': {
-      const why = `${state.code}${state.reason ? ` ${state.reason}` : ''}`;
+      const why = SessionEnd.describe(sessionEnd.closed(state.code, state.reason));
       const show = () => {
         status.textContent = `Connection lost (${why}); reconnecting in ${Math.max(0, (state.retryAt - Date.now()) / 1000).toFixed(1)} s…`;
       };
@@ -135,7 +139,7 @@ function showState(state) {
       break;
     }
     default:
-      status.textContent = `Closed: ${state.code}${state.reason ? ` ${state.reason}` : ''}`;
+      status.textContent = `Closed: ${SessionEnd.describe(sessionEnd.closed(state.code, state.reason))}`;
       $('protocol').textContent = '–';
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The one navigation bar every page shows. Each page has an empty `<nav class="site-nav">` and
- * its module calls {@link mountNav}; the link to the current page gets aria-current="page".
+ * its module calls {@link mountNav}; the link to the current page gets aria-current="page". A skip
+ * link to the page's main element comes first.
  * @module nav
  */
 
@@ -50,4 +51,23 @@ export function mountNav(doc = document) {
     list.append(item);
   });
   nav.replaceChildren(brand, list);
+  addSkipLink(doc, nav);
+}
+
+/**
+ * Puts a "Skip to the content" link first in the page, before the nav: hidden until it has the
+ * keyboard focus, it moves the focus to the page's main element.
+ * @param {Document} doc
+ * @param {Element} nav
+ */
+function addSkipLink(doc, nav) {
+  const main = doc.querySelector('main');
+  if (!main || doc.querySelector('a.skip-link')) return;
+  if (!main.id) main.id = 'content';
+  main.tabIndex = -1;
+  const skip = doc.createElement('a');
+  skip.className = 'skip-link';
+  skip.href = `#${main.id}`;
+  skip.textContent = 'Skip to the content';
+  nav.before(skip);
 }

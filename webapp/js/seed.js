@@ -123,6 +123,13 @@ function start() {
     if (event.key === 'Enter') sendTextMessage();
   });
   $('sendBinary').addEventListener('click', sendBinaryMessage);
+  $('clearSource').addEventListener('click', () => {
+    // opaque white, like the sample's background, so that the PNG round trip still compares exactly
+    const source = $('source');
+    const ctx = source.getContext('2d');
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, source.width, source.height);
+  });
   $('reconnect').addEventListener('click', () => {
     if (socket && socket.readyState <= WebSocket.OPEN) return;
     connect();

@@ -168,3 +168,73 @@ export function matchesFilter(entry, filter) {
   return [entry.type, entry.kind, entry.summary, entry.body]
     .some((field) => typeof field === 'string' && field.toLowerCase().includes(needle));
 }
+
+/**
+ * The URL a WebSocket is opened with, checked the way the WebSocket constructor checks it, so that
+ * Connect and Save accept and refuse the same things: relative to the page, http(s) becomes ws(s),
+ * no fragment.
+ * @param {string} text what was typed
+ * @param {string|URL} base the page's URL
+ * @returns {{url: string} | {error: string}}
+ */
+export function checkSocketUrl(text, base) {
+  let url;
+  try {
+    url = new URL(String(text).trim(), base);
+  } catch {
+    return { error: `"${text}" is not a URL` };
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
+    return { error: `The URL's scheme must be ws, wss, http or https, not "${url.protocol.slice(0, -1)}"` };
+  }
+  if (url.hash) return { error: 'A WebSocket URL has no fragment (#…)' };
+  return { url: url.href };
+}
+
+/**
+ * The HTTP URL that answers for a WebSocket URL, to ask the server why a handshake failed.
+ * @param {string} socketUrl ws:// or wss://
+ * @returns {string}
+ */
+export function httpUrlOf(socketUrl) {
+  const url = new URL(socketUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  return url.href;
+}
+
+/** Directions and types a log entry may have; anything else in an imported log is refused. */
+const DIRECTIONS = new Set(['in', 'out', 'local']);
+
+/**
+ * Reads a log the workbench exported (Export JSON), to show it again: its newest `limit` entries,
+ * with their times as Dates. Images are not in an export (only their type): they are left out.
+ * @param {string} text the exported file
+ * @param {number} [limit]
+ * @returns {object[]} log entries
+ * @throws {Error} when the file is not such a log, saying why
+ */
+export function parseExportedLog(text, limit = 2000) {
+  let data;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Not JSON: ${error.message}`);
+  }
+  if (!Array.isArray(data)) throw new Error('Not an exported log: expected a JSON array of events');
+  return data.slice(-limit).map((e, i) => {
+    const time = new Date(e?.time);
+    if (!e || typeof e !== 'object' || Number.isNaN(time.getTime()) || !DIRECTIONS.has(e.direction) || typeof e.type !== 'string') {
+      throw new Error(`Event ${i + 1} is not a log event (it needs time, direction and type)`);
+    }
+    const entry = { time, direction: e.direction, type: e.type };
+    for (const key of ['kind', 'summary', 'body']) if (typeof e[key] === 'string') entry[key] = e[key];
+    for (const key of ['size', 'count', 'rttMs']) if (Number.isFinite(e[key])) entry[key] = e[key];
+    if (e.hex === true) entry.hex = true;
+    if (e.close && Number.isInteger(e.close.code)) {
+      entry.close = { code: e.close.code, reason: String(e.close.reason ?? ''), wasClean: e.close.wasClean === true };
+    }
+    return entry;
+  });
+}

@@ -5,14 +5,23 @@
  * with sizes and echo round-trip times, reconnect with backoff, export the log. Version 2: the log
  * follows new events unless scrolled up (then an "N new" pill), filters and searches, pauses;
  * connections and snippets are saved in localStorage; buttons are enabled only when they can act.
+ * Version 3: the log survives a reload (IndexedDB, bounded) and an exported log can be imported;
+ * the event count follows the filters; a failed handshake is explained by asking the URL over HTTP;
+ * Ctrl/Cmd+Enter sends; Save and Connect accept the same URLs; feed.bin messages are decoded; while
+ * reconnecting, the close that ended the session stays on screen.
  * @module workbench
  */
 import { READY_STATES, readyStateLabel, socketUrl } from './endpoint.js';
 import { EventLog } from './eventlog.js';
 import { Backoff } from './backoff.js';
 import { fingerprint, formatBytes, hexDump, parseHex, prettyText, utf8Length } from './format.js';
+import { FeedBinaryDecoder } from './feed-binary.js';
+import { LogStore } from './log-store.js';
+import { SessionEnd } from './session-end.js';
 import { imageType } from './sniff.js';
-import { PRESETS, WorkbenchStore, connectionLabel, parseProtocols, snippetName } from './workbench-store.js';
+import {
+  PRESETS, WorkbenchStore, checkSocketUrl, connectionLabel, httpUrlOf, parseExportedLog, parseProtocols, snippetName,
+} from './workbench-store.js';
 import { mountNav } from './nav.js';
 
 /**
@@ -22,9 +31,22 @@ import { mountNav } from './nav.js';
 
 const MAX_REPEAT = 100000;
 const MAX_PENDING = 10000;
+const LOG_LIMIT = 2000;
 const $ = (id) => document.getElementById(id);
 
+/** The IndexedDB copy of the log, or null when the browser refuses IndexedDB. */
+const logStore = LogStore.open(LOG_LIMIT).catch((error) => {
+  $('logStoreNote').textContent = `The log is not kept across reloads here: ${error?.message ?? 'IndexedDB is unavailable'}.`;
+  return null;
+});
+
 const log = new EventLog($('events'), {
+  limit: LOG_LIMIT,
+  onAppend: (entries) => {
+    logStore.then((store) => store?.add(entries)).catch((error) => {
+      $('logStoreNote').textContent = `The log could not be kept: ${error?.message ?? error}.`;
+    });
+  },
   onChange: (count, dropped, held) => {
     const shown = log ? log.visibleCount() : count;
     const filtered = shown !== count ? `${shown} of ${count} events shown` : `${count} events`;
@@ -52,6 +74,10 @@ let drainSample = { at: 0, drained: 0, rate: 0 };
 let panelTimer = null;
 let reconnectTimer = null;
 let countdownTimer = null;
+/** The close that ended the last session that opened: reconnect attempts that fail do not replace it. */
+const sessionEnd = new SessionEnd();
+/** feed.bin decoders, one per socket (the protocol binds field names and handles per connection). */
+const feedDecoders = new WeakMap();
 
 function entry(fields) {
   log.add({ time: new Date(), ...fields });
@@ -93,10 +119,17 @@ function connect() {
     userClosed = true;
     ws.close(1000, 'Reconnecting');
   }
-  const url = $('url').value.trim();
   const protocols = parseProtocols($('protocols').value);
   $('connectError').textContent = '';
   $('closeError').textContent = '';
+  const checked = checkSocketUrl($('url').value, window.location.href);
+  if (checked.error) {
+    $('connectError').textContent = `Cannot connect: ${checked.error}.`;
+    entry({ direction: 'local', type: 'error', summary: `Cannot connect: ${checked.error}` });
+    updateControls();
+    return;
+  }
+  const { url } = checked;
   let socket;
   try {
     socket = protocols.length > 0 ? new WebSocket(url, protocols) : new WebSocket(url);
@@ -120,8 +153,11 @@ function connect() {
 }
 
 function attach(socket) {
+  let opened = false;
   const handlers = {
     open: () => {
+      opened = true;
+      sessionEnd.opened();
       backoff.reset();
       watchReadyState();
       entry({ direction: 'in', type: 'open', summary: `protocol "${socket.protocol}" · extensions "${socket.extensions}"` });
@@ -131,7 +167,7 @@ function attach(socket) {
       const at = performance.now();
       const data = event.data;
       inbound = inbound
-        .then(() => describeIncoming(data, at))
+        .then(() => describeIncoming(data, at, socket))
         .catch((error) => entry({ direction: 'local', type: 'error', summary: `Could not read a message: ${error.message}` }));
     },
     error: () => {
@@ -145,6 +181,8 @@ function attach(socket) {
         entry({ direction: 'in', type: 'close', close });
       });
       if (socket !== ws) return;
+      sessionEnd.closed(event.code, event.reason);
+      if (!opened && event.code === 1006) explainFailedHandshake(socket.url);
       stopPanel();
       refreshPanel();
       if ($('autoReconnect').checked && !userClosed) scheduleReconnect();
@@ -152,6 +190,33 @@ function attach(socket) {
   };
   Object.entries(handlers).forEach(([type, handler]) => socket.addEventListener(type, handler));
   listeners.set(socket, handlers);
+}
+
+/**
+ * A handshake that failed shows only 1006 (the browser keeps the reason to itself): ask the same URL
+ * over HTTP and show the status the server answers with (404 for a wrong path, 403 for a refused
+ * Origin...). Another origin's answer cannot be read by the page: then it says so.
+ * @param {string} socketUrl
+ */
+async function explainFailedHandshake(socketUrl) {
+  const url = httpUrlOf(socketUrl);
+  const sameOrigin = new URL(url).origin === window.location.origin;
+  let explanation;
+  try {
+    const response = await fetch(url, { cache: 'no-store', credentials: 'omit', mode: sameOrigin ? 'same-origin' : 'no-cors' });
+    if (response.type === 'opaque') {
+      explanation = `the server answered, but it is another origin: the browser does not let this page read the answer (see the browser's console)`;
+    } else {
+      const text = (await response.text()).trim();
+      const body = text && text.length <= 200 && !text.startsWith('<') ? `: ${text}` : '';
+      explanation = `an HTTP GET of ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${body}`;
+    }
+  } catch (error) {
+    explanation = `the server could not be reached over HTTP either (${error.message})`;
+  }
+  const summary = `The handshake failed (1006): ${explanation}`;
+  $('connectError').textContent = `${summary}.`;
+  entry({ direction: 'local', type: 'error', summary });
 }
 
 function detach(socket) {
@@ -201,8 +266,9 @@ function scheduleReconnect() {
   const delay = backoff.next();
   const due = performance.now() + delay;
   entry({ direction: 'local', type: 'reconnect', summary: `attempt ${backoff.attempt} in ${(delay / 1000).toFixed(1)} s` });
+  const ended = sessionEnd.ended ? `Session ended with ${SessionEnd.describe(sessionEnd.ended)}; ` : '';
   const show = () => {
-    $('reconnectStatus').textContent = `Reconnecting in ${Math.max(0, (due - performance.now()) / 1000).toFixed(1)} s (attempt ${backoff.attempt})`;
+    $('reconnectStatus').textContent = `${ended}reconnecting in ${Math.max(0, (due - performance.now()) / 1000).toFixed(1)} s (attempt ${backoff.attempt})`;
   };
   show();
   countdownTimer = setInterval(show, 100);
@@ -336,7 +402,7 @@ function matchEcho(isText, value, size, at) {
   return at - head.t;
 }
 
-async function describeIncoming(data, at) {
+async function describeIncoming(data, at, socket) {
   if (typeof data === 'string') {
     const { text, json } = prettyText(data);
     entry({ direction: 'in', type: 'message', kind: json ? 'json' : 'text', size: utf8Length(data), rttMs: matchEcho(true, data, 0, at), body: text });
@@ -344,6 +410,10 @@ async function describeIncoming(data, at) {
   }
   const blob = data instanceof Blob ? data : new Blob([data]);
   const bytes = new Uint8Array(data instanceof Blob ? await data.arrayBuffer() : data);
+  if (socket.protocol === 'feed.bin') {
+    describeFeedBinary(socket, bytes, at);
+    return;
+  }
   const type = imageType(bytes);
   entry({
     direction: 'in',
@@ -357,7 +427,35 @@ async function describeIncoming(data, at) {
   });
 }
 
-// ---- log export -------------------------------------------------------------------------------
+/** A feed.bin message, decoded like a JSON one is shown (its hex dump when it cannot be decoded). */
+function describeFeedBinary(socket, bytes, at) {
+  let decoder = feedDecoders.get(socket);
+  if (!decoder) {
+    decoder = new FeedBinaryDecoder();
+    feedDecoders.set(socket, decoder);
+  }
+  const fields = { direction: 'in', type: 'message', size: bytes.length, rttMs: matchEcho(false, bytes, bytes.length, at) };
+  try {
+    const messages = decoder.decode(bytes);
+    const text = JSON.stringify(messages, (key, value) => (typeof value === 'bigint' ? value.toString() : value), 2);
+    entry({ ...fields, kind: 'binary (feed.bin, decoded)', body: text });
+  } catch (error) {
+    entry({ ...fields, kind: 'binary (feed.bin)', summary: `Could not decode: ${error.message}`, body: hexDump(bytes), hex: true });
+  }
+}
+
+// ---- log export and import ---------------------------------------------------------------------
+
+async function importLog(file) {
+  $('logStoreNote').textContent = '';
+  try {
+    const entries = parseExportedLog(await file.text(), LOG_LIMIT);
+    log.addAll(entries, true);
+    $('logStoreNote').textContent = `Imported ${entries.length} event${entries.length === 1 ? '' : 's'} from ${file.name}.`;
+  } catch (error) {
+    $('logStoreNote').textContent = `Not imported: ${error.message}.`;
+  }
+}
 
 function exportLog() {
   const blob = new Blob([JSON.stringify(log.toJSON(), null, 2)], { type: 'application/json' });
@@ -431,10 +529,12 @@ function showSavedConnections() {
 function saveConnection() {
   $('connectError').textContent = '';
   const connection = currentConnection();
-  if (!/^wss?:\/\//i.test(connection.url)) {
-    $('connectError').textContent = 'Not saved: the URL must start with ws:// or wss://.';
+  const checked = checkSocketUrl(connection.url, window.location.href);
+  if (checked.error) {
+    $('connectError').textContent = `Not saved: ${checked.error}.`;
     return;
   }
+  connection.url = checked.url;
   if (!store.saveConnection(connection)) {
     $('connectError').textContent = 'Not saved: this browser does not let the page store data.';
     return;
@@ -527,8 +627,29 @@ function start() {
   $('sendJson').addEventListener('click', () => send('json'));
   $('sendHex').addEventListener('click', () => send('hex'));
   $('sendFile').addEventListener('click', () => send('file'));
-  $('clearLog').addEventListener('click', () => log.clear());
+  $('clearLog').addEventListener('click', () => {
+    log.clear();
+    logStore.then((store) => store?.clear());
+  });
   $('exportLog').addEventListener('click', exportLog);
+  $('importLog').addEventListener('click', () => $('importFile').click());
+  $('importFile').addEventListener('change', () => {
+    const file = $('importFile').files[0];
+    $('importFile').value = '';
+    if (file) importLog(file);
+  });
+  // Ctrl+Enter (Cmd+Enter on a Mac) in the Send box sends it as text
+  $('payload').addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      if (!$('sendText').disabled) send('text');
+    }
+  });
+  logStore.then((store) => store?.all()).then((kept) => {
+    if (kept && kept.length > 0) log.addAll(kept, false);
+  }).catch((error) => {
+    $('logStoreNote').textContent = `The kept log could not be read: ${error?.message ?? error}.`;
+  });
   refreshPanel();
   updateControls();
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ChatMembership, formatTime, joinCommand, leaveCommand, parseServerMessage, sayCommand, shouldReconnect,
+  ChatMembership, formatFullTime, formatTime, joinCommand, leaveCommand, parseServerMessage, sayCommand, shouldReconnect,
 } from '../../../webapp/js/chat-client.js';
 
 const message = (id, from = 'ada', text = `m${id}`) => ({ type: 'message', id, room: 'lobby', from, text, ts: 0 });
@@ -64,8 +64,11 @@ test('reconnect after drops and slow-consumer closes, not after replacement or p
   assert.equal(shouldReconnect(1000, 'bye'), false);
 });
 
-test('formatTime shows hours and minutes', () => {
-  assert.match(formatTime(Date.UTC(2026, 0, 1, 12, 5)), /^\d\d:\d\d$/);
+test('formatTime shows seconds for today and the date for an earlier day; formatFullTime everything', () => {
+  const said = new Date(2026, 11, 5, 14, 3, 7).getTime();
+  assert.equal(formatTime(said, new Date(2026, 11, 5, 23, 0).getTime()), '14:03:07');
+  assert.equal(formatTime(said, new Date(2026, 11, 6, 0, 1).getTime()), '12-05 14:03');
+  assert.equal(formatFullTime(said), '2026-12-05 14:03:07');
 });
 
 test('a saved membership rejoins with its token and since after a reload', () => {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  CONNECTIONS_KEY, MAX_SAVED, PRESETS, WorkbenchStore, connectionLabel, matchesFilter, parseProtocols, snippetName,
+  CONNECTIONS_KEY, MAX_SAVED, PRESETS, WorkbenchStore, checkSocketUrl, connectionLabel, httpUrlOf, matchesFilter, parseExportedLog,
+  parseProtocols, snippetName,
 } from '../../../webapp/js/workbench-store.js';
 
 /** A Storage look-alike; `full` makes setItem throw like a full localStorage. */
@@ -77,4 +78,33 @@ test('the live feed presets offer each subprotocol and a subscribe command', () 
   assert.deepEqual(PRESETS.map((p) => [p.label, p.path, p.protocols]),
     [['Live feed (binary)', 'feed', ['feed.bin']], ['Live feed (JSON)', 'feed', ['feed.json']]]);
   for (const preset of PRESETS) assert.equal(JSON.parse(preset.payload).type, 'subscribe');
+});
+
+test('checkSocketUrl accepts what the WebSocket constructor accepts, for Connect and Save alike', () => {
+  const page = 'https://example.org/duplex/workbench.html';
+  assert.deepEqual(checkSocketUrl('wss://h/echo', page), { url: 'wss://h/echo' });
+  assert.deepEqual(checkSocketUrl(' http://h:8080/echo ', page), { url: 'ws://h:8080/echo' });
+  assert.deepEqual(checkSocketUrl('https://h/echo', page), { url: 'wss://h/echo' });
+  assert.deepEqual(checkSocketUrl('echo', page), { url: 'wss://example.org/duplex/echo' });
+  assert.match(checkSocketUrl('ftp://h/x', page).error, /scheme must be ws, wss, http or https, not "ftp"/);
+  assert.match(checkSocketUrl('ws://h/echo#x', page).error, /no fragment/);
+  assert.match(checkSocketUrl('http://[', page).error, /is not a URL/);
+  assert.equal(httpUrlOf('wss://h/chat?x=1'), 'https://h/chat?x=1');
+  assert.equal(httpUrlOf('ws://h:1/nope'), 'http://h:1/nope');
+});
+
+test('parseExportedLog reads an export back, newest entries within the limit, and refuses anything else', () => {
+  const exported = JSON.stringify([
+    { time: '2026-12-05T10:00:00.000Z', direction: 'local', type: 'state', summary: 'readyState OPEN (1)' },
+    { time: '2026-12-05T10:00:01.000Z', direction: 'in', type: 'message', kind: 'text', size: 5, rttMs: 1.5, body: 'hello', image: 'image/png' },
+    { time: '2026-12-05T10:00:02.000Z', direction: 'in', type: 'close', close: { code: 1001, reason: 'Server shutting down', wasClean: true } },
+  ]);
+  const entries = parseExportedLog(exported, 2);
+  assert.equal(entries.length, 2);
+  assert.deepEqual(entries[0], { time: new Date('2026-12-05T10:00:01.000Z'), direction: 'in', type: 'message', kind: 'text', body: 'hello', size: 5, rttMs: 1.5 });
+  assert.deepEqual(entries[1].close, { code: 1001, reason: 'Server shutting down', wasClean: true });
+  assert.throws(() => parseExportedLog('{oops'), /Not JSON/);
+  assert.throws(() => parseExportedLog('{"a":1}'), /expected a JSON array/);
+  assert.throws(() => parseExportedLog('[{"time":"x","direction":"in","type":"message"}]'), /Event 1 is not a log event/);
+  assert.throws(() => parseExportedLog('[{"time":"2026-12-05T10:00:00Z","direction":"sideways","type":"message"}]'), /Event 1/);
 });

@@ -57,6 +57,14 @@ public class Timings {
 
     /** Records one duration in nanoseconds under the name (or under {@link #OTHER} once the names are used up). */
     public void record(String name, long nanos) {
+        record(name, nanos, 0);
+    }
+
+    /**
+     * Records one duration measured with a clock of {@code resolutionNanos} (a millisecond clock
+     * gives 1 000 000): see {@link LatencyHistogram#record(long, long)}.
+     */
+    public void record(String name, long nanos, long resolutionNanos) {
         LatencyHistogram histogram = histograms.get(name);
         if (histogram == null) {
             histogram = histograms.computeIfAbsent(name, n -> {
@@ -70,11 +78,11 @@ public class Timings {
                 histogram = other;
             }
         }
-        histogram.record(nanos);
+        histogram.record(nanos, resolutionNanos);
         MetricsExport metrics = export;
         if (metrics != null) {
             String bounded = histogram == other ? OTHER : name;
-            published.computeIfAbsent(bounded, metrics::timing).accept(Math.max(0, nanos / 1000));
+            published.computeIfAbsent(bounded, metrics::timing).accept(Math.max(0, (nanos + Math.max(0, resolutionNanos) / 2) / 1000));
         }
     }
 

@@ -34,6 +34,36 @@ class LatencyHistogramTest {
     }
 
     @Test
+    void millisecondTimingsAreSummarisedAsTheMiddleOfTheirMillisecond() {
+        // chat.fanout is timed with currentTimeMillis: 60 of 100 fan-outs read "0 ms", so the summary
+        // read p50 0 µs beside a mean of 2 ms. A "0 ms" took somewhere in 0..999 µs.
+        LatencyHistogram histogram = new LatencyHistogram();
+        for (int i = 0; i < 60; i++) {
+            histogram.record(0, 1_000_000);
+        }
+        for (int i = 0; i < 40; i++) {
+            histogram.record(5_000_000, 1_000_000);
+        }
+        LatencyHistogram.Snapshot snapshot = histogram.snapshot();
+        assertEquals(500, snapshot.p50Micros(), 500 / 32.0, "the middle of the first millisecond");
+        assertEquals(5_500, snapshot.p90Micros(), 5_500 / 32.0);
+        assertEquals(5_500, snapshot.maxMicros());
+        assertEquals(0.6 * 500 + 0.4 * 5_500, snapshot.meanMicros(), 1, "the mean is no longer half a millisecond low");
+        assertTrue(snapshot.p50Micros() <= snapshot.meanMicros() && snapshot.meanMicros() <= snapshot.p90Micros());
+    }
+
+    @Test
+    void nanosecondTimingsAreRecordedAsMeasured() {
+        LatencyHistogram histogram = new LatencyHistogram();
+        histogram.record(7_000);
+        histogram.record(7_000, 0);
+        LatencyHistogram.Snapshot snapshot = histogram.snapshot();
+        assertEquals(7, snapshot.p50Micros());
+        assertEquals(7, snapshot.maxMicros());
+        assertEquals(7, snapshot.meanMicros(), 0);
+    }
+
+    @Test
     void emptyHistogramReadsZero() {
         assertEquals(new LatencyHistogram.Snapshot(0, 0, 0, 0, 0, 0), new LatencyHistogram().snapshot());
     }

@@ -8,6 +8,8 @@ import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.PageLayout;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
@@ -163,6 +166,74 @@ class PagesBrowserIT {
             assertTrue(browser.find("autoReconnect").isSelected());
             assertEquals("1", browser.text("savedCount"));
             assertEquals(List.of(), browser.consoleErrors());
+        }
+    }
+
+    @Test
+    void workbenchCountsWhatItShowsExplainsAFailedHandshakeAndKeepsItsLogAcrossAReload() throws Exception {
+        Path exported = Files.createTempFile("duplex-log-", ".json");
+        try (Browser browser = Browser.start()) {
+            browser.open(base + "workbench.html");
+            // Save accepts what Connect accepts: a URL relative to the page, made ws://
+            WebElement url = browser.find("url");
+            url.clear();
+            url.sendKeys("echo");
+            browser.find("saveConnection").click();
+            browser.awaitText("savedCount", "1");
+            assertEquals("", browser.text("connectError"));
+            assertTrue(browser.text("savedList").contains(Deployments.websocket(base, "echo").toString()), browser.text("savedList"));
+            url.clear();
+            url.sendKeys("ftp://example.org/echo");
+            browser.find("saveConnection").click();
+            browser.awaitText("connectError", "Not saved: The URL's scheme must be ws, wss, http or https, not \"ftp\".");
+
+            url.clear();
+            url.sendKeys(Deployments.websocket(base, "nope").toString());
+            browser.find("connect").click();
+            browser.await("the handshake's failure explained", d -> browser.text("connectError").contains("answered 404"));
+            assertTrue(browser.text("connectError").startsWith("The handshake failed (1006): an HTTP GET of "), browser.text("connectError"));
+
+            url.clear();
+            url.sendKeys(Deployments.websocket(base, "echo").toString());
+            browser.find("connect").click();
+            browser.awaitText("stateReadyState", "OPEN (1)");
+            WebElement payload = browser.find("payload");
+            payload.clear();
+            payload.sendKeys("sent with the keyboard");
+            payload.sendKeys(Keys.chord(Keys.CONTROL, Keys.ENTER));
+            awaitIncoming(browser, 1);
+            assertTrue(browser.text("events").contains("sent with the keyboard"));
+
+            new Select(browser.find("filterDirection")).selectByValue("in");
+            int shown = rows(browser, "#events li:not([hidden])");
+            int all = rows(browser, "#events li");
+            assertTrue(shown < all, shown + " of " + all);
+            browser.awaitText("logCount", shown + " of " + all + " events shown");
+            new Select(browser.find("filterDirection")).selectByValue("");
+            browser.awaitText("logCount", all + " events");
+
+            browser.driver().navigate().refresh();
+            browser.await("the log kept across the reload", d -> rows(browser, "#events li") >= all
+                    && browser.text("events").contains("sent with the keyboard"));
+
+            Files.writeString(exported, """
+                    [{"time":"2026-12-05T10:00:00.000Z","direction":"in","type":"message","kind":"text","size":8,"body":"imported"},
+                     {"time":"2026-12-05T10:00:01.000Z","direction":"in","type":"close","close":{"code":1001,"reason":"Server shutting down","wasClean":true}}]""");
+            browser.find("importFile").sendKeys(exported.toString());
+            browser.awaitText("logStoreNote", "Imported 2 events from " + exported.getFileName() + ".");
+            assertTrue(browser.text("events").contains("imported"));
+            assertTrue(browser.text("events").contains("code 1001 · reason \"Server shutting down\""), browser.text("events"));
+            Files.writeString(exported, "{\"not\": \"a log\"}");
+            browser.find("importFile").sendKeys(exported.toString());
+            browser.awaitText("logStoreNote", "Not imported: Not an exported log: expected a JSON array of events.");
+
+            browser.find("clearLog").click();
+            browser.driver().navigate().refresh();
+            browser.await("the page after the reload", d -> !d.findElements(By.cssSelector("nav.site-nav a")).isEmpty());
+            browser.await("nothing restored after Clear", d -> browser.text("logCount").equals("0 events"));
+            assertEquals(List.of(), browser.consoleErrors().stream().filter(e -> !e.contains("/nope")).toList());
+        } finally {
+            Files.deleteIfExists(exported);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.duplex.chat.entity.ChatEvent.PresenceEvent;
 import dev.duplex.chat.entity.ChatEventEncoder;
 import dev.duplex.chat.entity.ChatMessage;
 import dev.duplex.chat.entity.ErrorCode;
+import dev.duplex.platform.Connections;
 import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.DataGrid;
 import dev.duplex.platform.RateLimitedLog;
@@ -69,6 +70,10 @@ public class ChatRooms {
     Timings timings;
     @Inject
     DataGrid grid;
+
+    /** Counts the refused messages by kind ("chat rate-limited"...), for the status page and the metrics. */
+    @Inject
+    Connections connections;
 
     @Inject
     @ConfigProperty(name = "duplex.chat.max-text-bytes")
@@ -469,6 +474,9 @@ public class ChatRooms {
         member.send(encoder.encode(new ChatEvent.Error(code, message)));
         if (code.isViolation()) {
             REFUSALS.log("Chat message refused: " + code.wireName(), "session " + member.id() + ": " + message);
+            if (connections != null) {
+                connections.refused("chat " + code.wireName());
+            }
         }
         if (code.isViolation() && !member.forgive()) {
             CLIENT_ERRORS.log("Chat session closed: too many rejected messages",
@@ -538,8 +546,9 @@ public class ChatRooms {
                 member.deliver(message.id(), json);
             }
             if (timings != null) {
-                // from the server timestamp, set where it was said (any instance), to this fan-out
-                timings.record("chat.fanout", Math.max(0, System.currentTimeMillis() - message.ts()) * 1_000_000);
+                // from the server timestamp, set where it was said (any instance), to this fan-out:
+                // a millisecond clock, so each figure stands for the middle of its millisecond
+                timings.record("chat.fanout", Math.max(0, System.currentTimeMillis() - message.ts()) * 1_000_000, 1_000_000);
             }
         }
 

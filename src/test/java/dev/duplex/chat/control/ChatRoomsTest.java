@@ -9,6 +9,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.io.StringReader;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -359,6 +360,19 @@ class ChatRoomsTest {
         assertEquals(1008, ada.peer.closeCode);
         assertEquals("Too many rejected messages", ada.peer.closeReason);
         assertEquals(1 + 9 + 11, ada.peer.sent().size(), "after the close, the rest of the flood is ignored");
+    }
+
+    @Test
+    void rateLimitedMessagesAreCountedForTheStatusPage() {
+        rooms.connections = new dev.duplex.platform.Connections();
+        Client ada = connect("a");
+        ada.join("lobby", "ada");
+        ada.send("{\"type\":\"shout\"}");
+        for (int i = 0; i < 14; i++) {
+            ada.send("{\"type\":\"say\",\"text\":\"flood " + i + "\"}");
+        }
+        // a burst of 10: the join, the refused shout and 8 says; the other 6 says are rate-limited
+        assertEquals(Map.of("chat unknown-type", 1L, "chat rate-limited", 6L), rooms.connections.refusals());
     }
 
     @Test

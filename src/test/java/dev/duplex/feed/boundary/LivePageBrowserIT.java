@@ -91,7 +91,7 @@ class LivePageBrowserIT {
     }
 
     @Test
-    void theWorkbenchSubscribesToTheFeedAndShowsBinaryUpdatesAsHex() throws Exception {
+    void theWorkbenchSubscribesToTheFeedAndDecodesBinaryMessages() throws Exception {
         try (Browser browser = Browser.start()) {
             browser.open(base + "workbench.html");
             new Select(browser.find("preset")).selectByVisibleText("Live feed (binary)");
@@ -102,10 +102,14 @@ class LivePageBrowserIT {
             browser.awaitText("stateProtocol", "\"feed.bin\"");
             browser.await("the hello", d -> !d.findElements(By.cssSelector("li[data-type=message][data-direction=in]")).isEmpty());
             browser.find("sendText").click();
-            WebElement dump = browser.await("a binary message's hex dump",
-                    d -> d.findElements(By.cssSelector("li[data-type=message][data-direction=in] .hex")).stream().findFirst().orElse(null));
-            String text = dump.getAttribute("textContent");
-            assertTrue(text.startsWith("00000000  01 "), "offset 0, then the version byte 0x01: " + text);
+            // decoded like a JSON message is shown (issue 20), with the decoder the live page uses
+            WebElement decoded = browser.await("a binary message decoded",
+                    d -> d.findElements(By.cssSelector("li[data-type=message][data-direction=in][data-kind='binary (feed.bin, decoded)'] .event-body"))
+                            .stream().findFirst().orElse(null));
+            String text = decoded.getAttribute("textContent");
+            assertTrue(text.contains("\"type\": \"snapshot\"") && text.contains("\"fields\""), "a snapshot with its fields: " + text);
+            assertTrue(browser.driver().findElements(By.cssSelector("li[data-type=message][data-direction=in] .hex")).isEmpty(),
+                    "no binary feed message left as a hex dump");
         }
     }
 

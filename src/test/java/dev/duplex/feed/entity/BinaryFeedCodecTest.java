@@ -88,7 +88,11 @@ class BinaryFeedCodecTest {
         assertNumber(1e-15, 15, 1);
         assertNumber(1200000, 0, 1200000);
         assertNumber(9007199254740991.0, 0, 9007199254740991L); // 2^53 - 1
-        assertNumber(-0.0, -1, 0); // a decimal has no negative zero
+        // -0 is stored and sent as 0 (docs/FEED.md, "Numbers"): it reads back as +0
+        FeedMessage.Updates negativeZero = new FeedMessage.Updates(List.of(new Update(1, "A", 1, T, 0, fields("v", -0.0))));
+        double zero = ((FieldValue.Num) ((FeedMessage.Updates) new BinaryFeedDecoder()
+                .decode(new BinaryFeedEncoder().encode(List.of(negativeZero))).get(0)).updates().get(0).fields().get("v")).value();
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(zero), "-0 reads back as +0");
         assertNumber(1e300, -1, 0);
         assertNumber(1e-16, -1, 0);
         assertNumber(0.1 + 0.2, -1, 0); // 0.30000000000000004: scale 17

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
+import dev.duplex.testing.PageLayout;
+import java.awt.image.BufferedImage;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -163,6 +168,93 @@ class ImageStudioBrowserIT {
             browser.await("the image processed with the chain on screen", d ->
                     "2".equals(browser.find("resultStatus").getAttribute("data-seq")));
             assertEquals("grayscale → blur (radius 3)", browser.text("statOps"), "processed with exactly the chain shown");
+        }
+    }
+
+    /**
+     * A 1920×1080 photo goes to the server as chosen, byte for byte (it used to be scaled into the
+     * 512×384 canvas with white bars first, so resize did nothing); the canvas only shows it. With
+     * -Dduplex.shots=DIR the studio is photographed at a phone's and a laptop's size.
+     */
+    @Test
+    void aPhotoIsSentAsChosenAndTheServerResizesTheRealImage() throws Exception {
+        Path photo = Files.createTempFile("duplex-photo-", ".jpg");
+        try (Browser browser = Browser.start()) {
+            writePhoto(photo, 1920, 1080);
+            long bytes = Files.size(photo);
+            openStudio(browser);
+            browser.find("loadFile").sendKeys(photo.toString());
+            browser.await("the photo's own size and bytes", d -> browser.text("sourceStatus").contains("1920×1080"));
+            assertTrue(browser.text("sourceStatus").contains("(image/jpeg)"), browser.text("sourceStatus"));
+            assertEquals("Send photo", browser.text("send"));
+            assertFalse(browser.find("blobType").isEnabled(), "a photo is not re-encoded");
+
+            step(browser, 0).selectByValue("echo");
+            sendAndAwait(browser, 1);
+            assertEquals("1920×1080 → 1920×1080", browser.text("statSize"));
+            assertEquals(kibibytes(bytes) + " (jpeg)", browser.text("statSent"), "the server got the file's bytes, " + bytes);
+            String verdict = browser.text("identity");
+            assertTrue(verdict.startsWith("Byte-identical: the server sent back the same " + bytes + " bytes"), verdict);
+            assertEquals(List.of(1920L, 1080L), browser.script("const d = document.getElementById('destination'); return [d.width, d.height]"));
+
+            step(browser, 0).selectByValue("resize");
+            setParameter(browser, "maxWidth", "640");
+            setParameter(browser, "maxHeight", "640");
+            sendAndAwait(browser, 2);
+            assertEquals("1920×1080 → 640×360", browser.text("statSize"), "resize works on the real photo");
+            screenshots(browser, "image-studio-photo-1920x1080");
+
+            draw(browser);
+            browser.await("the canvas as the source again", d -> browser.text("sourceStatus").contains("the canvas (512×384) is sent now"));
+            assertEquals("Send canvas", browser.text("send"));
+            sendAndAwait(browser, 3);
+            assertEquals("512×384 → 512×384", browser.text("statSize"));
+            assertEquals("", browser.text("error"));
+        } finally {
+            Files.deleteIfExists(photo);
+        }
+    }
+
+    /** As format.js writes a size of 10 KiB to 1 MiB. */
+    private static String kibibytes(long bytes) {
+        assertTrue(bytes >= 10 * 1024 && bytes < 1024 * 1024, "a photo of 10 KiB to 1 MiB: " + bytes);
+        return String.format(java.util.Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+    }
+
+    private static void setParameter(Browser browser, String name, String value) {
+        WebElement field = browser.driver().findElement(By.cssSelector("#chain .step:nth-child(1) [data-name=" + name + "]"));
+        field.clear();
+        field.sendKeys(value);
+    }
+
+    /** Saves the studio at 390 and 1280 px wide when -Dduplex.shots names a folder. */
+    private static void screenshots(Browser browser, String name) throws Exception {
+        String folder = System.getProperty("duplex.shots");
+        if (folder == null || folder.isBlank()) {
+            return;
+        }
+        for (int[] size : PageLayout.SIZES) {
+            PageLayout.viewport(browser, size[0], size[1]);
+            browser.script("document.getElementById('send').scrollIntoView({block: 'center'})");
+            browser.await("the layout at " + size[0] + " px", d -> Boolean.TRUE.equals(browser.script(
+                    "return window.innerWidth === " + size[0])));
+            PageLayout.screenshot(browser, Path.of(folder, name + "-" + size[0] + "x" + size[1] + ".png"));
+            browser.script("window.scrollTo(0, 0)");
+            PageLayout.screenshot(browser, Path.of(folder, name + "-" + size[0] + "x" + size[1] + "-top.png"));
+        }
+        PageLayout.viewport(browser, 1280, 1024);
+    }
+
+    /** A 1920×1080 JPEG with colour gradients, like a photo. */
+    private static void writePhoto(Path file, int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | ((x + y) % 256));
+            }
+        }
+        if (!ImageIO.write(image, "jpeg", file.toFile())) {
+            throw new IllegalStateException("no JPEG writer");
         }
     }
 }
