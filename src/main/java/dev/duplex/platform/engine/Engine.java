@@ -339,7 +339,10 @@ public final class Engine {
             disableReaper("the connection under a session cannot be reached");
             return ConnectionAbort.NONE;
         }
-        own(CONNECTION_ABORT).active("a closed session's connection is dropped when its peer does not answer");
+        Capability abort = own(CONNECTION_ABORT);
+        if (abort.status().state() == Capability.State.UNTESTED) {
+            abort.untested("a session's connection is reachable; proven when one is seen dropped");
+        }
         limitWriteQueue(session, connection, writeQueueBytes);
         Capability reaper = own(UPGRADE_REAPER);
         if (UPGRADES.claim(connection)) {
@@ -351,7 +354,7 @@ public final class Engine {
             // every handshake goes through the filter, so the first session must match its own
             disableReaper("a session's connection was not the one its handshake registered");
         }
-        return ConnectionAbort.abortOf(connection);
+        return ConnectionAbort.abortOf(connection, abort);
     }
 
     private static void limitWriteQueue(Session session, Object connection, int bytes) {
@@ -566,7 +569,7 @@ public final class Engine {
         }
         List<Object> unclaimed = UPGRADES.reap(now, graceNanos, Math.max(12 * graceNanos, STUCK_NANOS));
         for (Object connection : unclaimed) {
-            ConnectionAbort.abortOf(connection).run();
+            ConnectionAbort.abortOf(connection, own(CONNECTION_ABORT)).run();
         }
         if (!unclaimed.isEmpty()) {
             LOG.log(Level.WARNING, "Closed {0} upgraded connections that did not become sessions within {1} ms",
