@@ -102,11 +102,12 @@ class EngineIT {
             ThreadLocalRandom.current().nextBytes(large);
             echo.sendBinary(large);
             assertArrayEquals(large, echo.nextBinary(), "a 3 MiB message comes back whole");
-            // connection-abort is proven only by a connection seen dropped: a client that gets a close
-            // (1007 for invalid UTF-8) and never answers it is dropped after the close timeout
+            // connection-abort is proven only by a connection seen dropped: a client whose frame header
+            // announces more than the limit gets Duplex's 1009, never answers it, and is dropped after
+            // the close timeout
             try (RawWebSocket mute = RawWebSocket.open(server.ws("echo"), Map.of())) {
                 assertEquals(101, mute.response().status());
-                mute.send(true, false, RawWebSocket.TEXT, new byte[] {(byte) 0xC3, 0x28});
+                mute.sendFrameStart(true, RawWebSocket.BINARY, 64L * 1024 * 1024, new byte[16]);
                 Conditions.await(() -> "active".equals(capabilityState(Engine.CONNECTION_ABORT)), 60,
                         "a session whose peer ignores the close is dropped, and connection-abort says so");
             }
