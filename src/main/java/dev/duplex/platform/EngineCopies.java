@@ -1,8 +1,8 @@
 package dev.duplex.platform;
 
 import dev.duplex.platform.deflate.DeflateSession;
+import dev.duplex.platform.engine.WriteBacklog;
 import java.nio.ByteBuffer;
-import java.util.function.LongSupplier;
 
 /**
  * The copies of a session's outgoing messages that the engine makes and holds, charged to the
@@ -30,16 +30,17 @@ final class EngineCopies {
 
     private final MemoryBudget.Account account;
     private final DeflateSession deflate;
-    private final LongSupplier backlog;
+    private final WriteBacklog backlog;
     private final Runnable overBudget;
     private long backlogCharged;
 
     /**
      * @param deflate    the session's permessage-deflate state, or null when it was not negotiated
-     * @param backlog    the bytes the engine holds for writing beyond what it reported sent
+     * @param backlog    the bytes the engine holds for writing beyond what it reported sent; told of
+     *                   each send's start and end
      * @param overBudget closes the session with 1013 when a charge is refused
      */
-    EngineCopies(MemoryBudget.Account account, DeflateSession deflate, LongSupplier backlog, Runnable overBudget) {
+    EngineCopies(MemoryBudget.Account account, DeflateSession deflate, WriteBacklog backlog, Runnable overBudget) {
         this.account = account;
         this.deflate = deflate;
         this.backlog = backlog;
@@ -58,8 +59,11 @@ final class EngineCopies {
                     done.accept(new IllegalStateException(Outbox.OVER_BUDGET));
                     return;
                 }
+                long frame = frameBytes(message);
+                backlog.sending(frame);
                 try {
                     engine.send(message, error -> {
+                        backlog.sent(frame, error);
                         account.release(copies);
                         if (deflate != null) {
                             deflate.sent();
@@ -67,6 +71,9 @@ final class EngineCopies {
                         settleBacklog();
                         done.accept(error);
                     });
+                } catch (RuntimeException e) {
+                    backlog.sent(frame, e); // no completion will come: the engine's limit goes back
+                    throw e;
                 } finally {
                     account.release(scratch);
                 }
@@ -77,6 +84,28 @@ final class EngineCopies {
                 return engine.batches();
             }
         };
+    }
+
+    /**
+     * At most the bytes of the frame(s) the engine writes for {@code message}: its payload, a header,
+     * and what permessage-deflate may add to an incompressible payload.
+     */
+    long frameBytes(Object message) {
+        long payload;
+        if (message instanceof String text) {
+            payload = TextAssembler.utf8Length(text);
+        } else if (message instanceof ByteBuffer bytes) {
+            payload = bytes.remaining();
+        } else if (message instanceof Outbox.Batch batch) {
+            payload = 0;
+            for (Object one : batch.messages()) {
+                payload += frameBytes(one);
+            }
+            return payload;
+        } else {
+            return 0;
+        }
+        return deflate != null ? payload + payload / 64 + 64 : payload + 14;
     }
 
     /** The bytes the engine holds of {@code message} while writing it, beyond the one copy the outbox charges. */

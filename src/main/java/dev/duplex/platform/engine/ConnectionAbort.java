@@ -84,13 +84,37 @@ public final class ConnectionAbort {
 
     /** Drops {@code connection} (from {@link #connectionOf}) at once; nothing happens if it is gone. */
     static Abort abortOf(Object connection) {
+        return abortOf(connection, null);
+    }
+
+    /**
+     * As {@link #abortOf(Object)}, and tells {@code capability} what the drop did: active when the
+     * connection was open before and is closed after it (the behaviour the capability promises),
+     * inactive when it stayed open or the call failed.
+     */
+    static Abort abortOf(Object connection, Capability capability) {
         return () -> {
             try {
+                boolean wasOpen = open(connection);
                 EngineFields.method(connection.getClass(), "terminateSilently").invoke(connection);
+                if (capability != null && wasOpen) {
+                    if (open(connection)) {
+                        capability.inactive("a connection stayed open after Grizzly's terminateSilently");
+                    } else if (!capability.isActive()) {
+                        capability.active("a closed session's connection was seen dropped when its peer did not answer");
+                    }
+                }
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 LOG.log(Level.DEBUG, () -> "Could not drop a connection: " + e);
+                if (capability != null) {
+                    capability.inactive("dropping a connection failed: " + e);
+                }
             }
         };
+    }
+
+    private static boolean open(Object connection) throws ReflectiveOperationException {
+        return (Boolean) EngineFields.method(connection.getClass(), "isOpen").invoke(connection);
     }
 
     private static boolean hasMethod(Object target, String name) {

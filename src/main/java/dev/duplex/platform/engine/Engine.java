@@ -91,6 +91,11 @@ public final class Engine {
     /** Pending upgrades that never leave the engine's hands are reaped after this at the latest. */
     private static final long STUCK_NANOS = 60_000_000_000L;
 
+    /** The user property under which {@link #attach} leaves a session's write room for {@link #writeBacklog}. */
+    private static final String WRITE_ROOM = "dev.duplex.engine.write-room";
+    /** Set once the write queue limit was seen not to do its job on this engine. */
+    private static volatile boolean writeQueueBroken;
+
     private static volatile String name = "unknown";
     private static volatile String version = "unknown";
     private static volatile ScheduledThreadPoolExecutor timerThreads;
@@ -291,18 +296,25 @@ public final class Engine {
 
     private static void prepareTimers(Class<?> containerType) {
         Capability capability = own(SESSION_TIMERS);
+        SessionTimers fields;
         try {
             Class<?> sessionType = Class.forName(TYRUS_SESSION, false, containerType.getClassLoader());
-            sessionTimers = SessionTimers.of(sessionType);
+            fields = SessionTimers.of(sessionType);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             capability.inactive("Tyrus' session scheduler field not usable: " + e);
             return;
         }
+        sessionTimers = fields;
         ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("duplex-websocket-timers"));
         threads.setRemoveOnCancelPolicy(true);
         timerThreads = threads;
-        timers = new IdleTimerExecutor(threads, command -> IDLE_CHECK.equals(command.getClass().getName()));
-        capability.untested("TyrusSession.service is writable; each session gets a plain scheduler at open");
+        // proven by behaviour: Tyrus itself schedules its idle check on the plain timer, not merely
+        // "the field could be written"
+        timers = new IdleTimerExecutor(threads, command -> IDLE_CHECK.equals(command.getClass().getName()),
+                () -> capability.active("Tyrus schedules its idle checks on a plain timer thread (its scheduler is replaced"
+                        + " under its idle-timeout " + fields.lockKind() + "); no-op idle checks are skipped"));
+        capability.untested("TyrusSession.service is writable under its " + fields.lockKind()
+                + "; proven when Tyrus schedules its first idle check on the plain timer");
     }
 
     // ---- sessions -------------------------------------------------------------------------------
@@ -327,8 +339,11 @@ public final class Engine {
             disableReaper("the connection under a session cannot be reached");
             return ConnectionAbort.NONE;
         }
-        own(CONNECTION_ABORT).active("a closed session's connection is dropped when its peer does not answer");
-        limitWriteQueue(connection, writeQueueBytes);
+        Capability abort = own(CONNECTION_ABORT);
+        if (abort.status().state() == Capability.State.UNTESTED) {
+            abort.untested("a session's connection is reachable; proven when one is seen dropped");
+        }
+        limitWriteQueue(session, connection, writeQueueBytes);
         Capability reaper = own(UPGRADE_REAPER);
         if (UPGRADES.claim(connection)) {
             if (reaper.status().state() == Capability.State.UNTESTED) {
@@ -339,26 +354,67 @@ public final class Engine {
             // every handshake goes through the filter, so the first session must match its own
             disableReaper("a session's connection was not the one its handshake registered");
         }
-        return ConnectionAbort.abortOf(connection);
+        return ConnectionAbort.abortOf(connection, abort);
     }
 
-    private static void limitWriteQueue(Object connection, int bytes) {
+    private static void limitWriteQueue(Session session, Object connection, int bytes) {
         Capability capability = own(WRITE_QUEUE);
         if (bytes <= 0) {
             capability.inactive("switched off (duplex.limits.write-queue-bytes is 0)");
             return;
         }
+        if (writeQueueBroken) {
+            return; // seen not to work on this engine: Grizzly's default stays, nothing is refused
+        }
+        int multiplier;
         try {
+            multiplier = WriteQueue.hardLimitMultiplier(connection);
+            if (multiplier == 1) {
+                writeQueueBroken("Grizzly refuses any write above the limit itself (pendingBytesHardLimitMultiplier 1)");
+                return;
+            }
             int limit = WriteQueue.limit(connection, bytes);
             if (limit != bytes) {
-                capability.inactive("Grizzly kept a write queue limit of " + limit + " bytes");
-            } else if (capability.status().state() != Capability.State.ACTIVE) {
-                capability.active("Grizzly holds at most " + bytes + " bytes (plus one message) for a client "
-                        + "that does not read; later writes wait in the outbox, which counts them");
+                writeQueueBroken("Grizzly kept a write queue limit of " + limit + " bytes");
+                return;
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            capability.inactive("the write queue of a session's connection cannot be bounded: " + e);
+            writeQueueBroken("the write queue of a session's connection cannot be bounded: " + e);
+            return;
         }
+        String hard = multiplier > 0 ? "; each message larger than Grizzly's hard limit (" + multiplier
+                + " x the limit) raises the limit while it is written" : "";
+        if (capability.status().state() == Capability.State.UNTESTED) {
+            capability.untested("limit set to " + bytes + " bytes" + hard + "; proven when a larger message goes out whole");
+        }
+        WriteQueue.Room room = new WriteQueue.Room(bytes, multiplier, () -> {
+            try {
+                return WriteQueue.queued(connection);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return 0;
+            }
+        }, limit -> WriteQueue.limit(connection, limit), new WriteQueue.Room.Verdict() {
+            @Override
+            public void proven(long frameBytes) {
+                if (!writeQueueBroken && capability.status().state() != Capability.State.ACTIVE) {
+                    capability.active("a " + frameBytes + "-byte message went out whole past the limit; Grizzly holds at most "
+                            + bytes + " bytes (plus one message) for a client that does not read; later writes wait in the"
+                            + " outbox, which counts them" + hard);
+                }
+            }
+
+            @Override
+            public void broken(String why) {
+                writeQueueBroken(why);
+            }
+        });
+        session.getUserProperties().put(WRITE_ROOM, room);
+    }
+
+    /** The write queue limit did not do its job: later sessions keep Grizzly's default. */
+    private static void writeQueueBroken(String why) {
+        writeQueueBroken = true;
+        own(WRITE_QUEUE).inactive(why);
     }
 
     private static void giveTimers(Session session) {
@@ -370,8 +426,9 @@ public final class Engine {
         Capability capability = own(SESSION_TIMERS);
         try {
             fields.give(session, plain);
-            if (capability.status().state() != Capability.State.ACTIVE && fields.uses(session, plain)) {
-                capability.active("sessions schedule on a plain timer thread; no-op idle checks are skipped");
+            if (!fields.uses(session, plain)) {
+                sessionTimers = null;
+                capability.inactive("a session's scheduler did not keep the plain timer it was given");
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             sessionTimers = null;
@@ -383,9 +440,14 @@ public final class Engine {
      * How many bytes the engine holds for writing to {@code session} beyond what it reported as
      * sent (Grizzly's write queue of the connection, see {@link WriteQueue#queued}): a probe to
      * call when a send completes and periodically, so that the memory budget can charge those
-     * bytes. A probe that always answers 0 where the queue cannot be reached (logged once).
+     * bytes; and the moments around each send ({@link WriteBacklog#sending}, {@link WriteBacklog#sent}),
+     * which the bounded write queue needs so that no message is refused by it. A probe that always
+     * answers 0 where the queue cannot be reached (logged once). Call after {@link #attach}.
      */
-    public static java.util.function.LongSupplier writeBacklog(Session session) {
+    public static WriteBacklog writeBacklog(Session session) {
+        if (session.getUserProperties().remove(WRITE_ROOM) instanceof WriteQueue.Room room) {
+            return room;
+        }
         Object connection;
         try {
             connection = ConnectionAbort.connectionOf(session);
@@ -507,7 +569,7 @@ public final class Engine {
         }
         List<Object> unclaimed = UPGRADES.reap(now, graceNanos, Math.max(12 * graceNanos, STUCK_NANOS));
         for (Object connection : unclaimed) {
-            ConnectionAbort.abortOf(connection).run();
+            ConnectionAbort.abortOf(connection, own(CONNECTION_ABORT)).run();
         }
         if (!unclaimed.isEmpty()) {
             LOG.log(Level.WARNING, "Closed {0} upgraded connections that did not become sessions within {1} ms",
@@ -532,6 +594,7 @@ public final class Engine {
         sessionTimers = null;
         RawFrameWriter.forget();
         ATTACHED_ONCE.set(false);
+        writeQueueBroken = false;
         name = "unknown";
         version = "unknown";
         define();

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -19,27 +20,51 @@ import java.util.function.Predicate;
  * nothing when it runs. This scheduler skips exactly those no-op checks, so a message costs no
  * scheduling at all; everything else (heartbeats, real idle timeouts) goes to the delegate. Duplex
  * itself enforces idle timeouts with one periodic sweep ({@link dev.duplex.platform.Connections#sweep}).
+ *
+ * <p>The first idle check the engine schedules here is the proof that the engine really uses this
+ * scheduler (not merely that a field could be written): it runs the {@code proven} callback once.
  */
 final class IdleTimerExecutor implements ScheduledExecutorService {
 
     private final ScheduledExecutorService delegate;
     private final Predicate<Runnable> idleCheck;
+    private final AtomicReference<Runnable> proven;
 
     /**
      * @param idleCheck recognises the engine's idle-timeout check, which is a no-op when scheduled
      *                  with a delay of zero or less
      */
     IdleTimerExecutor(ScheduledExecutorService delegate, Predicate<Runnable> idleCheck) {
+        this(delegate, idleCheck, () -> { });
+    }
+
+    /**
+     * @param proven runs once, on the first idle check the engine schedules here (on the engine's
+     *               thread: it must be quick and must not throw)
+     */
+    IdleTimerExecutor(ScheduledExecutorService delegate, Predicate<Runnable> idleCheck, Runnable proven) {
         this.delegate = delegate;
         this.idleCheck = idleCheck;
+        this.proven = new AtomicReference<>(proven);
     }
 
     @Override
     public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-        if (delay <= 0 && idleCheck.test(command)) {
-            return Skipped.INSTANCE;
+        if (idleCheck.test(command)) {
+            Runnable first = proven.get();
+            if (first != null && proven.compareAndSet(first, null)) {
+                first.run();
+            }
+            if (delay <= 0) {
+                return Skipped.INSTANCE;
+            }
         }
         return delegate.schedule(command, delay, unit);
+    }
+
+    /** Whether the engine has scheduled its idle check here yet. */
+    boolean proven() {
+        return proven.get() == null;
     }
 
     @Override

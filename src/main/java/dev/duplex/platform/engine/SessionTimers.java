@@ -4,6 +4,7 @@ import jakarta.websocket.Session;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Gives each Tyrus session a plain scheduler for its timers, in place of the container's managed
@@ -17,7 +18,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>How: {@code TyrusSession} copies the container's scheduler into its own field
  * {@code service} when it is created. That field is not final, so it is replaced per session, at
  * {@code @OnOpen} before any message, under the session's {@code idleTimeoutLock} (the lock Tyrus
- * holds when it reads the field, so the new value is visible to every thread that schedules). The
+ * holds when it reads the field, so the new value is visible to every thread that schedules). That
+ * lock is a plain monitor in Tyrus 2.1 ({@code synchronized}) and a {@link Lock} in Tyrus 2.2
+ * ({@code ReentrantLock}, where {@code synchronized} on it would exclude nothing): each is taken the
+ * way Tyrus takes it, and any other kind of lock makes {@link #of} fail. The
  * container's own field ({@code BaseContainer.managedScheduledExecutorService}) is final and is
  * left alone: writing final fields by reflection is what JEP 500 takes away. The one idle check
  * Tyrus schedules while creating the session still goes to the managed scheduler and is cancelled
@@ -41,30 +45,58 @@ final class SessionTimers {
      * @param sessionType Tyrus' session class, or a subclass
      */
     static SessionTimers of(Class<?> sessionType) throws NoSuchFieldException {
-        Field service = EngineFields.declaredBy(sessionType, SESSION, "service");
-        Field lock = EngineFields.declaredBy(sessionType, SESSION, "idleTimeoutLock");
+        return of(sessionType, SESSION);
+    }
+
+    /** As {@link #of(Class)}, with the fields declared by the class named {@code declaring} (for tests). */
+    static SessionTimers of(Class<?> sessionType, String declaring) throws NoSuchFieldException {
+        Field service = EngineFields.declaredBy(sessionType, declaring, "service");
+        Field lock = EngineFields.declaredBy(sessionType, declaring, "idleTimeoutLock");
         if (Modifier.isFinal(service.getModifiers())) {
-            throw new IllegalStateException(SESSION + ".service is final (JEP 500 forbids writing it)");
+            throw new IllegalStateException(declaring + ".service is final (JEP 500 forbids writing it)");
         }
         if (Modifier.isStatic(service.getModifiers()) || !service.getType().isAssignableFrom(ScheduledExecutorService.class)) {
-            throw new IllegalStateException(SESSION + ".service has an unexpected type " + service.getType().getName());
+            throw new IllegalStateException(declaring + ".service has an unexpected type " + service.getType().getName());
+        }
+        if (!Lock.class.isAssignableFrom(lock.getType()) && lock.getType() != Object.class) {
+            throw new IllegalStateException(declaring + ".idleTimeoutLock is a " + lock.getType().getName()
+                    + ", neither a monitor nor a java.util.concurrent.locks.Lock");
         }
         return new SessionTimers(service, lock);
     }
 
     /** Replaces {@code session}'s scheduler with {@code timers}. */
     void give(Session session, ScheduledExecutorService timers) throws IllegalAccessException {
-        Object monitor = lock.get(session);
+        give(session, session, timers);
+    }
+
+    /** Replaces the scheduler of {@code tyrusSession} (the engine's object behind {@code session}). */
+    void give(Session session, Object tyrusSession, ScheduledExecutorService timers) throws IllegalAccessException {
+        Object monitor = lock.get(tyrusSession);
         if (monitor == null) {
             throw new IllegalStateException("session " + session.getId() + " has no idle-timeout lock");
         }
-        synchronized (monitor) {
-            service.set(session, timers);
+        if (monitor instanceof Lock exclusive) {
+            exclusive.lock();
+            try {
+                service.set(tyrusSession, timers);
+            } finally {
+                exclusive.unlock();
+            }
+        } else {
+            synchronized (monitor) {
+                service.set(tyrusSession, timers);
+            }
         }
     }
 
+    /** How Tyrus' idle-timeout lock is taken: {@code "ReentrantLock"} or {@code "monitor"}. */
+    String lockKind() {
+        return Lock.class.isAssignableFrom(lock.getType()) ? lock.getType().getSimpleName() : "monitor";
+    }
+
     /** Whether {@code session} runs its timers on {@code timers}. */
-    boolean uses(Session session, ScheduledExecutorService timers) throws IllegalAccessException {
+    boolean uses(Object session, ScheduledExecutorService timers) throws IllegalAccessException {
         return service.get(session) == timers;
     }
 }

@@ -15,6 +15,14 @@ package dev.duplex.platform.engine;
  * larger than the limit is still taken whole (Grizzly checks the limit only before a write), so no
  * message is refused by it.
  *
+ * <p>Grizzly 5 (Payara Micro 7) added a hard limit: a write that would make the queue hold more
+ * than {@code pendingBytesHardLimitMultiplier} (4) times the connection's limit is refused and the
+ * connection dropped without a close frame (logged at FINEST only), so with the limit at 256 KiB
+ * every message over 1 MiB was lost. {@link #hardLimitMultiplier} reads that multiplier (0 where
+ * Grizzly has none), and {@link Room} raises the connection's limit for the duration of each send
+ * that would exceed it, back to the bound when the send completes: the bound holds between
+ * messages, and every message goes out whole.
+ *
  * <p>Grizzly's {@code Connection.setMaxAsyncWriteQueueSize(int)} and
  * {@code getMaxAsyncWriteQueueSize()} are public API of the connection Duplex already reaches for
  * {@link ConnectionAbort}; they are called by reflection, so that the WAR links on other engines.
@@ -45,5 +53,134 @@ final class WriteQueue {
     static int queued(Object connection) throws ReflectiveOperationException {
         Object queue = EngineFields.method(connection.getClass(), "getAsyncWriteQueue").invoke(connection);
         return (Integer) EngineFields.method(queue.getClass(), "spaceInBytes").invoke(queue);
+    }
+
+    /**
+     * Grizzly 5's {@code pendingBytesHardLimitMultiplier} of the async writer of
+     * {@code connection}'s transport ({@code getTransport().getAsyncQueueIO().getWriter()}), or 0
+     * when that writer has no hard limit (Grizzly 4).
+     */
+    static int hardLimitMultiplier(Object connection) throws ReflectiveOperationException {
+        Object transport = EngineFields.method(connection.getClass(), "getTransport").invoke(connection);
+        Object io = EngineFields.method(transport.getClass(), "getAsyncQueueIO").invoke(transport);
+        Object writer = EngineFields.method(io.getClass(), "getWriter").invoke(io);
+        java.lang.reflect.Method multiplier;
+        try {
+            multiplier = EngineFields.method(writer.getClass(), "getPendingBytesHardLimitMultiplier");
+        } catch (NoSuchMethodException e) {
+            return 0;
+        }
+        return (Integer) multiplier.invoke(writer);
+    }
+
+    /**
+     * The connection limit a send of {@code frameBytes} needs so that Grizzly's hard limit of
+     * {@code multiplier} × the limit takes it whole: whatever waits when the send starts (less than
+     * the limit in force, or the write would have waited) plus the frame must fit, so
+     * {@code limit' × (multiplier - 1) >= frameBytes}, and never below {@code bound}.
+     */
+    static long limitFor(long bound, long frameBytes, int multiplier) {
+        if (multiplier <= 0) {
+            return bound;
+        }
+        if (multiplier == 1) {
+            return Long.MAX_VALUE;
+        }
+        long needed = (bound + frameBytes + multiplier - 2) / (multiplier - 1);
+        return Math.max(bound, needed);
+    }
+
+    /**
+     * One connection's bounded write queue: its backlog, the raise around each send larger than
+     * Grizzly's hard limit allows, and the behaviour checks of the capability (a message larger than
+     * the bound went out whole; the queue never held much more than the bound plus one message).
+     */
+    static final class Room implements WriteBacklog {
+
+        /** Pings, close frames and pre-encoded chat frames that may join a message in the queue. */
+        static final long SLACK = 64 * 1024;
+
+        /** How a room sets the limit of its connection (Grizzly's setter, or a test's). */
+        interface Limit {
+            void set(int bytes) throws ReflectiveOperationException;
+        }
+
+        /** What a room learns about the capability: proven, or broken with why. */
+        interface Verdict {
+            void proven(long frameBytes);
+
+            void broken(String why);
+        }
+
+        private final int bound;
+        private final int multiplier;
+        private final java.util.function.LongSupplier queued;
+        private final Limit limit;
+        private final Verdict verdict;
+        private int raisedSends;
+        private long raisedTo;
+
+        Room(int bound, int multiplier, java.util.function.LongSupplier queued, Limit limit, Verdict verdict) {
+            this.bound = bound;
+            this.multiplier = multiplier;
+            this.queued = queued;
+            this.limit = limit;
+            this.verdict = verdict;
+        }
+
+        @Override
+        public long getAsLong() {
+            return queued.getAsLong();
+        }
+
+        @Override
+        public void sending(long frameBytes) {
+            long needed = limitFor(bound, frameBytes, multiplier);
+            if (needed <= bound) {
+                return;
+            }
+            synchronized (this) {
+                raisedSends++;
+                if (needed > raisedTo) {
+                    raisedTo = Math.min(needed, Integer.MAX_VALUE);
+                    apply((int) raisedTo);
+                }
+            }
+        }
+
+        @Override
+        public void sent(long frameBytes, Throwable failure) {
+            long limitDuring;
+            synchronized (this) {
+                limitDuring = Math.max(bound, raisedTo);
+                if (limitFor(bound, frameBytes, multiplier) > bound && raisedSends > 0 && --raisedSends == 0) {
+                    raisedTo = 0;
+                    apply(bound);
+                }
+            }
+            if (failure != null) {
+                String text = String.valueOf(failure.getMessage()) + " " + failure.getCause();
+                if (text.contains("write queue") && text.contains("limit")) {
+                    verdict.broken("Grizzly refused a " + frameBytes + "-byte write at a limit of " + limitDuring
+                            + " bytes (" + failure + ")");
+                }
+                return;
+            }
+            long held = queued.getAsLong();
+            if (held > limitDuring + frameBytes + SLACK) {
+                verdict.broken("Grizzly held " + held + " bytes for a connection limited to " + limitDuring
+                        + " bytes plus a " + frameBytes + "-byte message");
+            } else if (frameBytes > bound) {
+                verdict.proven(frameBytes);
+            }
+        }
+
+        private void apply(int bytes) {
+            try {
+                limit.set(bytes);
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                verdict.broken("the write queue limit of a connection could not be changed: " + e);
+            }
+        }
     }
 }

@@ -59,4 +59,18 @@ class IdleTimerExecutorTest {
         future.get(30, TimeUnit.SECONDS);
         assertEquals(1, check.runs.get());
     }
+
+    @Test
+    void theFirstIdleCheckProvesTheSchedulerOnceAndOtherTasksDoNot() {
+        AtomicInteger proofs = new AtomicInteger();
+        IdleTimerExecutor proving = new IdleTimerExecutor(delegate, command -> command instanceof IdleCheck, proofs::incrementAndGet);
+        proving.schedule(() -> { }, 0, TimeUnit.MILLISECONDS);
+        assertFalse(proving.proven(), "a task that is not the engine's idle check proves nothing");
+        assertEquals(0, proofs.get());
+        for (int i = 0; i < 3; i++) {
+            proving.schedule(new IdleCheck(), 0, TimeUnit.MILLISECONDS);
+        }
+        assertTrue(proving.proven());
+        assertEquals(1, proofs.get());
+    }
 }
