@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.testing.Canary;
+import dev.duplex.testing.DeflateBombs;
 import dev.duplex.testing.GcLog;
 import dev.duplex.testing.PayaraMicroServer;
 import dev.duplex.testing.RawWebSocket;
@@ -80,7 +81,7 @@ class DeflateBombIT {
     @Test
     @Order(1)
     void eightConcurrentGibibyteBombsToEchoCloseWith1009WhileTheCanaryKeepsEchoing() throws Exception {
-        byte[] bomb = zeros(1024L * MIB);
+        byte[] bomb = DeflateBombs.zeros(1024L * MIB);
         report("/echo bomb: " + bomb.length + " compressed bytes, 1 GiB inflated");
         long quietSlowest = quietCanarySlowestMillis();
         List<String> closes = new ArrayList<>();
@@ -126,7 +127,7 @@ class DeflateBombIT {
     @Test
     @Order(2)
     void aHalfGibibyteBombToChatClosesWith1009() throws Exception {
-        byte[] bomb = zeros(512L * MIB);
+        byte[] bomb = DeflateBombs.zeros(512L * MIB);
         report("/chat bomb: " + bomb.length + " compressed bytes, 512 MiB inflated");
         long started = System.nanoTime();
         String close = attack(server.ws("chat"), Map.of("Sec-WebSocket-Extensions", OFFER, "Sec-WebSocket-Protocol", "chat"),
@@ -137,7 +138,7 @@ class DeflateBombIT {
         assertEquals("1009 Message too big: the limit is 65536 bytes", close);
 
         // a bomb whose compressed frame fits the limit is stopped by the bounded inflation
-        byte[] small = zeros(32L * MIB);
+        byte[] small = DeflateBombs.zeros(32L * MIB);
         assertTrue(small.length < 64 * 1024, "the compressed frame fits chat's limit: " + small.length);
         String inflated = attack(server.ws("chat"), Map.of("Sec-WebSocket-Extensions", OFFER, "Sec-WebSocket-Protocol", "chat"),
                 RawWebSocket.TEXT, small);
@@ -250,27 +251,6 @@ class DeflateBombIT {
         return canary.echoes() >= count;
     }
 
-    /** Raw DEFLATE of {@code length} zero bytes as one flushed message (trailing 00 00 ff ff removed). */
-    private static byte[] zeros(long length) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-        byte[] block = new byte[MIB];
-        byte[] step = new byte[64 * 1024];
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (long fed = 0; fed < length; fed += block.length) {
-            deflater.setInput(block, 0, (int) Math.min(block.length, length - fed));
-            while (!deflater.needsInput()) {
-                out.write(step, 0, deflater.deflate(step, 0, step.length, Deflater.NO_FLUSH));
-            }
-        }
-        int n;
-        do {
-            n = deflater.deflate(step, 0, step.length, Deflater.SYNC_FLUSH);
-            out.write(step, 0, n);
-        } while (n == step.length);
-        deflater.end();
-        byte[] bytes = out.toByteArray();
-        return Arrays.copyOf(bytes, bytes.length - 4);
-    }
 
     /** One message's raw DEFLATE from a compressor that keeps its context, trailing 00 00 ff ff removed. */
     private static byte[] flushed(Deflater deflater, byte[] data) {

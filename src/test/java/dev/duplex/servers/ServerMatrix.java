@@ -14,12 +14,12 @@ import dev.duplex.feed.entity.FeedMessage;
 import dev.duplex.feed.entity.Update;
 import dev.duplex.image.TestImages;
 import dev.duplex.testing.Browser;
+import dev.duplex.testing.DeflateBombs;
 import dev.duplex.testing.RawWebSocket;
 import dev.duplex.testing.WsClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -30,14 +30,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -225,7 +223,7 @@ abstract class ServerMatrix {
      */
     @Test
     void aDeflateBombIsClosedWith1009WhereDeflateIsNegotiated() throws Exception {
-        byte[] bomb = zeros(64L * MIB);
+        byte[] bomb = DeflateBombs.zeros(64L * MIB);
         assertTrue(bomb.length < MIB, "the bomb is small on the wire: " + bomb.length);
         try (RawWebSocket raw = RawWebSocket.open(server().ws("echo"),
                 Map.of("Sec-WebSocket-Extensions", "permessage-deflate; client_max_window_bits"))) {
@@ -433,27 +431,6 @@ abstract class ServerMatrix {
         return Json.createReader(new StringReader(text)).readObject();
     }
 
-    /** Raw DEFLATE of {@code length} zero bytes as one flushed message (trailing 00 00 ff ff removed). */
-    private static byte[] zeros(long length) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-        byte[] block = new byte[MIB];
-        byte[] step = new byte[64 * 1024];
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (long fed = 0; fed < length; fed += block.length) {
-            deflater.setInput(block, 0, (int) Math.min(block.length, length - fed));
-            while (!deflater.needsInput()) {
-                out.write(step, 0, deflater.deflate(step, 0, step.length, Deflater.NO_FLUSH));
-            }
-        }
-        int n;
-        do {
-            n = deflater.deflate(step, 0, step.length, Deflater.SYNC_FLUSH);
-            out.write(step, 0, n);
-        } while (n == step.length);
-        deflater.end();
-        byte[] bytes = out.toByteArray();
-        return Arrays.copyOf(bytes, bytes.length - 4);
-    }
 
     private void report(String line) {
         System.out.println("MATRIX " + kind().title() + ": " + line);
