@@ -34,7 +34,8 @@ public interface FeedBus extends AutoCloseable {
     /**
      * Publishes changes to a topic and returns without waiting for the network. The changes reach
      * every instance's {@link FeedState#apply}, this one's included, in this call's order, after
-     * those of earlier calls from the same thread to the same topic.
+     * those of earlier calls from the same thread to the same topic. An empty list deletes the
+     * topic on every instance (see {@link FeedState#apply}).
      */
     void publish(String topic, List<ItemChange> changes);
 

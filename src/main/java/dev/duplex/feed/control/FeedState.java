@@ -10,7 +10,8 @@ public interface FeedState {
 
     /**
      * Applies a topic's published changes in order: each change merges its fields into its item
-     * (creating the topic and the item if needed) and increments the item's sequence number.
+     * (creating the topic and the item if needed) and increments the item's sequence number. An
+     * empty list deletes the topic with its items (a publisher's {@code DELETE}).
      */
     void apply(String topic, List<ItemChange> changes);
 

@@ -254,9 +254,8 @@ public final class HazelcastFeedBus implements FeedBus {
 
     @Override
     public void publish(String topic, List<ItemChange> changes) {
-        if (changes.isEmpty()) {
-            return;
-        }
+        // An empty batch is a deletion: it goes through the log too, so that every instance
+        // deletes the topic at the same point of the order.
         if (closed) {
             LOG.log(Level.DEBUG, "The feed bus is closed: a publication to {0} is dropped", topic);
             return;
@@ -563,9 +562,14 @@ public final class HazelcastFeedBus implements FeedBus {
                         changed.put(topic, items);
                     }
                 });
+                // Topics changed and now gone were deleted: their entries go, or a joiner would
+                // restore them.
+                Set<String> deleted = new HashSet<>(dirty);
+                deleted.removeAll(all.keySet());
+                boolean full = rewriteCheckpoint;
                 dirty.clear();
                 rewriteCheckpoint = false;
-                return new Captured(lastApplied, changed);
+                return new Captured(lastApplied, changed, deleted, full);
             }, applier), DataGrid.TIMEOUT_SECONDS);
             if (captured == null) {
                 return;
@@ -574,6 +578,18 @@ public final class HazelcastFeedBus implements FeedBus {
                 Map<String, byte[]> entries = new HashMap<>();
                 captured.state().forEach((topic, items) -> entries.put(topic, FeedGridCodec.checkpoint(captured.sequence(), items)));
                 checkpoints.putAll(entries);
+                Set<String> gone = new HashSet<>(captured.deleted());
+                if (captured.full()) {
+                    // after a failed write the deletions since are not known one by one
+                    for (String key : checkpoints.keySet()) {
+                        if (!COMPLETE_KEY.equals(key) && !captured.state().containsKey(key)) {
+                            gone.add(key);
+                        }
+                    }
+                }
+                for (String topic : gone) {
+                    checkpoints.delete(topic);
+                }
                 checkpoints.set(COMPLETE_KEY, ByteBuffer.allocate(Long.BYTES).putLong(captured.sequence()).array());
                 lastCheckpointed = captured.sequence();
             } catch (RuntimeException e) {
@@ -587,7 +603,8 @@ public final class HazelcastFeedBus implements FeedBus {
         }
     }
 
-    private record Captured(long sequence, Map<String, List<ItemState>> state) {
+    /** A cut of the state: the topics to write, the topics deleted since the last write, and whether it is all of them. */
+    private record Captured(long sequence, Map<String, List<ItemState>> state, Set<String> deleted, boolean full) {
     }
 
     @Override

@@ -244,6 +244,33 @@ class HazelcastFeedBusIT {
     }
 
     @Test
+    void aDeletedTopicIsGoneOnEveryInstanceAndForALaterJoiner() throws Exception {
+        List<Node> nodes = cluster(2);
+        Node a = nodes.get(0);
+        Node b = nodes.get(1);
+        a.bus().publish("doomed", List.of(change("D1", "v", 1), change("D2", "v", 2)));
+        b.bus().publish("kept", List.of(change("K1", "v", 3)));
+        for (Node node : nodes) {
+            await("both topics on every instance",
+                    () -> node.state().capture().containsKey("doomed") && node.state().capture().containsKey("kept"));
+        }
+        await("a checkpoint with both topics", () -> checkpointSequence(a.member()) == 1);
+        assertTrue(a.member().getMap(HazelcastFeedBus.CHECKPOINTS_NAME).containsKey("doomed"), "the checkpoint holds the topic");
+
+        b.bus().publish("doomed", List.of()); // a deletion, published on the instance that did not create it
+        for (Node node : nodes) {
+            await("the topic deleted on every instance", () -> !node.state().capture().containsKey("doomed"));
+            assertTrue(node.state().capture().containsKey("kept"), "the other topic stays");
+        }
+        await("a checkpoint without the deleted topic", () -> checkpointSequence(a.member()) == 2
+                && !a.member().getMap(HazelcastFeedBus.CHECKPOINTS_NAME).containsKey("doomed"));
+
+        Node late = join();
+        assertEquals(a.state().capture(), late.state().capture(), "a joiner does not bring the deleted topic back");
+        assertFalse(late.state().capture().containsKey("doomed"));
+    }
+
+    @Test
     void aCheckpointWriterThatFallsBehindTheLogHandsTheRoleOverAndEndsWithTheSameState() throws Exception {
         List<Node> nodes = cluster(2);
         Node a = nodes.get(0);
@@ -415,6 +442,11 @@ class HazelcastFeedBusIT {
         }
 
         private synchronized void applyNow(String topic, List<ItemChange> changes) {
+            if (changes.isEmpty()) {
+                topics.remove(topic);
+                applied++;
+                return;
+            }
             long now = TimeUnit.NANOSECONDS.toMicros(epochNanos());
             Map<String, ItemState> items = topics.computeIfAbsent(topic, t -> new TreeMap<>());
             for (ItemChange change : changes) {
