@@ -1,15 +1,24 @@
 package dev.duplex.feed;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.duplex.feed.entity.BinaryFeedDecoder;
+import dev.duplex.feed.entity.FeedError;
 import dev.duplex.feed.entity.FeedMessage;
 import dev.duplex.feed.entity.JsonFeedCodec;
 import dev.duplex.feed.entity.Update;
 import dev.duplex.testing.WsClient;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@code /feed} client for tests on top of {@link WsClient}: it decodes what arrives under either
@@ -17,6 +26,9 @@ import java.util.List;
  * {@link FeedMessage}s, and keeps the updates it skips while waiting for an answer.
  */
 public final class FeedClient implements AutoCloseable {
+
+    private static final HttpClient PUBLISHER = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
 
     private final WsClient ws;
     private final BinaryFeedDecoder binary = new BinaryFeedDecoder();
@@ -46,6 +58,38 @@ public final class FeedClient implements AutoCloseable {
 
     public void send(String json) throws Exception {
         ws.sendText(json);
+    }
+
+    /**
+     * Subscribes to the whole topic, asking again while this instance answers {@code unknown-topic}
+     * (a publication made on another instance of a cluster is still on its way), for up to
+     * {@code seconds}; returns once the snapshot came.
+     */
+    public void subscribeOnceKnown(String topic, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        for (int id = 1; ; id++) {
+            send("{\"type\":\"subscribe\",\"id\":" + id + ",\"topic\":\"" + topic + "\"}");
+            FeedMessage answer = nextAnswer();
+            if (answer instanceof FeedMessage.Snapshot) {
+                return;
+            }
+            assertTrue(answer instanceof FeedMessage.Error error && error.code() == FeedError.UNKNOWN_TOPIC, answer.toString());
+            assertTrue(System.nanoTime() < deadline, "topic " + topic + " never became known");
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /**
+     * Publishes {@code updates} (a JSON array) to {@code topic} through the publish API of the
+     * server at {@code base} with the bearer {@code token}, and checks the 202.
+     */
+    public static void publish(URI base, String token, String topic, String updates) throws Exception {
+        HttpResponse<String> response = PUBLISHER.send(HttpRequest.newBuilder(base.resolve("api/feed/" + topic))
+                .timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"updates\":" + updates + "}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
     }
 
     /** The next message, or null when none came within {@link WsClient#TIMEOUT}. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplex.chat.ChatClient;
 import dev.duplex.chat.PayaraInstance;
 import dev.duplex.feed.FeedClient;
-import dev.duplex.feed.entity.FeedError;
 import dev.duplex.feed.entity.FeedMessage;
 import dev.duplex.feed.entity.FieldValue;
 import dev.duplex.feed.entity.Update;
@@ -15,8 +14,6 @@ import dev.duplex.testing.Conditions;
 import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,11 +92,11 @@ class GridClusterIT {
                     List.of(message.getString("from"), message.getString("text")));
         }
 
-        publish(a, "grid-it", "[{\"item\":\"boiler\",\"fields\":{\"temperature\":81.5}}]");
+        FeedClient.publish(a.base(), TOKEN, "grid-it", "[{\"item\":\"boiler\",\"fields\":{\"temperature\":81.5}}]");
         try (FeedClient onB = FeedClient.connect(ws(b, "feed"), "feed.json")) {
             onB.expect(FeedMessage.Hello.class);
-            subscribe(onB, "grid-it");
-            publish(a, "grid-it", "[{\"item\":\"boiler\",\"fields\":{\"temperature\":82.5}}]");
+            onB.subscribeOnceKnown("grid-it", 30);
+            FeedClient.publish(a.base(), TOKEN, "grid-it", "[{\"item\":\"boiler\",\"fields\":{\"temperature\":82.5}}]");
             Update update = onB.nextUpdates().updates().get(0);
             assertEquals(List.of("boiler", Map.of("temperature", FieldValue.of(82.5))), List.of(update.item(), update.fields()));
         }
@@ -187,30 +184,6 @@ class GridClusterIT {
 
     private static URI ws(PayaraInstance instance, String path) {
         return URI.create("ws://127.0.0.1:" + instance.address().getPort() + "/" + path);
-    }
-
-    private static void publish(PayaraInstance instance, String topic, String updates) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(instance.base().resolve("api/feed/" + topic))
-                .timeout(Duration.ofSeconds(10))
-                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"updates\":" + updates + "}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(202, response.statusCode(), response.body());
-    }
-
-    /** Subscribes, waiting while the topic is not known on this instance yet. */
-    private static void subscribe(FeedClient client, String topic) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        for (int id = 1; ; id++) {
-            client.send("{\"type\":\"subscribe\",\"id\":" + id + ",\"topic\":\"" + topic + "\"}");
-            FeedMessage answer = client.nextAnswer();
-            if (answer instanceof FeedMessage.Snapshot) {
-                return;
-            }
-            assertTrue(answer instanceof FeedMessage.Error error && error.code() == FeedError.UNKNOWN_TOPIC, answer.toString());
-            assertTrue(System.nanoTime() < deadline, "topic " + topic + " never became known");
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
     }
 
     private static List<String> concat(List<String> first, List<String> second) {

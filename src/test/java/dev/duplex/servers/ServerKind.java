@@ -29,37 +29,38 @@ public enum ServerKind {
 
     PAYARA_MICRO_6("Payara Micro " + version("payara6", "6.2025.10")) {
         @Override
-        ManagedServer start(Path war) throws Exception {
-            return payaraMicro("payara-micro-6", version("payara6", "6.2025.10"), 17, war);
+        ManagedServer start(Path war, String instance, Map<String, String> properties) throws Exception {
+            return payaraMicro("payara-micro-6" + instance, version("payara6", "6.2025.10"), 17, war, properties);
         }
     },
 
     PAYARA_MICRO_7("Payara Micro " + version("payara7", "7.2026.11")) {
         @Override
-        ManagedServer start(Path war) throws Exception {
-            return payaraMicro("payara-micro-7", version("payara7", "7.2026.11"), 21, war);
+        ManagedServer start(Path war, String instance, Map<String, String> properties) throws Exception {
+            return payaraMicro("payara-micro-7" + instance, version("payara7", "7.2026.11"), 21, war, properties);
         }
     },
 
     /** WildFly's MicroProfile configuration (Config, Health; Micrometer rather than MicroProfile Metrics). */
     WILDFLY("WildFly " + version("wildfly", "39.0.1.Final")) {
         @Override
-        ManagedServer start(Path war) throws Exception {
+        ManagedServer start(Path war, String instance, Map<String, String> properties) throws Exception {
             Path home = dist().resolve("wildfly-" + version("wildfly", "39.0.1.Final"));
-            Path base = fresh("wildfly").resolve("standalone");
+            Path base = fresh("wildfly" + instance).resolve("standalone");
             copyTree(home.resolve("standalone"), base);
             Path deployments = base.resolve("deployments");
             Files.copy(war, deployments.resolve("ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
             // one offset for all of WildFly's ports (http 8080, https 8443, management 9990/9993,
             // ajp 8009, transactions 4712/4713), chosen so that every one of them is free
             int offset = portOffset(List.of(8080, 8443, 8009, 9990, 9993, 4712, 4713));
-            Path log = log("wildfly");
+            Path log = log("wildfly" + instance);
             long started = System.nanoTime();
-            Process process = ManagedServer.launch(List.of("bash", home.resolve("bin/standalone.sh").toString(),
+            List<String> command = new ArrayList<>(List.of("bash", home.resolve("bin/standalone.sh").toString(),
                     "-c", "standalone-microprofile.xml", "-b", "127.0.0.1", "-bmanagement", "127.0.0.1",
-                    "-Djboss.server.base.dir=" + base, "-Djboss.socket.binding.port-offset=" + offset),
-                    home, Jdks.atLeast(17), log, Map.of("JBOSS_JAVA_SIZING", "-Xms64m -Xmx1g"));
-            ManagedServer server = new ManagedServer("wildfly", process, log, 8080 + offset);
+                    "-Djboss.server.base.dir=" + base, "-Djboss.socket.binding.port-offset=" + offset));
+            command.addAll(systemProperties(properties));
+            Process process = ManagedServer.launch(command, home, Jdks.atLeast(17), log, Map.of("JBOSS_JAVA_SIZING", "-Xms64m -Xmx1g"));
+            ManagedServer server = new ManagedServer("wildfly" + instance, process, log, 8080 + offset);
             return ready(server, started, war, () -> {
                 Path failed = deployments.resolve("ROOT.war.failed");
                 return Files.exists(failed) ? Optional.of("deployment failed: " + read(failed)) : Optional.empty();
@@ -70,9 +71,9 @@ public enum ServerKind {
     /** GlassFish's domain1, copied, with its ports moved and bound to loopback; deployed with asadmin. */
     GLASSFISH("GlassFish " + version("glassfish", "8.0.0")) {
         @Override
-        ManagedServer start(Path war) throws Exception {
+        ManagedServer start(Path war, String instance, Map<String, String> properties) throws Exception {
             Path home = dist().resolve("glassfish8");
-            Path domains = fresh("glassfish").resolve("domains");
+            Path domains = fresh("glassfish" + instance).resolve("domains");
             copyTree(home.resolve("glassfish/domains/domain1"), domains.resolve("domain1"));
             Path domainXml = domains.resolve("domain1/config/domain.xml");
             int http = ManagedServer.freePort();
@@ -86,19 +87,21 @@ public enum ServerKind {
             }
             xml = xml.replace("name=\"JMS_PROVIDER_PORT\" value=\"7676\"", "name=\"JMS_PROVIDER_PORT\" value=\"" + ManagedServer.freePort() + "\"")
                     .replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
-                    .replace("<jvm-options>-Xmx512m</jvm-options>", "<jvm-options>-Xmx1g</jvm-options>");
+                    .replace("<jvm-options>-Xmx512m</jvm-options>", "<jvm-options>-Xmx1g</jvm-options>"
+                            + systemProperties(properties).stream().map(option -> "<jvm-options>" + option + "</jvm-options>")
+                                    .collect(java.util.stream.Collectors.joining()));
             Files.writeString(domainXml, xml, StandardCharsets.UTF_8);
             Path java = Jdks.atLeast(21);
             Map<String, String> env = Map.of("AS_JAVA", java.toString());
             String asadmin = home.resolve("bin/asadmin").toString();
-            Path log = log("glassfish");
+            Path log = log("glassfish" + instance);
             long started = System.nanoTime();
             Process process = ManagedServer.launch(List.of("bash", asadmin, "start-domain", "--verbose",
                     "--domaindir", domains.toString(), "domain1"), home, java, log, env);
-            ManagedServer server = new ManagedServer("glassfish", process, log, http);
+            ManagedServer server = new ManagedServer("glassfish" + instance, process, log, http);
             try {
                 awaitListening(process, admin, server);
-                Path deployLog = log("glassfish-deploy");
+                Path deployLog = log("glassfish" + instance + "-deploy");
                 Process deploy = ManagedServer.launch(List.of("bash", asadmin, "--host", "127.0.0.1", "--port",
                         String.valueOf(admin), "deploy", "--contextroot", "/", "--name", "duplex", war.toString()),
                         home, java, deployLog, env);
@@ -121,9 +124,9 @@ public enum ServerKind {
     /** Open Liberty with the features a user of this WAR enables: webProfile-10.0, mpConfig, mpHealth, mpMetrics. */
     LIBERTY("Open Liberty " + version("liberty", "26.0.0.3")) {
         @Override
-        ManagedServer start(Path war) throws Exception {
+        ManagedServer start(Path war, String instance, Map<String, String> properties) throws Exception {
             Path home = dist().resolve("wlp");
-            Path user = fresh("liberty").resolve("usr");
+            Path user = fresh("liberty" + instance).resolve("usr");
             Path serverDir = Files.createDirectories(user.resolve("servers/duplex"));
             int http = ManagedServer.freePort();
             Files.writeString(serverDir.resolve("server.xml"), """
@@ -139,13 +142,13 @@ public enum ServerKind {
                         <webApplication location="%s" contextRoot="/"/>
                     </server>
                     """.formatted(http, war));
-            Files.writeString(serverDir.resolve("jvm.options"), "-Xmx1g\n");
-            Path log = log("liberty");
+            Files.writeString(serverDir.resolve("jvm.options"), String.join("\n", concat(List.of("-Xmx1g"), systemProperties(properties))) + "\n");
+            Path log = log("liberty" + instance);
             Path messages = serverDir.resolve("logs/messages.log");
             long started = System.nanoTime();
             Process process = ManagedServer.launch(List.of("bash", home.resolve("bin/server").toString(), "run", "duplex"),
                     home, Jdks.atLeast(17), log, Map.of("WLP_USER_DIR", user.toString()));
-            ManagedServer server = new ManagedServer("liberty", process, log, http);
+            ManagedServer server = new ManagedServer("liberty" + instance, process, log, http);
             ready(server, started, war, () -> {
                 // CWWKZ0002E: the application failed to start; CWWKF0001E: a feature is missing
                 String out = server.output();
@@ -177,7 +180,26 @@ public enum ServerKind {
     }
 
     /** Starts the server with {@code war} at context root {@code /} and returns once it serves its first page. */
-    abstract ManagedServer start(Path war) throws Exception;
+    ManagedServer start(Path war) throws Exception {
+        return start(war, "", Map.of());
+    }
+
+    /**
+     * Starts one instance of the server: {@code instance} tells its state directory and log apart
+     * from another instance's ("-a", "-b"); {@code properties} are JVM system properties, which
+     * MicroProfile Config reads (e.g. {@code duplex.cluster.members}).
+     */
+    abstract ManagedServer start(Path war, String instance, Map<String, String> properties) throws Exception;
+
+    private static List<String> systemProperties(Map<String, String> properties) {
+        return properties.entrySet().stream().map(p -> "-D" + p.getKey() + "=" + p.getValue()).sorted().toList();
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
 
     private static String version(String server, String fallback) {
         return System.getProperty("matrix." + server + ".version", fallback);
@@ -271,7 +293,8 @@ public enum ServerKind {
     }
 
     /** Payara Micro with the hardening pre-boot commands every deployment gets, loopback only, no Hazelcast. */
-    private static ManagedServer payaraMicro(String name, String version, int javaFeature, Path war) throws Exception {
+    private static ManagedServer payaraMicro(String name, String version, int javaFeature, Path war,
+            Map<String, String> properties) throws Exception {
         Path jar = dir().resolve("payara-micro-" + version + ".jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("No " + jar + ": run the matrix with `mvn verify`, which copies it");
@@ -288,10 +311,13 @@ public enum ServerKind {
         Path java = Jdks.atLeast(javaFeature);
         Path log = log(name);
         long started = System.nanoTime();
-        Process process = ManagedServer.launch(List.of(java.resolve("bin/java").toString(), "-Xmx1g", "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(java.resolve("bin/java").toString(), "-Xmx1g"));
+        command.addAll(systemProperties(properties));
+        command.addAll(List.of("-jar", jar.toString(),
                 "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(http),
                 "--nohazelcast", "--disablephonehome", "--rootdir", run.resolve("root").toString(),
-                "--prebootcommandfile", prebootFile.toString()), run, java, log, Map.of());
+                "--prebootcommandfile", prebootFile.toString()));
+        Process process = ManagedServer.launch(command, run, java, log, Map.of());
         ManagedServer server = new ManagedServer(name, process, log, http);
         // Payara Micro deploys before it prints "... ready in N (ms)": ready without the page is a failed deployment
         return ready(server, started, war, () -> server.output().contains(" ready in ")

@@ -1,0 +1,99 @@
+package dev.duplex.servers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.duplex.chat.ChatClient;
+import dev.duplex.chat.PayaraInstance;
+import dev.duplex.feed.FeedClient;
+import dev.duplex.feed.entity.FeedMessage;
+import dev.duplex.feed.entity.FieldValue;
+import dev.duplex.feed.entity.Update;
+import dev.duplex.testing.Conditions;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clustering where the server has no data grid of its own (issue 17, item 5): a WildFly and an Open
+ * Liberty instance, each with the unchanged WAR and only the {@code duplex.cluster.*} keys set,
+ * form one cluster through the Hazelcast members the applications start (loopback, TCP/IP join,
+ * two ports), and pass a chat message and a feed update from one server to the other. Two
+ * different servers in one cluster: neither relies on anything the other server provides.
+ */
+class ClusterMatrixIT {
+
+    private static final String TOKEN = "cluster-matrix-publish-token";
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Test
+    void wildFlyAndOpenLibertyClusterThroughTheMembersTheApplicationStarts() throws Exception {
+        Path war = Path.of(System.getProperty("duplex.war", "target/duplex.war")).toAbsolutePath();
+        int memberPort = PayaraInstance.freePort(2);
+        Map<String, String> cluster = Map.of(
+                "duplex.cluster.members", "127.0.0.1",
+                "duplex.cluster.port", String.valueOf(memberPort),
+                "duplex.cluster.port-count", "2",
+                "duplex.cluster.name", "duplex-matrix-" + UUID.randomUUID().toString().substring(0, 8),
+                "duplex.feed.publish-token", TOKEN);
+        try (ManagedServer wildfly = ServerKind.WILDFLY.start(war, "-cluster", cluster);
+                ManagedServer liberty = ServerKind.LIBERTY.start(war, "-cluster", cluster)) {
+            for (ManagedServer server : List.of(wildfly, liberty)) {
+                Conditions.await(() -> clusterOfTwo(server), 180, server.name() + " never saw a cluster of two (/chat-status"
+                        + " mode hazelcast, 2 instances); see " + server.log());
+            }
+
+            try (ChatClient ada = ChatClient.connect(wildfly.ws("chat")); ChatClient bob = ChatClient.connect(liberty.ws("chat"))) {
+                ada.join("matrix", "ada");
+                ada.next("welcome");
+                bob.join("matrix", "bob");
+                bob.next("welcome");
+                assertEquals("bob", ada.next("presence").getString("nick"), "ada on WildFly sees bob join on Liberty");
+                bob.say("from Open Liberty to WildFly");
+                JsonObject message = ada.nextSkippingPresence("message");
+                assertEquals(List.of("bob", "from Open Liberty to WildFly"), List.of(message.getString("from"), message.getString("text")));
+            }
+
+            FeedClient.publish(wildfly.http(""), TOKEN, "matrix-it", "[{\"item\":\"boiler\",\"fields\":{\"temperature\":81.5}}]");
+            try (FeedClient onLiberty = FeedClient.connect(liberty.ws("feed"), "feed.json")) {
+                onLiberty.expect(FeedMessage.Hello.class);
+                onLiberty.subscribeOnceKnown("matrix-it", 60);
+                FeedClient.publish(wildfly.http(""), TOKEN, "matrix-it", "[{\"item\":\"boiler\",\"fields\":{\"temperature\":82.5}}]");
+                Update update = onLiberty.nextUpdates().updates().get(0);
+                assertEquals(List.of("boiler", Map.of("temperature", FieldValue.of(82.5))), List.of(update.item(), update.fields()),
+                        "an update published on WildFly reaches a subscriber on Liberty");
+            }
+        }
+    }
+
+    private static boolean clusterOfTwo(ManagedServer server) {
+        String status = chatStatus(server);
+        if (status == null) {
+            return false;
+        }
+        JsonObject json = Json.createReader(new StringReader(status)).readObject();
+        return "hazelcast".equals(json.getString("mode", "")) && json.getInt("instances", 0) == 2;
+    }
+
+    private static String chatStatus(ManagedServer server) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("chat-status"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+}
