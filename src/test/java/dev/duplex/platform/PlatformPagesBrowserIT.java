@@ -100,7 +100,12 @@ class PlatformPagesBrowserIT {
             WebElement close = browser.await("the refused socket's close", d -> d.findElements(By.cssSelector("li[data-type=close]"))
                     .stream().findFirst().orElse(null));
             assertEquals("1006", close.getAttribute("data-code"), "the handshake was refused: " + close.getText());
-            assertEquals(1, browser.driver().findElements(By.cssSelector("li[data-type=error]")).size());
+            assertEquals(1, browser.driver().findElements(By.cssSelector("li[data-type=error]:not([data-direction=local])")).size(),
+                    "the socket's one error event");
+            // the workbench then asks the URL over HTTP and logs why the handshake failed, as its own entry
+            WebElement explained = browser.await("the failed handshake's explanation", d -> d.findElements(
+                    By.cssSelector("li[data-type=error][data-direction=local]")).stream().findFirst().orElse(null));
+            assertTrue(explained.getText().contains("The handshake failed (1006)"), explained.getText());
             assertEquals(0, browser.driver().findElements(By.cssSelector("li[data-type=open]")).size(), "never opened");
         }
     }
