@@ -8,11 +8,19 @@
 #   src/bench/compare.sh --quick                                  # about 7 minutes, noisier
 #   src/bench/compare.sh --quick --rounds 1                       # a 3-minute smoke test
 #   src/bench/compare.sh --cases "S1 S2" --servers "duplex netty" --rounds 3
+#   src/bench/compare.sh --servers "payara7 payara6 wildfly glassfish liberty" --cases "S1 S3" \
+#     --rounds 2 --warmup 2 --duration 8 --base-port 23480   # the WAR on the five servers (SERVERS.md)
 #
 # Cases (docs/PERFORMANCE.md): S1 64 connections, 32 B text, closed loop window 1; S2 the same
 # with window 32; S3 4 connections, 1 MiB binary, window 1; S4 1000 connections, open loop at
 # 20 000 msgs/s; F1 1 publisher to 1000 chat members at 100 msgs/s (Duplex only, when the WAR has
 # /chat); H1 10 000 idle connections held, memory per connection.
+#
+# Servers: duplex (target/payara-micro.jar with the WAR), the reference servers jetty, netty, node and
+# tcp, and the same unchanged WAR on the five application servers of docs/SERVERS.md: payara7
+# (Payara Micro 7.2026.11, Java 25), payara6 (Payara Micro 6.2025.10), wildfly (WildFly 39.0.1),
+# glassfish (GlassFish 8.0.0, Java 25) and liberty (Open Liberty 26.0.0.3), each from ~/.m2, with
+# -Xmx1g, loopback only, in a fresh state directory under the results folder (src/bench/lib.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -32,7 +40,8 @@ usage() { sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; cat <
 Options: --quick (1 s warm-up, 2 s runs, H1 with 1000 connections), --rounds N, --warmup S,
   --duration S, --hold S, --h1-connections N, --f1-members N, --servers "duplex jetty netty node tcp",
   --cases "S1 S2 S3 S4 F1 H1", --base-port P (default 8480: duplex P, jetty P+2, netty P+3,
-  node P+4, tcp P+5), --out DIR (default target/bench-results/TIMESTAMP).
+  node P+4, tcp P+5, payara7 P+6, payara6 P+7, wildfly P+8 (its other ports at the same offset
+  from WildFly's defaults), glassfish P+9, liberty P+10), --out DIR (default target/bench-results/TIMESTAMP).
 Environment: DUPLEX_JVM_ARGS (JVM options for Payara Micro), DUPLEX_WAR (another WAR).
 USAGE
 }
@@ -69,6 +78,8 @@ port_of() {
   case "$1" in
     duplex) echo "$BASE_PORT" ;; jetty) echo $((BASE_PORT + 2)) ;; netty) echo $((BASE_PORT + 3)) ;;
     node) echo $((BASE_PORT + 4)) ;; tcp) echo $((BASE_PORT + 5)) ;;
+    payara7) echo $((BASE_PORT + 6)) ;; payara6) echo $((BASE_PORT + 7)) ;; wildfly) echo $((BASE_PORT + 8)) ;;
+    glassfish) echo $((BASE_PORT + 9)) ;; liberty) echo $((BASE_PORT + 10)) ;;
   esac
 }
 url_of() {
@@ -80,6 +91,9 @@ describe_machine | tee "$OUT/machine.txt" >&2
   echo "command: src/bench/compare.sh --rounds $ROUNDS --warmup $WARMUP --duration $DURATION --hold $HOLD" \
     "--h1-connections $H1_CONNECTIONS --f1-members $F1_MEMBERS --servers \"$SERVERS\" --cases \"$CASES\""
   echo "duplex jvm args: ${DUPLEX_JVM_ARGS:-(none)}"
+  echo "application servers (payara7 payara6 wildfly glassfish liberty): $SERVER_HEAP; Payara Micro" \
+    "$PAYARA7_VERSION and GlassFish $GLASSFISH_VERSION on $("$JDK25/bin/java" -version 2>&1 | sed -n 2p)," \
+    "the others on the default java"
 } >>"$OUT/machine.txt"
 
 for server in $SERVERS; do

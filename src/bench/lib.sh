@@ -71,6 +71,13 @@ start_server() {
     jetty|netty|tcp)
       java -jar "$BENCH_JAR" serve "$name" --port "$port" >"$logfile" 2>&1 &
       pid=$! ;;
+    payara7|payara6|wildfly|glassfish|liberty)
+      APP_PID=""
+      if ! start_app_server "$name" "$port" "$logfile"; then
+        [ -z "$APP_PID" ] || STARTED_PIDS+=("$APP_PID")
+        return 1
+      fi
+      pid=$APP_PID ;;
     node)
       ensure_node_ws
       node --expose-gc "$ROOT/src/bench/node/echo-server.js" --port "$port" >"$logfile" 2>&1 &
@@ -82,6 +89,16 @@ start_server() {
   local ok=0
   if [ "$name" = duplex ]; then
     wait_for_http "http://127.0.0.1:$port/" 240 && ok=1
+  elif [ -n "${SERVER_JDK[$name]+set}" ]; then
+    # An application server: ready once /echo answers the WebSocket handshake with 101 (Open Liberty
+    # serves pages some seconds before the endpoints are bound); then PID_<name> becomes the server's
+    # own JVM (the one listening on the port), so the bench's CPU figures are the server's.
+    wait_for_upgrade "http://127.0.0.1:$port/echo" 420 && ok=1
+    if [ "$ok" = 1 ]; then
+      local jvm
+      jvm=$(ss -Hltnp "sport = :$port" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+      if [ -n "$jvm" ] && [ "$jvm" != "$pid" ]; then STARTED_PIDS+=("$jvm"); pid=$jvm; printf -v "PID_$name" '%s' "$pid"; fi
+    fi
   else
     wait_for_port "$port" 60 && ok=1
   fi
@@ -91,6 +108,138 @@ start_server() {
     return 1
   fi
   log "$name ready on 127.0.0.1:$port (pid $pid)"
+}
+
+# The five application servers of docs/SERVERS.md, each with the unchanged WAR at context root /, on
+# 127.0.0.1, 1 GiB of heap, no clustering, and the same system properties as "duplex" above.
+# Payara Micro from ~/.m2 (or target/servers/ after the matrix's unpacking); WildFly, GlassFish and
+# Open Liberty unzipped from ~/.m2 once into target/bench-servers/dist; every start gets a fresh state
+# directory under $OUT/state/<name>.
+M2="${M2_REPO:-$HOME/.m2/repository}"
+JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+declare -A SERVER_JDK=([payara7]="$JDK25" [payara6]="" [wildfly]="" [glassfish]="$JDK25" [liberty]="")
+SERVER_PROPS="-Dduplex.limits.max-sessions-per-address=0 -Dduplex.chat.rate-per-second=200 -Dduplex.chat.rate-burst=200"
+SERVER_HEAP="-Xmx1g"
+PAYARA6_VERSION=6.2025.10
+PAYARA7_VERSION=7.2026.11
+WILDFLY_VERSION=39.0.1.Final
+GLASSFISH_VERSION=8.0.0
+LIBERTY_VERSION=26.0.0.3
+DIST="$ROOT/target/bench-servers/dist"
+
+# java_of NAME: the java binary for a server (Payara Micro 7 and GlassFish 8 need Java 21+).
+java_of() {
+  local jdk=${SERVER_JDK[$1]:-}
+  if [ -n "$jdk" ]; then echo "$jdk/bin/java"; else command -v java; fi
+}
+
+# A port nothing listens on now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# unpack ZIP DIR: unzips a server distribution into $DIST once (DIR is the folder the zip makes).
+unpack() {
+  local zip=$1 dir=$2
+  [ -d "$DIST/$dir" ] && return 0
+  [ -f "$zip" ] || { log "missing $zip"; return 1; }
+  log "unpacking $(basename "$zip") into $DIST"
+  mkdir -p "$DIST"
+  unzip -q -o "$zip" -d "$DIST"
+  [ -d "$DIST/$dir" ] || { log "$zip did not give $DIST/$dir"; return 1; }
+}
+
+# wait_for_upgrade URL SECONDS: until URL answers a WebSocket handshake with 101.
+wait_for_upgrade() {
+  local url=$1 deadline=$((SECONDS + $2)) code=none
+  while [ $SECONDS -lt $deadline ]; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
+      -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$url" || true)
+    if [ "$code" = 101 ]; then return 0; fi
+    sleep 1
+  done
+  log "$url never answered the handshake with 101 (last answer: HTTP $code)"
+  return 1
+}
+
+# start_app_server NAME PORT LOGFILE: launches one application server in the background, its
+# launcher's pid in APP_PID (start_server waits for it and finds the server's JVM).
+start_app_server() {
+  local name=$1 port=$2 logfile=$3 state="$OUT/state/$1" java
+  java=$(java_of "$name")
+  rm -rf "$state"; mkdir -p "$state"
+  case "$name" in
+    payara6|payara7)
+      local version jar
+      if [ "$name" = payara6 ]; then version=$PAYARA6_VERSION; else version=$PAYARA7_VERSION; fi
+      jar="$M2/fish/payara/extras/payara-micro/$version/payara-micro-$version.jar"
+      [ -f "$jar" ] || jar="$ROOT/target/servers/payara-micro-$version.jar"
+      [ -f "$jar" ] || { log "missing payara-micro-$version.jar (in ~/.m2 or target/servers/)"; return 1; }
+      # shellcheck disable=SC2086
+      "$java" $SERVER_HEAP $SERVER_PROPS ${DUPLEX_JVM_ARGS:-} -jar "$jar" --deploy "$DUPLEX_WAR" --contextroot / \
+        --port "$port" --nohazelcast --disablephonehome --rootdir "$state/root" \
+        --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" >"$logfile" 2>&1 &
+      APP_PID=$! ;;
+    wildfly)
+      unpack "$M2/org/wildfly/wildfly-dist/$WILDFLY_VERSION/wildfly-dist-$WILDFLY_VERSION.zip" "wildfly-$WILDFLY_VERSION" || return 1
+      local home="$DIST/wildfly-$WILDFLY_VERSION" offset=$((port - 8080)) p
+      for p in 8443 8009 9990 9993 4712 4713; do
+        port_is_free $((p + offset)) || { log "wildfly: port $((p + offset)) (offset $offset) is taken; try another --base-port"; return 1; }
+      done
+      cp -r "$home/standalone" "$state/standalone"
+      cp "$DUPLEX_WAR" "$state/standalone/deployments/ROOT.war"
+      # shellcheck disable=SC2086
+      JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java")")") JBOSS_JAVA_SIZING="-Xms64m $SERVER_HEAP" \
+        bash "$home/bin/standalone.sh" -c standalone-microprofile.xml -b 127.0.0.1 -bmanagement 127.0.0.1 \
+        -Djboss.server.base.dir="$state/standalone" -Djboss.socket.binding.port-offset="$offset" $SERVER_PROPS \
+        >"$logfile" 2>&1 &
+      APP_PID=$! ;;
+    glassfish)
+      unpack "$M2/org/glassfish/main/distributions/glassfish/$GLASSFISH_VERSION/glassfish-$GLASSFISH_VERSION.zip" glassfish8 || return 1
+      local home="$DIST/glassfish8" xml="$state/domains/domain1/config/domain.xml" opts="" o admin
+      admin=$(free_port)
+      mkdir -p "$state/domains"
+      cp -r "$home/glassfish/domains/domain1" "$state/domains/domain1"
+      # as ServerKind.GLASSFISH: every listener on loopback and a free port, 1 GiB of heap
+      sed -i -e "s/port=\"8080\"/address=\"127.0.0.1\" port=\"$port\"/" \
+        -e "s/port=\"8181\"/address=\"127.0.0.1\" port=\"$(free_port)\"/" \
+        -e "s/port=\"4848\"/address=\"127.0.0.1\" port=\"$admin\"/" \
+        -e "s/port=\"3700\"/port=\"$(free_port)\"/; s/port=\"3820\"/port=\"$(free_port)\"/" \
+        -e "s/port=\"3920\"/port=\"$(free_port)\"/; s/port=\"8686\"/port=\"$(free_port)\"/" \
+        -e "s/name=\"JMS_PROVIDER_PORT\" value=\"7676\"/name=\"JMS_PROVIDER_PORT\" value=\"$(free_port)\"/" \
+        -e 's/address="0.0.0.0"/address="127.0.0.1"/g' "$xml"
+      for o in $SERVER_HEAP $SERVER_PROPS; do opts+="<jvm-options>$o</jvm-options>"; done
+      sed -i "s#<jvm-options>-Xmx512m</jvm-options>#$opts#" "$xml"
+      AS_JAVA=$(dirname "$(dirname "$(readlink -f "$java")")") \
+        bash "$home/bin/asadmin" start-domain --verbose --domaindir "$state/domains" domain1 >"$logfile" 2>&1 &
+      APP_PID=$!
+      # then deployed with asadmin at context root /, once the admin listener answers
+      wait_for_port "$admin" 300 || { log "glassfish: admin port $admin never listened"; return 1; }
+      AS_JAVA=$(dirname "$(dirname "$(readlink -f "$java")")") timeout 420 bash "$home/bin/asadmin" --host 127.0.0.1 \
+        --port "$admin" deploy --contextroot / --name duplex "$DUPLEX_WAR" >>"$OUT/server-glassfish-deploy.log" 2>&1 \
+        || { log "glassfish: asadmin deploy failed; see $OUT/server-glassfish-deploy.log"; return 1; } ;;
+    liberty)
+      unpack "$M2/io/openliberty/openliberty-runtime/$LIBERTY_VERSION/openliberty-runtime-$LIBERTY_VERSION.zip" wlp || return 1
+      local dir="$state/usr/servers/duplex" o
+      mkdir -p "$dir"
+      cat >"$dir/server.xml" <<XML
+<?xml version="1.0" encoding="UTF-8"?>
+<server description="Duplex under the bench">
+    <featureManager>
+        <feature>webProfile-10.0</feature>
+        <feature>mpConfig-3.1</feature>
+        <feature>mpHealth-4.0</feature>
+        <feature>mpMetrics-5.1</feature>
+    </featureManager>
+    <httpEndpoint id="defaultHttpEndpoint" host="127.0.0.1" httpPort="$port" httpsPort="-1"/>
+    <webApplication location="$DUPLEX_WAR" contextRoot="/"/>
+</server>
+XML
+      : >"$dir/jvm.options"
+      for o in $SERVER_HEAP $SERVER_PROPS; do echo "$o" >>"$dir/jvm.options"; done
+      JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$java")")") WLP_USER_DIR="$state/usr" \
+        bash "$DIST/wlp/bin/server" run duplex >"$logfile" 2>&1 &
+      APP_PID=$! ;;
+  esac
 }
 
 # Installs the Node reference server's locked dependencies (ws) into src/bench/node/node_modules.
@@ -113,9 +262,20 @@ ensure_alive() {
   fi
 }
 
-# Stops every server this script started, by pid.
+# descendants PID: the pids of every process below PID.
+descendants() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$child"; descendants "$child"; done
+}
+
+# Stops every server this script started (and what they started), by pid.
 stop_servers() {
   local pid
+  # the application servers' launchers (standalone.sh, asadmin, server run) start the JVMs as children
+  for pid in "${STARTED_PIDS[@]}"; do
+    # shellcheck disable=SC2207
+    STARTED_PIDS+=($(descendants "$pid"))
+  done
   for pid in "${STARTED_PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
