@@ -22,6 +22,17 @@ import java.util.Optional;
  */
 public record PayaraVersion(String version, int major) {
 
+    /**
+     * The JVM option every Payara Micro start of Duplex gets: the server's start-up services run on
+     * one thread. With the default (HK2's run levels on several threads) Payara Micro 7.2026.11 on
+     * Java 25 deadlocked during start-up about once in thirty starts here (2026-12-05): one
+     * start-up thread waiting for HK2's service-locator write lock while the others wait for its
+     * read lock behind it ({@code ServiceLocatorImpl.addConfiguration} against
+     * {@code getAnalyzer}); the server never became ready and an integration-test class failed
+     * after its 600 s start timeout. {@code AppServerStartup} reads this property.
+     */
+    public static final String SERIAL_STARTUP = "-Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS";
+
     /** Payara Micro 7 (Tyrus 2.2, Grizzly 5) runs on Java 21 or newer; 6 on 17 or newer. */
     private static final int JAVA_FOR_7 = 21;
     private static final int JAVA_FOR_6 = 17;

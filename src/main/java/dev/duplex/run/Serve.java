@@ -108,7 +108,7 @@ public final class Serve {
                 "-Djavax.net.ssl.keyStore=" + arg("tls-keystore"),
                 "-Djavax.net.ssl.keyStorePassword=" + arg("tls-password"),
                 "-Djavax.net.ssl.keyStoreType=PKCS12",
-                "-Xmx" + arg("heap")));
+                "-Xmx" + arg("heap"), PayaraVersion.SERIAL_STARTUP));
         command.addAll(words(args.getOrDefault("jvm-args", "")));
         command.addAll(List.of("-jar", arg("payara"), "--deploy", arg("war"), "--contextroot", "/",
                 "--port", arg("port"), "--sslport", arg("sslport"), "--sslcert", arg("tls-alias"),

@@ -1,5 +1,6 @@
 package dev.duplex.chat;
 
+import dev.duplex.run.PayaraVersion;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
@@ -99,6 +100,7 @@ public final class PayaraInstance implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dhazelcast.socket.bind.any=false");
+        command.add(PayaraVersion.SERIAL_STARTUP);
         command.addAll(jvmOptions.stream().anyMatch(o -> o.startsWith("-Xmx")) ? jvmOptions
                 : concat(List.of("-Xmx512m"), jvmOptions));
         command.addAll(List.of("-jar", microJar().getAbsolutePath(),

@@ -1,5 +1,6 @@
 package dev.duplex.servers;
 
+import dev.duplex.run.PayaraVersion;
 import dev.duplex.testing.Conditions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -311,7 +312,7 @@ public enum ServerKind {
         Path java = Jdks.atLeast(javaFeature);
         Path log = log(name);
         long started = System.nanoTime();
-        List<String> command = new ArrayList<>(List.of(java.resolve("bin/java").toString(), "-Xmx1g"));
+        List<String> command = new ArrayList<>(List.of(java.resolve("bin/java").toString(), "-Xmx1g", PayaraVersion.SERIAL_STARTUP));
         command.addAll(systemProperties(properties));
         command.addAll(List.of("-jar", jar.toString(),
                 "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(http),

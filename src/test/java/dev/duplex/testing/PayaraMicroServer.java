@@ -121,6 +121,7 @@ public final class PayaraMicroServer implements AutoCloseable {
             command.add("-Djavax.net.ssl.keyStorePassword=" + System.getProperty("duplex.tls.password", "duplex-development"));
             command.add("-Djavax.net.ssl.keyStoreType=PKCS12");
         }
+        command.add(PayaraVersion.SERIAL_STARTUP);
         command.addAll(List.of("-jar", file("payara.microJar", "target/payara-micro.jar"),
                 "--deploy", file("duplex.war", "target/duplex.war"), "--contextroot", "/",
                 "--port", String.valueOf(http), "--nohazelcast", "--disablephonehome",
