@@ -60,7 +60,11 @@ class ChatPageBrowserIT {
                 WebElement line = awaitMessage(browser, 1);
                 assertEquals(XSS, line.findElement(By.className("text")).getText(), "the markup shows as text");
                 assertEquals("ada", line.findElement(By.className("from")).getText());
-                assertTrue(line.findElement(By.className("time")).getText().matches("\\d\\d:\\d\\d"));
+                // today's messages show seconds (a message sent across midnight shows its date instead);
+                // the full date and time are in the title
+                WebElement time = line.findElement(By.className("time"));
+                assertTrue(time.getText().matches("\\d\\d:\\d\\d:\\d\\d|\\d\\d-\\d\\d \\d\\d:\\d\\d"), time.getText());
+                assertTrue(time.getAttribute("title").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"), time.getAttribute("title"));
                 assertEquals(0L, browser.script("return document.querySelectorAll('#messages img').length"), "no image element");
                 assertEquals(List.of(), browser.script("return window.__alerts"), "alert() never ran");
                 assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
