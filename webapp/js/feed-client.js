@@ -186,10 +186,7 @@ export class FeedClient {
       if (this.socket !== ws) return;
       this.receive(event.data);
       this.received += 1;
-      // Under feed.bin the page does not acknowledge yet: with acknowledgements the live page's
-      // board never filled under feed.bin (found at the merge of flow control and the pages'
-      // changes, cause not yet known), so that subprotocol keeps the server's write-completion pacing.
-      if (this.acknowledge && ws.protocol === 'feed.json' && this.socket === ws && ws.readyState === 1) {
+      if (this.acknowledge && this.socket === ws && ws.readyState === 1) {
         ws.send(JSON.stringify({ type: 'ack', messages: this.received }));
       }
     });

@@ -120,16 +120,6 @@ test('a binary message that breaks the layout is reported, and the connection go
   assert.equal(FakeSocket.made[0].closedWith, 1000);
 });
 
-test('with acknowledge, nothing is acknowledged under feed.bin (not yet supported by the page)', () => {
-  const { feed } = client(true);
-  feed.subscribe({ topic: 'weather' });
-  feed.start();
-  const ws = FakeSocket.made[0];
-  ws.open('feed.bin');
-  ws.receive('{"type":"hello","protocol":"feed.bin","instance":"a","maxSubscriptions":32,"maxItemsPerSubscription":1000,"maxFrequency":100,"topics":["weather"]}');
-  assert.deepEqual(ws.sent, [{ type: 'subscribe', id: 1, topic: 'weather' }]);
-});
-
 test('with acknowledge, every message handled is acknowledged by its count on the connection, afresh after a reconnect', () => {
   const { feed, timers } = client(true);
   feed.subscribe({ topic: 'weather' });
