@@ -77,6 +77,8 @@ class LivePageBrowserIT {
             PageLayout.viewport(browser, 390, 844);
             browser.open(base + "live.html?protocol=binary");
             boardFillsAndMoves(browser, "feed.bin at 390 px");
+            browser.await("every row on show to get its price once scrolled into view",
+                    d -> count(browser, "#boardBody tr:not([hidden]) td[data-field=last]", ".") == 20);
             browser.await("weather cards", d -> count(browser, "#weather li.weather-card", "") > 1);
             assertEquals("20", browser.text("stockShown"), "a phone shows the first 20 symbols");
             assertFalse(browser.driver().findElement(By.cssSelector("#board thead th.wide")).isDisplayed(), "bid, ask and volume are hidden");
@@ -115,7 +117,18 @@ class LivePageBrowserIT {
 
     /** Waits until the board has rows with prices and one of the prices on show changes. */
     private static void boardFillsAndMoves(Browser browser, String where) {
-        browser.await("the board to fill under " + where, d -> count(browser, "#boardBody tr:not([hidden]) td[data-field=last]", ".") >= 10);
+        // The page paints only the rows on screen (the others when they scroll into view): on a
+        // phone the board starts below the controls, so it is brought into view first.
+        browser.script("document.getElementById('board').scrollIntoView()");
+        try {
+            browser.await("the board to fill under " + where, d -> count(browser, "#boardBody tr:not([hidden]) td[data-field=last]", ".") >= 10);
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the board did not fill under " + where + "; the page shows: "
+                    + browser.script("return JSON.stringify({rows: document.querySelectorAll('#boardBody tr').length, "
+                            + "shown: document.querySelectorAll('#boardBody tr:not([hidden])').length, "
+                            + "last: [...document.querySelectorAll('#boardBody tr:not([hidden]) td[data-field=last]')].map(e => e.textContent), "
+                            + "text: document.querySelector('main').innerText.slice(-400)})"), e);
+        }
         Object before = browser.script(LAST_PRICES);
         browser.await("a price to change under " + where, d -> !before.equals(browser.script(LAST_PRICES)));
     }
