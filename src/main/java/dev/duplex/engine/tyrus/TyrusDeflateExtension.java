@@ -1,5 +1,8 @@
-package dev.duplex.platform.deflate;
+package dev.duplex.engine.tyrus;
 
+import dev.duplex.platform.deflate.BoundedDeflate;
+import dev.duplex.platform.deflate.DeflateFailure;
+import dev.duplex.platform.deflate.DeflateSession;
 import jakarta.websocket.Extension;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +12,7 @@ import org.glassfish.tyrus.core.frame.Frame;
 
 /**
  * permessage-deflate on Tyrus' {@link ExtendedExtension} SPI, one instance per connection (made by
- * {@link BoundedDeflate#negotiate} for one handshake, holding what was agreed there).
+ * {@link BoundedDeflate#negotiate} through {@link TyrusDeflate} for one handshake, holding what was agreed there).
  *
  * <p>How Tyrus drives it (tyrus-core 2.1.5, {@code TyrusWebSocketEngine.TyrusReadHandler}): each
  * incoming frame goes through {@link #processIncoming} before {@code ProtocolHandler.process}, which
