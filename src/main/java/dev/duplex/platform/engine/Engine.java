@@ -13,10 +13,13 @@ import jakarta.websocket.server.ServerContainer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -83,6 +86,8 @@ public final class Engine {
     private static final String TYRUS_SESSION = "org.glassfish.tyrus.core.TyrusSession";
     private static final String NO_SESSION_YET = "proven on the first session";
 
+    /** The engine's implementation of the SPI, chosen once (the engine does not change while the application runs). */
+    private static final EngineAdapter ADAPTER = choose(ServiceLoader.load(EngineAdapter.class, Engine.class.getClassLoader()));
     private static final Map<String, Capability> CAPABILITIES = new LinkedHashMap<>();
     private static final PendingUpgrades UPGRADES = new PendingUpgrades();
     private static final AtomicBoolean ATTACHED_ONCE = new AtomicBoolean();
@@ -92,7 +97,7 @@ public final class Engine {
     private static final long STUCK_NANOS = 60_000_000_000L;
 
     /** The user property under which {@link #attach} leaves a session's write room for {@link #writeBacklog}. */
-    private static final String WRITE_ROOM = "dev.duplex.engine.write-room";
+    private static final String WRITE_ROOM = "dev.duplex.platform.engine.write-room";
     /** Set once the write queue limit was seen not to do its job on this engine. */
     private static volatile boolean writeQueueBroken;
 
@@ -139,6 +144,32 @@ public final class Engine {
 
     private static void add(String capability, String fallback) {
         CAPABILITIES.put(capability, new Capability(capability, fallback, Status.untested(NO_SESSION_YET)));
+    }
+
+    /**
+     * The first implementation in {@code candidates} that is {@link EngineAdapter#available()} here,
+     * else {@link PortableEngine}; one that cannot be loaded (its engine is absent) is skipped and logged.
+     */
+    static EngineAdapter choose(Iterable<EngineAdapter> candidates) {
+        Iterator<EngineAdapter> it = candidates.iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return PortableEngine.INSTANCE;
+                }
+                EngineAdapter candidate = it.next();
+                if (candidate.available()) {
+                    return candidate;
+                }
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(Level.INFO, "An engine adapter cannot be loaded here: {0}", e.toString());
+            }
+        }
+    }
+
+    /** The engine adapter in use: the engine's own implementation of the SPI, or the portable one. */
+    public static EngineAdapter adapter() {
+        return ADAPTER;
     }
 
     // ---- registry -------------------------------------------------------------------------------
@@ -242,7 +273,7 @@ public final class Engine {
                     + " period runs from the 101 answer, so a loaded server may lose sessions that open later than"
                     + " duplex.limits.upgrade-grace-seconds", String.valueOf(e));
         }
-        LOG.log(Level.INFO, "WebSocket engine {0} {1} on {2}", name, version, context.getServerInfo());
+        LOG.log(Level.INFO, "WebSocket engine {0} {1} on {2}, adapter {3}", name, version, context.getServerInfo(), ADAPTER.name());
         List<Capability> all;
         synchronized (CAPABILITIES) {
             all = List.copyOf(CAPABILITIES.values());

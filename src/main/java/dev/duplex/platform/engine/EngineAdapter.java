@@ -1,0 +1,49 @@
+package dev.duplex.platform.engine;
+
+import jakarta.websocket.Session;
+import java.util.Optional;
+
+/**
+ * The engine SPI: what Duplex's platform needs from a WebSocket engine beyond Jakarta WebSocket and
+ * Servlet. One implementation per engine, each in its own package ({@code dev.duplex.engine.<engine>})
+ * and the only code that names that engine's classes; found with {@link java.util.ServiceLoader}
+ * (a {@code META-INF/services/dev.duplex.platform.engine.EngineAdapter} entry) and chosen by
+ * {@link Engine#adapter()}: the first one {@link #available()} on this server, else
+ * {@link PortableEngine}, which uses the standard APIs only.
+ *
+ * <p>The platform decides what a capability's state is ({@link Capability}); an implementation
+ * only does the engine's part, and fails with an exception when it cannot, which turns the
+ * capability inactive with its fallback. Implementations must not keep mutable state in statics
+ * that the platform also reaches, and must not throw {@link LinkageError} out of
+ * {@link #available()}.
+ *
+ * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the close-frame reasons
+ * and the engine's cancelled-write log. The rest (session timers, write queue, connection abort,
+ * raw frames, read guard, remote address, upgrade end, header timeout, unparsable requests) still
+ * reaches the engine from this package and is to follow, one capability at a time. The bounded
+ * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
+ */
+public interface EngineAdapter {
+
+    /** The engine's name, as in logs and capability details ({@code Tyrus}, {@code portable}). */
+    String name();
+
+    /** Whether this engine runs this application (its classes are reachable from here). Never throws. */
+    boolean available();
+
+    /**
+     * Wraps the writer of {@code session}'s connection so that every close frame it writes has
+     * its reason passed through {@code rewrite} ({@link CloseFrameReasons#rewrite} does the framing).
+     * Idempotent per session.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the writer cannot be wrapped here
+     */
+    void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) throws ReflectiveOperationException;
+
+    /**
+     * The JUL logger on which the engine logs, at WARNING with a stack trace, each write that was
+     * cancelled because its session closed ({@link CancelledWriteLog}); empty where there is none
+     * known.
+     */
+    Optional<String> cancelledWriteLogger();
+}

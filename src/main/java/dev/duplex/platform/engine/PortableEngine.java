@@ -1,0 +1,40 @@
+package dev.duplex.platform.engine;
+
+import jakarta.websocket.Session;
+import java.util.Optional;
+
+/**
+ * The engine adapter where no engine implementation is available (WildFly/Undertow, Open Liberty,
+ * or an engine that changed beyond what its implementation knows): Jakarta WebSocket and Servlet
+ * only. Every engine hook it is asked for fails with {@link UnsupportedOperationException}, so each
+ * capability reports inactive with its fallback, while the standard protections (the endpoints'
+ * {@code maxMessageSize}, the handshake filter, the memory budget on what the application holds,
+ * Origin checks) still apply.
+ */
+final class PortableEngine implements EngineAdapter {
+
+    static final PortableEngine INSTANCE = new PortableEngine();
+
+    private PortableEngine() {
+    }
+
+    @Override
+    public String name() {
+        return "portable";
+    }
+
+    @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
+    public void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) {
+        throw new UnsupportedOperationException("Jakarta WebSocket has no hook on the frames the engine writes");
+    }
+
+    @Override
+    public Optional<String> cancelledWriteLogger() {
+        return Optional.empty();
+    }
+}
