@@ -21,6 +21,8 @@ public final class TyrusEngine implements EngineAdapter {
     /** The JUL logger of Tyrus' servlet writer (Tyrus 2.1 and 2.2). */
     static final String SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
 
+    private final TyrusRawFrames rawFrames = new TyrusRawFrames();
+
     /** For {@link java.util.ServiceLoader}. */
     public TyrusEngine() {
     }
@@ -56,6 +58,11 @@ public final class TyrusEngine implements EngineAdapter {
         if (!ReasonWriter.wraps(writer)) {
             writerField.set(handler, ReasonWriter.of(writer, rewrite));
         }
+    }
+
+    @Override
+    public RawFrames rawFrames(Session session) throws ReflectiveOperationException {
+        return rawFrames.of(session);
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.duplex.platform.engine;
 
 import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The engine SPI: what Duplex's platform needs from a WebSocket engine beyond Jakarta WebSocket and
@@ -17,9 +19,9 @@ import java.util.Optional;
  * that the platform also reaches, and must not throw {@link LinkageError} out of
  * {@link #available()}.
  *
- * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the close-frame reasons
- * and the engine's cancelled-write log. The rest (session timers, write queue, connection abort,
- * raw frames, read guard, remote address, upgrade end, header timeout, unparsable requests) still
+ * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the close-frame reasons,
+ * the raw frames and the engine's cancelled-write log. The rest (session timers, write queue, connection abort,
+ * read guard, remote address, upgrade end, header timeout, unparsable requests) still
  * reaches the engine from this package and is to follow, one capability at a time. The bounded
  * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
  */
@@ -39,6 +41,24 @@ public interface EngineAdapter {
      * @throws ReflectiveOperationException or a {@link RuntimeException} when the writer cannot be wrapped here
      */
     void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) throws ReflectiveOperationException;
+
+    /** Writes pre-encoded frames on one session's connection. */
+    @FunctionalInterface
+    interface RawFrames {
+        /**
+         * Writes {@code frames} (whole frames, back to back) after whatever the session is writing;
+         * {@code done} gets null or the failure, possibly on this thread.
+         */
+        void write(ByteBuffer frames, Consumer<Throwable> done);
+    }
+
+    /**
+     * A writer of pre-encoded frames for {@code session}'s connection (a session without negotiated
+     * extensions), writing them as the engine writes its own: in order with its other writes.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the connection's writer cannot be reached here
+     */
+    RawFrames rawFrames(Session session) throws ReflectiveOperationException;
 
     /**
      * The JUL logger on which the engine logs, at WARNING with a stack trace, each write that was

@@ -34,6 +34,11 @@ final class PortableEngine implements EngineAdapter {
     }
 
     @Override
+    public RawFrames rawFrames(Session session) {
+        throw new UnsupportedOperationException("Jakarta WebSocket frames every message itself");
+    }
+
+    @Override
     public Optional<String> cancelledWriteLogger() {
         return Optional.empty();
     }

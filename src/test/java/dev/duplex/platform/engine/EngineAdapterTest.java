@@ -46,6 +46,7 @@ class EngineAdapterTest {
         assertSame(PortableEngine.INSTANCE, chosen);
         assertEquals(Optional.empty(), chosen.cancelledWriteLogger());
         assertThrows(UnsupportedOperationException.class, () -> chosen.rewriteCloseFrames(null, (code, reason) -> reason));
+        assertThrows(UnsupportedOperationException.class, () -> chosen.rawFrames(null));
     }
 
     @Test
@@ -69,6 +70,11 @@ class EngineAdapterTest {
 
             @Override
             public void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public RawFrames rawFrames(Session session) {
                 throw new UnsupportedOperationException();
             }
 

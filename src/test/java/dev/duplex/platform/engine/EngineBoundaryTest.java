@@ -42,11 +42,9 @@ class EngineBoundaryTest {
     private static final Set<String> NOT_YET_MOVED = Set.of(
             "dev/duplex/platform/engine/Engine.java",
             "dev/duplex/platform/engine/HeaderReadTimeout.java",
-            "dev/duplex/platform/engine/RawFrameWriter.java",
             "dev/duplex/platform/engine/ReadGuard.java",
             "dev/duplex/platform/engine/SessionTimers.java",
-            "dev/duplex/platform/engine/UnparsableRequests.java",
-            "dev/duplex/platform/engine/TyrusWrites.java");
+            "dev/duplex/platform/engine/UnparsableRequests.java");
 
     @Test
     void engineTypesAreNamedOnlyInTheirImplementationPackage() {
