@@ -3,8 +3,11 @@ package dev.duplex.engine.tyrus;
 import dev.duplex.platform.engine.CloseFrameReasons;
 import dev.duplex.platform.engine.EngineAdapter;
 import jakarta.websocket.Session;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.util.Optional;
+import java.util.Properties;
 
 /**
  * The engine adapter for Tyrus over Grizzly (Payara Micro 6 and 7, GlassFish): the only place,
@@ -63,6 +66,35 @@ public final class TyrusEngine implements EngineAdapter {
     @Override
     public RawFrames rawFrames(Session session) throws ReflectiveOperationException {
         return rawFrames.of(session);
+    }
+
+    /** Tyrus' version, from {@code tyrus-core}'s Maven properties or its package; empty for a container that is not Tyrus'. */
+    @Override
+    public Optional<String> version(Class<?> containerType) {
+        if (!containerType.getName().startsWith("org.glassfish.tyrus.")) {
+            return Optional.empty();
+        }
+        try {
+            Class<?> core = Class.forName("org.glassfish.tyrus.core.BaseContainer", false, containerType.getClassLoader());
+            try (InputStream in = core.getResourceAsStream("/META-INF/maven/org.glassfish.tyrus/tyrus-core/pom.properties")) {
+                if (in != null) {
+                    Properties pom = new Properties();
+                    pom.load(in);
+                    return Optional.of(pom.getProperty("version", "unknown"));
+                }
+            }
+            String implementation = core.getPackage() == null ? null : core.getPackage().getImplementationVersion();
+            return Optional.of(implementation != null ? implementation : "unknown");
+        } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
+            System.getLogger(TyrusEngine.class.getName()).log(System.Logger.Level.DEBUG, () -> "Tyrus version not found: " + e);
+            return Optional.of("unknown");
+        }
+    }
+
+    /** {@code TyrusSession.service}, replaced under its {@code idleTimeoutLock} ({@link SessionTimers}). */
+    @Override
+    public SessionScheduler sessionScheduler(Class<?> containerType) throws ReflectiveOperationException {
+        return SessionTimers.of(Class.forName(SESSION, false, containerType.getClassLoader()));
     }
 
     @Override

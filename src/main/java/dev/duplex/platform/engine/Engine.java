@@ -10,14 +10,12 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
-import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -35,7 +33,7 @@ import java.util.function.Supplier;
  * <table>
  * <caption>Capabilities</caption>
  * <tr><th>name</th><th>what</th><th>proven</th><th>fallback</th></tr>
- * <tr><td>{@value #SESSION_TIMERS}</td><td>per-session plain scheduler ({@link SessionTimers})</td>
+ * <tr><td>{@value #SESSION_TIMERS}</td><td>per-session plain scheduler ({@link EngineAdapter.SessionScheduler})</td>
  *     <td>first session</td><td>Tyrus' managed scheduler (slow)</td></tr>
  * <tr><td>{@value #CONNECTION_ABORT}</td><td>drop a connection whose peer ignores a close ({@link ConnectionAbort})</td>
  *     <td>first session</td><td>the connection stays until the peer lets go</td></tr>
@@ -82,8 +80,6 @@ public final class Engine {
     public static final String REFUSED_REQUEST_HEADER = "X-Duplex-Engine-Refusal";
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
-    private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
-    private static final String TYRUS_SESSION = "org.glassfish.tyrus.core.TyrusSession";
     private static final String NO_SESSION_YET = "proven on the first session";
 
     /** The engine's implementation of the SPI, chosen once (the engine does not change while the application runs). */
@@ -105,7 +101,7 @@ public final class Engine {
     private static volatile String version = "unknown";
     private static volatile ScheduledThreadPoolExecutor timerThreads;
     private static volatile IdleTimerExecutor timers;
-    private static volatile SessionTimers sessionTimers;
+    private static volatile EngineAdapter.SessionScheduler sessionTimers;
     /** Removes the listener for the end of upgrade handler inits, or null when there is none. */
     private static volatile Runnable upgradeEnd;
 
@@ -301,51 +297,41 @@ public final class Engine {
     }
 
     private static void identify(Class<?> containerType) {
-        if (!containerType.getName().startsWith("org.glassfish.tyrus.")) {
+        Optional<String> engineVersion;
+        try {
+            engineVersion = ADAPTER.version(containerType);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> "engine version not found: " + e);
+            engineVersion = Optional.empty();
+        }
+        if (engineVersion.isEmpty()) {
             name = containerType.getName();
             return;
         }
-        name = "Tyrus";
-        try {
-            Class<?> core = Class.forName("org.glassfish.tyrus.core.BaseContainer", false, containerType.getClassLoader());
-            try (InputStream in = core.getResourceAsStream("/META-INF/maven/org.glassfish.tyrus/tyrus-core/pom.properties")) {
-                if (in != null) {
-                    Properties pom = new Properties();
-                    pom.load(in);
-                    version = pom.getProperty("version", version);
-                    return;
-                }
-            }
-            String implementation = core.getPackage() == null ? null : core.getPackage().getImplementationVersion();
-            if (implementation != null) {
-                version = implementation;
-            }
-        } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
-            LOG.log(Level.DEBUG, () -> "Tyrus version not found: " + e);
-        }
+        name = ADAPTER.name();
+        version = engineVersion.get();
     }
 
     private static void prepareTimers(Class<?> containerType) {
         Capability capability = own(SESSION_TIMERS);
-        SessionTimers fields;
+        EngineAdapter.SessionScheduler fields;
         try {
-            Class<?> sessionType = Class.forName(TYRUS_SESSION, false, containerType.getClassLoader());
-            fields = SessionTimers.of(sessionType);
+            fields = ADAPTER.sessionScheduler(containerType);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            capability.inactive("Tyrus' session scheduler field not usable: " + e);
+            capability.inactive(ADAPTER.name() + "'s session scheduler field not usable: " + e);
             return;
         }
         sessionTimers = fields;
         ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("duplex-websocket-timers"));
         threads.setRemoveOnCancelPolicy(true);
         timerThreads = threads;
-        // proven by behaviour: Tyrus itself schedules its idle check on the plain timer, not merely
+        // proven by behaviour: the engine itself schedules its idle check on the plain timer, not merely
         // "the field could be written"
-        timers = new IdleTimerExecutor(threads, command -> IDLE_CHECK.equals(command.getClass().getName()),
-                () -> capability.active("Tyrus schedules its idle checks on a plain timer thread (its scheduler is replaced"
-                        + " under its idle-timeout " + fields.lockKind() + "); no-op idle checks are skipped"));
-        capability.untested("TyrusSession.service is writable under its " + fields.lockKind()
-                + "; proven when Tyrus schedules its first idle check on the plain timer");
+        timers = new IdleTimerExecutor(threads, fields::isIdleCheck,
+                () -> capability.active(ADAPTER.name() + " schedules its idle checks on a plain timer thread (its scheduler is"
+                        + " replaced under its idle-timeout " + fields.lockKind() + "); no-op idle checks are skipped"));
+        capability.untested(ADAPTER.name() + "'s session scheduler is writable under its " + fields.lockKind()
+                + "; proven when it schedules its first idle check on the plain timer");
     }
 
     // ---- sessions -------------------------------------------------------------------------------
@@ -450,7 +436,7 @@ public final class Engine {
 
     private static void giveTimers(Session session) {
         IdleTimerExecutor plain = timers;
-        SessionTimers fields = sessionTimers;
+        EngineAdapter.SessionScheduler fields = sessionTimers;
         if (plain == null || fields == null) {
             return;
         }

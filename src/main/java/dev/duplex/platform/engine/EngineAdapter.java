@@ -3,6 +3,7 @@ package dev.duplex.platform.engine;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /**
@@ -19,8 +20,8 @@ import java.util.function.Consumer;
  * that the platform also reaches, and must not throw {@link LinkageError} out of
  * {@link #available()}.
  *
- * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the close-frame reasons,
- * the raw frames and the engine's cancelled-write log. The rest (session timers, write queue, connection abort,
+ * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the engine's version,
+ * the session timers, the close-frame reasons, the raw frames and the engine's cancelled-write log. The rest (write queue, connection abort,
  * read guard, remote address, upgrade end, header timeout, unparsable requests) still
  * reaches the engine from this package and is to follow, one capability at a time. The bounded
  * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
@@ -41,6 +42,38 @@ public interface EngineAdapter {
      * @throws ReflectiveOperationException or a {@link RuntimeException} when the writer cannot be wrapped here
      */
     void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) throws ReflectiveOperationException;
+
+    /**
+     * The engine's version for {@code containerType} (the class of the {@code ServerContainer}), or
+     * empty when that container is not this engine's (then the container's class name is shown).
+     */
+    Optional<String> version(Class<?> containerType);
+
+    /**
+     * The engine's per-session timer scheduler, which Duplex replaces by a plain one ({@code session-timers}).
+     * Proven by behaviour: the capability turns active only when the engine schedules its own idle
+     * check ({@link #isIdleCheck}) on the replacement.
+     */
+    interface SessionScheduler {
+        /** Replaces {@code session}'s scheduler with {@code timers}, under the lock the engine reads it with. */
+        void give(Session session, ScheduledExecutorService timers) throws ReflectiveOperationException;
+
+        /** Whether {@code session} now schedules on {@code timers}. */
+        boolean uses(Session session, ScheduledExecutorService timers) throws ReflectiveOperationException;
+
+        /** Whether {@code command} is the engine's idle-timeout check. */
+        boolean isIdleCheck(Runnable command);
+
+        /** How the engine's lock is taken, for the capability's detail ({@code monitor}, {@code ReentrantLock}). */
+        String lockKind();
+    }
+
+    /**
+     * The session scheduler hook for the engine whose container is {@code containerType}.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's sessions are not as expected
+     */
+    SessionScheduler sessionScheduler(Class<?> containerType) throws ReflectiveOperationException;
 
     /** Writes pre-encoded frames on one session's connection. */
     @FunctionalInterface

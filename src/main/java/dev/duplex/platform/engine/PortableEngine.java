@@ -29,6 +29,16 @@ final class PortableEngine implements EngineAdapter {
     }
 
     @Override
+    public Optional<String> version(Class<?> containerType) {
+        return Optional.empty();
+    }
+
+    @Override
+    public SessionScheduler sessionScheduler(Class<?> containerType) {
+        throw new UnsupportedOperationException("Jakarta WebSocket has no API for a session's scheduler");
+    }
+
+    @Override
     public void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) {
         throw new UnsupportedOperationException("Jakarta WebSocket has no hook on the frames the engine writes");
     }

@@ -47,6 +47,8 @@ class EngineAdapterTest {
         assertEquals(Optional.empty(), chosen.cancelledWriteLogger());
         assertThrows(UnsupportedOperationException.class, () -> chosen.rewriteCloseFrames(null, (code, reason) -> reason));
         assertThrows(UnsupportedOperationException.class, () -> chosen.rawFrames(null));
+        assertThrows(UnsupportedOperationException.class, () -> chosen.sessionScheduler(Object.class));
+        assertEquals(Optional.empty(), chosen.version(Object.class));
     }
 
     @Test
@@ -70,6 +72,16 @@ class EngineAdapterTest {
 
             @Override
             public void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public Optional<String> version(Class<?> containerType) {
+                return Optional.empty();
+            }
+
+            @Override
+            public SessionScheduler sessionScheduler(Class<?> containerType) {
                 throw new UnsupportedOperationException();
             }
 

@@ -40,10 +40,8 @@ class EngineBoundaryTest {
      * an engine type fails this test until it is taken off.
      */
     private static final Set<String> NOT_YET_MOVED = Set.of(
-            "dev/duplex/platform/engine/Engine.java",
             "dev/duplex/platform/engine/HeaderReadTimeout.java",
             "dev/duplex/platform/engine/ReadGuard.java",
-            "dev/duplex/platform/engine/SessionTimers.java",
             "dev/duplex/platform/engine/UnparsableRequests.java");
 
     @Test
