@@ -2,6 +2,7 @@ package dev.duplex.engine.tyrus;
 
 import dev.duplex.platform.engine.CloseFrameReasons;
 import dev.duplex.platform.engine.EngineAdapter;
+import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,41 @@ public final class TyrusEngine implements EngineAdapter {
     }
 
     /** Wraps {@code ProtocolHandler.writer} (a volatile field Tyrus sets through {@code setWriter}) in a {@link ReasonWriter}. */
+    @Override
+    public Object connectionOf(Session session) throws ReflectiveOperationException {
+        return GrizzlyConnections.connectionOf(session);
+    }
+
+    @Override
+    public Object connectionOf(ServletRequest handshake) throws ReflectiveOperationException {
+        return GrizzlyConnections.connectionOf(handshake);
+    }
+
+    @Override
+    public void abort(Object connection) throws ReflectiveOperationException {
+        GrizzlyConnections.abort(connection);
+    }
+
+    @Override
+    public boolean isOpen(Object connection) throws ReflectiveOperationException {
+        return GrizzlyConnections.open(connection);
+    }
+
+    @Override
+    public int limitWriteQueue(Object connection, int bytes) throws ReflectiveOperationException {
+        return GrizzlyConnections.limit(connection, bytes);
+    }
+
+    @Override
+    public int writeQueued(Object connection) throws ReflectiveOperationException {
+        return GrizzlyConnections.queued(connection);
+    }
+
+    @Override
+    public int writeQueueHardLimitMultiplier(Object connection) throws ReflectiveOperationException {
+        return GrizzlyConnections.hardLimitMultiplier(connection);
+    }
+
     @Override
     public void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) throws ReflectiveOperationException {
         Object remote = session.getAsyncRemote();

@@ -349,7 +349,7 @@ public final class Engine {
         }
         Object connection;
         try {
-            connection = ConnectionAbort.connectionOf(session);
+            connection = ADAPTER.connectionOf(session);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             own(CONNECTION_ABORT).inactive("the connection under a session cannot be reached: " + e);
             own(WRITE_QUEUE).inactive("the connection under a session cannot be reached");
@@ -385,12 +385,12 @@ public final class Engine {
         }
         int multiplier;
         try {
-            multiplier = WriteQueue.hardLimitMultiplier(connection);
+            multiplier = ADAPTER.writeQueueHardLimitMultiplier(connection);
             if (multiplier == 1) {
                 writeQueueBroken("Grizzly refuses any write above the limit itself (pendingBytesHardLimitMultiplier 1)");
                 return;
             }
-            int limit = WriteQueue.limit(connection, bytes);
+            int limit = ADAPTER.limitWriteQueue(connection, bytes);
             if (limit != bytes) {
                 writeQueueBroken("Grizzly kept a write queue limit of " + limit + " bytes");
                 return;
@@ -406,11 +406,11 @@ public final class Engine {
         }
         WriteQueue.Room room = new WriteQueue.Room(bytes, multiplier, () -> {
             try {
-                return WriteQueue.queued(connection);
+                return ADAPTER.writeQueued(connection);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return 0;
             }
-        }, limit -> WriteQueue.limit(connection, limit), new WriteQueue.Room.Verdict() {
+        }, limit -> ADAPTER.limitWriteQueue(connection, limit), new WriteQueue.Room.Verdict() {
             @Override
             public void proven(long frameBytes) {
                 if (!writeQueueBroken && capability.status().state() != Capability.State.ACTIVE) {
@@ -455,7 +455,7 @@ public final class Engine {
 
     /**
      * How many bytes the engine holds for writing to {@code session} beyond what it reported as
-     * sent (Grizzly's write queue of the connection, see {@link WriteQueue#queued}): a probe to
+     * sent (the engine's write queue of the connection, see {@link EngineAdapter#writeQueued}): a probe to
      * call when a send completes and periodically, so that the memory budget can charge those
      * bytes; and the moments around each send ({@link WriteBacklog#sending}, {@link WriteBacklog#sent}),
      * which the bounded write queue needs so that no message is refused by it. A probe that always
@@ -467,8 +467,8 @@ public final class Engine {
         }
         Object connection;
         try {
-            connection = ConnectionAbort.connectionOf(session);
-            WriteQueue.queued(connection);
+            connection = ADAPTER.connectionOf(session);
+            ADAPTER.writeQueued(connection);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             if (!BACKLOG_WARNED.getAndSet(true)) {
                 LOG.log(System.Logger.Level.WARNING, "The engine's write queue is not charged to the memory budget on this server: {0}",
@@ -479,7 +479,7 @@ public final class Engine {
         Object reached = connection;
         return () -> {
             try {
-                return WriteQueue.queued(reached);
+                return ADAPTER.writeQueued(reached);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return 0;
             }
@@ -531,7 +531,7 @@ public final class Engine {
             return;
         }
         try {
-            Object connection = ConnectionAbort.connectionOf(handshake);
+            Object connection = ADAPTER.connectionOf(handshake);
             UPGRADES.register(connection, address, System.nanoTime());
             HANDSHAKE.set(connection);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

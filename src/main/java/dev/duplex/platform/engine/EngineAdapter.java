@@ -1,5 +1,6 @@
 package dev.duplex.platform.engine;
 
+import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -21,8 +22,9 @@ import java.util.function.Consumer;
  * {@link #available()}.
  *
  * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the engine's version,
- * the session timers, the close-frame reasons, the raw frames and the engine's cancelled-write log. The rest (write queue, connection abort,
- * read guard, remote address, upgrade end, header timeout, unparsable requests) still
+ * the session timers, the connection under a session or handshake (abort, write queue), the
+ * close-frame reasons, the raw frames and the engine's cancelled-write log. The rest (read guard,
+ * remote address, upgrade end, header timeout, unparsable requests) still
  * reaches the engine from this package and is to follow, one capability at a time. The bounded
  * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
  */
@@ -74,6 +76,39 @@ public interface EngineAdapter {
      * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's sessions are not as expected
      */
     SessionScheduler sessionScheduler(Class<?> containerType) throws ReflectiveOperationException;
+
+    // ---- connections: an opaque handle per network connection, compared by identity ----
+
+    /**
+     * The engine's network connection under an open {@code session} (captured at open: the objects
+     * on the way may be reused later). The same object as {@link #connectionOf(ServletRequest)}
+     * answered for its handshake, so that an upgrade is matched with its session by identity.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when it cannot be reached here
+     */
+    Object connectionOf(Session session) throws ReflectiveOperationException;
+
+    /** The engine's network connection that carries {@code handshake}, as {@link #connectionOf(Session)}. */
+    Object connectionOf(ServletRequest handshake) throws ReflectiveOperationException;
+
+    /** Drops {@code connection} at once, without a close handshake; nothing happens if it is gone. */
+    void abort(Object connection) throws ReflectiveOperationException;
+
+    /** Whether {@code connection} is open. */
+    boolean isOpen(Object connection) throws ReflectiveOperationException;
+
+    /** Sets the most bytes the engine queues for writing on {@code connection}; answers the limit now in force. */
+    int limitWriteQueue(Object connection, int bytes) throws ReflectiveOperationException;
+
+    /** The bytes the engine holds for writing on {@code connection}, accepted but not yet taken by the socket. */
+    int writeQueued(Object connection) throws ReflectiveOperationException;
+
+    /**
+     * The multiple of the write queue limit above which the engine refuses a write (and drops the
+     * connection), or 0 when it has no such hard limit ({@link WriteQueue.Room} raises the limit
+     * around each send that needs it).
+     */
+    int writeQueueHardLimitMultiplier(Object connection) throws ReflectiveOperationException;
 
     /** Writes pre-encoded frames on one session's connection. */
     @FunctionalInterface

@@ -1,5 +1,6 @@
 package dev.duplex.platform.engine;
 
+import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.util.Optional;
 
@@ -36,6 +37,41 @@ final class PortableEngine implements EngineAdapter {
     @Override
     public SessionScheduler sessionScheduler(Class<?> containerType) {
         throw new UnsupportedOperationException("Jakarta WebSocket has no API for a session's scheduler");
+    }
+
+    @Override
+    public Object connectionOf(Session session) {
+        throw new UnsupportedOperationException("Jakarta WebSocket does not expose a session's connection");
+    }
+
+    @Override
+    public Object connectionOf(ServletRequest handshake) {
+        throw new UnsupportedOperationException("Jakarta Servlet does not expose a request's connection");
+    }
+
+    @Override
+    public void abort(Object connection) {
+        throw new UnsupportedOperationException("no connection to drop");
+    }
+
+    @Override
+    public boolean isOpen(Object connection) {
+        throw new UnsupportedOperationException("no connection");
+    }
+
+    @Override
+    public int limitWriteQueue(Object connection, int bytes) {
+        throw new UnsupportedOperationException("no write queue");
+    }
+
+    @Override
+    public int writeQueued(Object connection) {
+        throw new UnsupportedOperationException("no write queue");
+    }
+
+    @Override
+    public int writeQueueHardLimitMultiplier(Object connection) {
+        throw new UnsupportedOperationException("no write queue");
     }
 
     @Override

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import jakarta.websocket.Session;
+import java.lang.reflect.Proxy;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -49,6 +49,9 @@ class EngineAdapterTest {
         assertThrows(UnsupportedOperationException.class, () -> chosen.rawFrames(null));
         assertThrows(UnsupportedOperationException.class, () -> chosen.sessionScheduler(Object.class));
         assertEquals(Optional.empty(), chosen.version(Object.class));
+        assertThrows(UnsupportedOperationException.class, () -> chosen.connectionOf((jakarta.websocket.Session) null));
+        assertThrows(UnsupportedOperationException.class, () -> chosen.abort(new Object()));
+        assertThrows(UnsupportedOperationException.class, () -> chosen.limitWriteQueue(new Object(), 1));
     }
 
     @Test
@@ -58,42 +61,13 @@ class EngineAdapterTest {
         assertEquals("dev.duplex.engine.tyrus.TyrusEngine", Engine.adapter().getClass().getName());
     }
 
+    /** An adapter that answers its name and availability; every engine hook refuses. */
     private static EngineAdapter adapter(String name, boolean available) {
-        return new EngineAdapter() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public boolean available() {
-                return available;
-            }
-
-            @Override
-            public void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<String> version(Class<?> containerType) {
-                return Optional.empty();
-            }
-
-            @Override
-            public SessionScheduler sessionScheduler(Class<?> containerType) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public RawFrames rawFrames(Session session) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Optional<String> cancelledWriteLogger() {
-                return Optional.empty();
-            }
-        };
+        return (EngineAdapter) Proxy.newProxyInstance(EngineAdapterTest.class.getClassLoader(), new Class<?>[] {EngineAdapter.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "name", "toString" -> name;
+                    case "available" -> available;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
     }
 }
