@@ -23,7 +23,7 @@ import org.glassfish.tyrus.core.frame.Frame;
  * {@code @OnClose} with that reason and answers the client with the same code and reason. Data frames
  * that follow on the refused connection become empty pongs (dropped); control frames pass.
  *
- * <p>A fragmented compressed message is inflated frame by frame into one buffer ({@link Inflation}):
+ * <p>A fragmented compressed message is inflated frame by frame into one buffer ({@link dev.duplex.platform.deflate.Inflation}):
  * Tyrus gets an empty pong (which it drops) for each frame but the last, and the whole message as
  * one final frame with the last, so neither Tyrus nor the endpoint's assembler copies its fragments
  * again. Uncompressed messages pass as they are.

@@ -7,6 +7,7 @@ import jakarta.websocket.Session;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -26,6 +27,8 @@ public final class TyrusEngine implements EngineAdapter {
     static final String SERVLET_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
 
     private final TyrusRawFrames rawFrames = new TyrusRawFrames();
+    /** {@code TyrusSession.getRemoteAddr()}, found on the first session. */
+    private volatile Method remoteAddress;
 
     /** For {@link java.util.ServiceLoader}. */
     public TyrusEngine() {
@@ -47,6 +50,18 @@ public final class TyrusEngine implements EngineAdapter {
     }
 
     /** Wraps {@code ProtocolHandler.writer} (a volatile field Tyrus sets through {@code setWriter}) in a {@link ReasonWriter}. */
+    /** {@code TyrusSession.getRemoteAddr()}, called reflectively so that the WAR links on other engines. */
+    @Override
+    public String remoteAddress(Session session) throws ReflectiveOperationException {
+        Method method = remoteAddress;
+        if (method == null || !method.getDeclaringClass().isInstance(session)) {
+            method = session.getClass().getMethod("getRemoteAddr");
+            remoteAddress = method;
+        }
+        Object address = method.invoke(session);
+        return address == null ? null : address.toString();
+    }
+
     @Override
     public Object connectionOf(Session session) throws ReflectiveOperationException {
         return GrizzlyConnections.connectionOf(session);

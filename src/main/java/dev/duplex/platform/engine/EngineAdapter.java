@@ -23,8 +23,7 @@ import java.util.function.Consumer;
  *
  * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the engine's version,
  * the session timers, the connection under a session or handshake (abort, write queue), the
- * close-frame reasons, the raw frames and the engine's cancelled-write log. The rest (read guard,
- * remote address, upgrade end, header timeout, unparsable requests) still
+ * close-frame reasons, the raw frames and the engine's cancelled-write log. The peer address too. The rest (read guard, upgrade end, header timeout, unparsable requests) still
  * reaches the engine from this package and is to follow, one capability at a time. The bounded
  * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
  */
@@ -76,6 +75,13 @@ public interface EngineAdapter {
      * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's sessions are not as expected
      */
     SessionScheduler sessionScheduler(Class<?> containerType) throws ReflectiveOperationException;
+
+    /**
+     * The peer address of {@code session}, or null when the engine answered none.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine cannot tell here
+     */
+    String remoteAddress(Session session) throws ReflectiveOperationException;
 
     // ---- connections: an opaque handle per network connection, compared by identity ----
 

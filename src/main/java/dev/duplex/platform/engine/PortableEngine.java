@@ -40,6 +40,11 @@ final class PortableEngine implements EngineAdapter {
     }
 
     @Override
+    public String remoteAddress(Session session) {
+        throw new UnsupportedOperationException("Jakarta WebSocket has no API for a session's peer address");
+    }
+
+    @Override
     public Object connectionOf(Session session) {
         throw new UnsupportedOperationException("Jakarta WebSocket does not expose a session's connection");
     }
