@@ -2,6 +2,7 @@ package dev.duplex.engine.tyrus;
 
 import dev.duplex.platform.engine.CloseFrameReasons;
 import dev.duplex.platform.engine.EngineAdapter;
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -12,7 +13,8 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The engine adapter for Tyrus over Grizzly (Payara Micro 6 and 7, GlassFish): the only place,
+ * The engine adapter for Tyrus over Grizzly (Payara Micro 6 and 7, GlassFish; with Payara's Catalina
+ * for the end of an upgrade): the only place,
  * with its package, that names their classes. Found by {@code Engine.adapter()} through
  * {@link java.util.ServiceLoader}; this class names no Tyrus type in its signatures, so it loads
  * on any server and {@link #available()} answers false where Tyrus is absent.
@@ -146,6 +148,12 @@ public final class TyrusEngine implements EngineAdapter {
     @Override
     public SessionScheduler sessionScheduler(Class<?> containerType) throws ReflectiveOperationException {
         return SessionTimers.of(Class.forName(SESSION, false, containerType.getClassLoader()));
+    }
+
+    /** A Catalina container listener on Payara's web context ({@link UpgradeEnd}). */
+    @Override
+    public Runnable observeUpgradeEnd(ServletContext context, Runnable done) throws ReflectiveOperationException {
+        return UpgradeEnd.install(context, done);
     }
 
     @Override

@@ -262,7 +262,7 @@ public final class Engine {
         }
         WorkerQueue.check(WorkerQueue.fileDescriptorLimit());
         try {
-            upgradeEnd = UpgradeEnd.install(context, Engine::upgradeInitialized);
+            upgradeEnd = ADAPTER.observeUpgradeEnd(context, Engine::upgradeInitialized);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             upgradeEnd = null;
             LOG.log(Level.WARNING, "The end of a session''s opening cannot be observed ({0}): the upgrade reaper''s grace"
@@ -542,7 +542,7 @@ public final class Engine {
     /**
      * The engine answered the handshake registered on this thread with {@code status}. With 101 the
      * session is opened next, on this thread; the grace period of the reaper starts only when
-     * that is over ({@link UpgradeEnd}), or now where the end cannot be observed. Anything else
+     * that is over ({@link EngineAdapter#observeUpgradeEnd}), or now where the end cannot be observed. Anything else
      * was no upgrade, and the connection is forgotten. Never throws.
      */
     public static void upgradeAnswered(int status) {

@@ -1,5 +1,6 @@
 package dev.duplex.platform.engine;
 
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
@@ -23,7 +24,7 @@ import java.util.function.Consumer;
  *
  * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the engine's version,
  * the session timers, the connection under a session or handshake (abort, write queue), the
- * close-frame reasons, the raw frames and the engine's cancelled-write log. The peer address too. The rest (read guard, upgrade end, header timeout, unparsable requests) still
+ * close-frame reasons, the raw frames and the engine's cancelled-write log. The peer address too. The end of an upgrade too. The rest (read guard, header timeout, unparsable requests) still
  * reaches the engine from this package and is to follow, one capability at a time. The bounded
  * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
  */
@@ -133,6 +134,16 @@ public interface EngineAdapter {
      * @throws ReflectiveOperationException or a {@link RuntimeException} when the connection's writer cannot be reached here
      */
     RawFrames rawFrames(Session session) throws ReflectiveOperationException;
+
+    /**
+     * Runs {@code done} on the thread that opened (or failed to open) an upgraded connection's
+     * session, each time the engine is done with one in this application (the upgrade reaper's
+     * grace period starts then; without it, from the 101 answer).
+     *
+     * @return how to stop listening
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine cannot tell here
+     */
+    Runnable observeUpgradeEnd(ServletContext context, Runnable done) throws ReflectiveOperationException;
 
     /**
      * The JUL logger on which the engine logs, at WARNING with a stack trace, each write that was

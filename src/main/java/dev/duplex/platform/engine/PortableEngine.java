@@ -1,5 +1,6 @@
 package dev.duplex.platform.engine;
 
+import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.util.Optional;
@@ -87,6 +88,11 @@ final class PortableEngine implements EngineAdapter {
     @Override
     public RawFrames rawFrames(Session session) {
         throw new UnsupportedOperationException("Jakarta WebSocket frames every message itself");
+    }
+
+    @Override
+    public Runnable observeUpgradeEnd(ServletContext context, Runnable done) {
+        throw new UnsupportedOperationException("Jakarta Servlet has no event for the end of an upgrade handler's init");
     }
 
     @Override

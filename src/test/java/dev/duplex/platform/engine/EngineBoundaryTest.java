@@ -29,9 +29,10 @@ class EngineBoundaryTest {
     private static final Path SOURCES = Path.of("src/main/java");
     /** Where each engine's implementation lives; the only code that may name that engine's classes. */
     private static final String IMPLEMENTATIONS = "dev/duplex/engine/";
-    /** Tyrus, Grizzly, GlassFish/Payara internals, Payara, Undertow, Open Liberty. */
+    /** Tyrus, Grizzly, GlassFish/Payara internals, Catalina, Payara, Undertow, Open Liberty. */
     private static final Pattern ENGINE_TYPE = Pattern.compile(
-            "\\b(org\\.glassfish\\.(tyrus|grizzly|internal|api)|fish\\.payara|com\\.sun\\.enterprise|io\\.undertow|com\\.ibm\\.ws)\\.");
+            "\\b(org\\.glassfish\\.(tyrus|grizzly|internal|api)|org\\.apache\\.(catalina|coyote)|fish\\.payara|com\\.sun\\.enterprise"
+                    + "|io\\.undertow|com\\.ibm\\.ws)\\.");
     private static final Pattern IMPLEMENTATION_USE = Pattern.compile("\\bdev\\.duplex\\.engine\\.");
 
     /**
