@@ -2,49 +2,66 @@ package dev.duplex.platform.deflate;
 
 import jakarta.websocket.Extension;
 import java.lang.System.Logger.Level;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 
 /**
  * Duplex's permessage-deflate (RFC 7692) whose decompression is bounded by the endpoint's message
- * limit and a compression-ratio bound ({@link Inflation}), in place of Tyrus' own extension, which
- * inflates a whole frame before any limit applies.
+ * limit and a compression-ratio bound ({@link Inflation}), in place of the engine's own extension (Tyrus'
+ * inflates a whole frame before any limit applies).
  *
  * <p>Handshake protocol for a configurator: {@link #negotiate} in {@code getNegotiatedExtensions},
  * then {@link #handshakeDone} in {@code modifyHandshake} (Tyrus calls both on the same thread, in that
  * order, within one handshake), which sets the endpoint's limit from its path and stores the
  * {@link DeflateSession} in the session's user properties.
  *
- * <p>{@link #active()} and {@link #reason()} tell whether the bounded extension is in use on this
- * server (it needs Tyrus' extension SPI); when it is not, nothing is negotiated.
+ * <p>The frames are driven by the engine's extension, a {@link DeflateEngine} found through
+ * {@link ServiceLoader} (on Tyrus: {@code dev.duplex.engine.tyrus.TyrusDeflate}); this package names no
+ * engine type. {@link #active()} and {@link #reason()} tell whether the bounded extension is in use
+ * on this server; where no engine implementation is available, nothing is negotiated.
  */
 public final class BoundedDeflate {
 
     public static final String NAME = "permessage-deflate";
 
-    private static final String SPI = "org.glassfish.tyrus.core.extension.ExtendedExtension";
     private static final System.Logger LOG = System.getLogger(BoundedDeflate.class.getName());
     private static final ThreadLocal<DeflateSession> PENDING = new ThreadLocal<>();
-    private static final boolean ACTIVE;
+    /** The engine's extension, or null where no engine implementation offers one. */
+    private static final DeflateEngine ENGINE;
     private static final String REASON;
     private static volatile DeflateSettings settings;
 
     static {
-        boolean active;
-        String reason;
-        try {
-            Class.forName(SPI, false, BoundedDeflate.class.getClassLoader());
-            Class.forName(BoundedDeflate.class.getPackageName() + ".TyrusDeflateExtension", true, BoundedDeflate.class.getClassLoader());
-            active = true;
-            reason = "bounded permessage-deflate on Tyrus' ExtendedExtension SPI: inflated messages are limited per endpoint";
-        } catch (ReflectiveOperationException | LinkageError e) {
-            active = false;
-            reason = "permessage-deflate not offered: the engine has no Tyrus ExtendedExtension SPI (" + e + ")";
-            LOG.log(Level.INFO, reason);
+        DeflateEngine found = find(ServiceLoader.load(DeflateEngine.class, BoundedDeflate.class.getClassLoader()));
+        ENGINE = found;
+        REASON = found != null ? found.describe()
+                : "permessage-deflate not offered: no engine implementation on this server can bound it";
+        LOG.log(found != null ? Level.DEBUG : Level.INFO, REASON);
+    }
+
+    /**
+     * The first implementation in {@code candidates} that is {@link DeflateEngine#available()}, or
+     * null; one that cannot be loaded (its engine is absent) is skipped, and logged.
+     */
+    static DeflateEngine find(Iterable<DeflateEngine> candidates) {
+        Iterator<DeflateEngine> it = candidates.iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return null;
+                }
+                DeflateEngine candidate = it.next();
+                if (candidate.available()) {
+                    return candidate;
+                }
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(Level.INFO, "A permessage-deflate engine implementation cannot be loaded here: {0}", e.toString());
+            }
         }
-        ACTIVE = active;
-        REASON = reason;
     }
 
     private BoundedDeflate() {
@@ -52,7 +69,7 @@ public final class BoundedDeflate {
 
     /** Whether the bounded permessage-deflate extension is negotiated on this server. */
     public static boolean active() {
-        return ACTIVE;
+        return ENGINE != null;
     }
 
     /** Why {@link #active()} is what it is, for logs and health output. */
@@ -67,7 +84,7 @@ public final class BoundedDeflate {
      */
     public static Optional<Extension> negotiate(List<Extension> requested) {
         PENDING.remove();
-        if (!ACTIVE) {
+        if (ENGINE == null) {
             return Optional.empty();
         }
         Optional<Negotiation> agreed = Negotiation.first(requested);
@@ -76,7 +93,7 @@ public final class BoundedDeflate {
         }
         DeflateSession session = new DeflateSession(agreed.get(), settings());
         PENDING.set(session);
-        return Optional.of(TyrusDeflateExtension.of(session));
+        return Optional.of(ENGINE.extension(session));
     }
 
     /**

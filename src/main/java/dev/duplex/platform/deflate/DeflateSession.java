@@ -5,7 +5,7 @@ import java.util.function.LongPredicate;
 
 /**
  * One connection's permessage-deflate state: what was agreed, the bounded decompressor and the
- * compressor. Engine-neutral; the Tyrus adapter drives it. The handshake stores it in the session's
+ * compressor. Engine-neutral; an engine's extension ({@link DeflateEngine}) drives it. The handshake stores it in the session's
  * user properties under {@link #USER_PROPERTY}, so that the session's owner can charge inflated
  * bytes to its memory budget:
  * <pre>{@code
@@ -66,11 +66,13 @@ public final class DeflateSession implements AutoCloseable {
         return inflation.held() + compression.held();
     }
 
-    Inflation inflation() {
+    /** The bounded decompressor, for the engine's extension to drive ({@link DeflateEngine}). */
+    public Inflation inflation() {
         return inflation;
     }
 
-    Compression compression() {
+    /** The compressor, for the engine's extension to drive ({@link DeflateEngine}). */
+    public Compression compression() {
         return compression;
     }
 

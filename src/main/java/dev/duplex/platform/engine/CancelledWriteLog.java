@@ -7,7 +7,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Keeps Tyrus' servlet writer from logging a WARNING with a stack trace each time a session that
+ * Keeps the engine's writer (Tyrus' servlet writer) from logging a WARNING with a stack trace each time a session that
  * still had writes queued is closed (a slow consumer, issue 19): Grizzly cancels those writes and
  * {@code TyrusServletWriter.onError} logs the {@link CancellationException}. The close itself is
  * logged once by whoever closed the session (the feed's "closing it as a slow consumer", the
@@ -17,32 +17,39 @@ import java.util.logging.Logger;
  */
 public final class CancelledWriteLog implements AutoCloseable {
 
-    /** The JUL logger of Tyrus' servlet writer (Tyrus 2.1 and 2.2). */
-    static final String TYRUS_WRITER = "org.glassfish.tyrus.servlet.TyrusServletWriter";
-
-    /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the filter. */
+    /** Held strongly: JUL keeps loggers weakly, and a collected logger would lose the filter. Null: nothing to filter. */
     private final Logger logger;
     private final Filter previous;
     private final Filter filter;
 
     private CancelledWriteLog(Logger logger) {
         this.logger = logger;
-        this.previous = logger.getFilter();
+        this.previous = logger == null ? null : logger.getFilter();
         this.filter = record -> {
             if (record.getLevel().intValue() > Level.FINE.intValue() && cancelled(record.getThrown())) {
-                if (logger.isLoggable(Level.FINE)) {
+                if (logger != null && logger.isLoggable(Level.FINE)) {
                     logger.log(Level.FINE, "A write was cancelled as its session closed: {0}", record.getThrown().toString());
                 }
                 return false;
             }
             return previous == null || previous.isLoggable(record);
         };
-        logger.setFilter(filter);
+        if (logger != null) {
+            logger.setFilter(filter);
+        }
     }
 
-    /** Installs the filter on Tyrus' servlet writer's logger. */
+    /**
+     * Installs the filter on the logger the engine adapter names ({@link EngineAdapter#cancelledWriteLogger};
+     * Tyrus' servlet writer); filters nothing where the adapter names none.
+     */
     public static CancelledWriteLog install() {
-        return new CancelledWriteLog(Logger.getLogger(TYRUS_WRITER));
+        return install(Engine.adapter().cancelledWriteLogger().orElse(null));
+    }
+
+    /** Installs the filter on the JUL logger {@code loggerName}, or on none when it is null. */
+    static CancelledWriteLog install(String loggerName) {
+        return new CancelledWriteLog(loggerName == null ? null : Logger.getLogger(loggerName));
     }
 
     /** Whether the failure is (or was caused by) a cancelled write. */
@@ -62,7 +69,7 @@ public final class CancelledWriteLog implements AutoCloseable {
 
     @Override
     public void close() {
-        if (logger.getFilter() == filter) {
+        if (logger != null && logger.getFilter() == filter) {
             logger.setFilter(previous);
         }
     }

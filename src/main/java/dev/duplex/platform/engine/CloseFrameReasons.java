@@ -2,7 +2,6 @@ package dev.duplex.platform.engine;
 
 import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
-import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
@@ -14,10 +13,11 @@ import java.nio.charset.StandardCharsets;
  * Tyrus closes a session by itself on a protocol error (a reserved opcode, a one-byte close
  * payload, invalid UTF-8 ...) with its exception's message as the close reason, and answers a
  * client's close with the client's reason; Jakarta WebSocket offers no hook between Tyrus and the
- * wire. So the session's connection writer (Tyrus' {@code ProtocolHandler.writer}, a volatile
- * field Tyrus sets through {@code setWriter}) is wrapped: each outgoing close frame (unmasked,
- * opcode 8, written whole) has its reason passed through a {@link Rewrite} and is re-framed when
- * the reason changes; every other write passes untouched. The capability
+ * wire. So the engine adapter wraps the session's connection writer
+ * ({@link EngineAdapter#rewriteCloseFrames}; on Tyrus its {@code ProtocolHandler.writer}): each
+ * outgoing close frame (unmasked, opcode 8, written whole) has its reason passed through a
+ * {@link Rewrite} and is re-framed by {@link #rewrite} when the reason changes; every other write
+ * passes untouched. The capability
  * {@value Engine#CLOSE_REASONS} says whether it works on this engine.
  */
 public final class CloseFrameReasons {
@@ -30,9 +30,6 @@ public final class CloseFrameReasons {
     }
 
     private static final System.Logger LOG = System.getLogger(CloseFrameReasons.class.getName());
-    private static final String REMOTE = "org.glassfish.tyrus.core.TyrusRemoteEndpoint";
-    private static final String WEB_SOCKET = "org.glassfish.tyrus.core.TyrusWebSocket";
-    private static final String PROTOCOL_HANDLER = "org.glassfish.tyrus.core.ProtocolHandler";
     private static final int MAX_REASON_BYTES = 123;
 
     private static volatile boolean unavailable;
@@ -53,26 +50,15 @@ public final class CloseFrameReasons {
             return false;
         }
         try {
-            Object remote = session.getAsyncRemote();
-            Field webSocketField = EngineFields.declaredBy(remote.getClass(), REMOTE, "webSocket");
-            Object webSocket = webSocketField.get(remote);
-            Field handlerField = EngineFields.declaredBy(webSocketField.getType(), WEB_SOCKET, "protocolHandler");
-            Object handler = handlerField.get(webSocket);
-            Field writerField = EngineFields.declaredBy(handlerField.getType(), PROTOCOL_HANDLER, "writer");
-            Object writer = writerField.get(handler);
-            if (writer == null) {
-                throw new IllegalStateException("the connection has no writer");
-            }
-            if (!ReasonWriter.wraps(writer)) {
-                writerField.set(handler, ReasonWriter.of(writer, rewrite));
-            }
+            Engine.adapter().rewriteCloseFrames(session, rewrite);
             if (capability.status().state() != Capability.State.ACTIVE) {
-                capability.active("every close frame the server sends carries Duplex's own reason (Tyrus' connection writer is wrapped)");
+                capability.active("every close frame the server sends carries Duplex's own reason (" + Engine.adapter().name()
+                        + "'s connection writer is wrapped)");
             }
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             unavailable = true;
-            capability.inactive("Tyrus' connection writer cannot be wrapped: " + e);
+            capability.inactive(Engine.adapter().name() + "'s connection writer cannot be wrapped: " + e);
             LOG.log(Level.WARNING, "Close frames the engine writes itself keep its own reasons ({0})", e.toString());
             return false;
         }
@@ -82,7 +68,7 @@ public final class CloseFrameReasons {
      * {@code frame} (one whole frame, as the engine writes it) with its close reason rewritten, or
      * {@code frame} itself when it is not an unmasked close frame or its reason stays. Plain Java.
      */
-    static ByteBuffer rewrite(ByteBuffer frame, Rewrite rewrite) {
+    public static ByteBuffer rewrite(ByteBuffer frame, Rewrite rewrite) {
         int p = frame.position();
         if (frame.remaining() < 4) {
             return frame;

@@ -1,8 +1,5 @@
 package dev.duplex.platform.engine;
 
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletRequestWrapper;
-import jakarta.websocket.Session;
 import java.lang.System.Logger.Level;
 
 /**
@@ -12,15 +9,12 @@ import java.lang.System.Logger.Level;
  * been written, which a client that does not read never allows: without this, every such client
  * would keep a socket and megabytes of buffers for as long as it likes.
  *
- * <p>Jakarta WebSocket has no API for it. On Payara (Tyrus over Grizzly) {@link #connectionOf(Session)} follows
- * the engine's objects by reflection while the session is open, from the session to its Grizzly
- * connection (remote endpoint → web socket → protocol handler → servlet writer → upgrade handler
- * (proxy) → web connection → request → Grizzly request → connection), and the abort terminates that
- * connection. The same connection is reached from a handshake's servlet request, so that an
- * upgrade can be matched with the session it becomes ({@link PendingUpgrades}). Anywhere else
- * {@link Engine#attach} reports the capability inactive and the abort does nothing. The connection
- * object is captured at open because the request objects on the way are pooled and reused after
- * the upgrade ends. Every call into the engine catches {@link LinkageError} too.
+ * <p>Jakarta WebSocket has no API for it. The engine adapter reaches the connection under a session
+ * ({@link EngineAdapter#connectionOf(jakarta.websocket.Session)}; on Payara, Tyrus' and Grizzly's
+ * objects by reflection) and drops it ({@link EngineAdapter#abort}). The same connection is reached
+ * from a handshake's servlet request, so that an upgrade can be matched with the session it becomes
+ * ({@link PendingUpgrades}). Where the adapter cannot, {@link Engine#attach} reports the capability
+ * inactive and the abort does nothing. Every call into the engine catches {@link LinkageError} too.
  */
 public final class ConnectionAbort {
 
@@ -37,52 +31,7 @@ public final class ConnectionAbort {
     private ConnectionAbort() {
     }
 
-    /**
-     * The Grizzly connection under an open Tyrus session.
-     *
-     * @throws ReflectiveOperationException or a {@link RuntimeException} or {@link LinkageError}
-     *                                      when the engine's objects are not as expected
-     */
-    static Object connectionOf(Session session) throws ReflectiveOperationException {
-        Object remote = field(session, "asyncRemote");
-        Object webSocket = field(remote, "webSocket");
-        Object protocolHandler = field(webSocket, "protocolHandler");
-        Object writer = field(protocolHandler, "writer");
-        Object upgradeHandler = field(writer, "tyrusHttpUpgradeHandler");
-        Object webConnection = field(upgradeHandler, "wc");
-        if (webConnection == null) {
-            // the servlet writer holds Tyrus' proxy of the upgrade handler; the real one is inside
-            webConnection = field(field(upgradeHandler, "handler"), "wc");
-        }
-        return connectionOf(field(webConnection, "request"));
-    }
-
-    /**
-     * The Grizzly connection that carries an HTTP request (a WebSocket handshake), from the
-     * servlet request the filters see: unwrapped, Payara's request facade, its Catalina request,
-     * the Grizzly request, its connection.
-     */
-    static Object connectionOf(ServletRequest request) throws ReflectiveOperationException {
-        ServletRequest unwrapped = request;
-        while (unwrapped instanceof ServletRequestWrapper wrapper) {
-            unwrapped = wrapper.getRequest();
-        }
-        return connectionOf((Object) unwrapped);
-    }
-
-    private static Object connectionOf(Object request) throws ReflectiveOperationException {
-        // Catalina's request has the Grizzly request; Payara's RequestFacade holds the Catalina request
-        Object catalinaRequest = hasMethod(request, "getCoyoteRequest") ? request : field(request, "request");
-        Object grizzlyRequest = call(catalinaRequest, "getCoyoteRequest");
-        Object connection = call(grizzlyRequest, "getConnection");
-        if (connection == null) {
-            throw new NoSuchFieldException("the request has no connection");
-        }
-        EngineFields.method(connection.getClass(), "terminateSilently");
-        return connection;
-    }
-
-    /** Drops {@code connection} (from {@link #connectionOf}) at once; nothing happens if it is gone. */
+    /** Drops {@code connection} (from {@link EngineAdapter#connectionOf}) at once; nothing happens if it is gone. */
     static Abort abortOf(Object connection) {
         return abortOf(connection, null);
     }
@@ -95,11 +44,12 @@ public final class ConnectionAbort {
     static Abort abortOf(Object connection, Capability capability) {
         return () -> {
             try {
-                boolean wasOpen = open(connection);
-                EngineFields.method(connection.getClass(), "terminateSilently").invoke(connection);
+                EngineAdapter engine = Engine.adapter();
+                boolean wasOpen = engine.isOpen(connection);
+                engine.abort(connection);
                 if (capability != null && wasOpen) {
-                    if (open(connection)) {
-                        capability.inactive("a connection stayed open after Grizzly's terminateSilently");
+                    if (engine.isOpen(connection)) {
+                        capability.inactive("a connection stayed open after " + engine.name() + "'s abort");
                     } else if (!capability.isActive()) {
                         capability.active("a closed session's connection was seen dropped when its peer did not answer");
                     }
@@ -111,29 +61,5 @@ public final class ConnectionAbort {
                 }
             }
         };
-    }
-
-    private static boolean open(Object connection) throws ReflectiveOperationException {
-        return (Boolean) EngineFields.method(connection.getClass(), "isOpen").invoke(connection);
-    }
-
-    private static boolean hasMethod(Object target, String name) {
-        try {
-            EngineFields.method(target.getClass(), name);
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
-    }
-
-    private static Object field(Object target, String name) throws ReflectiveOperationException {
-        return EngineFields.value(target, name);
-    }
-
-    private static Object call(Object target, String name) throws ReflectiveOperationException {
-        if (target == null) {
-            throw new NoSuchMethodException(name + " of null");
-        }
-        return EngineFields.method(target.getClass(), name).invoke(target);
     }
 }

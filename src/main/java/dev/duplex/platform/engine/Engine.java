@@ -10,13 +10,14 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.ServerContainer;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
-import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -32,7 +33,7 @@ import java.util.function.Supplier;
  * <table>
  * <caption>Capabilities</caption>
  * <tr><th>name</th><th>what</th><th>proven</th><th>fallback</th></tr>
- * <tr><td>{@value #SESSION_TIMERS}</td><td>per-session plain scheduler ({@link SessionTimers})</td>
+ * <tr><td>{@value #SESSION_TIMERS}</td><td>per-session plain scheduler ({@link EngineAdapter.SessionScheduler})</td>
  *     <td>first session</td><td>Tyrus' managed scheduler (slow)</td></tr>
  * <tr><td>{@value #CONNECTION_ABORT}</td><td>drop a connection whose peer ignores a close ({@link ConnectionAbort})</td>
  *     <td>first session</td><td>the connection stays until the peer lets go</td></tr>
@@ -79,10 +80,10 @@ public final class Engine {
     public static final String REFUSED_REQUEST_HEADER = "X-Duplex-Engine-Refusal";
 
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
-    private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
-    private static final String TYRUS_SESSION = "org.glassfish.tyrus.core.TyrusSession";
     private static final String NO_SESSION_YET = "proven on the first session";
 
+    /** The engine's implementation of the SPI, chosen once (the engine does not change while the application runs). */
+    private static final EngineAdapter ADAPTER = choose(ServiceLoader.load(EngineAdapter.class, Engine.class.getClassLoader()));
     private static final Map<String, Capability> CAPABILITIES = new LinkedHashMap<>();
     private static final PendingUpgrades UPGRADES = new PendingUpgrades();
     private static final AtomicBoolean ATTACHED_ONCE = new AtomicBoolean();
@@ -92,7 +93,7 @@ public final class Engine {
     private static final long STUCK_NANOS = 60_000_000_000L;
 
     /** The user property under which {@link #attach} leaves a session's write room for {@link #writeBacklog}. */
-    private static final String WRITE_ROOM = "dev.duplex.engine.write-room";
+    private static final String WRITE_ROOM = "dev.duplex.platform.engine.write-room";
     /** Set once the write queue limit was seen not to do its job on this engine. */
     private static volatile boolean writeQueueBroken;
 
@@ -100,7 +101,7 @@ public final class Engine {
     private static volatile String version = "unknown";
     private static volatile ScheduledThreadPoolExecutor timerThreads;
     private static volatile IdleTimerExecutor timers;
-    private static volatile SessionTimers sessionTimers;
+    private static volatile EngineAdapter.SessionScheduler sessionTimers;
     /** Removes the listener for the end of upgrade handler inits, or null when there is none. */
     private static volatile Runnable upgradeEnd;
 
@@ -139,6 +140,32 @@ public final class Engine {
 
     private static void add(String capability, String fallback) {
         CAPABILITIES.put(capability, new Capability(capability, fallback, Status.untested(NO_SESSION_YET)));
+    }
+
+    /**
+     * The first implementation in {@code candidates} that is {@link EngineAdapter#available()} here,
+     * else {@link PortableEngine}; one that cannot be loaded (its engine is absent) is skipped and logged.
+     */
+    static EngineAdapter choose(Iterable<EngineAdapter> candidates) {
+        Iterator<EngineAdapter> it = candidates.iterator();
+        while (true) {
+            try {
+                if (!it.hasNext()) {
+                    return PortableEngine.INSTANCE;
+                }
+                EngineAdapter candidate = it.next();
+                if (candidate.available()) {
+                    return candidate;
+                }
+            } catch (ServiceConfigurationError | LinkageError e) {
+                LOG.log(Level.INFO, "An engine adapter cannot be loaded here: {0}", e.toString());
+            }
+        }
+    }
+
+    /** The engine adapter in use: the engine's own implementation of the SPI, or the portable one. */
+    public static EngineAdapter adapter() {
+        return ADAPTER;
     }
 
     // ---- registry -------------------------------------------------------------------------------
@@ -235,14 +262,14 @@ public final class Engine {
         }
         WorkerQueue.check(WorkerQueue.fileDescriptorLimit());
         try {
-            upgradeEnd = UpgradeEnd.install(context, Engine::upgradeInitialized);
+            upgradeEnd = ADAPTER.observeUpgradeEnd(context, Engine::upgradeInitialized);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             upgradeEnd = null;
             LOG.log(Level.WARNING, "The end of a session''s opening cannot be observed ({0}): the upgrade reaper''s grace"
                     + " period runs from the 101 answer, so a loaded server may lose sessions that open later than"
                     + " duplex.limits.upgrade-grace-seconds", String.valueOf(e));
         }
-        LOG.log(Level.INFO, "WebSocket engine {0} {1} on {2}", name, version, context.getServerInfo());
+        LOG.log(Level.INFO, "WebSocket engine {0} {1} on {2}, adapter {3}", name, version, context.getServerInfo(), ADAPTER.name());
         List<Capability> all;
         synchronized (CAPABILITIES) {
             all = List.copyOf(CAPABILITIES.values());
@@ -270,51 +297,41 @@ public final class Engine {
     }
 
     private static void identify(Class<?> containerType) {
-        if (!containerType.getName().startsWith("org.glassfish.tyrus.")) {
+        Optional<String> engineVersion;
+        try {
+            engineVersion = ADAPTER.version(containerType);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> "engine version not found: " + e);
+            engineVersion = Optional.empty();
+        }
+        if (engineVersion.isEmpty()) {
             name = containerType.getName();
             return;
         }
-        name = "Tyrus";
-        try {
-            Class<?> core = Class.forName("org.glassfish.tyrus.core.BaseContainer", false, containerType.getClassLoader());
-            try (InputStream in = core.getResourceAsStream("/META-INF/maven/org.glassfish.tyrus/tyrus-core/pom.properties")) {
-                if (in != null) {
-                    Properties pom = new Properties();
-                    pom.load(in);
-                    version = pom.getProperty("version", version);
-                    return;
-                }
-            }
-            String implementation = core.getPackage() == null ? null : core.getPackage().getImplementationVersion();
-            if (implementation != null) {
-                version = implementation;
-            }
-        } catch (ClassNotFoundException | IOException | RuntimeException | LinkageError e) {
-            LOG.log(Level.DEBUG, () -> "Tyrus version not found: " + e);
-        }
+        name = ADAPTER.name();
+        version = engineVersion.get();
     }
 
     private static void prepareTimers(Class<?> containerType) {
         Capability capability = own(SESSION_TIMERS);
-        SessionTimers fields;
+        EngineAdapter.SessionScheduler fields;
         try {
-            Class<?> sessionType = Class.forName(TYRUS_SESSION, false, containerType.getClassLoader());
-            fields = SessionTimers.of(sessionType);
+            fields = ADAPTER.sessionScheduler(containerType);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            capability.inactive("Tyrus' session scheduler field not usable: " + e);
+            capability.inactive(ADAPTER.name() + "'s session scheduler field not usable: " + e);
             return;
         }
         sessionTimers = fields;
         ScheduledThreadPoolExecutor threads = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("duplex-websocket-timers"));
         threads.setRemoveOnCancelPolicy(true);
         timerThreads = threads;
-        // proven by behaviour: Tyrus itself schedules its idle check on the plain timer, not merely
+        // proven by behaviour: the engine itself schedules its idle check on the plain timer, not merely
         // "the field could be written"
-        timers = new IdleTimerExecutor(threads, command -> IDLE_CHECK.equals(command.getClass().getName()),
-                () -> capability.active("Tyrus schedules its idle checks on a plain timer thread (its scheduler is replaced"
-                        + " under its idle-timeout " + fields.lockKind() + "); no-op idle checks are skipped"));
-        capability.untested("TyrusSession.service is writable under its " + fields.lockKind()
-                + "; proven when Tyrus schedules its first idle check on the plain timer");
+        timers = new IdleTimerExecutor(threads, fields::isIdleCheck,
+                () -> capability.active(ADAPTER.name() + " schedules its idle checks on a plain timer thread (its scheduler is"
+                        + " replaced under its idle-timeout " + fields.lockKind() + "); no-op idle checks are skipped"));
+        capability.untested(ADAPTER.name() + "'s session scheduler is writable under its " + fields.lockKind()
+                + "; proven when it schedules its first idle check on the plain timer");
     }
 
     // ---- sessions -------------------------------------------------------------------------------
@@ -332,7 +349,7 @@ public final class Engine {
         }
         Object connection;
         try {
-            connection = ConnectionAbort.connectionOf(session);
+            connection = ADAPTER.connectionOf(session);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             own(CONNECTION_ABORT).inactive("the connection under a session cannot be reached: " + e);
             own(WRITE_QUEUE).inactive("the connection under a session cannot be reached");
@@ -368,12 +385,12 @@ public final class Engine {
         }
         int multiplier;
         try {
-            multiplier = WriteQueue.hardLimitMultiplier(connection);
+            multiplier = ADAPTER.writeQueueHardLimitMultiplier(connection);
             if (multiplier == 1) {
                 writeQueueBroken("Grizzly refuses any write above the limit itself (pendingBytesHardLimitMultiplier 1)");
                 return;
             }
-            int limit = WriteQueue.limit(connection, bytes);
+            int limit = ADAPTER.limitWriteQueue(connection, bytes);
             if (limit != bytes) {
                 writeQueueBroken("Grizzly kept a write queue limit of " + limit + " bytes");
                 return;
@@ -389,11 +406,11 @@ public final class Engine {
         }
         WriteQueue.Room room = new WriteQueue.Room(bytes, multiplier, () -> {
             try {
-                return WriteQueue.queued(connection);
+                return ADAPTER.writeQueued(connection);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return 0;
             }
-        }, limit -> WriteQueue.limit(connection, limit), new WriteQueue.Room.Verdict() {
+        }, limit -> ADAPTER.limitWriteQueue(connection, limit), new WriteQueue.Room.Verdict() {
             @Override
             public void proven(long frameBytes) {
                 if (!writeQueueBroken && capability.status().state() != Capability.State.ACTIVE) {
@@ -419,7 +436,7 @@ public final class Engine {
 
     private static void giveTimers(Session session) {
         IdleTimerExecutor plain = timers;
-        SessionTimers fields = sessionTimers;
+        EngineAdapter.SessionScheduler fields = sessionTimers;
         if (plain == null || fields == null) {
             return;
         }
@@ -438,7 +455,7 @@ public final class Engine {
 
     /**
      * How many bytes the engine holds for writing to {@code session} beyond what it reported as
-     * sent (Grizzly's write queue of the connection, see {@link WriteQueue#queued}): a probe to
+     * sent (the engine's write queue of the connection, see {@link EngineAdapter#writeQueued}): a probe to
      * call when a send completes and periodically, so that the memory budget can charge those
      * bytes; and the moments around each send ({@link WriteBacklog#sending}, {@link WriteBacklog#sent}),
      * which the bounded write queue needs so that no message is refused by it. A probe that always
@@ -450,8 +467,8 @@ public final class Engine {
         }
         Object connection;
         try {
-            connection = ConnectionAbort.connectionOf(session);
-            WriteQueue.queued(connection);
+            connection = ADAPTER.connectionOf(session);
+            ADAPTER.writeQueued(connection);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             if (!BACKLOG_WARNED.getAndSet(true)) {
                 LOG.log(System.Logger.Level.WARNING, "The engine's write queue is not charged to the memory budget on this server: {0}",
@@ -462,7 +479,7 @@ public final class Engine {
         Object reached = connection;
         return () -> {
             try {
-                return WriteQueue.queued(reached);
+                return ADAPTER.writeQueued(reached);
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return 0;
             }
@@ -514,7 +531,7 @@ public final class Engine {
             return;
         }
         try {
-            Object connection = ConnectionAbort.connectionOf(handshake);
+            Object connection = ADAPTER.connectionOf(handshake);
             UPGRADES.register(connection, address, System.nanoTime());
             HANDSHAKE.set(connection);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -525,7 +542,7 @@ public final class Engine {
     /**
      * The engine answered the handshake registered on this thread with {@code status}. With 101 the
      * session is opened next, on this thread; the grace period of the reaper starts only when
-     * that is over ({@link UpgradeEnd}), or now where the end cannot be observed. Anything else
+     * that is over ({@link EngineAdapter#observeUpgradeEnd}), or now where the end cannot be observed. Anything else
      * was no upgrade, and the connection is forgotten. Never throws.
      */
     public static void upgradeAnswered(int status) {

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Field and method look-ups into the WebSocket engine (Tyrus, Grizzly) for the few things Jakarta WebSocket
- * has no API for ({@link SessionTimers}, {@link ConnectionAbort}, {@link RawFrameWriter}, {@link WriteQueue}). Each
+ * has no API for ({@link ConnectionAbort}, {@link WriteQueue}). Each
  * caller falls back to standard behaviour when a field is not where it expects it, and {@link Engine}
  * reports which capabilities work.
  */

@@ -7,7 +7,7 @@ import jakarta.servlet.annotation.WebListener;
 /**
  * Starts the {@link Engine} adapter when the application starts, before any session exists: it
  * finds the WebSocket engine and its version, prepares the plain scheduler that sessions get
- * instead of Tyrus' managed one ({@link SessionTimers}: on Payara 6.2025.10 the managed
+ * instead of Tyrus' managed one ({@link EngineAdapter.SessionScheduler}: on Payara 6.2025.10 the managed
  * scheduler's per-message context capture took about 70% of the server's CPU under an echo load,
  * see docs/PERFORMANCE.md), and logs one line per engine capability. Stops it with the application.
  *

@@ -18,59 +18,19 @@ package dev.duplex.platform.engine;
  * <p>Grizzly 5 (Payara Micro 7) added a hard limit: a write that would make the queue hold more
  * than {@code pendingBytesHardLimitMultiplier} (4) times the connection's limit is refused and the
  * connection dropped without a close frame (logged at FINEST only), so with the limit at 256 KiB
- * every message over 1 MiB was lost. {@link #hardLimitMultiplier} reads that multiplier (0 where
+ * every message over 1 MiB was lost. {@link EngineAdapter#writeQueueHardLimitMultiplier} reads that multiplier (0 where
  * Grizzly has none), and {@link Room} raises the connection's limit for the duration of each send
  * that would exceed it, back to the bound when the send completes: the bound holds between
  * messages, and every message goes out whole.
  *
  * <p>Grizzly's {@code Connection.setMaxAsyncWriteQueueSize(int)} and
  * {@code getMaxAsyncWriteQueueSize()} are public API of the connection Duplex already reaches for
- * {@link ConnectionAbort}; they are called by reflection, so that the WAR links on other engines.
+ * {@link ConnectionAbort}; the engine adapter calls them ({@link EngineAdapter#limitWriteQueue},
+ * {@link EngineAdapter#writeQueued}); this class keeps the engine-neutral arithmetic and {@link Room}.
  */
 final class WriteQueue {
 
     private WriteQueue() {
-    }
-
-    /**
-     * Sets {@code connection}'s (a Grizzly connection, from {@link ConnectionAbort#connectionOf})
-     * write queue limit to {@code bytes}.
-     *
-     * @return the limit afterwards, as Grizzly reports it
-     * @throws ReflectiveOperationException or a {@link RuntimeException} or {@link LinkageError}
-     *                                      when the connection is not as expected
-     */
-    static int limit(Object connection, int bytes) throws ReflectiveOperationException {
-        EngineFields.method(connection.getClass(), "setMaxAsyncWriteQueueSize", int.class).invoke(connection, bytes);
-        return (Integer) EngineFields.method(connection.getClass(), "getMaxAsyncWriteQueueSize").invoke(connection);
-    }
-
-    /**
-     * The bytes Grizzly holds for writing to {@code connection} now: what it accepted (and Tyrus
-     * reported as sent) but the socket has not taken yet, from the connection's async write queue
-     * ({@code NIOConnection.getAsyncWriteQueue().spaceInBytes()}, public API).
-     */
-    static int queued(Object connection) throws ReflectiveOperationException {
-        Object queue = EngineFields.method(connection.getClass(), "getAsyncWriteQueue").invoke(connection);
-        return (Integer) EngineFields.method(queue.getClass(), "spaceInBytes").invoke(queue);
-    }
-
-    /**
-     * Grizzly 5's {@code pendingBytesHardLimitMultiplier} of the async writer of
-     * {@code connection}'s transport ({@code getTransport().getAsyncQueueIO().getWriter()}), or 0
-     * when that writer has no hard limit (Grizzly 4).
-     */
-    static int hardLimitMultiplier(Object connection) throws ReflectiveOperationException {
-        Object transport = EngineFields.method(connection.getClass(), "getTransport").invoke(connection);
-        Object io = EngineFields.method(transport.getClass(), "getAsyncQueueIO").invoke(transport);
-        Object writer = EngineFields.method(io.getClass(), "getWriter").invoke(io);
-        java.lang.reflect.Method multiplier;
-        try {
-            multiplier = EngineFields.method(writer.getClass(), "getPendingBytesHardLimitMultiplier");
-        } catch (NoSuchMethodException e) {
-            return 0;
-        }
-        return (Integer) multiplier.invoke(writer);
     }
 
     /**

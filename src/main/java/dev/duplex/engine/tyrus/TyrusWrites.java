@@ -1,4 +1,4 @@
-package dev.duplex.platform.engine;
+package dev.duplex.engine.tyrus;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CancellationException;
@@ -8,7 +8,7 @@ import org.glassfish.tyrus.spi.Writer;
 import org.glassfish.tyrus.spi.WriterInfo;
 
 /**
- * The one class that touches Tyrus' writer SPI; {@link RawFrameWriter} loads it only once it has
+ * The one class that touches Tyrus' writer SPI; {@link TyrusRawFrames} loads it only once it has
  * found a Tyrus session, so the WAR still links on other engines. It calls the SPI's
  * {@code write(ByteBuffer, CompletionHandler, WriterInfo)}, the overload Tyrus' own protocol
  * handler uses (the two-argument one is the SPI's older form, marked for removal).

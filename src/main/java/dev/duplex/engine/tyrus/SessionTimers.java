@@ -1,5 +1,6 @@
-package dev.duplex.platform.engine;
+package dev.duplex.engine.tyrus;
 
+import dev.duplex.platform.engine.EngineAdapter;
 import jakarta.websocket.Session;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -27,9 +28,11 @@ import java.util.concurrent.locks.Lock;
  * Tyrus schedules while creating the session still goes to the managed scheduler and is cancelled
  * by the first message.
  */
-final class SessionTimers {
+final class SessionTimers implements EngineAdapter.SessionScheduler {
 
     private static final String SESSION = "org.glassfish.tyrus.core.TyrusSession";
+    /** The command Tyrus schedules for a session's idle-timeout check. */
+    private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
 
     private final Field service;
     private final Field lock;
@@ -66,7 +69,8 @@ final class SessionTimers {
     }
 
     /** Replaces {@code session}'s scheduler with {@code timers}. */
-    void give(Session session, ScheduledExecutorService timers) throws IllegalAccessException {
+    @Override
+    public void give(Session session, ScheduledExecutorService timers) throws IllegalAccessException {
         give(session, session, timers);
     }
 
@@ -90,12 +94,25 @@ final class SessionTimers {
         }
     }
 
+    /** Tyrus' idle-timeout check ({@code TyrusSession$IdleTimeoutCommand}). */
+    @Override
+    public boolean isIdleCheck(Runnable command) {
+        return IDLE_CHECK.equals(command.getClass().getName());
+    }
+
     /** How Tyrus' idle-timeout lock is taken: {@code "ReentrantLock"} or {@code "monitor"}. */
-    String lockKind() {
+    @Override
+    public String lockKind() {
         return Lock.class.isAssignableFrom(lock.getType()) ? lock.getType().getSimpleName() : "monitor";
     }
 
     /** Whether {@code session} runs its timers on {@code timers}. */
+    @Override
+    public boolean uses(Session session, ScheduledExecutorService timers) throws IllegalAccessException {
+        return uses((Object) session, timers);
+    }
+
+    /** Whether the engine's {@code session} object runs its timers on {@code timers}. */
     boolean uses(Object session, ScheduledExecutorService timers) throws IllegalAccessException {
         return service.get(session) == timers;
     }

@@ -1,4 +1,4 @@
-package dev.duplex.platform.engine;
+package dev.duplex.engine.tyrus;
 
 import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
@@ -14,11 +14,11 @@ import java.lang.reflect.Proxy;
  * and {@code afterUpgradeHandlerInitialized} (Catalina's {@code StandardPipeline}; the second one
  * also fires when {@code init} throws). A Catalina {@code ContainerListener} on the web
  * application's {@code StandardContext} hears the second one; the thread tells which handshake it
- * belongs to ({@link Engine#upgrading}).
+ * belongs to ({@code Engine.upgrading}).
  *
  * <p>Reached by reflection (servlet context facade → application context → standard context); the
  * listener is a dynamic proxy of the Catalina interface. Where that fails, {@link #install}
- * answers why, and the reaper falls back to counting its grace period from the 101 answer.
+ * throws why, and the reaper falls back to counting its grace period from the 101 answer.
  */
 final class UpgradeEnd {
 

@@ -1,4 +1,4 @@
-package dev.duplex.platform.engine;
+package dev.duplex.engine.tyrus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,5 +1,8 @@
-package dev.duplex.platform.deflate;
+package dev.duplex.engine.tyrus;
 
+import dev.duplex.platform.deflate.BoundedDeflate;
+import dev.duplex.platform.deflate.DeflateFailure;
+import dev.duplex.platform.deflate.DeflateSession;
 import jakarta.websocket.Extension;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +12,7 @@ import org.glassfish.tyrus.core.frame.Frame;
 
 /**
  * permessage-deflate on Tyrus' {@link ExtendedExtension} SPI, one instance per connection (made by
- * {@link BoundedDeflate#negotiate} for one handshake, holding what was agreed there).
+ * {@link BoundedDeflate#negotiate} through {@link TyrusDeflate} for one handshake, holding what was agreed there).
  *
  * <p>How Tyrus drives it (tyrus-core 2.1.5, {@code TyrusWebSocketEngine.TyrusReadHandler}): each
  * incoming frame goes through {@link #processIncoming} before {@code ProtocolHandler.process}, which
@@ -20,7 +23,7 @@ import org.glassfish.tyrus.core.frame.Frame;
  * {@code @OnClose} with that reason and answers the client with the same code and reason. Data frames
  * that follow on the refused connection become empty pongs (dropped); control frames pass.
  *
- * <p>A fragmented compressed message is inflated frame by frame into one buffer ({@link Inflation}):
+ * <p>A fragmented compressed message is inflated frame by frame into one buffer ({@link dev.duplex.platform.deflate.Inflation}):
  * Tyrus gets an empty pong (which it drops) for each frame but the last, and the whole message as
  * one final frame with the last, so neither Tyrus nor the endpoint's assembler copies its fragments
  * again. Uncompressed messages pass as they are.

@@ -1,5 +1,6 @@
-package dev.duplex.platform.engine;
+package dev.duplex.engine.tyrus;
 
+import dev.duplex.platform.engine.CloseFrameReasons;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.glassfish.tyrus.spi.CompletionHandler;
@@ -7,8 +8,8 @@ import org.glassfish.tyrus.spi.Writer;
 import org.glassfish.tyrus.spi.WriterInfo;
 
 /**
- * Tyrus' connection writer with close reasons rewritten ({@link CloseFrameReasons}); loaded only
- * once a Tyrus session was found, so the WAR still links on other engines.
+ * Tyrus' connection writer with close reasons rewritten ({@link CloseFrameReasons#rewrite}); loaded
+ * only once a Tyrus session was found, so the WAR still links on other engines.
  */
 final class ReasonWriter extends Writer {
 
@@ -16,8 +17,8 @@ final class ReasonWriter extends Writer {
     private final CloseFrameReasons.Rewrite rewrite;
     /**
      * The upgrade handler of Tyrus' servlet writer, under the field name it has there, so that the
-     * adapter's walks from a session's writer to its connection ({@link ReadGuard},
-     * {@link ConnectionAbort}) find it through this writer too.
+     * adapter's walks from a session's writer to its connection ({@code ReadGuard},
+     * {@code ConnectionAbort}) find it through this writer too.
      */
     @SuppressWarnings("unused")
     private final Object tyrusHttpUpgradeHandler;

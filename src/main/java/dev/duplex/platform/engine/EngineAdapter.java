@@ -1,0 +1,154 @@
+package dev.duplex.platform.engine;
+
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletRequest;
+import jakarta.websocket.Session;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+
+/**
+ * The engine SPI: what Duplex's platform needs from a WebSocket engine beyond Jakarta WebSocket and
+ * Servlet. One implementation per engine, each in its own package ({@code dev.duplex.engine.<engine>})
+ * and the only code that names that engine's classes; found with {@link java.util.ServiceLoader}
+ * (a {@code META-INF/services/dev.duplex.platform.engine.EngineAdapter} entry) and chosen by
+ * {@link Engine#adapter()}: the first one {@link #available()} on this server, else
+ * {@link PortableEngine}, which uses the standard APIs only.
+ *
+ * <p>The platform decides what a capability's state is ({@link Capability}); an implementation
+ * only does the engine's part, and fails with an exception when it cannot, which turns the
+ * capability inactive with its fallback. Implementations must not keep mutable state in statics
+ * that the platform also reaches, and must not throw {@link LinkageError} out of
+ * {@link #available()}.
+ *
+ * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the engine's version,
+ * the session timers, the connection under a session or handshake (abort, write queue), the
+ * close-frame reasons, the raw frames and the engine's cancelled-write log. The peer address too. The end of an upgrade too. The rest (read guard, header timeout, unparsable requests) still
+ * reaches the engine from this package and is to follow, one capability at a time. The bounded
+ * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
+ */
+public interface EngineAdapter {
+
+    /** The engine's name, as in logs and capability details ({@code Tyrus}, {@code portable}). */
+    String name();
+
+    /** Whether this engine runs this application (its classes are reachable from here). Never throws. */
+    boolean available();
+
+    /**
+     * Wraps the writer of {@code session}'s connection so that every close frame it writes has
+     * its reason passed through {@code rewrite} ({@link CloseFrameReasons#rewrite} does the framing).
+     * Idempotent per session.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the writer cannot be wrapped here
+     */
+    void rewriteCloseFrames(Session session, CloseFrameReasons.Rewrite rewrite) throws ReflectiveOperationException;
+
+    /**
+     * The engine's version for {@code containerType} (the class of the {@code ServerContainer}), or
+     * empty when that container is not this engine's (then the container's class name is shown).
+     */
+    Optional<String> version(Class<?> containerType);
+
+    /**
+     * The engine's per-session timer scheduler, which Duplex replaces by a plain one ({@code session-timers}).
+     * Proven by behaviour: the capability turns active only when the engine schedules its own idle
+     * check ({@link #isIdleCheck}) on the replacement.
+     */
+    interface SessionScheduler {
+        /** Replaces {@code session}'s scheduler with {@code timers}, under the lock the engine reads it with. */
+        void give(Session session, ScheduledExecutorService timers) throws ReflectiveOperationException;
+
+        /** Whether {@code session} now schedules on {@code timers}. */
+        boolean uses(Session session, ScheduledExecutorService timers) throws ReflectiveOperationException;
+
+        /** Whether {@code command} is the engine's idle-timeout check. */
+        boolean isIdleCheck(Runnable command);
+
+        /** How the engine's lock is taken, for the capability's detail ({@code monitor}, {@code ReentrantLock}). */
+        String lockKind();
+    }
+
+    /**
+     * The session scheduler hook for the engine whose container is {@code containerType}.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's sessions are not as expected
+     */
+    SessionScheduler sessionScheduler(Class<?> containerType) throws ReflectiveOperationException;
+
+    /**
+     * The peer address of {@code session}, or null when the engine answered none.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine cannot tell here
+     */
+    String remoteAddress(Session session) throws ReflectiveOperationException;
+
+    // ---- connections: an opaque handle per network connection, compared by identity ----
+
+    /**
+     * The engine's network connection under an open {@code session} (captured at open: the objects
+     * on the way may be reused later). The same object as {@link #connectionOf(ServletRequest)}
+     * answered for its handshake, so that an upgrade is matched with its session by identity.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when it cannot be reached here
+     */
+    Object connectionOf(Session session) throws ReflectiveOperationException;
+
+    /** The engine's network connection that carries {@code handshake}, as {@link #connectionOf(Session)}. */
+    Object connectionOf(ServletRequest handshake) throws ReflectiveOperationException;
+
+    /** Drops {@code connection} at once, without a close handshake; nothing happens if it is gone. */
+    void abort(Object connection) throws ReflectiveOperationException;
+
+    /** Whether {@code connection} is open. */
+    boolean isOpen(Object connection) throws ReflectiveOperationException;
+
+    /** Sets the most bytes the engine queues for writing on {@code connection}; answers the limit now in force. */
+    int limitWriteQueue(Object connection, int bytes) throws ReflectiveOperationException;
+
+    /** The bytes the engine holds for writing on {@code connection}, accepted but not yet taken by the socket. */
+    int writeQueued(Object connection) throws ReflectiveOperationException;
+
+    /**
+     * The multiple of the write queue limit above which the engine refuses a write (and drops the
+     * connection), or 0 when it has no such hard limit ({@link WriteQueue.Room} raises the limit
+     * around each send that needs it).
+     */
+    int writeQueueHardLimitMultiplier(Object connection) throws ReflectiveOperationException;
+
+    /** Writes pre-encoded frames on one session's connection. */
+    @FunctionalInterface
+    interface RawFrames {
+        /**
+         * Writes {@code frames} (whole frames, back to back) after whatever the session is writing;
+         * {@code done} gets null or the failure, possibly on this thread.
+         */
+        void write(ByteBuffer frames, Consumer<Throwable> done);
+    }
+
+    /**
+     * A writer of pre-encoded frames for {@code session}'s connection (a session without negotiated
+     * extensions), writing them as the engine writes its own: in order with its other writes.
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the connection's writer cannot be reached here
+     */
+    RawFrames rawFrames(Session session) throws ReflectiveOperationException;
+
+    /**
+     * Runs {@code done} on the thread that opened (or failed to open) an upgraded connection's
+     * session, each time the engine is done with one in this application (the upgrade reaper's
+     * grace period starts then; without it, from the 101 answer).
+     *
+     * @return how to stop listening
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine cannot tell here
+     */
+    Runnable observeUpgradeEnd(ServletContext context, Runnable done) throws ReflectiveOperationException;
+
+    /**
+     * The JUL logger on which the engine logs, at WARNING with a stack trace, each write that was
+     * cancelled because its session closed ({@link CancelledWriteLog}); empty where there is none
+     * known.
+     */
+    Optional<String> cancelledWriteLogger();
+}
