@@ -140,6 +140,7 @@ async function handle(data) {
       break;
     case 'repaint':
       repaint();
+      $('stage').dataset.snapshotUpTo = String(model.snapshotUpTo);
       break;
     case 'overlay':
       overlayDirty = true;
@@ -183,6 +184,7 @@ function answerSnapshot(request, upTo) {
 
 function compact(upTo) {
   model.compact(upTo, paintedUpTo(upTo));
+  $('stage').dataset.snapshotUpTo = String(upTo);
 }
 
 function showError(text) {
