@@ -185,6 +185,7 @@ function answerSnapshot(request, upTo) {
 function compact(upTo) {
   model.compact(upTo, paintedUpTo(upTo));
   $('stage').dataset.snapshotUpTo = String(upTo);
+  $('strokeCount').textContent = String(model.strokes.length);
 }
 
 function showError(text) {

@@ -254,7 +254,12 @@ public class DrawBoards {
         return boards.values().stream().mapToInt(Board::memberCount).sum();
     }
 
-    /** For tests and the status page: the board of that name, if it lives. */
+    /** Bytes all boards hold (strokes and snapshots). */
+    public long bytes() {
+        return boards.values().stream().mapToLong(Board::bytes).sum();
+    }
+
+    /** For tests: the board of that name, if it lives. */
     Board board(String name) {
         return boards.get(name);
     }
