@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duplex.testing.Accessibility;
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.PageLayout;
@@ -114,6 +115,8 @@ class DrawBrowserIT {
 
             PageLayout.viewport(bob, 390, 844);
             assertEquals(List.of(), PageLayout.problems(bob), "draw.html fits a 390 px phone");
+            assertEquals(List.of(), Accessibility.smallTargets(bob), "44 px targets on a phone");
+            assertEquals(List.of(), Accessibility.violations(bob, Accessibility.axeSource()), "no serious or critical axe violation");
             assertEquals(List.of(), ann.consoleErrors());
             assertEquals(List.of(), bob.consoleErrors());
         }

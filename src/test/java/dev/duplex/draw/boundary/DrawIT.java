@@ -8,12 +8,20 @@ import static dev.duplex.draw.DrawMessages.points;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.draw.entity.DrawCodec;
 import dev.duplex.draw.entity.DrawError;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.WsClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +86,15 @@ class DrawIT {
         }
     }
 
+    private JsonObject status() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(base + "api/status")).timeout(WsClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
+        }
+    }
+
     private static String last(List<String> messages) {
         return messages.get(messages.size() - 1);
     }
@@ -99,6 +116,9 @@ class DrawIT {
             try (WsClient cat = member("Cat", "it-share")) {
                 assertEquals(List.of("member 1 Ann", "member 2 Bob", "member 3 Cat",
                         "begin 1 by 1", "points 1: 80,80 160,160 240,240", "end 1"), until(cat, "end"));
+                JsonObject draw = status().getJsonObject("draw");
+                assertNotNull(draw, "the status has a draw section");
+                assertTrue(draw.getInt("boards") >= 1 && draw.getInt("members") >= 3 && draw.getJsonNumber("bytes").longValue() > 0, draw.toString());
             }
         }
     }
