@@ -27,7 +27,7 @@ let reconnectTimer = null;
 let pageVisible = false;
 /** Messages are handled one after the other: a snapshot's image decodes before what follows it. */
 let handling = Promise.resolve();
-/** @type {{rgb: number, width: number, samples: import('./draw-codec.js').Sample[]}[]} strokes of this page the server has not ended yet */
+/** @type {{rgb: number, width: number, samples: import('./draw-codec.js').Sample[], begun?: boolean}[]} strokes of this page the server has not ended yet */
 let ownStrokes = [];
 /** @type {import('./draw-codec.js').Sample[]} samples not sent yet */
 let unsent = [];
@@ -113,7 +113,8 @@ async function handle(data) {
   }
   if (m.type === 'error') {
     showError(`${ERRORS[m.code] ?? m.code}: ${m.message}`);
-    if (m.code === 9 || m.code === 10) ownStrokes.pop(); // the stroke was refused
+    // a refused BEGIN: the page's strokes the server never began are gone
+    if (m.code === 9 || m.code === 10) ownStrokes = ownStrokes.filter((s) => s.begun);
     return;
   }
   if (m.type === 'snapshotRequest') {
@@ -123,6 +124,10 @@ async function handle(data) {
   if (m.type === 'compacted') {
     compact(m.upTo);
     return;
+  }
+  if (m.type === 'begin' && m.member === model.self) {
+    const first = ownStrokes.find((s) => !s.begun);
+    if (first) first.begun = true;
   }
   if (m.type === 'end' && model.active.get(m.stroke)?.member === model.self) ownStrokes.shift();
   if (m.type === 'clear') ownStrokes = []; // a stroke being drawn was dropped too; its samples are ignored

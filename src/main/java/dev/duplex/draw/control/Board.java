@@ -186,18 +186,26 @@ final class Board {
         if (stroke == null) {
             return member.strokeRefused ? null : DrawError.NO_STROKE;
         }
-        int room = limits.maxSamplesPerStroke() - stroke.count;
-        int take = Math.min(n, room);
-        DrawError error = take < n ? DrawError.STROKE_TOO_LONG : null;
-        if (take > 0 && !reserve((long) take * SAMPLE_BYTES)) {
-            return DrawError.BOARD_BYTES;
+        int take = Math.min(n, limits.maxSamplesPerStroke() - stroke.count);
+        if (!reserve((long) take * SAMPLE_BYTES)) {
+            return cutShort(member, DrawError.BOARD_BYTES);
         }
         if (take > 0) {
             stroke.add(samples, 0, take);
             stroke.bytes += (long) take * SAMPLE_BYTES;
             broadcast(DrawCodec.points(stroke.id, samples, 0, take), null);
         }
-        return error;
+        return take < n ? cutShort(member, DrawError.STROKE_TOO_LONG) : null;
+    }
+
+    /**
+     * Ends the member's stroke where it is (one error, not one per later message): the rest of its
+     * samples, up to the next BEGIN, are dropped quietly.
+     */
+    private DrawError cutShort(DrawMember member, DrawError why) {
+        commit(member.id);
+        member.strokeRefused = true;
+        return why;
     }
 
     synchronized DrawError end(DrawMember member, long now) {

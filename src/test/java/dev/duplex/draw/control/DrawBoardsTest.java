@@ -225,6 +225,22 @@ class DrawBoardsTest {
     }
 
     @Test
+    void aStrokeAtItsSampleLimitEndsThereWithOneError() {
+        DrawBoards boards = boards(new DrawLimits(1 << 20, 240, 480, 3, 100, 100, 0, 1 << 20, 8, 10, 3, 60_000, 10_000,
+                Pattern.compile("[A-Za-z]{1,24}"), Pattern.compile("[a-z]{1,40}")));
+        Joined ann = joined(boards, "Ann", "team");
+        Joined bob = joined(boards, "Bob", "team");
+        bob.peer.take();
+        boards.handle(ann.member, begin(1, 1));
+        boards.handle(ann.member, points(1, 1, 2, 2, 3, 3, 4, 4));
+        boards.handle(ann.member, points(5, 5));
+        boards.handle(ann.member, one(DrawCodec.END));
+        assertEquals(List.of("begin 1 by 1", "points 1: 1,1 2,2 3,3", "end 1"), bob.peer.take());
+        assertEquals(List.of("error " + DrawError.STROKE_TOO_LONG.code()), ann.peer.of("error"), "one error, the rest dropped quietly");
+        assertEquals(0, ann.member.violations);
+    }
+
+    @Test
     void badMessagesGetTheirErrorAndTooManyCloseWith1008() {
         DrawBoards boards = boards(DrawLimits.defaults());
         RecordingPeer peer = new RecordingPeer("x");
