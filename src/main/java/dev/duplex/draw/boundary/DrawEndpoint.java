@@ -26,7 +26,7 @@ import java.nio.ByteBuffer;
 @ServerEndpoint(value = "/draw", subprotocols = DrawEndpoint.SUBPROTOCOL, configurator = DuplexConfigurator.class)
 public class DrawEndpoint {
 
-    static final String NAME = "draw";
+    static final String NAME = DrawBoards.ENDPOINT;
     static final String SUBPROTOCOL = "draw.bin";
     static final String SUBPROTOCOL_REQUIRED = "The draw.bin subprotocol is required";
     static final String BINARY_ONLY = "draw.bin takes binary messages only";
@@ -49,7 +49,6 @@ public class DrawEndpoint {
             connections.close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, SUBPROTOCOL_REQUIRED));
             return;
         }
-        boards.accounts(board -> connections.budget().account(NAME, "board " + board));
         binary = new BinaryAssembler(boards.limits().maxMessageBytes(), connections.budget(session));
         member = boards.connect(new DrawSessionPeer(session, connections));
     }

@@ -4,6 +4,7 @@ import dev.duplex.draw.entity.DrawCodec;
 import dev.duplex.draw.entity.DrawCommand;
 import dev.duplex.draw.entity.DrawError;
 import dev.duplex.draw.entity.DrawProtocolException;
+import dev.duplex.platform.Connections;
 import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.MemoryBudget;
 import jakarta.annotation.PostConstruct;
@@ -33,9 +34,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class DrawBoards {
 
     private static final System.Logger LOG = System.getLogger(DrawBoards.class.getName());
+    /** The endpoint's name with the platform (sessions, limits, memory budget). */
+    public static final String ENDPOINT = "draw";
     public static final int VIOLATIONS_CODE = 1008;
     public static final String TOO_MANY_VIOLATIONS = "Too many bad messages";
 
+    @Inject
+    Connections connections;
     @Inject
     @ConfigProperty(name = "duplex.draw.max-message-bytes")
     long maxMessageBytes;
@@ -93,6 +98,8 @@ public class DrawBoards {
         limits = new DrawLimits(maxMessageBytes, samplesPerSecond, samplesBurst, maxSamplesPerStroke, maxStrokes, compactAfter,
                 keepAfterSnapshot, maxBoardBytes, maxMembers, maxBoards, maxViolations, TimeUnit.SECONDS.toMillis(emptyGraceSeconds),
                 TimeUnit.SECONDS.toMillis(snapshotTimeoutSeconds), Pattern.compile(namePattern), Pattern.compile(boardPattern));
+        // each board's bytes on an account of its own: the per-address share caps one board, not one client
+        accounts = board -> connections.budget().account(ENDPOINT, "board " + board);
         long period = Math.min(Math.max(limits.emptyGraceMillis() / 2, 250), 5_000);
         sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-draw-sweeper"));
         sweeper.scheduleWithFixedDelay(this::sweepSafely, period, period, TimeUnit.MILLISECONDS);
@@ -104,13 +111,6 @@ public class DrawBoards {
         this.limits = limits;
         this.accounts = accounts;
         this.clock = clock;
-    }
-
-    /** Where boards' bytes are charged: one account per board (the endpoint sets it from the memory budget). */
-    public void accounts(Function<String, MemoryBudget.Account> accounts) {
-        if (this.accounts == null) {
-            this.accounts = accounts;
-        }
     }
 
     @PreDestroy

@@ -116,9 +116,12 @@ class DrawIT {
             try (WsClient cat = member("Cat", "it-share")) {
                 assertEquals(List.of("member 1 Ann", "member 2 Bob", "member 3 Cat",
                         "begin 1 by 1", "points 1: 80,80 160,160 240,240", "end 1"), until(cat, "end"));
-                JsonObject draw = status().getJsonObject("draw");
+                JsonObject status = status();
+                JsonObject draw = status.getJsonObject("draw");
                 assertNotNull(draw, "the status has a draw section");
                 assertTrue(draw.getInt("boards") >= 1 && draw.getInt("members") >= 3 && draw.getJsonNumber("bytes").longValue() > 0, draw.toString());
+                long charged = status.getJsonObject("memory").getJsonObject("usedByEndpoint").getJsonNumber("draw").longValue();
+                assertTrue(charged >= draw.getJsonNumber("bytes").longValue(), "the boards' bytes are charged to the memory budget: " + status.getJsonObject("memory"));
             }
         }
     }
