@@ -12,6 +12,7 @@ export const PAGES = Object.freeze([
   { href: 'image.html', label: 'Image studio' },
   { href: 'chat.html', label: 'Chat' },
   { href: 'live.html', label: 'Live' },
+  { href: 'draw.html', label: 'Draw' },
   { href: 'status.html', label: 'Status' },
 ]);
 

@@ -22,6 +22,7 @@ import { mountNav } from './nav.js';
  * @property {{heapUsedBytes: number, heapMaxBytes: number, threads: number, processors: number}} jvm
  * @property {{time: number, sessions: number, messagesIn: number, messagesOut: number, bytesIn: number, bytesOut: number}[]} history
  * @property {import('./status-format.js').FeedStatus} [feed] only when the server runs the live feed
+ * @property {{boards: number, members: number, bytes: number}} [draw] the shared boards of /draw
  */
 
 const POLL_MS = 1000;
@@ -94,6 +95,12 @@ function render(status) {
   ]), 'Nothing timed yet', (i) => i > 0);
   fillTable($('limitRows'), Object.entries(status.limits).map(([name, value]) => describeLimit(name, value)), '—', (i) => i === 1);
   renderFeed(status.feed);
+  $('drawPanel').hidden = !status.draw;
+  if (status.draw) {
+    $('drawBoards').textContent = String(status.draw.boards);
+    $('drawMembers').textContent = String(status.draw.members);
+    $('drawBytes').textContent = formatBytes(status.draw.bytes);
+  }
 
   const history = status.history;
   const times = history.map((s) => s.time);

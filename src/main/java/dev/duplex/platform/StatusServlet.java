@@ -44,7 +44,8 @@ import java.lang.management.MemoryUsage;
  *            "topics": [{"name": "stocks", "items": 200, "subscriptions": ..}],
  *            "updatesIn": .., "updatesOut": .., "conflated": ..,                                         // totals since start
  *            "updatesInPerSecond": .., "updatesOutPerSecond": .., "conflatedPerSecond": ..,               // over the last second
- *            "simulators": [{"name": "market", "enabled": true, "runningHere": true, "leader": ".."}]}
+ *            "simulators": [{"name": "market", "enabled": true, "runningHere": true, "leader": ".."}]},
+ *   "draw": {"boards": .., "members": .., "bytes": ..}                                           // only with /draw (docs/PLAY.md)
  * }
  * </pre>
  */
@@ -67,6 +68,9 @@ public class StatusServlet extends HttpServlet {
 
     @Inject
     transient Instance<FeedReport> feed;
+
+    @Inject
+    transient Instance<DrawReport> draw;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -130,6 +134,9 @@ public class StatusServlet extends HttpServlet {
                 .add("engine", Engine.status(JSON));
         if (feed.isResolvable()) {
             status.add("feed", feed.get().status(JSON, history.feedRates()));
+        }
+        if (draw.isResolvable()) {
+            status.add("draw", draw.get().status(JSON));
         }
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");

@@ -1,0 +1,24 @@
+package dev.duplex.draw.boundary;
+
+import dev.duplex.draw.control.DrawBoards;
+import dev.duplex.platform.DrawReport;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonObjectBuilder;
+
+/** The boards of this instance on the status page: how many, their members, the bytes they hold. */
+@ApplicationScoped
+public class DrawStatusReport implements DrawReport {
+
+    @Inject
+    DrawBoards boards;
+
+    @Override
+    public JsonObjectBuilder status(JsonBuilderFactory json) {
+        return json.createObjectBuilder()
+                .add("boards", boards.boardCount())
+                .add("members", boards.memberCount())
+                .add("bytes", boards.bytes());
+    }
+}
