@@ -466,8 +466,9 @@ public class Connections {
      * Makes the session's outbox one on {@code transport} (an endpoint that frames its own
      * messages, such as chat's shared frames), with {@code duplex.limits.max-queued-bytes}, at most
      * {@code maxQueuedMessages} waiting (0: no count limit), sends started on {@code sender} (null:
-     * on the offering thread), charged to the session's memory budget, and closing the session as
-     * {@link #send} does. Call it once, right after {@link #opened}, before anything is sent; a
+     * on the offering thread), charged to the session's memory budget, each send announced to the
+     * engine's write queue (so that its bound refuses no message: {@link EngineCopies#announcing}),
+     * and closing the session as {@link #send} does. Call it once, right after {@link #opened}, before anything is sent; a
      * session that is not open gets an outbox that refuses everything.
      */
     public Outbox outbox(Session session, Outbox.Transport transport, int maxQueuedMessages, Executor sender) {
@@ -477,7 +478,10 @@ public class Connections {
             refusing.close();
             return refusing;
         }
-        Outbox outbox = outbox(connection, transport, maxQueuedMessages, sender);
+        // The engine's write queue hears of each send, as with the session's own outbox: else a
+        // message over its hard limit (Grizzly 5: four times the bound) drops the connection.
+        EngineCopies copies = connection.activity().copies;
+        Outbox outbox = outbox(connection, copies == null ? transport : copies.announcing(transport), maxQueuedMessages, sender);
         Outbox previous = connection.outboxSlot().getAndSet(outbox);
         if (previous != null) {
             previous.close();

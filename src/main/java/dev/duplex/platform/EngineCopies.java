@@ -87,6 +87,41 @@ final class EngineCopies {
     }
 
     /**
+     * {@code transport}, one an endpoint brings itself (chat's pre-encoded frames, the feed's own
+     * sends), with the engine's write queue told of each send ({@link WriteBacklog#sending},
+     * {@link WriteBacklog#sent}) as {@link #charging} tells it, so that the bound the engine keeps
+     * on that queue never refuses one of its messages: Grizzly 5 (Payara Micro 7) drops the
+     * connection, without a close frame, on a write larger than four times the connection's limit
+     * unless the limit is raised for it (a chat welcome whose history holds 100 messages of 60 kB
+     * was lost that way). Nothing is charged here: such a transport's copies are its own (chat's
+     * frames are shared by every recipient); the engine's write queue is charged at every sweep
+     * ({@link #settleBacklog}).
+     */
+    Outbox.Transport announcing(Outbox.Transport transport) {
+        return new Outbox.Transport() {
+            @Override
+            public void send(Object message, java.util.function.Consumer<Throwable> done) {
+                long frame = frameBytes(message);
+                backlog.sending(frame);
+                try {
+                    transport.send(message, error -> {
+                        backlog.sent(frame, error);
+                        done.accept(error);
+                    });
+                } catch (RuntimeException e) {
+                    backlog.sent(frame, e); // no completion will come: the engine's limit goes back
+                    throw e;
+                }
+            }
+
+            @Override
+            public boolean batches() {
+                return transport.batches();
+            }
+        };
+    }
+
+    /**
      * At most the bytes of the frame(s) the engine writes for {@code message}: its payload, a header,
      * and what permessage-deflate may add to an incompressible payload.
      */

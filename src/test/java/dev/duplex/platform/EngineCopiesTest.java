@@ -93,6 +93,61 @@ class EngineCopiesTest {
         account.close();
     }
 
+    /** A write queue that records what it is told of each send. */
+    private static final class Told implements dev.duplex.platform.engine.WriteBacklog {
+        final List<String> heard = new ArrayList<>();
+
+        @Override
+        public long getAsLong() {
+            return 0;
+        }
+
+        @Override
+        public synchronized void sending(long frameBytes) {
+            heard.add("sending " + frameBytes);
+        }
+
+        @Override
+        public synchronized void sent(long frameBytes, Throwable failure) {
+            heard.add("sent " + frameBytes + (failure == null ? "" : " " + failure.getMessage()));
+        }
+    }
+
+    @Test
+    void anEndpointsOwnTransportTellsTheWriteQueueOfEachSendAndIsChargedNothingMore() {
+        MemoryBudget budget = new MemoryBudget(100_000_000, 0, 0);
+        MemoryBudget.Account account = budget.account("chat", "127.0.0.1");
+        Engine engine = new Engine();
+        engine.probe = budget::used;
+        Told queue = new Told();
+        EngineCopies copies = new EngineCopies(account, null, queue, () -> { });
+        Outbox outbox = new Outbox(copies.announcing(engine), 50_000_000, 0, null, account, null);
+
+        String welcome = "w".repeat(6_000_000);
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer(welcome, welcome.length()));
+        assertEquals(List.of("sending 6000014"), queue.heard, "the frame's size, before the engine has it");
+        assertEquals(List.of(6_000_000L), engine.usedDuringSend, "only the outbox's own charge");
+        engine.complete();
+        assertEquals(List.of("sending 6000014", "sent 6000014"), queue.heard);
+
+        // A batch is announced as the frames of all its messages; a failed send as failed.
+        assertEquals(Outbox.Result.ACCEPTED, outbox.offer(new Outbox.Batch(List.of("ab", "é")), 4));
+        engine.pending.remove(0).accept(new java.io.IOException("Locally closed"));
+        assertEquals(List.of("sending 6000014", "sent 6000014", "sending 32", "sent 32 Locally closed"), queue.heard);
+        assertEquals(0, budget.used());
+
+        // A transport that throws gets no completion: the queue hears of the end at once.
+        Told thrown = new Told();
+        Outbox.Transport failing = new EngineCopies(account, null, thrown, () -> { }).announcing((message, done) -> {
+            throw new IllegalStateException("no writer");
+        });
+        assertEquals("no writer", org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> failing.send("x", error -> { })).getMessage());
+        assertEquals(List.of("sending 15", "sent 15 no writer"), thrown.heard);
+        outbox.close();
+        account.close();
+    }
+
     @Test
     void theOutboxLetsGoOfAMessageOnceTheEngineHasIt() throws Exception {
         Engine engine = new Engine();
