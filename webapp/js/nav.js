@@ -12,6 +12,7 @@ export const PAGES = Object.freeze([
   { href: 'image.html', label: 'Image studio' },
   { href: 'chat.html', label: 'Chat' },
   { href: 'live.html', label: 'Live' },
+  { href: 'play.html', label: 'Play' },
   { href: 'status.html', label: 'Status' },
 ]);
 

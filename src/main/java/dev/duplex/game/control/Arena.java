@@ -36,7 +36,14 @@ final class Arena {
         }
     }
 
+    private final int view;
+
     Arena(long seed, int tickHz, int orbCount) {
+        this(seed, tickHz, orbCount, Physics.VIEW);
+    }
+
+    Arena(long seed, int tickHz, int orbCount, int view) {
+        this.view = view;
         this.physics = new Physics(tickHz);
         this.random = new SplittableRandom(seed);
         this.orbs = new int[orbCount][];
@@ -136,11 +143,11 @@ final class Arena {
 
     /**
      * What a viewer centred on (cx, cy) sees: every entity within {@link Physics#VIEW} on both
-     * axes (and always {@code own}), as {id, kind, x, y, vx, vy, aux} records sorted by id, the
+     * axes (the arena's view distance; and always {@code own}), as {id, kind, x, y, vx, vy, aux} records sorted by id, the
      * layout {@link dev.duplex.game.entity.SnapshotCodec} encodes.
      */
     int[] view(int cx, int cy, int own) {
-        int view = Physics.VIEW * Physics.SCALE;
+        int view = this.view * Physics.SCALE;
         int[] out = new int[(ships.size() + orbs.length) * 7];
         int n = 0;
         for (Ship ship : ships.values()) {

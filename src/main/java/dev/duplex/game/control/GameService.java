@@ -58,12 +58,16 @@ public class GameService {
     @ConfigProperty(name = "duplex.game.history")
     int history;
 
+    @Inject
+    @ConfigProperty(name = "duplex.game.view")
+    int view;
+
     private ScheduledThreadPoolExecutor scheduler;
     private GameRooms rooms;
 
     @PostConstruct
     void init() {
-        GameSettings settings = new GameSettings(tickHz, slots, maxSpectators, maxRooms, orbs, graceSeconds, inputRate, delta, history);
+        GameSettings settings = new GameSettings(tickHz, slots, maxSpectators, maxRooms, orbs, graceSeconds, inputRate, delta, history, view);
         scheduler = new ScheduledThreadPoolExecutor(Math.max(1, tickThreads), DaemonThreads.numbered("duplex-game-tick"));
         scheduler.setRemoveOnCancelPolicy(true);
         rooms = new GameRooms(settings, scheduler, System::nanoTime, System.nanoTime());

@@ -49,7 +49,7 @@ final class Room {
         this.settings = settings;
         this.clock = clock;
         this.counters = counters;
-        this.arena = new Arena(seed, settings.tickHz(), settings.orbs());
+        this.arena = new Arena(seed, settings.tickHz(), settings.orbs(), settings.view());
         for (int i = 0; i < settings.slots(); i++) {
             arena.add(newId(), true);
         }
@@ -142,7 +142,7 @@ final class Room {
     }
 
     private void welcome(Player player, int flags) {
-        player.sink.send(GameCodec.welcome(new GameCodec.Welcome(player.id, settings.tickHz(), Physics.ARENA, Physics.VIEW,
+        player.sink.send(GameCodec.welcome(new GameCodec.Welcome(player.id, settings.tickHz(), Physics.ARENA, settings.view(),
                 flags, player.token, name)));
     }
 

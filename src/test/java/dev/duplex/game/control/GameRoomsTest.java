@@ -202,7 +202,7 @@ class GameRoomsTest {
 
     @Test
     void anEmptyRoomCloses() throws Exception {
-        GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 0, 60, true, 32);
+        GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 0, 60, true, 32, 600);
         GameRooms rooms = rooms(settings);
         GameRooms.Seat seat = rooms.join(play("ada"), new Client());
         rooms.left(seat);
@@ -228,7 +228,7 @@ class GameRoomsTest {
 
     @Test
     void roomsAndSlotsAreBounded() throws Exception {
-        GameSettings settings = new GameSettings(30, 1, 0, 2, 10, 5, 60, true, 32);
+        GameSettings settings = new GameSettings(30, 1, 0, 2, 10, 5, 60, true, 32, 600);
         GameRooms rooms = rooms(settings);
         rooms.join(play("a"), new Client());
         rooms.join(new ClientMessage.Join(false, "b", "red", new byte[0]), new Client());
