@@ -9,6 +9,7 @@ import dev.duplex.game.GameTestClient;
 import dev.duplex.game.entity.GameCodec;
 import dev.duplex.game.entity.Input;
 import dev.duplex.game.entity.SnapshotCodec;
+import dev.duplex.testing.Accessibility;
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.PageLayout;
@@ -185,6 +186,12 @@ class GameIT {
             int adaId = play(ada, "ada");
             int bobId = play(bob, "bob");
             assertEquals(List.of(), PageLayout.problems(bob), "play.html fits a phone");
+            assertEquals(List.of(), Accessibility.smallTargets(bob), "every control is a 44 px target on a phone");
+            String axe = Accessibility.axeSource();
+            for (String theme : Accessibility.THEMES) {
+                Accessibility.theme(bob, theme);
+                assertEquals(List.of(), Accessibility.violations(bob, axe), "no serious or critical axe violation, " + theme);
+            }
             Map<?, ?> seen = awaitEntity(bob, adaId);
             awaitEntity(ada, bobId);
             double x0 = ((Number) seen.get("x")).doubleValue();
