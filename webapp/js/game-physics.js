@@ -15,6 +15,8 @@ export const DRAG = 3;
 export const BOOST = 1;
 
 const trunc = (a, b) => Math.trunc(a / b);
+/** Velocity lost per tick: trunc(v * DRAG / 64), at least 1 towards 0, so that a coasting ship comes to rest. */
+const drag = (v) => trunc(v * DRAG, 64) || Math.sign(v);
 
 /**
  * The physics of a room at its tick rate.
@@ -35,8 +37,8 @@ export function physics(tickHz) {
       const factor = boost ? 3 : 2;
       let vx = s[2] + trunc(dx * accel * factor, 127 * 2);
       let vy = s[3] + trunc(dy * accel * factor, 127 * 2);
-      vx -= trunc(vx * DRAG, 64);
-      vy -= trunc(vy * DRAG, 64);
+      vx -= drag(vx);
+      vy -= drag(vy);
       const max = boost ? trunc(maxSpeed * 3, 2) : maxSpeed;
       const square = vx * vx + vy * vy;
       if (square > max * max) {

@@ -19,6 +19,8 @@ final class Player {
     long awaySince = -1;
     final ArrayDeque<Input> inputs = new ArrayDeque<>();
     Input held = Input.IDLE;
+    /** Ticks since the last queued input was taken; past {@link Room#HOLD_TICKS} the ship coasts. */
+    int starved;
     /** The highest input sequence number received, and the last one applied. */
     long lastSeq;
     long appliedSeq;

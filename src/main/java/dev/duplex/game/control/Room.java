@@ -25,6 +25,12 @@ final class Room {
     /** The close reason a session gets when the same player rejoined on another connection. */
     static final String REPLACED = "Rejoined on another connection";
 
+    /**
+     * Ticks a player's last input is held when no new one has come (jitter); after that its ship
+     * coasts, so that a page that stopped sending (a hidden tab) does not fly on at full thrust.
+     */
+    static final int HOLD_TICKS = 6;
+
     private final String name;
     private final GameSettings settings;
     private final Arena arena;
@@ -226,6 +232,9 @@ final class Room {
             if (next != null) {
                 player.held = next;
                 player.appliedSeq = next.seq();
+                player.starved = 0;
+            } else if (++player.starved > HOLD_TICKS) {
+                player.held = Input.IDLE;
             }
             inputs.put(player.id, player.held);
         }

@@ -20,7 +20,7 @@ public final class Physics {
     public static final int MAX_SPEED = 360;
     /** Acceleration at full thrust, world units per second squared. */
     public static final int ACCEL = 1200;
-    /** Velocity lost per tick: {@code v -= trunc(v * DRAG / 64)}. */
+    /** Velocity lost per tick: {@code v -= trunc(v * DRAG / 64)}, at least 1 (see {@link #drag}). */
     public static final int DRAG = 3;
     /** Half the side of the square a player sees around its ship, world units (interest management). */
     public static final int VIEW = 600;
@@ -46,6 +46,12 @@ public final class Physics {
         return boost ? maxSpeed * 3 / 2 : maxSpeed;
     }
 
+    /** Velocity lost per tick: {@code trunc(v * DRAG / 64)}, at least 1 towards 0, so that a coasting ship comes to rest. */
+    static int drag(int v) {
+        int d = v * DRAG / 64;
+        return d != 0 ? d : Integer.signum(v);
+    }
+
     /**
      * Moves a ship one tick: {@code s} is {x, y, vx, vy}, changed in place.
      */
@@ -53,8 +59,8 @@ public final class Physics {
         int factor = input.boost() ? 3 : 2;
         int vx = s[2] + input.dx() * accel * factor / (127 * 2);
         int vy = s[3] + input.dy() * accel * factor / (127 * 2);
-        vx -= vx * DRAG / 64;
-        vy -= vy * DRAG / 64;
+        vx -= drag(vx);
+        vy -= drag(vy);
         int max = maxSpeed(input.boost());
         long square = (long) vx * vx + (long) vy * vy;
         if (square > (long) max * max) {

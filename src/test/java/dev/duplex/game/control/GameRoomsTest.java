@@ -151,6 +151,26 @@ class GameRoomsTest {
     }
 
     @Test
+    void aShipWhoseInputsStopHoldsTheLastOneBrieflyThenCoasts() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client ada = new Client();
+        GameRooms.Seat seat = rooms.join(play("ada"), ada);
+        rooms.input(seat, new Input(1, 0, 127, 0), 0);
+        for (int t = 0; t <= Room.HOLD_TICKS; t++) {
+            rooms.tickAll();
+        }
+        int[] held = rooms.room(seat).ship(seat.id());
+        assertTrue(held[3] > 0 || held[1] >= 31_000, "the held input kept thrusting down");
+        rooms.tickAll();
+        int[] coasting = rooms.room(seat).ship(seat.id());
+        assertTrue(coasting[3] < held[3] || coasting[3] == 0, "then drag only: " + held[3] + " -> " + coasting[3]);
+        for (int t = 0; t < 300; t++) {
+            rooms.tickAll();
+        }
+        assertEquals(0, rooms.room(seat).ship(seat.id())[3], "and it comes to rest");
+    }
+
+    @Test
     void inputsFasterThanTheRateAreRefused() throws Exception {
         GameRooms rooms = rooms(GameSettings.defaults());
         GameRooms.Seat seat = rooms.join(play("ada"), new Client());
