@@ -13,6 +13,7 @@ export const PAGES = Object.freeze([
   { href: 'chat.html', label: 'Chat' },
   { href: 'live.html', label: 'Live' },
   { href: 'draw.html', label: 'Draw' },
+  { href: 'play.html', label: 'Play' },
   { href: 'status.html', label: 'Status' },
 ]);
 

@@ -76,6 +76,31 @@ function renderFeed(feed) {
   fillTable($('feedSimulatorRows'), feed.simulators.map((s) => [s.name, simulatorPlace(s)]), 'No simulator');
 }
 
+/**
+ * The "Game" panel: shown only when the server reports the game.
+ * @param {{rooms: number, players: number, bots: number, spectators: number, fullSnapshots: number,
+ *   deltaSnapshots: number, snapshotBytes: number, tickHz: number, tickLateness: {p50Micros: number, p99Micros: number}} | undefined} game
+ */
+function renderGame(game) {
+  const panel = $('gamePanel');
+  panel.hidden = !game;
+  if (!game) return;
+  const snapshots = game.fullSnapshots + game.deltaSnapshots;
+  const facts = [
+    ['Rooms', String(game.rooms)],
+    ['Players / bots / spectators', `${game.players} / ${game.bots} / ${game.spectators}`],
+    ['Tick', `${game.tickHz} Hz, late p50 ${formatMicros(game.tickLateness.p50Micros)}, p99 ${formatMicros(game.tickLateness.p99Micros)}`],
+    ['Snapshots', `${snapshots} (${snapshots === 0 ? 0 : Math.round((100 * game.deltaSnapshots) / snapshots)} % deltas), ${formatBytes(game.snapshotBytes)}`],
+  ].flatMap(([name, value]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    return [dt, dd];
+  });
+  $('gameFacts').replaceChildren(...facts);
+}
+
 /** @param {Status} status */
 function render(status) {
   $('uptime').textContent = `${Math.floor(status.uptimeSeconds / 60)} min ${status.uptimeSeconds % 60} s`;
@@ -101,6 +126,7 @@ function render(status) {
     $('drawMembers').textContent = String(status.draw.members);
     $('drawBytes').textContent = formatBytes(status.draw.bytes);
   }
+  renderGame(status.game);
 
   const history = status.history;
   const times = history.map((s) => s.time);

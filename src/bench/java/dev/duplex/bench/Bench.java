@@ -3,6 +3,7 @@ package dev.duplex.bench;
 import dev.duplex.bench.connect.ConnectScenario;
 import dev.duplex.bench.echo.EchoScenario;
 import dev.duplex.bench.fanout.FanoutScenario;
+import dev.duplex.bench.game.GameScenario;
 import dev.duplex.bench.feed.FeedLagScenario;
 import dev.duplex.bench.feed.FeedScenario;
 import dev.duplex.bench.image.ImageScenario;
@@ -47,6 +48,8 @@ public final class Bench {
               feed-lag --url ws://127.0.0.1:8080/feed [--read-rates 20KB,200KB,0] [--subprotocol feed.json|feed.bin]
                        [--topic stocks] [--no-ack] [--duration 60s] [--warmup 5s]
                        (throttled readers: staleness, conflation, how they end; docs/FEED.md "Flow control")
+              game     --url ws://127.0.0.1:8080/game [--rooms 100] [--players 8] [--input-hz 30]
+                       [--duration 20s] [--warmup 5s]   (scenario G1; docs/PLAY-GAME.md)
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
               serve    jetty|netty|tcp --port PORT [--host 127.0.0.1]
@@ -87,6 +90,7 @@ public final class Bench {
                 case "fanout" -> result = scenario(options, FanoutScenario::settings, FanoutScenario::run, err);
                 case "feed" -> result = scenario(options, FeedScenario::settings, FeedScenario::run, err);
                 case "feed-lag" -> result = scenario(options, FeedLagScenario::settings, FeedLagScenario::run, err);
+                case "game" -> result = scenario(options, GameScenario::settings, GameScenario::run, err);
                 case "connect" -> result = scenario(options, ConnectScenario::settings, ConnectScenario::run, err);
                 case "serve" -> {
                     Serve.run(options, out);

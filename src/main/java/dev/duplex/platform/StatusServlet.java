@@ -40,6 +40,7 @@ import java.lang.management.MemoryUsage;
  *   "engine": {"name": "Tyrus", "version": "2.1.5.payara-p2",       // see dev.duplex.platform.engine.Engine
  *              "capabilities": {"session-timers": {"state": "active|inactive|untested", "detail": ".."}, ..},
  *              "upgrades": {"pending": 0, "upgrading": 0, "opening": 0, "upgraded": 0, "claimed": .., "reaped": .., "forgotten": ..}},
+ *   "game": {"rooms": .., "players": .., "bots": .., "spectators": .., "tickLateness": {..}, ..},   // only with the game (GameReport)
  *   "feed": {"mode": "local|hazelcast", "instance": "..", "instances": 1, "sessions": .., "subscriptions": ..,   // only with a feed
  *            "topics": [{"name": "stocks", "items": 200, "subscriptions": ..}],
  *            "updatesIn": .., "updatesOut": .., "conflated": ..,                                         // totals since start
@@ -71,6 +72,7 @@ public class StatusServlet extends HttpServlet {
 
     @Inject
     transient Instance<DrawReport> draw;
+    transient Instance<GameReport> game;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -137,6 +139,9 @@ public class StatusServlet extends HttpServlet {
         }
         if (draw.isResolvable()) {
             status.add("draw", draw.get().status(JSON));
+        }
+        if (game.isResolvable()) {
+            status.add("game", game.get().status(JSON));
         }
         response.setContentType("application/json;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");

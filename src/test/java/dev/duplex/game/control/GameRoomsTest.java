@@ -1,0 +1,278 @@
+package dev.duplex.game.control;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duplex.game.entity.ClientMessage;
+import dev.duplex.game.entity.GameCodec;
+import dev.duplex.game.entity.Input;
+import dev.duplex.game.entity.SnapshotCodec;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Matchmaking, bots, inputs, delta snapshots against acknowledgements, rejoin, spectators, limits. */
+class GameRoomsTest {
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+    /** A client that keeps what it is sent and decodes snapshots as the page does. */
+    static final class Client implements GameSink {
+        final List<ByteBuffer> messages = new ArrayList<>();
+        final List<SnapshotCodec.Snapshot> snapshots = new ArrayList<>();
+        long reserved;
+        long budget = Long.MAX_VALUE;
+        String closed;
+
+        @Override
+        public boolean send(ByteBuffer message) {
+            messages.add(message.duplicate());
+            if ((message.get(message.position()) & 0xFF) == GameCodec.SNAPSHOT) {
+                long base = SnapshotCodec.baseOf(message);
+                int[] known = snapshots.stream().filter(s -> s.tick() == base).map(SnapshotCodec.Snapshot::entities).findFirst().orElse(null);
+                snapshots.add(SnapshotCodec.decode(message, known));
+            }
+            return true;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closed = code + " " + reason;
+        }
+
+        @Override
+        public boolean reserve(long bytes) {
+            if (reserved + bytes > budget) {
+                return false;
+            }
+            reserved += bytes;
+            return true;
+        }
+
+        @Override
+        public void release(long bytes) {
+            reserved -= bytes;
+        }
+
+        GameCodec.Welcome welcome() {
+            return messages.stream().filter(m -> (m.get(0) & 0xFF) == GameCodec.WELCOME)
+                    .map(m -> (GameCodec.Welcome) GameCodec.decodeServer(m)).reduce((a, b) -> b).orElseThrow();
+        }
+
+        SnapshotCodec.Snapshot last() {
+            return snapshots.get(snapshots.size() - 1);
+        }
+
+        int[] entity(int id) {
+            int[] e = last().entities();
+            for (int i = 0; i < e.length; i += SnapshotCodec.STRIDE) {
+                if (e[i] == id) {
+                    return java.util.Arrays.copyOfRange(e, i, i + SnapshotCodec.STRIDE);
+                }
+            }
+            return null;
+        }
+    }
+
+    private GameRooms rooms(GameSettings settings) {
+        return new GameRooms(settings, null, clock::get, 11);
+    }
+
+    private static ClientMessage.Join play(String name) {
+        return new ClientMessage.Join(false, name, "", new byte[0]);
+    }
+
+    @Test
+    void playersMeetInTheFullestRoomAndBotsFillTheOtherSlots() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        List<GameRooms.Seat> seats = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            seats.add(rooms.join(play("p" + i), new Client()));
+        }
+        assertEquals("arena-1", seats.get(0).room());
+        assertEquals("arena-1", seats.get(7).room(), "eight slots per room");
+        assertEquals("arena-2", seats.get(8).room(), "the ninth goes to a new room");
+        GameRooms.Figures figures = rooms.figures();
+        assertEquals(2, figures.rooms());
+        assertEquals(9, figures.players());
+        assertEquals(7, figures.bots(), "arena-1 has no bot left, arena-2 seven");
+        assertEquals(8, rooms.room("arena-2").humans() + rooms.room("arena-2").bots(), "every slot is flown");
+    }
+
+    @Test
+    void snapshotsAreFullUntilAcknowledgedThenDeltasAgainstTheAcknowledgedOne() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client ada = new Client();
+        GameRooms.Seat seat = rooms.join(play("ada"), ada);
+        rooms.tickAll();
+        rooms.tickAll();
+        assertEquals(0, ada.snapshots.get(0).base());
+        assertEquals(0, ada.snapshots.get(1).base(), "nothing acknowledged yet");
+        rooms.acknowledge(seat, ada.snapshots.get(1).tick());
+        rooms.tickAll();
+        assertEquals(ada.snapshots.get(1).tick(), ada.last().base());
+        ByteBuffer lastMessage = ada.messages.get(ada.messages.size() - 1);
+        rooms.acknowledge(seat, 99_999); // never sent: ignored
+        rooms.tickAll();
+        assertEquals(ada.snapshots.get(1).tick(), ada.last().base());
+        assertTrue(lastMessage.remaining() < ada.messages.stream().filter(m -> (m.get(0) & 0xFF) == GameCodec.SNAPSHOT)
+                .findFirst().orElseThrow().remaining(), "a delta is smaller than the first full snapshot");
+        // the state the client rebuilds from deltas is the server's
+        int[] server = rooms.room(seat).ship(seat.id());
+        int[] seen = ada.entity(seat.id());
+        assertArrayEquals(new int[] {server[0], server[1], server[2], server[3]}, new int[] {seen[2], seen[3], seen[4], seen[5]});
+    }
+
+    @Test
+    void inputsMoveTheShipOnePerTickStaleOnesAreDroppedAndTheAppliedSeqIsReported() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client ada = new Client();
+        GameRooms.Seat seat = rooms.join(play("ada"), ada);
+        rooms.tickAll();
+        int x0 = ada.entity(seat.id())[2];
+        for (int seq = 1; seq <= 5; seq++) {
+            assertTrue(rooms.input(seat, new Input(seq, 127, 0, 0), 0));
+        }
+        assertTrue(rooms.input(seat, new Input(3, -127, 0, 0), 0), "a stale input is no abuse");
+        for (int t = 1; t <= 5; t++) {
+            rooms.tickAll();
+            assertEquals(t, ada.last().inputSeq(), "one input per tick");
+        }
+        assertTrue(ada.entity(seat.id())[2] > x0 || x0 >= 31000, "thrust to the right moved the ship right");
+        assertEquals(1, rooms.figures().staleInputs());
+    }
+
+    @Test
+    void aShipWhoseInputsStopHoldsTheLastOneBrieflyThenCoasts() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client ada = new Client();
+        GameRooms.Seat seat = rooms.join(play("ada"), ada);
+        rooms.input(seat, new Input(1, 0, 127, 0), 0);
+        for (int t = 0; t <= Room.HOLD_TICKS; t++) {
+            rooms.tickAll();
+        }
+        int[] held = rooms.room(seat).ship(seat.id());
+        assertTrue(held[3] > 0 || held[1] >= 31_000, "the held input kept thrusting down");
+        rooms.tickAll();
+        int[] coasting = rooms.room(seat).ship(seat.id());
+        assertTrue(coasting[3] < held[3] || coasting[3] == 0, "then drag only: " + held[3] + " -> " + coasting[3]);
+        for (int t = 0; t < 300; t++) {
+            rooms.tickAll();
+        }
+        assertEquals(0, rooms.room(seat).ship(seat.id())[3], "and it comes to rest");
+    }
+
+    @Test
+    void inputsFasterThanTheRateAreRefused() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        GameRooms.Seat seat = rooms.join(play("ada"), new Client());
+        int accepted = 0;
+        for (int seq = 1; seq <= 200; seq++) {
+            if (!rooms.input(seat, new Input(seq, 0, 0, 0), 0)) {
+                break;
+            }
+            accepted++;
+        }
+        assertEquals(GameSettings.defaults().inputRate(), accepted, "one second's worth at once, not more");
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
+        assertTrue(rooms.input(seat, new Input(500, 0, 0, 0), 0), "the rate refills");
+    }
+
+    @Test
+    void aDroppedPlayerRejoinsWithItsTokenWithinTheGraceAndLosesTheSlotAfterIt() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client first = new Client();
+        GameRooms.Seat seat = rooms.join(play("ada"), first);
+        byte[] token = first.welcome().token();
+        for (int i = 0; i < 40; i++) {
+            rooms.tickAll();
+        }
+        rooms.left(seat);
+        assertEquals(0, first.reserved, "what the room held for the connection is given back");
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+        rooms.tickAll();
+        Client second = new Client();
+        GameRooms.Seat back = rooms.join(new ClientMessage.Join(false, "ada", "", token), second);
+        assertEquals(seat.id(), back.id(), "the same ship");
+        assertEquals(GameCodec.REJOINED, second.welcome().flags());
+        assertArrayEquals(token, second.welcome().token());
+        rooms.tickAll();
+        assertEquals(0, second.last().base(), "a new connection starts from a full snapshot");
+
+        rooms.left(back);
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(GameSettings.defaults().graceSeconds()));
+        rooms.tickAll();
+        assertEquals(0, rooms.figures().players(), "a bot took the slot");
+        assertEquals(0, rooms.figures().rooms(), "and the room, with nobody in it, closed");
+        Client third = new Client();
+        // the room was emptied and closed; the stale token gets a new ship
+        GameRooms.Seat fresh = rooms.join(new ClientMessage.Join(false, "ada", "", token), third);
+        assertEquals(0, third.welcome().flags());
+        assertFalse(java.util.Arrays.equals(token, third.welcome().token()));
+        assertNotEquals(0, fresh.id());
+    }
+
+    @Test
+    void anEmptyRoomCloses() throws Exception {
+        GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 0, 60, true, 32, 600);
+        GameRooms rooms = rooms(settings);
+        GameRooms.Seat seat = rooms.join(play("ada"), new Client());
+        rooms.left(seat);
+        rooms.tickAll();
+        assertEquals(0, rooms.figures().rooms());
+    }
+
+    @Test
+    void spectatorsWatchTheRoomAndAreRefusedWhereThereIsNone() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        GameRooms.NoPlace none = assertThrows(GameRooms.NoPlace.class,
+                () -> rooms.join(new ClientMessage.Join(true, "", "", new byte[0]), new Client()));
+        assertEquals("No room to watch", none.getMessage());
+        rooms.join(new ClientMessage.Join(false, "ada", "blue", new byte[0]), new Client());
+        Client watcher = new Client();
+        GameRooms.Seat seat = rooms.join(new ClientMessage.Join(true, "", "blue", new byte[0]), watcher);
+        assertEquals(0, seat.id());
+        assertEquals(GameCodec.SPECTATOR, watcher.welcome().flags());
+        rooms.tickAll();
+        assertTrue(watcher.last().entities().length > 0);
+        assertTrue(rooms.input(seat, new Input(1, 127, 0, 0), 0), "a spectator's input changes nothing");
+    }
+
+    @Test
+    void roomsAndSlotsAreBounded() throws Exception {
+        GameSettings settings = new GameSettings(30, 1, 0, 2, 10, 5, 60, true, 32, 600);
+        GameRooms rooms = rooms(settings);
+        rooms.join(play("a"), new Client());
+        rooms.join(new ClientMessage.Join(false, "b", "red", new byte[0]), new Client());
+        GameRooms.NoPlace full = assertThrows(GameRooms.NoPlace.class,
+                () -> rooms.join(new ClientMessage.Join(false, "c", "red", new byte[0]), new Client()));
+        assertEquals("Room red is full", full.getMessage());
+        GameRooms.NoPlace taken = assertThrows(GameRooms.NoPlace.class, () -> rooms.join(play("d"), new Client()));
+        assertEquals("Every room is taken (2)", taken.getMessage());
+        assertThrows(GameRooms.NoPlace.class, () -> rooms.join(new ClientMessage.Join(true, "", "red", new byte[0]), new Client()));
+    }
+
+    @Test
+    void aClientWhoseBudgetIsExhaustedIsClosedWith1013() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client poor = new Client();
+        poor.budget = 2000;
+        rooms.join(play("ada"), poor);
+        Client other = new Client();
+        rooms.join(play("bob"), other);
+        for (int i = 0; i < 40 && poor.closed == null; i++) {
+            rooms.tickAll();
+        }
+        assertEquals("1013 Server busy: memory budget", poor.closed);
+        assertNull(other.closed, "the other player plays on");
+        assertTrue(poor.reserved <= poor.budget);
+    }
+}
