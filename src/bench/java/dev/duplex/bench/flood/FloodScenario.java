@@ -7,10 +7,12 @@ import dev.duplex.bench.UsageException;
 import dev.duplex.bench.Units;
 import dev.duplex.bench.connect.ServerMemory;
 import dev.duplex.bench.net.Transport;
+import dev.duplex.bench.report.ProcStat;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +89,7 @@ public final class FloodScenario {
             progress.printf(Locale.ROOT, "server before: %d fds, %d threads (%d in the HTTP worker pool), live heap %s%n",
                     before.fds(), before.threads(), before.workerThreads(), heap(heapBefore));
             Canary canary = Canary.start(transport, s.target(), s.canaryInterval());
+            double cpuBefore = ProcStat.cpuSeconds(s.serverPid());
             long start = System.nanoTime();
             HandshakeFlood.Plan plan = new HandshakeFlood.Plan(new InetSocketAddress(s.target().host(), s.target().port()),
                     s.target().host() + ":" + s.target().port(), s.target().pathAndQuery(), s.connections(), sources,
@@ -125,6 +128,7 @@ public final class FloodScenario {
                 afterHold = flood.outcomes();
             }
             double floodSeconds = (System.nanoTime() - start) / 1e9;
+            double serverCpu = ProcStat.cpuSeconds(s.serverPid()) - cpuBefore;
             Canary.Figures canaryFigures = canary.stop(Duration.ofSeconds(10));
             ServerWatch.Sample peak = watch.peak();
             progress.printf(Locale.ROOT, "closed; waiting up to %s for the server's descriptors and threads%n",
@@ -135,7 +139,11 @@ public final class FloodScenario {
             ServerWatch.LogFindings log = watch.logFindings();
             long heapPeak = watch.gcHeapPeak();
             return result(s, answered, afterHold, allAnswered, peakOpen, answers, floodSeconds, canaryFigures, before, peak,
-                    after, heapBefore, heapAfter, heapPeak, log);
+                    after, heapBefore, heapAfter, heapPeak, log)
+                    .put("server_cpu_s", serverCpu)
+                    .note(String.format(Locale.ROOT, "server CPU %.1f s during the flood and hold, %.2f ms per handshake;"
+                            + " machine load average %s", serverCpu, serverCpu * 1000 / Math.max(1, answered.values().stream().mapToInt(Integer::intValue).sum()),
+                            loadAverage()));
         }
     }
 
@@ -144,6 +152,14 @@ public final class FloodScenario {
             return HandshakeFlood.start(plan);
         } catch (IOException e) {
             throw new IllegalStateException("could not start the flood: " + e.getMessage(), e);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", List.of(Files.readString(Path.of("/proc/loadavg")).trim().split(" ")).subList(0, 3));
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 
