@@ -149,6 +149,8 @@ public class Connections {
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
     private Limits limits = Limits.none();
     private Liveness liveness = new Liveness(limits);
+    /** How late the server reads pongs lately; added to the pong timeout, at most {@value #PONG_LAG_CAP} pong timeouts. */
+    private volatile PongLag pongLag = pongLag(limits);
     private volatile MemoryBudget budget = MemoryBudget.unlimited();
     private final Map<String, Long> maxMessageBytes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -190,11 +192,21 @@ public class Connections {
     void configure(Limits limits) {
         this.limits = limits;
         this.liveness = new Liveness(limits);
+        this.pongLag = pongLag(limits);
         LOG.log(Level.INFO, "WebSocket limits: {0}", limits);
     }
 
     public Limits limits() {
         return limits;
+    }
+
+    /** Pong timeouts the server's own read lag may add to the pong timeout. */
+    static final int PONG_LAG_CAP = 4;
+
+    /** Lag observed over a ping interval (or 30 s) counts for one to two of them. */
+    private static PongLag pongLag(Limits limits) {
+        long window = limits.pingInterval().isZero() ? Duration.ofSeconds(30).toNanos() : limits.pingInterval().toNanos();
+        return new PongLag(window, PONG_LAG_CAP * limits.pongTimeout().toNanos());
     }
 
     /** How the effective session limit ({@link Limits#maxSessions()}) was sized at start, and why. */
@@ -265,7 +277,7 @@ public class Connections {
         connection.activity().copies = copies;
         connection.outboxSlot().set(outbox(connection, copies.charging(Outbox.transport(session)), 0, null));
         session.getUserProperties().put(STATE, connection);
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> pong(connection, System.nanoTime()));
         open.put(session.getId(), connection);
         // The guard lives in the engine's connection objects, which Grizzly keeps for its keep-alive
         // timeout after the session closed: it must hold nothing of the session, only its id.
@@ -565,6 +577,7 @@ public class Connections {
             c.account().close();
             return true;
         });
+        long serverLag = pongLag.allowance(now);
         for (Connection connection : open.values()) {
             EngineCopies copies = connection.activity().copies;
             if (copies != null) {
@@ -577,7 +590,7 @@ public class Connections {
             }
             // the minimum data rate of a message being received, checked even when no more bytes come
             ReadGuard.checkRate(connection.session(), now);
-            switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
+            switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt(), serverLag)) {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {
                     refused("idle timeout");
@@ -593,6 +606,15 @@ public class Connections {
                 }
             }
         }
+    }
+
+    /** A pong: the session is alive, and how long it took tells how late the server reads. */
+    private void pong(Connection connection, long now) {
+        long pinged = connection.pingSentAt();
+        if (pinged != 0 && connection.lastHeard() < pinged) {
+            pongLag.observed(now - pinged, now);
+        }
+        connection.heard(now);
     }
 
     private static void ping(Connection connection, long now) {

@@ -35,6 +35,15 @@ public final class Liveness {
      * @param pingSentAt   when an unanswered ping was sent, or 0 when none is outstanding
      */
     public Action decide(long now, long lastMessage, long lastHeard, long pingSentAt) {
+        return decide(now, lastMessage, lastHeard, pingSentAt, 0);
+    }
+
+    /**
+     * As {@link #decide(long, long, long, long)}, with the pong timeout extended by {@code serverLag}:
+     * how late the server itself lately read the pongs of the sessions that answered ({@link PongLag}).
+     * A pong the server has not read yet because its own queue is deep is not the client's fault.
+     */
+    public Action decide(long now, long lastMessage, long lastHeard, long pingSentAt, long serverLag) {
         if (idleTimeout > 0 && now - lastMessage >= idleTimeout) {
             return Action.CLOSE_IDLE;
         }
@@ -42,7 +51,8 @@ public final class Liveness {
             return Action.NONE;
         }
         if (pingSentAt != 0 && lastHeard < pingSentAt) {
-            return pongTimeout > 0 && now - pingSentAt >= pongTimeout ? Action.CLOSE_UNRESPONSIVE : Action.NONE;
+            return pongTimeout > 0 && now - pingSentAt >= pongTimeout + Math.max(0, serverLag)
+                    ? Action.CLOSE_UNRESPONSIVE : Action.NONE;
         }
         return now - lastHeard >= pingInterval ? Action.PING : Action.NONE;
     }

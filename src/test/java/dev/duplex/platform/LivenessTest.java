@@ -31,6 +31,15 @@ class LivenessTest {
     }
 
     @Test
+    void theServersOwnLagInReadingPongsExtendsThePongTimeout() {
+        long pinged = 30 * S;
+        assertEquals(NONE, liveness.decide(40 * S, 0, 0, pinged, 25 * S), "others' pongs took 25 s to be read");
+        assertEquals(NONE, liveness.decide(64 * S, 0, 0, pinged, 25 * S));
+        assertEquals(CLOSE_UNRESPONSIVE, liveness.decide(65 * S, 0, 0, pinged, 25 * S));
+        assertEquals(CLOSE_UNRESPONSIVE, liveness.decide(40 * S, 0, 0, pinged, 0));
+    }
+
+    @Test
     void anAnsweredPingLeadsToTheNextPingOneIntervalLater() {
         long pinged = 30 * S;
         long pong = 31 * S;
