@@ -178,6 +178,10 @@ public final class FloodScenario {
         int timeouts = answered.getOrDefault("timeout", 0);
         int unanswered = timeouts + answered.getOrDefault("eof", 0) + answered.getOrDefault("reset", 0)
                 + answered.getOrDefault("connect failed", 0);
+        int cut = afterHold.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("close ") && !e.getKey().equals("close 1013")
+                        || e.getKey().equals("dropped after open"))
+                .mapToInt(Map.Entry::getValue).sum();
         int droppedInHold = afterHold.getOrDefault("dropped after open", 0) - answered.getOrDefault("dropped after open", 0)
                 + afterHold.entrySet().stream().filter(e -> e.getKey().startsWith("close "))
                         .mapToInt(e -> e.getValue() - answered.getOrDefault(e.getKey(), 0)).sum();
@@ -199,6 +203,7 @@ public final class FloodScenario {
                 .put("timeouts", timeouts)
                 .put("unanswered", unanswered)
                 .put("dropped_while_held", droppedInHold)
+                .put("sessions_cut", cut)
                 .put("outcomes", answered.toString())
                 .put("canary_sent", canary.sent())
                 .put("canary_echoed", canary.echoed())
@@ -222,13 +227,14 @@ public final class FloodScenario {
                 .put("severe", log.severe())
                 .put("severe_queue_full", log.queueFull())
                 .put("lost", canary.lost())
-                .put("errors", unanswered + droppedInHold + (canary.ended().isEmpty() ? 0 : 1))
+                .put("errors", unanswered + cut + (canary.ended().isEmpty() ? 0 : 1))
                 .latency("Time to the handshake's answer (101 or refusal)", answers);
         r.note(String.format(Locale.ROOT, "%d handshakes in %.1fs%s: %s", attempted, seconds,
                 allAnswered ? "" : " (NOT all answered)", answered));
         r.note(String.format(Locale.ROOT, "  sessions %d (peak %d), 503 %d, 1013 %d, timeouts %d, other unanswered %d;"
-                + " %d sessions lost while held (%s)", opened, peakOpen, refused503, closed1013, timeouts,
-                unanswered - timeouts, droppedInHold, afterHold));
+                + " %d sessions cut by the server after their 101 (closed other than 1013, or dropped), %d of them while held"
+                + " (after the hold: %s)", opened, peakOpen, refused503, closed1013, timeouts, unanswered - timeouts, cut,
+                droppedInHold, afterHold));
         Histogram trips = canary.roundTrips();
         r.note(String.format(Locale.ROOT, "canary: %d sent, %d echoed, %d lost, %d out of order; round trip p50 %.1f ms,"
                 + " p99 %.1f ms, slowest %.1f ms%s", canary.sent(), canary.echoed(), canary.lost(), canary.outOfOrder(),
@@ -240,6 +246,13 @@ public final class FloodScenario {
                     peak.threads(), after.threads(), before.workerThreads(), peak.workerThreads(), after.workerThreads()));
             r.note(String.format(Locale.ROOT, "server heap: live %s before, peak %s (GC log), live %s after",
                     heap(heapBefore), heapPeak < 0 ? "unknown" : Units.bytes(heapPeak), heap(heapAfter)));
+        }
+        if (heapBefore != null && heapAfter != null && !heapAfter.classBytes().isEmpty()) {
+            r.note("live heap growth by class, after against before (jcmd GC.class_histogram):");
+            heapAfter.classBytes().entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - heapBefore.classBytes().getOrDefault(e.getKey(), 0L)))
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                    .forEach(e -> r.note(String.format(Locale.ROOT, "  %+12d B  %s", e.getValue(), e.getKey())));
         }
         if (log.severe() >= 0) {
             r.note(String.format(Locale.ROOT, "server log: %d SEVERE records during the run, %d 'task queue is full'",
