@@ -149,8 +149,8 @@ public class Connections {
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
     private Limits limits = Limits.none();
     private Liveness liveness = new Liveness(limits);
-    /** How late the server reads pongs lately; added to the pong timeout, at most {@value #PONG_LAG_CAP} pong timeouts. */
-    private volatile PongLag pongLag = pongLag(limits);
+    /** The latest ping time that some session's pong has answered (the server's reading has caught up past it). */
+    private final java.util.concurrent.atomic.AtomicLong answeredPing = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private volatile MemoryBudget budget = MemoryBudget.unlimited();
     private final Map<String, Long> maxMessageBytes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -192,21 +192,11 @@ public class Connections {
     void configure(Limits limits) {
         this.limits = limits;
         this.liveness = new Liveness(limits);
-        this.pongLag = pongLag(limits);
         LOG.log(Level.INFO, "WebSocket limits: {0}", limits);
     }
 
     public Limits limits() {
         return limits;
-    }
-
-    /** Pong timeouts the server's own read lag may add to the pong timeout. */
-    static final int PONG_LAG_CAP = 4;
-
-    /** Lag observed over a ping interval (or 30 s) counts for one to two of them. */
-    private static PongLag pongLag(Limits limits) {
-        long window = limits.pingInterval().isZero() ? Duration.ofSeconds(30).toNanos() : limits.pingInterval().toNanos();
-        return new PongLag(window, PONG_LAG_CAP * limits.pongTimeout().toNanos());
     }
 
     /** How the effective session limit ({@link Limits#maxSessions()}) was sized at start, and why. */
@@ -577,7 +567,15 @@ public class Connections {
             c.account().close();
             return true;
         });
-        long serverLag = pongLag.allowance(now);
+        long pongTimeout = limits.pongTimeout().toNanos();
+        int unanswered = 0;
+        for (Connection connection : open.values()) {
+            long pinged = connection.pingSentAt();
+            if (pongTimeout > 0 && pinged != 0 && connection.lastHeard() < pinged && now - pinged >= pongTimeout) {
+                unanswered++;
+            }
+        }
+        long caughtUpTo = answeredPing.get();
         for (Connection connection : open.values()) {
             EngineCopies copies = connection.activity().copies;
             if (copies != null) {
@@ -590,7 +588,8 @@ public class Connections {
             }
             // the minimum data rate of a message being received, checked even when no more bytes come
             ReadGuard.checkRate(connection.session(), now);
-            switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt(), serverLag)) {
+            switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt(),
+                    Liveness.serverBehind(unanswered, caughtUpTo, connection.pingSentAt(), pongTimeout))) {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {
                     refused("idle timeout");
@@ -608,11 +607,11 @@ public class Connections {
         }
     }
 
-    /** A pong: the session is alive, and how long it took tells how late the server reads. */
+    /** A pong: the session is alive, and the server has read up to its ping. */
     private void pong(Connection connection, long now) {
         long pinged = connection.pingSentAt();
         if (pinged != 0 && connection.lastHeard() < pinged) {
-            pongLag.observed(now - pinged, now);
+            answeredPing.accumulateAndGet(pinged, Math::max);
         }
         connection.heard(now);
     }
