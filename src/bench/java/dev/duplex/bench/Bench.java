@@ -6,6 +6,7 @@ import dev.duplex.bench.fanout.FanoutScenario;
 import dev.duplex.bench.game.GameScenario;
 import dev.duplex.bench.feed.FeedLagScenario;
 import dev.duplex.bench.feed.FeedScenario;
+import dev.duplex.bench.flood.FloodScenario;
 import dev.duplex.bench.image.ImageScenario;
 import dev.duplex.bench.report.JfrTop;
 import dev.duplex.bench.report.Report;
@@ -52,6 +53,10 @@ public final class Bench {
                        [--duration 20s] [--warmup 5s]   (scenario G1; docs/PLAY-GAME.md)
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
+              flood    --url ws://127.0.0.1:8080/echo [--connections 25000] [--sources 40] [--first-source 2]
+                       [--concurrency 2000] [--duration 90s] [--answer-timeout 60s] [--hold 10s]
+                       [--canary-interval 100ms] [--settle 60s] [--server-pid PID] [--server-log FILE]
+                       [--gc-log FILE]   (connection flood from 127.0.0.x with a canary; src/bench/flood.sh)
               serve    jetty|netty|tcp --port PORT [--host 127.0.0.1]
               summary  RESULTS.jsonl [--markdown]       table of medians and ratios from compare runs
               jfr-top  RECORDING.jfr [--top 25] [--match TEXT ...]   where a JFR profile's samples are
@@ -92,6 +97,7 @@ public final class Bench {
                 case "feed-lag" -> result = scenario(options, FeedLagScenario::settings, FeedLagScenario::run, err);
                 case "game" -> result = scenario(options, GameScenario::settings, GameScenario::run, err);
                 case "connect" -> result = scenario(options, ConnectScenario::settings, ConnectScenario::run, err);
+                case "flood" -> result = scenario(options, FloodScenario::settings, FloodScenario::run, err);
                 case "serve" -> {
                     Serve.run(options, out);
                     return 0;

@@ -149,6 +149,8 @@ public class Connections {
     private final Map<String, LongCounter> refusals = new ConcurrentHashMap<>();
     private Limits limits = Limits.none();
     private Liveness liveness = new Liveness(limits);
+    /** The latest ping time that some session's pong has answered (the server's reading has caught up past it). */
+    private final java.util.concurrent.atomic.AtomicLong answeredPing = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
     private volatile MemoryBudget budget = MemoryBudget.unlimited();
     private final Map<String, Long> maxMessageBytes = new ConcurrentHashMap<>();
     private volatile boolean stopping;
@@ -265,7 +267,7 @@ public class Connections {
         connection.activity().copies = copies;
         connection.outboxSlot().set(outbox(connection, copies.charging(Outbox.transport(session)), 0, null));
         session.getUserProperties().put(STATE, connection);
-        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> connection.heard(System.nanoTime()));
+        session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) pong -> pong(connection, System.nanoTime()));
         open.put(session.getId(), connection);
         // The guard lives in the engine's connection objects, which Grizzly keeps for its keep-alive
         // timeout after the session closed: it must hold nothing of the session, only its id.
@@ -569,6 +571,15 @@ public class Connections {
             c.account().close();
             return true;
         });
+        long pongTimeout = limits.pongTimeout().toNanos();
+        int unanswered = 0;
+        for (Connection connection : open.values()) {
+            long pinged = connection.pingSentAt();
+            if (pongTimeout > 0 && pinged != 0 && connection.lastHeard() < pinged && now - pinged >= pongTimeout) {
+                unanswered++;
+            }
+        }
+        long caughtUpTo = answeredPing.get();
         for (Connection connection : open.values()) {
             EngineCopies copies = connection.activity().copies;
             if (copies != null) {
@@ -581,7 +592,8 @@ public class Connections {
             }
             // the minimum data rate of a message being received, checked even when no more bytes come
             ReadGuard.checkRate(connection.session(), now);
-            switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt())) {
+            switch (liveness.decide(now, connection.lastMessage(), connection.lastHeard(), connection.pingSentAt(),
+                    Liveness.serverBehind(unanswered, caughtUpTo, connection.pingSentAt(), pongTimeout))) {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {
                     refused("idle timeout");
@@ -597,6 +609,15 @@ public class Connections {
                 }
             }
         }
+    }
+
+    /** A pong: the session is alive, and the server has read up to its ping. */
+    private void pong(Connection connection, long now) {
+        long pinged = connection.pingSentAt();
+        if (pinged != 0 && connection.lastHeard() < pinged) {
+            answeredPing.accumulateAndGet(pinged, Math::max);
+        }
+        connection.heard(now);
     }
 
     private static void ping(Connection connection, long now) {

@@ -23,7 +23,7 @@ class BenchTest {
     void helpListsEveryScenario() throws Exception {
         assertEquals(0, run("help"));
         String usage = out.toString(StandardCharsets.UTF_8);
-        for (String command : List.of("echo", "image", "fanout", "connect", "serve", "summary", "jfr-top")) {
+        for (String command : List.of("echo", "image", "fanout", "connect", "flood", "serve", "summary", "jfr-top")) {
             assertTrue(usage.contains("  " + command + " "), command);
         }
     }

@@ -31,6 +31,25 @@ class LivenessTest {
     }
 
     @Test
+    void whileTheServerMayBeBehindInReadingPongsAPingedSessionGetsFourMorePongTimeouts() {
+        long pinged = 30 * S;
+        assertEquals(CLOSE_UNRESPONSIVE, liveness.decide(40 * S, 0, 0, pinged, false));
+        assertEquals(NONE, liveness.decide(40 * S, 0, 0, pinged, true), "the server may hold the pong in its own queue");
+        assertEquals(NONE, liveness.decide(79 * S, 0, 0, pinged, true));
+        assertEquals(CLOSE_UNRESPONSIVE, liveness.decide(80 * S, 0, 0, pinged, true), "5 pong timeouts at most");
+    }
+
+    @Test
+    void theServerMayBeBehindOnlyWhenManyPongsAreLateAndNoneToALaterPingWasRead() {
+        long pinged = 30 * S;
+        long timeout = 10 * S;
+        assertEquals(true, Liveness.serverBehind(Liveness.MASS_UNANSWERED, 0, pinged, timeout), "no pong read since start");
+        assertEquals(true, Liveness.serverBehind(500, 39 * S, pinged, timeout), "pongs read so far answered earlier pings");
+        assertEquals(false, Liveness.serverBehind(500, 40 * S, pinged, timeout), "read a pong to a ping sent 10 s later");
+        assertEquals(false, Liveness.serverBehind(Liveness.MASS_UNANSWERED - 1, 0, pinged, timeout), "a few dead clients");
+    }
+
+    @Test
     void anAnsweredPingLeadsToTheNextPingOneIntervalLater() {
         long pinged = 30 * S;
         long pong = 31 * S;
