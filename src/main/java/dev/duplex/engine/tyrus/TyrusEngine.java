@@ -160,4 +160,10 @@ public final class TyrusEngine implements EngineAdapter {
     public Optional<String> cancelledWriteLogger() {
         return Optional.of(SERVLET_WRITER);
     }
+
+    /** Tyrus' upgrade handler's input stream and read buffer ({@link TyrusFrameInputs}). */
+    @Override
+    public FrameInputs frameInputs() throws ReflectiveOperationException {
+        return new TyrusFrameInputs(TyrusEngine.class.getClassLoader());
+    }
 }

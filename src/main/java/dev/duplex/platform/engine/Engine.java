@@ -123,8 +123,7 @@ public final class Engine {
             add(WRITE_QUEUE, "writes to a client that does not read look complete until Grizzly holds four times the "
                     + "socket's send buffer (10-16 MB on Linux loopback), outside the outbox and the memory budget");
             add(READ_GUARD, "frames are buffered whole by Tyrus before their size and the memory budget are checked");
-            own(READ_GUARD).probe(() -> !ReadGuard.active() ? Status.inactive(ReadGuard.reason())
-                    : ReadGuard.installedOnce() ? Status.active(ReadGuard.reason()) : Status.untested(NO_SESSION_YET));
+            own(READ_GUARD).probe(ReadGuard::status);
             add(CLOSE_REASONS, "close frames Tyrus writes itself carry its exception text");
             add(BOUNDED_DEFLATE, "permessage-deflate is not negotiated");
             own(BOUNDED_DEFLATE).probe(() -> BoundedDeflate.active()

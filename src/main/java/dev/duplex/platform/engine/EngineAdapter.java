@@ -1,6 +1,7 @@
 package dev.duplex.platform.engine;
 
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
@@ -151,4 +152,54 @@ public interface EngineAdapter {
      * known.
      */
     Optional<String> cancelledWriteLogger();
+
+    // ---- the read side of a session's connection: where the read guard sits ----
+
+    /** The engine's buffer of a partly received frame: the bytes it holds up to its limit, and its capacity. */
+    record BufferRoom(int limit, int capacity) {
+    }
+
+    /**
+     * The read side of one session's connection: the stream the engine reads its frames from, and
+     * the engine's buffer of a partly received frame. {@link #stream} and {@link #replace} throw when
+     * the engine's objects are not as expected; the buffer methods never throw (they do nothing, or
+     * answer null, where the buffer cannot be reached, and the implementation logs that once).
+     */
+    interface FrameInput {
+        /** The stream the engine reads this connection's frames from now. */
+        ServletInputStream stream() throws ReflectiveOperationException;
+
+        /** Makes the engine read this connection's frames from {@code stream} from its next read on. */
+        void replace(ServletInputStream stream) throws ReflectiveOperationException;
+
+        /** The engine's buffer of a partly received frame, or null when there is none or it cannot be read. */
+        BufferRoom room();
+
+        /** Replaces that buffer with one of {@code capacity} bytes holding what it holds now. */
+        void resize(int capacity);
+
+        /** Lets go of the room a frame of at least {@code largeFrame} bytes took, once it was handed on. */
+        void trim(long largeFrame);
+
+        /** Lets go of whatever the engine holds of a frame and of its last read chunk (the session ended). */
+        void drop();
+    }
+
+    /** Finds the read side of sessions' connections ({@code read-guard}). */
+    @FunctionalInterface
+    interface FrameInputs {
+        /**
+         * The read side of {@code session}'s connection. Call from {@code @OnOpen}, before the engine
+         * reads the first frame.
+         */
+        FrameInput of(Session session) throws ReflectiveOperationException;
+    }
+
+    /**
+     * The engine's read side, checked once at start (the classes and fields the implementation needs
+     * are there).
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's input cannot be wrapped here
+     */
+    FrameInputs frameInputs() throws ReflectiveOperationException;
 }

@@ -99,4 +99,9 @@ final class PortableEngine implements EngineAdapter {
     public Optional<String> cancelledWriteLogger() {
         return Optional.empty();
     }
+
+    @Override
+    public FrameInputs frameInputs() {
+        throw new UnsupportedOperationException("Jakarta WebSocket has no hook between the network and the engine's frame parser");
+    }
 }

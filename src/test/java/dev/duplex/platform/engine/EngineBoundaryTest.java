@@ -42,7 +42,6 @@ class EngineBoundaryTest {
      */
     private static final Set<String> NOT_YET_MOVED = Set.of(
             "dev/duplex/platform/engine/HeaderReadTimeout.java",
-            "dev/duplex/platform/engine/ReadGuard.java",
             "dev/duplex/platform/engine/UnparsableRequests.java");
 
     @Test
