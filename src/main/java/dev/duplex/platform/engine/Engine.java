@@ -259,7 +259,7 @@ public final class Engine {
             identify(container.getClass());
             prepareTimers(container.getClass());
         }
-        WorkerQueue.check(WorkerQueue.fileDescriptorLimit());
+        WorkerQueue.check(ADAPTER, WorkerQueue.fileDescriptorLimit());
         try {
             upgradeEnd = ADAPTER.observeUpgradeEnd(context, Engine::upgradeInitialized);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

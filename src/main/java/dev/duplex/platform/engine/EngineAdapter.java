@@ -5,7 +5,9 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
@@ -202,4 +204,89 @@ public interface EngineAdapter {
      * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's input cannot be wrapped here
      */
     FrameInputs frameInputs() throws ReflectiveOperationException;
+
+    // ---- the engine's HTTP listeners: header timeout, unparsable requests, worker queue, framing ----
+
+    /**
+     * The engine's running HTTP listeners (on Payara: Grizzly's, found through its {@code GrizzlyService}).
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's listeners cannot be reached here
+     */
+    List<HttpListener> httpListeners() throws ReflectiveOperationException;
+
+    /** One HTTP listener of the engine, with the hooks the platform puts on it. */
+    interface HttpListener {
+        /** Its name ({@code http-listener}). */
+        String name();
+
+        /** Whether it parses HTTP (has an HTTP codec); the hooks below need one. */
+        boolean parsesHttp();
+
+        /**
+         * Makes the responses the engine writes itself, before any application code runs (400
+         * "Invalid URI", 405 for TRACE), say {@code X-Frame-Options: DENY}.
+         *
+         * @return the value those responses carry now, read back; null when they carry none
+         */
+        String denyFraming() throws ReflectiveOperationException;
+
+        /** The most connection events its worker pool queues (-1: unbounded); empty when it runs them on its selector threads. */
+        OptionalInt workerQueueLimit() throws ReflectiveOperationException;
+
+        /**
+         * Watches the listener's connections: {@code events} is told of each connection that sent
+         * something and of each that closed (on the engine's threads: it must only record them).
+         */
+        HeaderWatch watchHeaders(ConnectionEvents events) throws ReflectiveOperationException;
+
+        /**
+         * Passes every request, once its headers are parsed and before the engine routes it, to
+         * {@code check} (on the connection's thread).
+         *
+         * @return how to stop
+         */
+        Runnable onHeadersParsed(RequestCheck check) throws ReflectiveOperationException;
+    }
+
+    /** Told of a listener's connections, by identity. */
+    interface ConnectionEvents {
+        void seen(Object connection);
+
+        void closed(Object connection);
+    }
+
+    /** What the header-read timeout needs of a listener's connections. */
+    interface HeaderWatch {
+        /** The request whose headers are being parsed on {@code connection} (compared by identity), or null when none is. */
+        Object requestInParsing(Object connection) throws ReflectiveOperationException;
+
+        boolean isOpen(Object connection) throws ReflectiveOperationException;
+
+        /** Closes {@code connection} without an answer. */
+        void close(Object connection) throws ReflectiveOperationException;
+
+        /** Stops watching. Never throws. */
+        void uninstall();
+    }
+
+    /** Sees a request whose headers are parsed, and may send it elsewhere. */
+    @FunctionalInterface
+    interface RequestCheck {
+        void check(ParsedRequest request) throws ReflectiveOperationException;
+    }
+
+    /** A request as the engine parsed it, before it is routed. */
+    interface ParsedRequest {
+        String method() throws ReflectiveOperationException;
+
+        /** The request target's path, as received (not decoded). */
+        String target() throws ReflectiveOperationException;
+
+        /** Routes it as {@code method} to {@code path} without a query. */
+        void reroute(String method, String path) throws ReflectiveOperationException;
+
+        void setHeader(String name, String value) throws ReflectiveOperationException;
+
+        void removeHeader(String name) throws ReflectiveOperationException;
+    }
 }
