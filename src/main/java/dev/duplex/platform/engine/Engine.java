@@ -89,6 +89,15 @@ public final class Engine {
     private static final AtomicBoolean ATTACHED_ONCE = new AtomicBoolean();
     /** The connection of the handshake this worker thread is upgrading, from the filter to the end of the engine's init. */
     private static final ThreadLocal<Object> HANDSHAKE = new ThreadLocal<>();
+    /**
+     * The connection and peer address (the servlet request's) of a handshake, kept until the first
+     * session on that connection proves or disproves {@value #REMOTE_ADDRESS}; null once decided.
+     */
+    private static volatile AddressProof addressProof;
+
+    private record AddressProof(Object connection, String peer) {
+    }
+
     /** Pending upgrades that never leave the engine's hands are reaped after this at the latest. */
     private static final long STUCK_NANOS = 60_000_000_000L;
 
@@ -343,13 +352,13 @@ public final class Engine {
     public static ConnectionAbort.Abort attach(Session session, int writeQueueBytes) {
         ATTACHED_ONCE.set(true);
         giveTimers(session);
-        if (!own(REMOTE_ADDRESS).isActive()) {
-            RemoteAddress.of(session);
-        }
         Object connection;
         try {
             connection = ADAPTER.connectionOf(session);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            if (own(REMOTE_ADDRESS).status().state() == Capability.State.UNTESTED) {
+                RemoteAddress.of(session); // reports it inactive where the engine cannot tell
+            }
             own(CONNECTION_ABORT).inactive("the connection under a session cannot be reached: " + e);
             own(WRITE_QUEUE).inactive("the connection under a session cannot be reached");
             disableReaper("the connection under a session cannot be reached");
@@ -359,6 +368,7 @@ public final class Engine {
         if (abort.status().state() == Capability.State.UNTESTED) {
             abort.untested("a session's connection is reachable; proven when one is seen dropped");
         }
+        proveRemoteAddress(session, connection);
         limitWriteQueue(session, connection, writeQueueBytes);
         Capability reaper = own(UPGRADE_REAPER);
         if (UPGRADES.claim(connection)) {
@@ -371,6 +381,33 @@ public final class Engine {
             disableReaper("a session's connection was not the one its handshake registered");
         }
         return ConnectionAbort.abortOf(connection, abort);
+    }
+
+    /** The first session whose handshake's address was kept: the engine's answer must be that address. */
+    private static void proveRemoteAddress(Session session, Object connection) {
+        AddressProof proof = addressProof;
+        Capability capability = own(REMOTE_ADDRESS);
+        if (capability.status().state() != Capability.State.UNTESTED) {
+            addressProof = null;
+            return;
+        }
+        if (proof == null || proof.connection() != connection) {
+            return; // not the handshake whose address was kept: a later session decides
+        }
+        addressProof = null;
+        String says;
+        try {
+            says = ADAPTER.remoteAddress(session);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            capability.inactive("no peer address on " + session.getClass().getName() + ": " + e);
+            return;
+        }
+        Status verdict = RemoteAddress.prove(ADAPTER.name(), says, proof.peer());
+        if (verdict.state() == Capability.State.ACTIVE) {
+            capability.active(verdict.detail());
+        } else {
+            capability.inactive(verdict.detail());
+        }
     }
 
     private static void limitWriteQueue(Session session, Object connection, int bytes) {
@@ -525,14 +562,20 @@ public final class Engine {
      */
     public static void upgrading(ServletRequest handshake, String address) {
         HANDSHAKE.remove();
-        Capability reaper = own(UPGRADE_REAPER);
-        if (reaper.status().state() == Capability.State.INACTIVE) {
+        boolean reaping = own(UPGRADE_REAPER).status().state() != Capability.State.INACTIVE;
+        boolean proving = addressProof == null && own(REMOTE_ADDRESS).status().state() == Capability.State.UNTESTED;
+        if (!reaping && !proving) {
             return;
         }
         try {
             Object connection = ADAPTER.connectionOf(handshake);
-            UPGRADES.register(connection, address, System.nanoTime());
-            HANDSHAKE.set(connection);
+            if (proving) {
+                addressProof = new AddressProof(connection, handshake.getRemoteAddr());
+            }
+            if (reaping) {
+                UPGRADES.register(connection, address, System.nanoTime());
+                HANDSHAKE.set(connection);
+            }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             disableReaper("the connection under a handshake cannot be reached: " + e);
         }
@@ -610,6 +653,7 @@ public final class Engine {
         sessionTimers = null;
         RawFrameWriter.forget();
         ATTACHED_ONCE.set(false);
+        addressProof = null;
         writeQueueBroken = false;
         name = "unknown";
         version = "unknown";
