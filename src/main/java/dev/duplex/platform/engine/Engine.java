@@ -25,8 +25,8 @@ import java.util.function.Supplier;
 /**
  * The one way into the WebSocket engine's internals (Tyrus over Grizzly on Payara) for what
  * Jakarta WebSocket has no API for, and the record of which of those capabilities work on this
- * server. Every reach into the engine goes through here or through the classes of this package it
- * calls; each catches {@link LinkageError} as well as reflection failures and falls back to
+ * server. Every reach into the engine goes through the engine adapter ({@link #adapter()}, found
+ * with {@link ServiceLoader}), called from here or from the classes of this package; each call catches {@link LinkageError} as well as reflection failures and falls back to
  * standard behaviour, and says so: one log line per capability at start (a WARNING when it is
  * inactive, again whenever its state changes) and the {@code engine} object of {@code /api/status}.
  *

@@ -25,11 +25,13 @@ import java.util.function.Consumer;
  * that the platform also reaches, and must not throw {@link LinkageError} out of
  * {@link #available()}.
  *
- * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the engine's version,
- * the session timers, the connection under a session or handshake (abort, write queue), the
- * close-frame reasons, the raw frames and the engine's cancelled-write log. The peer address too. The end of an upgrade too. The rest (read guard, header timeout, unparsable requests) still
- * reaches the engine from this package and is to follow, one capability at a time. The bounded
- * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
+ * <p>Behind this interface (docs/ENGINE.md, "The boundary"): the engine's version, the session
+ * timers, the connection under a session or handshake (abort, write queue), the close-frame
+ * reasons, the raw frames, the engine's cancelled-write log, the peer address, the end of an
+ * upgrade, the read side of a connection (read guard) and the HTTP listeners (header-read timeout,
+ * unparsable requests, worker queue, framing of the engine's own answers). No platform class names
+ * an engine type. The bounded permessage-deflate has its own SPI,
+ * {@code dev.duplex.platform.deflate.DeflateEngine}.
  */
 public interface EngineAdapter {
 
