@@ -30,7 +30,7 @@ public final class RawFrameWriter {
 
     private final EngineAdapter.RawFrames frames;
 
-    private RawFrameWriter(EngineAdapter.RawFrames frames) {
+    RawFrameWriter(EngineAdapter.RawFrames frames) {
         this.frames = frames;
     }
 

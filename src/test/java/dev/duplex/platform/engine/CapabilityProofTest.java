@@ -7,11 +7,13 @@ import dev.duplex.platform.engine.Capability.State;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The behaviour checks of remote-address and close-reasons, without a server. */
 class CapabilityProofTest {
 
+    @BeforeEach
     @AfterEach
     void reset() {
         Engine.reset();
@@ -46,5 +48,28 @@ class CapabilityProofTest {
 
         assertEquals("Duplex", new String(out.array(), 4, out.remaining() - 4, StandardCharsets.UTF_8));
         assertEquals(State.ACTIVE, capability.status().state());
+    }
+
+    @Test
+    void rawFramesTurnActiveOnlyWhenAPreEncodedWriteCompletes() {
+        java.util.List<Throwable> results = new java.util.ArrayList<>();
+        new RawFrameWriter((frames, done) -> done.accept(new java.io.IOException("closed"))).write(ByteBuffer.allocate(2), results::add);
+        assertEquals(State.UNTESTED, Engine.capabilities().get(Engine.RAW_FRAMES).state(), "a failed write proves nothing");
+
+        new RawFrameWriter((frames, done) -> done.accept(null)).write(ByteBuffer.allocate(2), results::add);
+
+        assertEquals(State.ACTIVE, Engine.capabilities().get(Engine.RAW_FRAMES).state());
+        assertEquals(2, results.size(), "every caller is told");
+    }
+
+    @Test
+    void rawFramesThatTheEngineCannotLinkTurnInactive() {
+        java.util.List<Throwable> results = new java.util.ArrayList<>();
+        new RawFrameWriter((frames, done) -> {
+            throw new NoSuchMethodError("write");
+        }).write(ByteBuffer.allocate(2), results::add);
+
+        assertEquals(State.INACTIVE, Engine.capabilities().get(Engine.RAW_FRAMES).state());
+        assertEquals(1, results.size());
     }
 }

@@ -12,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,6 +65,7 @@ class ReadGuardTest {
         }
     }
 
+    @BeforeEach
     @AfterEach
     void reset() {
         ReadGuard.reset();
