@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * The one way into the WebSocket engine's internals (Tyrus over Grizzly on Payara) for what
  * Jakarta WebSocket has no API for, and the record of which of those capabilities work on this
  * server. Every reach into the engine goes through the engine adapter ({@link #adapter()}, found
- * with {@link ServiceLoader}), called from here or from the classes of this package; each call catches {@link LinkageError} as well as reflection failures and falls back to
+ * with {@link ServiceLoader}), called from here or from the classes of this package; each call
+ * catches {@link LinkageError} as well as reflection failures and falls back to
  * standard behaviour, and says so: one log line per capability at start (a WARNING when it is
  * inactive, again whenever its state changes) and the {@code engine} object of {@code /api/status}.
  *
@@ -90,7 +91,7 @@ public final class Engine {
     /** The connection of the handshake this worker thread is upgrading, from the filter to the end of the engine's init. */
     private static final ThreadLocal<Object> HANDSHAKE = new ThreadLocal<>();
     /**
-     * The connection and peer address (the servlet request's) of a handshake, kept until the first
+     * The connection and peer address (the servlet request's) of the latest handshake, kept until a
      * session on that connection proves or disproves {@value #REMOTE_ADDRESS}; null once decided.
      */
     private static volatile AddressProof addressProof;
@@ -563,7 +564,8 @@ public final class Engine {
     public static void upgrading(ServletRequest handshake, String address) {
         HANDSHAKE.remove();
         boolean reaping = own(UPGRADE_REAPER).status().state() != Capability.State.INACTIVE;
-        boolean proving = addressProof == null && own(REMOTE_ADDRESS).status().state() == Capability.State.UNTESTED;
+        // the latest handshake's, while untested: one that never becomes a session must not block the proof
+        boolean proving = own(REMOTE_ADDRESS).status().state() == Capability.State.UNTESTED;
         if (!reaping && !proving) {
             return;
         }
