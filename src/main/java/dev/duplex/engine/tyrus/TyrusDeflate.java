@@ -40,4 +40,10 @@ public final class TyrusDeflate implements DeflateEngine {
     public Extension extension(DeflateSession session) {
         return TyrusDeflateExtension.of(session);
     }
+
+    /** Through Tyrus' {@code ExtendedExtension.processIncoming}, as Tyrus' read handler calls it ({@link TyrusDeflateExtension#incoming}). */
+    @Override
+    public Frame incoming(Extension extension, int opcode, boolean rsv1, byte[] payload) {
+        return TyrusDeflateExtension.incoming(extension, opcode, rsv1, payload);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.duplex.engine.tyrus;
 
 import dev.duplex.platform.deflate.BoundedDeflate;
+import dev.duplex.platform.deflate.DeflateEngine;
 import dev.duplex.platform.deflate.DeflateFailure;
 import dev.duplex.platform.deflate.DeflateSession;
 import jakarta.websocket.Extension;
@@ -49,6 +50,13 @@ final class TyrusDeflateExtension implements ExtendedExtension {
 
     static Extension of(DeflateSession session) {
         return new TyrusDeflateExtension(session);
+    }
+
+    /** One incoming final frame through {@code extension}'s {@link #processIncoming}, built with Tyrus' own frame builder. */
+    static DeflateEngine.Frame incoming(Extension extension, int opcode, boolean rsv1, byte[] payload) {
+        Frame in = Frame.builder().fin(true).rsv1(rsv1).opcode((byte) opcode).payloadData(payload).payloadLength(payload.length).build();
+        Frame out = ((ExtendedExtension) extension).processIncoming(null, in);
+        return new DeflateEngine.Frame(out.getOpcode(), out.getPayloadData());
     }
 
     @Override

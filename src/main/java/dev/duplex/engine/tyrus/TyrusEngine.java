@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -159,5 +160,17 @@ public final class TyrusEngine implements EngineAdapter {
     @Override
     public Optional<String> cancelledWriteLogger() {
         return Optional.of(SERVLET_WRITER);
+    }
+
+    /** Tyrus' upgrade handler's input stream and read buffer ({@link TyrusFrameInputs}). */
+    @Override
+    public FrameInputs frameInputs() throws ReflectiveOperationException {
+        return new TyrusFrameInputs(TyrusEngine.class.getClassLoader());
+    }
+
+    /** Payara's Grizzly HTTP listeners ({@link GrizzlyHttp}). */
+    @Override
+    public List<HttpListener> httpListeners() throws ReflectiveOperationException {
+        return GrizzlyHttp.listeners();
     }
 }

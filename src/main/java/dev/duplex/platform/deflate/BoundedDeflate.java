@@ -37,10 +37,69 @@ public final class BoundedDeflate {
 
     static {
         DeflateEngine found = find(ServiceLoader.load(DeflateEngine.class, BoundedDeflate.class.getClassLoader()));
-        ENGINE = found;
-        REASON = found != null ? found.describe()
-                : "permessage-deflate not offered: no engine implementation on this server can bound it";
-        LOG.log(found != null ? Level.DEBUG : Level.INFO, REASON);
+        String failed = found == null ? null : selfTest(found);
+        ENGINE = failed == null ? found : null;
+        REASON = found == null ? "permessage-deflate not offered: no engine implementation on this server can bound it"
+                : failed != null ? "permessage-deflate not offered: the self-test of the bounded extension failed: " + failed
+                : found.describe() + " (self-test at start: a compressed message inflated through it, one inflating past"
+                        + " its limit refused with 1009)";
+        LOG.log(failed != null ? Level.WARNING : found != null ? Level.DEBUG : Level.INFO, REASON);
+    }
+
+    /**
+     * Proves {@code engine}'s extension at start, by behaviour: a compressed message goes in as a
+     * client's frame and must come out inflated, and one inflating to 64 KiB on a 1 KiB limit must
+     * be refused with a close frame of code 1009.
+     *
+     * @return null when it passed, else what went wrong
+     */
+    static String selfTest(DeflateEngine engine) {
+        Negotiation agreed = Negotiation.of(List.of()).orElseThrow();
+        String text = "Duplex checks its bounded permessage-deflate on this engine";
+        try {
+            try (DeflateSession session = new DeflateSession(agreed, DeflateSettings.defaults())) {
+                session.limitMessageBytes(1024);
+                DeflateEngine.Frame back = engine.incoming(engine.extension(session), 0x1, true,
+                        deflate(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                if (back.opcode() != 0x1 || !text.equals(new String(back.payload(), java.nio.charset.StandardCharsets.UTF_8))) {
+                    return "a compressed text message came out as opcode " + back.opcode() + ", " + back.payload().length + " bytes";
+                }
+            }
+            try (DeflateSession session = new DeflateSession(agreed, DeflateSettings.defaults())) {
+                session.limitMessageBytes(1024);
+                DeflateEngine.Frame back = engine.incoming(engine.extension(session), 0x2, true, deflate(new byte[64 * 1024]));
+                byte[] payload = back.payload();
+                int code = payload.length >= 2 ? (payload[0] & 0xFF) << 8 | payload[1] & 0xFF : -1;
+                if (back.opcode() != 0x8 || code != DeflateFailure.TOO_BIG) {
+                    return "a message inflating to 64 KiB on a 1 KiB limit came out as opcode " + back.opcode()
+                            + (back.opcode() == 0x8 ? " code " + code : "") + ", not refused with 1009";
+                }
+            }
+            return null;
+        } catch (RuntimeException | LinkageError e) {
+            return e.toString();
+        }
+    }
+
+    /** {@code bytes} as one permessage-deflate payload: raw deflate, sync-flushed, its 00 00 FF FF tail cut (RFC 7692). */
+    static byte[] deflate(byte[] bytes) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true);
+        try {
+            deflater.setInput(bytes);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] chunk = new byte[4096];
+            int n;
+            while ((n = deflater.deflate(chunk, 0, chunk.length, java.util.zip.Deflater.SYNC_FLUSH)) > 0) {
+                out.write(chunk, 0, n);
+                if (n < chunk.length) {
+                    break;
+                }
+            }
+            byte[] all = out.toByteArray();
+            return java.util.Arrays.copyOf(all, all.length - 4);
+        } finally {
+            deflater.end();
+        }
     }
 
     /**

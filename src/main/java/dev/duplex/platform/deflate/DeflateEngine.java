@@ -30,4 +30,16 @@ public interface DeflateEngine {
      * {@link DeflateSession#close} when the engine closes the connection.
      */
     Extension extension(DeflateSession session);
+
+    /** A frame as the engine would process it after the extension: its opcode and payload. */
+    record Frame(int opcode, byte[] payload) {
+    }
+
+    /**
+     * Drives {@code extension} (made by {@link #extension}) as the engine drives it for one incoming
+     * final frame, and answers the frame the engine would then process. For the self-test that makes
+     * {@code bounded-deflate} active ({@link BoundedDeflate}): the implementation must use the same
+     * code path the engine uses for a client's frame.
+     */
+    Frame incoming(Extension extension, int opcode, boolean rsv1, byte[] payload);
 }

@@ -50,10 +50,10 @@ public final class CloseFrameReasons {
             return false;
         }
         try {
-            Engine.adapter().rewriteCloseFrames(session, rewrite);
-            if (capability.status().state() != Capability.State.ACTIVE) {
-                capability.active("every close frame the server sends carries Duplex's own reason (" + Engine.adapter().name()
-                        + "'s connection writer is wrapped)");
+            Engine.adapter().rewriteCloseFrames(session, proving(rewrite, capability, Engine.adapter().name()));
+            if (capability.status().state() == Capability.State.UNTESTED) {
+                capability.untested(Engine.adapter().name() + "'s connection writer is wrapped; proven when the first close frame"
+                        + " the engine writes passes through it");
             }
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -62,6 +62,21 @@ public final class CloseFrameReasons {
             LOG.log(Level.WARNING, "Close frames the engine writes itself keep its own reasons ({0})", e.toString());
             return false;
         }
+    }
+
+    /**
+     * {@code rewrite}, turning {@code capability} active the first time the engine's writer passes a
+     * close frame through it: the proof that the wrapped writer is the one the engine writes with.
+     */
+    static Rewrite proving(Rewrite rewrite, Capability capability, String engine) {
+        return (code, reason) -> {
+            String answer = rewrite.reason(code, reason);
+            if (capability.status().state() != Capability.State.ACTIVE) {
+                capability.active("every close frame the server sends carries Duplex's own reason (seen: a close frame "
+                        + engine + " wrote passed through its wrapped connection writer)");
+            }
+            return answer;
+        };
     }
 
     /**

@@ -25,8 +25,9 @@ import java.util.function.Supplier;
 /**
  * The one way into the WebSocket engine's internals (Tyrus over Grizzly on Payara) for what
  * Jakarta WebSocket has no API for, and the record of which of those capabilities work on this
- * server. Every reach into the engine goes through here or through the classes of this package it
- * calls; each catches {@link LinkageError} as well as reflection failures and falls back to
+ * server. Every reach into the engine goes through the engine adapter ({@link #adapter()}, found
+ * with {@link ServiceLoader}), called from here or from the classes of this package; each call
+ * catches {@link LinkageError} as well as reflection failures and falls back to
  * standard behaviour, and says so: one log line per capability at start (a WARNING when it is
  * inactive, again whenever its state changes) and the {@code engine} object of {@code /api/status}.
  *
@@ -89,6 +90,15 @@ public final class Engine {
     private static final AtomicBoolean ATTACHED_ONCE = new AtomicBoolean();
     /** The connection of the handshake this worker thread is upgrading, from the filter to the end of the engine's init. */
     private static final ThreadLocal<Object> HANDSHAKE = new ThreadLocal<>();
+    /**
+     * The connection and peer address (the servlet request's) of the latest handshake, kept until a
+     * session on that connection proves or disproves {@value #REMOTE_ADDRESS}; null once decided.
+     */
+    private static volatile AddressProof addressProof;
+
+    private record AddressProof(Object connection, String peer) {
+    }
+
     /** Pending upgrades that never leave the engine's hands are reaped after this at the latest. */
     private static final long STUCK_NANOS = 60_000_000_000L;
 
@@ -123,8 +133,7 @@ public final class Engine {
             add(WRITE_QUEUE, "writes to a client that does not read look complete until Grizzly holds four times the "
                     + "socket's send buffer (10-16 MB on Linux loopback), outside the outbox and the memory budget");
             add(READ_GUARD, "frames are buffered whole by Tyrus before their size and the memory budget are checked");
-            own(READ_GUARD).probe(() -> !ReadGuard.active() ? Status.inactive(ReadGuard.reason())
-                    : ReadGuard.installedOnce() ? Status.active(ReadGuard.reason()) : Status.untested(NO_SESSION_YET));
+            own(READ_GUARD).probe(ReadGuard::status);
             add(CLOSE_REASONS, "close frames Tyrus writes itself carry its exception text");
             add(BOUNDED_DEFLATE, "permessage-deflate is not negotiated");
             own(BOUNDED_DEFLATE).probe(() -> BoundedDeflate.active()
@@ -260,7 +269,7 @@ public final class Engine {
             identify(container.getClass());
             prepareTimers(container.getClass());
         }
-        WorkerQueue.check(WorkerQueue.fileDescriptorLimit());
+        WorkerQueue.check(ADAPTER, WorkerQueue.fileDescriptorLimit());
         try {
             upgradeEnd = ADAPTER.observeUpgradeEnd(context, Engine::upgradeInitialized);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -344,13 +353,13 @@ public final class Engine {
     public static ConnectionAbort.Abort attach(Session session, int writeQueueBytes) {
         ATTACHED_ONCE.set(true);
         giveTimers(session);
-        if (!own(REMOTE_ADDRESS).isActive()) {
-            RemoteAddress.of(session);
-        }
         Object connection;
         try {
             connection = ADAPTER.connectionOf(session);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            if (own(REMOTE_ADDRESS).status().state() == Capability.State.UNTESTED) {
+                RemoteAddress.of(session); // reports it inactive where the engine cannot tell
+            }
             own(CONNECTION_ABORT).inactive("the connection under a session cannot be reached: " + e);
             own(WRITE_QUEUE).inactive("the connection under a session cannot be reached");
             disableReaper("the connection under a session cannot be reached");
@@ -360,6 +369,7 @@ public final class Engine {
         if (abort.status().state() == Capability.State.UNTESTED) {
             abort.untested("a session's connection is reachable; proven when one is seen dropped");
         }
+        proveRemoteAddress(session, connection);
         limitWriteQueue(session, connection, writeQueueBytes);
         Capability reaper = own(UPGRADE_REAPER);
         if (UPGRADES.claim(connection)) {
@@ -372,6 +382,33 @@ public final class Engine {
             disableReaper("a session's connection was not the one its handshake registered");
         }
         return ConnectionAbort.abortOf(connection, abort);
+    }
+
+    /** The first session whose handshake's address was kept: the engine's answer must be that address. */
+    private static void proveRemoteAddress(Session session, Object connection) {
+        AddressProof proof = addressProof;
+        Capability capability = own(REMOTE_ADDRESS);
+        if (capability.status().state() != Capability.State.UNTESTED) {
+            addressProof = null;
+            return;
+        }
+        if (proof == null || proof.connection() != connection) {
+            return; // not the handshake whose address was kept: a later session decides
+        }
+        addressProof = null;
+        String says;
+        try {
+            says = ADAPTER.remoteAddress(session);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            capability.inactive("no peer address on " + session.getClass().getName() + ": " + e);
+            return;
+        }
+        Status verdict = RemoteAddress.prove(ADAPTER.name(), says, proof.peer());
+        if (verdict.state() == Capability.State.ACTIVE) {
+            capability.active(verdict.detail());
+        } else {
+            capability.inactive(verdict.detail());
+        }
     }
 
     private static void limitWriteQueue(Session session, Object connection, int bytes) {
@@ -526,14 +563,21 @@ public final class Engine {
      */
     public static void upgrading(ServletRequest handshake, String address) {
         HANDSHAKE.remove();
-        Capability reaper = own(UPGRADE_REAPER);
-        if (reaper.status().state() == Capability.State.INACTIVE) {
+        boolean reaping = own(UPGRADE_REAPER).status().state() != Capability.State.INACTIVE;
+        // the latest handshake's, while untested: one that never becomes a session must not block the proof
+        boolean proving = own(REMOTE_ADDRESS).status().state() == Capability.State.UNTESTED;
+        if (!reaping && !proving) {
             return;
         }
         try {
             Object connection = ADAPTER.connectionOf(handshake);
-            UPGRADES.register(connection, address, System.nanoTime());
-            HANDSHAKE.set(connection);
+            if (proving) {
+                addressProof = new AddressProof(connection, handshake.getRemoteAddr());
+            }
+            if (reaping) {
+                UPGRADES.register(connection, address, System.nanoTime());
+                HANDSHAKE.set(connection);
+            }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             disableReaper("the connection under a handshake cannot be reached: " + e);
         }
@@ -611,6 +655,7 @@ public final class Engine {
         sessionTimers = null;
         RawFrameWriter.forget();
         ATTACHED_ONCE.set(false);
+        addressProof = null;
         writeQueueBroken = false;
         name = "unknown";
         version = "unknown";

@@ -1,10 +1,13 @@
 package dev.duplex.platform.engine;
 
 import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
@@ -22,11 +25,13 @@ import java.util.function.Consumer;
  * that the platform also reaches, and must not throw {@link LinkageError} out of
  * {@link #available()}.
  *
- * <p>Moved behind this interface so far (docs/ENGINE.md, "The boundary"): the engine's version,
- * the session timers, the connection under a session or handshake (abort, write queue), the
- * close-frame reasons, the raw frames and the engine's cancelled-write log. The peer address too. The end of an upgrade too. The rest (read guard, header timeout, unparsable requests) still
- * reaches the engine from this package and is to follow, one capability at a time. The bounded
- * permessage-deflate has its own SPI, {@code dev.duplex.platform.deflate.DeflateEngine}.
+ * <p>Behind this interface (docs/ENGINE.md, "The boundary"): the engine's version, the session
+ * timers, the connection under a session or handshake (abort, write queue), the close-frame
+ * reasons, the raw frames, the engine's cancelled-write log, the peer address, the end of an
+ * upgrade, the read side of a connection (read guard) and the HTTP listeners (header-read timeout,
+ * unparsable requests, worker queue, framing of the engine's own answers). No platform class names
+ * an engine type. The bounded permessage-deflate has its own SPI,
+ * {@code dev.duplex.platform.deflate.DeflateEngine}.
  */
 public interface EngineAdapter {
 
@@ -151,4 +156,139 @@ public interface EngineAdapter {
      * known.
      */
     Optional<String> cancelledWriteLogger();
+
+    // ---- the read side of a session's connection: where the read guard sits ----
+
+    /** The engine's buffer of a partly received frame: the bytes it holds up to its limit, and its capacity. */
+    record BufferRoom(int limit, int capacity) {
+    }
+
+    /**
+     * The read side of one session's connection: the stream the engine reads its frames from, and
+     * the engine's buffer of a partly received frame. {@link #stream} and {@link #replace} throw when
+     * the engine's objects are not as expected; the buffer methods never throw (they do nothing, or
+     * answer null, where the buffer cannot be reached, and the implementation logs that once).
+     */
+    interface FrameInput {
+        /** The stream the engine reads this connection's frames from now. */
+        ServletInputStream stream() throws ReflectiveOperationException;
+
+        /** Makes the engine read this connection's frames from {@code stream} from its next read on. */
+        void replace(ServletInputStream stream) throws ReflectiveOperationException;
+
+        /** The engine's buffer of a partly received frame, or null when there is none or it cannot be read. */
+        BufferRoom room();
+
+        /** Replaces that buffer with one of {@code capacity} bytes holding what it holds now. */
+        void resize(int capacity);
+
+        /** Lets go of the room a frame of at least {@code largeFrame} bytes took, once it was handed on. */
+        void trim(long largeFrame);
+
+        /** Lets go of whatever the engine holds of a frame and of its last read chunk (the session ended). */
+        void drop();
+    }
+
+    /** Finds the read side of sessions' connections ({@code read-guard}). */
+    @FunctionalInterface
+    interface FrameInputs {
+        /**
+         * The read side of {@code session}'s connection. Call from {@code @OnOpen}, before the engine
+         * reads the first frame.
+         */
+        FrameInput of(Session session) throws ReflectiveOperationException;
+    }
+
+    /**
+     * The engine's read side, checked once at start (the classes and fields the implementation needs
+     * are there).
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's input cannot be wrapped here
+     */
+    FrameInputs frameInputs() throws ReflectiveOperationException;
+
+    // ---- the engine's HTTP listeners: header timeout, unparsable requests, worker queue, framing ----
+
+    /**
+     * The engine's running HTTP listeners (on Payara: Grizzly's, found through its {@code GrizzlyService}).
+     *
+     * @throws ReflectiveOperationException or a {@link RuntimeException} when the engine's listeners cannot be reached here
+     */
+    List<HttpListener> httpListeners() throws ReflectiveOperationException;
+
+    /** One HTTP listener of the engine, with the hooks the platform puts on it. */
+    interface HttpListener {
+        /** Its name ({@code http-listener}). */
+        String name();
+
+        /** Whether it parses HTTP (has an HTTP codec); the hooks below need one. */
+        boolean parsesHttp();
+
+        /**
+         * Makes the responses the engine writes itself, before any application code runs (400
+         * "Invalid URI", 405 for TRACE), say {@code X-Frame-Options: DENY}.
+         *
+         * @return the value those responses carry now, read back; null when they carry none
+         */
+        String denyFraming() throws ReflectiveOperationException;
+
+        /** The most connection events its worker pool queues (-1: unbounded); empty when it runs them on its selector threads. */
+        OptionalInt workerQueueLimit() throws ReflectiveOperationException;
+
+        /**
+         * Watches the listener's connections: {@code events} is told of each connection that sent
+         * something and of each that closed (on the engine's threads: it must only record them).
+         */
+        HeaderWatch watchHeaders(ConnectionEvents events) throws ReflectiveOperationException;
+
+        /**
+         * Passes every request, once its headers are parsed and before the engine routes it, to
+         * {@code check} (on the connection's thread).
+         *
+         * @return how to stop
+         */
+        Runnable onHeadersParsed(RequestCheck check) throws ReflectiveOperationException;
+    }
+
+    /** Told of a listener's connections, by identity. */
+    interface ConnectionEvents {
+        void seen(Object connection);
+
+        void closed(Object connection);
+    }
+
+    /** What the header-read timeout needs of a listener's connections. */
+    interface HeaderWatch {
+        /** The request whose headers are being parsed on {@code connection} (compared by identity), or null when none is. */
+        Object requestInParsing(Object connection) throws ReflectiveOperationException;
+
+        boolean isOpen(Object connection) throws ReflectiveOperationException;
+
+        /** Closes {@code connection} without an answer. */
+        void close(Object connection) throws ReflectiveOperationException;
+
+        /** Stops watching. Never throws. */
+        void uninstall();
+    }
+
+    /** Sees a request whose headers are parsed, and may send it elsewhere. */
+    @FunctionalInterface
+    interface RequestCheck {
+        void check(ParsedRequest request) throws ReflectiveOperationException;
+    }
+
+    /** A request as the engine parsed it, before it is routed. */
+    interface ParsedRequest {
+        String method() throws ReflectiveOperationException;
+
+        /** The request target's path, as received (not decoded). */
+        String target() throws ReflectiveOperationException;
+
+        /** Routes it as {@code method} to {@code path} without a query. */
+        void reroute(String method, String path) throws ReflectiveOperationException;
+
+        void setHeader(String name, String value) throws ReflectiveOperationException;
+
+        void removeHeader(String name) throws ReflectiveOperationException;
+    }
 }

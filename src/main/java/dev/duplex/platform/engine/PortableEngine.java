@@ -3,6 +3,7 @@ package dev.duplex.platform.engine;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -98,5 +99,15 @@ final class PortableEngine implements EngineAdapter {
     @Override
     public Optional<String> cancelledWriteLogger() {
         return Optional.empty();
+    }
+
+    @Override
+    public FrameInputs frameInputs() {
+        throw new UnsupportedOperationException("Jakarta WebSocket has no hook between the network and the engine's frame parser");
+    }
+
+    @Override
+    public List<HttpListener> httpListeners() {
+        throw new UnsupportedOperationException("Jakarta Servlet has no API for the server's HTTP listeners");
     }
 }

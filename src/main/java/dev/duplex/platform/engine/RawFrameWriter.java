@@ -24,11 +24,13 @@ public final class RawFrameWriter {
 
     /** Set once a session was given a raw writer (the engine adapter reached its connection writer). */
     private static volatile boolean reached;
+    /** Set once a pre-encoded write completed without error (the capability's proof). */
+    private static volatile boolean proven;
     private static volatile boolean unavailable;
 
     private final EngineAdapter.RawFrames frames;
 
-    private RawFrameWriter(EngineAdapter.RawFrames frames) {
+    RawFrameWriter(EngineAdapter.RawFrames frames) {
         this.frames = frames;
     }
 
@@ -46,8 +48,11 @@ public final class RawFrameWriter {
             RawFrameWriter writer = new RawFrameWriter(Engine.adapter().rawFrames(session));
             if (!reached) {
                 reached = true;
-                Engine.rawFrames(true, "broadcast frames are encoded once and written straight to "
-                        + Engine.adapter().name() + " connections");
+                Capability capability = Engine.capability(Engine.RAW_FRAMES);
+                if (capability != null && capability.status().state() == Capability.State.UNTESTED) {
+                    capability.untested(Engine.adapter().name() + "'s connection writer reached; proven when the first pre-encoded"
+                            + " write completes");
+                }
             }
             return writer;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -62,7 +67,14 @@ public final class RawFrameWriter {
      */
     public void write(ByteBuffer frames, Consumer<Throwable> done) {
         try {
-            this.frames.write(frames, done);
+            this.frames.write(frames, proven ? done : error -> {
+                if (error == null && !proven && !unavailable) {
+                    proven = true;
+                    Engine.rawFrames(true, "broadcast frames are encoded once and written straight to " + Engine.adapter().name()
+                            + " connections (seen: a pre-encoded write completed)");
+                }
+                done.accept(error);
+            });
         } catch (RuntimeException | LinkageError e) {
             // a LinkageError here means the engine changed under us: say so once and send no more raw frames
             if (e instanceof LinkageError) {
@@ -75,6 +87,7 @@ public final class RawFrameWriter {
     /** Forgets what was found, for tests. */
     static synchronized void forget() {
         reached = false;
+        proven = false;
         unavailable = false;
     }
 

@@ -38,6 +38,8 @@ final class ReadGuardStream extends ServletInputStream {
     /** Set by {@link #end} on any thread; acted on by the read thread at its next call. */
     private volatile boolean ended;
     private boolean endHandled;
+    /** Told once, when the engine has read the first whole frame header through this stream; null after. */
+    private Runnable firstFrame;
 
     /** The engine's buffer of a partly received frame (see {@link ReadGuard}); called on the read thread. */
     interface EngineBuffer {
@@ -59,6 +61,14 @@ final class ReadGuardStream extends ServletInputStream {
 
     /** The engine's buffer: its limit (bytes up to which it is filled) and its capacity. */
     record Room(int limit, int capacity) {
+    }
+
+    /**
+     * Tells {@code seen} once, on the read thread, when the engine has read bytes through this stream
+     * that complete a frame header: the proof that the engine reads the connection through the guard.
+     */
+    void onFirstFrame(Runnable seen) {
+        this.firstFrame = seen;
     }
 
     ReadGuardStream(ServletInputStream in, ReadGuardFilter filter, EngineBuffer engineBuffer) {
@@ -119,6 +129,16 @@ final class ReadGuardStream extends ServletInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        int n = guardedRead(b, off, len);
+        Runnable seen = firstFrame;
+        if (seen != null && n > 0 && filter.frames() > 0) {
+            firstFrame = null;
+            seen.run();
+        }
+        return n;
+    }
+
+    private int guardedRead(byte[] b, int off, int len) throws IOException {
         settle(0);
         if (len == 0) {
             return 0;

@@ -14,20 +14,56 @@ public final class RemoteAddress {
     private RemoteAddress() {
     }
 
-    /** The session's peer address, or {@link #UNKNOWN} where the engine does not tell. */
+    /**
+     * The session's peer address, or {@link #UNKNOWN} where the engine does not tell, or where the
+     * capability was seen not to work (the engine's answer differed from the handshake's).
+     */
     public static String of(Session session) {
         EngineAdapter engine = Engine.adapter();
+        Capability capability = Engine.capability(Engine.REMOTE_ADDRESS);
+        if (capability != null && capability.status().state() == Capability.State.INACTIVE) {
+            return UNKNOWN;
+        }
         try {
             String address = engine.remoteAddress(session);
             if (address == null) {
                 Engine.remoteAddress(false, engine.name() + " answered no peer address for a " + session.getClass().getName());
                 return UNKNOWN;
             }
-            Engine.remoteAddress(true, "a session's peer address comes from " + engine.name() + "'s session");
             return address;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             Engine.remoteAddress(false, "no peer address on " + session.getClass().getName() + ": " + e);
             return UNKNOWN;
         }
+    }
+
+    /**
+     * The capability's verdict when the engine answered {@code engineSays} for a session whose
+     * handshake request came from {@code handshakeSaid} (the servlet request's {@code getRemoteAddr()},
+     * the standard API's answer for the same connection): active when they are the same address.
+     */
+    static Capability.Status prove(String engineName, String engineSays, String handshakeSaid) {
+        if (engineSays == null) {
+            return Capability.Status.inactive(engineName + " answered no peer address");
+        }
+        if (!same(engineSays, handshakeSaid)) {
+            return Capability.Status.inactive(engineName + " answered " + engineSays + " for a session whose handshake came from "
+                    + handshakeSaid);
+        }
+        return Capability.Status.active("a session's peer address comes from " + engineName + "'s session (seen: it matched its"
+                + " handshake request's address)");
+    }
+
+    /** Whether two textual addresses are the same (IPv6 in brackets or not, any case). */
+    static boolean same(String a, String b) {
+        return a != null && b != null && strip(a).equalsIgnoreCase(strip(b));
+    }
+
+    private static String strip(String address) {
+        String s = address.trim();
+        if (s.startsWith("/")) {
+            s = s.substring(1);
+        }
+        return s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
     }
 }

@@ -2,9 +2,10 @@ package dev.duplex.platform.engine;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
- * Checks that Grizzly's HTTP worker pool cannot drop connection events. With its
+ * Checks that the engine's HTTP worker pool cannot drop connection events. With its
  * {@code WorkerThreadIOStrategy} Grizzly's selector thread hands every read event of every
  * connection (a new handshake, a frame, a peer's close) to the listener's worker pool
  * ({@code http-thread-pool}: 200 threads, and on Payara a queue of {@code max-queue-size} = 4096
@@ -19,8 +20,11 @@ import java.util.List;
  * <p>Each connection has at most one read (and one write) event waiting, so the queue can never hold
  * more than twice the open connections, which the file descriptor limit bounds: Duplex's pre-boot
  * commands ({@code src/main/deploy/preboot.txt}) set {@code max-queue-size=-1} (unbounded). The
- * capability {@value Engine#WORKER_QUEUE} is active when each HTTP listener's pool queue is
- * unbounded or holds at least twice the descriptor limit; inactive (with the fix in its detail) otherwise.
+ * capability {@value Engine#WORKER_QUEUE} is active when each HTTP listener's running pool (read
+ * from the pool itself through {@link EngineAdapter.HttpListener#workerQueueLimit}, not from the
+ * configuration) is unbounded or holds at least twice the descriptor limit; inactive (with the fix
+ * in its detail) otherwise. Not proven by a flood at start: that would cost the server the very
+ * burst the setting is for; {@code ConnectionFloodIT} is the behaviour test.
  */
 final class WorkerQueue {
 
@@ -40,37 +44,34 @@ final class WorkerQueue {
         return -1;
     }
 
-    /** Reads each HTTP listener's worker queue limit and reports the capability. */
-    static void check(long fdLimit) {
+    /** Reads each of {@code engine}'s HTTP listeners' worker queue limit and reports the capability. */
+    static void check(EngineAdapter engine, long fdLimit) {
         Capability capability = Engine.capability(Engine.WORKER_QUEUE, "a burst of connection events larger than the worker queue"
                 + " is dropped (SEVERE 'task queue is full'), and those connections hang");
         List<String> bounded = new ArrayList<>();
         List<String> fine = new ArrayList<>();
         try {
-            for (Object listener : HeaderReadTimeout.grizzlyListeners()) {
-                String name = String.valueOf(listener.getClass().getMethod("getName").invoke(listener));
-                Object transport = listener.getClass().getMethod("getTransport").invoke(listener);
-                Object pool = EngineFields.method(transport.getClass(), "getWorkerThreadPool").invoke(transport);
-                if (pool == null) {
+            for (EngineAdapter.HttpListener listener : engine.httpListeners()) {
+                OptionalInt queue = listener.workerQueueLimit();
+                if (queue.isEmpty()) {
                     continue; // a transport without a worker pool runs its events on the selector threads
                 }
-                Object config = EngineFields.method(pool.getClass(), "getConfiguration").invoke(pool);
-                int limit = (Integer) EngineFields.method(config.getClass(), "getQueueLimit").invoke(config);
+                int limit = queue.getAsInt();
                 if (limit < 0 || fdLimit > 0 && limit >= 2 * fdLimit) {
-                    fine.add(name + (limit < 0 ? " (unbounded)" : " (" + limit + ")"));
+                    fine.add(listener.name() + (limit < 0 ? " (unbounded)" : " (" + limit + ")"));
                 } else {
-                    bounded.add(name + " holds " + limit + " tasks");
+                    bounded.add(listener.name() + " holds " + limit + " tasks");
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            capability.inactive("the HTTP listeners' worker pools cannot be read: " + e);
+            capability.inactive("the HTTP listeners' worker pools cannot be read on " + engine.name() + ": " + e);
             return;
         }
         if (!bounded.isEmpty()) {
             capability.inactive("worker queue of " + String.join(", ", bounded) + ": set "
                     + "configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-queue-size=-1 (src/main/deploy/preboot.txt)");
         } else if (fine.isEmpty()) {
-            capability.inactive("no Grizzly HTTP listener with a worker pool found");
+            capability.inactive("no HTTP listener with a worker pool found");
         } else {
             capability.active("connection events wait for a worker instead of being dropped on " + fine
                     + "; at most two per connection, and the connections are bounded by the file descriptor limit");

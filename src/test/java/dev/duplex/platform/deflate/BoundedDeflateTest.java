@@ -85,6 +85,11 @@ class BoundedDeflateTest {
             public Extension extension(DeflateSession session) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public Frame incoming(Extension extension, int opcode, boolean rsv1, byte[] payload) {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 }

@@ -96,6 +96,14 @@ class EngineIT {
             echo.sendText("proves the session capabilities");
             assertEquals("proves the session capabilities", echo.nextText());
             assertEquals("chat", chat.subprotocol());
+            // raw-frames is proven only by a pre-encoded write completing: a chat message goes out through one
+            chat.sendText("{\"type\":\"join\",\"room\":\"engine-it\",\"nick\":\"engine\"}");
+            chat.sendText("{\"type\":\"say\",\"text\":\"proves raw frames\"}");
+            String said;
+            do {
+                said = chat.nextText();
+                assertTrue(said != null, "the chat message came back");
+            } while (!said.contains("proves raw frames"));
             // write-queue-limit is proven only by a message larger than the bound going out whole;
             // this one is also over Grizzly 5's hard limit (4 x the bound), which dropped it before
             byte[] large = new byte[3 * 1024 * 1024 + 17];
