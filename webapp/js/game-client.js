@@ -1,7 +1,7 @@
 /**
  * The page's side of the game, without the DOM: it rebuilds snapshots on the bases it keeps,
  * acknowledges them, predicts its own ship from its unacknowledged inputs and reconciles with the
- * server's state, and interpolates everything else ~100 ms behind (docs/PLAY-GAME.md, "The page").
+ * server's state, and interpolates everything else ~100 ms behind (docs/PLAY.md, "The page").
  * @module game-client
  */
 import { applySnapshot, encodeInput, KIND_ORB } from './game-codec.js';

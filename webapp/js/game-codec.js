@@ -1,5 +1,5 @@
 /**
- * The game.bin messages (docs/PLAY-GAME.md) for the page: encodes the client's, decodes the
+ * The game.bin messages (docs/PLAY.md) for the page: encodes the client's, decodes the
  * server's, and rebuilds delta snapshots on the base snapshot they name. Big-endian integers,
  * strings as a length byte and UTF-8. Checked against src/test/resources/game/vectors.json by
  * src/test/js/game-codec.test.js, as the Java codec is.

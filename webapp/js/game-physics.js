@@ -1,6 +1,6 @@
 /**
  * Ship movement for the page's prediction: the same integer steps as the server's Physics
- * (docs/PLAY-GAME.md, "Physics"), so that replaying unacknowledged inputs on the server's state
+ * (docs/PLAY.md, "Physics"), so that replaying unacknowledged inputs on the server's state
  * lands where the server will. Positions in 1/16 world units, velocities in 1/16 unit per tick.
  * @module game-physics
  */

@@ -50,7 +50,7 @@ public final class Bench {
                        [--topic stocks] [--no-ack] [--duration 60s] [--warmup 5s]
                        (throttled readers: staleness, conflation, how they end; docs/FEED.md "Flow control")
               game     --url ws://127.0.0.1:8080/game [--rooms 100] [--players 8] [--input-hz 30]
-                       [--duration 20s] [--warmup 5s]   (scenario G1; docs/PLAY-GAME.md)
+                       [--duration 20s] [--warmup 5s]   (scenario G1; docs/PLAY.md)
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
               flood    --url ws://127.0.0.1:8080/echo [--connections 25000] [--sources 40] [--first-source 2]

@@ -32,7 +32,7 @@ import org.HdrHistogram.Histogram;
  * player sending one input per tick (30/s) and acknowledging the snapshots it gets. Measures
  * input-to-snapshot latency (from sending input N to the first snapshot that reports input N
  * applied), snapshot bytes per player per second, and the server's tick lateness from
- * {@code /api/status}. The wire format is docs/PLAY-GAME.md's; only what the bench needs is coded here.
+ * {@code /api/status}. The wire format is docs/PLAY.md's; only what the bench needs is coded here.
  */
 public final class GameScenario {
 

@@ -19,7 +19,7 @@ import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 
 /**
- * {@code /game}: the arena game over the {@code game.bin} subprotocol (docs/PLAY-GAME.md). A
+ * {@code /game}: the arena game over the {@code game.bin} subprotocol (docs/PLAY.md). A
  * client that does not offer it is closed with 1008; a text message closes with 1003, a malformed
  * one with 1007, an unknown type with 1003, inputs faster than {@code duplex.game.input-rate}
  * with 1008; the rest is {@link GameRooms}' business.

@@ -1,6 +1,6 @@
 package dev.duplex.game.entity;
 
-/** What a client sends under {@code game.bin} (docs/PLAY-GAME.md, "Client messages"). */
+/** What a client sends under {@code game.bin} (docs/PLAY.md, "Client messages"). */
 public sealed interface ClientMessage {
 
     /** 0x01: join a room to play or to watch; {@code room} empty for matchmaking, {@code token} empty or 16 bytes to rejoin. */

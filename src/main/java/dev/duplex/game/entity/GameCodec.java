@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The {@code game.bin} messages other than snapshots ({@link SnapshotCodec}), byte by byte as
- * docs/PLAY-GAME.md specifies: big-endian integers, strings as a length byte and UTF-8. The server
+ * docs/PLAY.md specifies: big-endian integers, strings as a length byte and UTF-8. The server
  * decodes client messages and encodes its own; the opposite directions are here for tests and the
  * bench. {@code src/test/resources/game/vectors.json} holds the shared test vectors.
  */

@@ -4,7 +4,7 @@ package dev.duplex.game.entity;
  * How a ship moves in one tick, in integers only so that the page's prediction
  * ({@code webapp/js/game-physics.js}) computes the same positions bit for bit. Positions are in
  * 1/16 of a world unit, velocities in 1/16 unit per tick; the constants per second are converted
- * to per tick for the room's tick rate. docs/PLAY-GAME.md, "Physics", is the reference.
+ * to per tick for the room's tick rate. docs/PLAY.md, "Physics", is the reference.
  */
 public final class Physics {
 

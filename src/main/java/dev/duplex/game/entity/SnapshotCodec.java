@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * Snapshots ({@code 0x82}), full or delta-compressed against a base snapshot the client
  * acknowledged. A snapshot is an array of entity records {id, kind, x, y, vx, vy, aux} sorted by
- * id ({@link #STRIDE} ints each). On the wire (docs/PLAY-GAME.md, "Snapshot"):
+ * id ({@link #STRIDE} ints each). On the wire (docs/PLAY.md, "Snapshot"):
  * {@code 0x82, tick u32, base u32 (0: full), input-seq u32, count u16, count × entry, removed u16,
  * removed × id u16}; an entry is {@code id u16, mask u8} and the fields the mask names, in order:
  * kind u8, x u16, y u16, vx i16, vy i16, aux u16. A full snapshot (and an entity new since the
