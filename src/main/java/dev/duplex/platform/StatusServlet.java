@@ -72,6 +72,8 @@ public class StatusServlet extends HttpServlet {
 
     @Inject
     transient Instance<DrawReport> draw;
+
+    @Inject
     transient Instance<GameReport> game;
 
     @Override

@@ -50,6 +50,8 @@ class InflatedBudgetIT {
     /** Whole messages each session sends without reading: its echoes pile up in the server. */
     private static final int WHOLE_MESSAGES = 4;
     private static final int FRAGMENTS = 4;
+    private static final int INFLATION_RATE = MIB;
+    private static final int INFLATION_BURST = 24 * MIB;
     /** The server sends uncompressed (it cannot with a window under 15 bits), so its echoes are large. */
     private static final String OFFER = "permessage-deflate; client_max_window_bits; server_max_window_bits=10";
 
@@ -64,9 +66,15 @@ class InflatedBudgetIT {
         gcLog = Path.of("target", "servers", "inflated-budget-gc.log").toAbsolutePath();
         Files.createDirectories(gcLog.getParent());
         Files.deleteIfExists(gcLog);
+        // The inflation rate limit is set low (1 MiB/s after a 24 MiB burst) so that the rate test
+        // exceeds it however slow or busy the machine is (at the default 16 MiB/s a loaded machine
+        // inflated 128 MiB more slowly than that, and rightly nothing was refused); the budget test's
+        // 15 MiB per session stays within the burst.
         server = PayaraMicroServer.start("inflated-budget", Map.of(
                 "duplex.limits.max-sessions-per-address", "0",
-                "duplex.keepalive.interval-seconds", "600"), false, List.of(),
+                "duplex.keepalive.interval-seconds", "600",
+                "duplex.deflate.max-inflated-bytes-per-second", String.valueOf(INFLATION_RATE),
+                "duplex.deflate.inflated-burst-bytes", String.valueOf(INFLATION_BURST)), false, List.of(),
                 List.of("-Xmx1g", "-Xlog:gc:file=" + gcLog));
         // warm up the paths the load takes, so that their classes and caches are in the baseline
         byte[] warm = message(64 * 1024, 1);
@@ -138,23 +146,31 @@ class InflatedBudgetIT {
             for (Thread writer : writers) {
                 writer.join(120_000);
             }
-            // frozen: nothing moves once every message is in and the write queues are settled
-            long[] last = {-1};
-            int[] steady = {0};
-            Conditions.await(() -> {
-                long now = server.statusFigure("usedBytes");
-                steady[0] = Math.abs(now - last[0]) < 64 * 1024 && now > 0 ? steady[0] + 1 : 0;
-                last[0] = now;
-                return steady[0] >= 3;
-            }, 120, "the budget's figure settles under the held load");
-            peakUsed = Math.max(peakUsed, last[0]);
-            held = server.liveBytes("[B") - baselineBytes;
-            used = server.statusFigure("usedBytes");
-            report("held: live byte[] over the baseline " + mib(held) + ", budget used " + mib(used) + " (before the histogram "
-                    + mib(last[0]) + ")");
+            // frozen: nothing moves once every message is in and the write queues are settled. On a
+            // starved machine a pause in the server's progress can look settled; a measurement during
+            // which the figure moved is therefore taken again (at most five times).
+            long before = 0;
+            used = Long.MIN_VALUE / 2;
+            held = 0;
+            for (int attempt = 1; attempt <= 5 && Math.abs(used - before) >= 64 * 1024; attempt++) {
+                long[] last = {-1};
+                int[] steady = {0};
+                Conditions.await(() -> {
+                    long now = server.statusFigure("usedBytes");
+                    steady[0] = Math.abs(now - last[0]) < 64 * 1024 && now > 0 ? steady[0] + 1 : 0;
+                    last[0] = now;
+                    return steady[0] >= 3;
+                }, 120, "the budget's figure settles under the held load");
+                before = last[0];
+                peakUsed = Math.max(peakUsed, before);
+                held = server.liveBytes("[B") - baselineBytes;
+                used = server.statusFigure("usedBytes");
+                report("held (measurement " + attempt + "): live byte[] over the baseline " + mib(held) + ", budget used "
+                        + mib(used) + " (before the histogram " + mib(before) + ")");
+            }
             // the canary's few bytes in flight may come and go meanwhile
-            assertTrue(Math.abs(used - last[0]) < 64 * 1024, "the state stayed frozen while the histogram was taken: "
-                    + last[0] + " then " + used);
+            assertTrue(Math.abs(used - before) < 64 * 1024, "the state stayed frozen while the histogram was taken: "
+                    + before + " then " + used);
 
             // let go: every message comes back whole
             for (int i = 0; i < SESSIONS; i++) {
@@ -195,7 +211,7 @@ class InflatedBudgetIT {
         // the server compresses its echoes here (small), so that they do not pile up unread meanwhile
         try (RawWebSocket raw = RawWebSocket.open(server.ws("echo"), Map.of("Sec-WebSocket-Extensions", "permessage-deflate"))) {
             raw.setReadTimeout(Duration.ofSeconds(60));
-            // 256 x 512 KiB = 128 MiB inflated at once: well over the 32 MiB burst of 16 MiB/s
+            // 256 x 512 KiB = 128 MiB inflated at once: well over the 24 MiB burst of 1 MiB/s
             for (int i = 0; i < 256; i++) {
                 try {
                     raw.send(true, true, RawWebSocket.BINARY, small);
@@ -225,7 +241,8 @@ class InflatedBudgetIT {
         }
         report("inflation rate: " + echoed + " echoed, then " + close + "; canary slowest " + canary.slowestMillis() + " ms");
         assertEquals("1008 Inflation rate too high", close);
-        assertTrue(echoed >= 32 && echoed < 256, "the burst passes, the rest is refused: " + echoed);
+        int burst = INFLATION_BURST / (512 * 1024);
+        assertTrue(echoed >= burst - 1 && echoed < 256, "the burst (" + burst + " messages) passes, the rest is refused: " + echoed);
         assertEquals(List.of(), canary.problems());
         Conditions.await(() -> server.statusFigure("usedBytes") == 0, 60, "budget back to 0");
     }

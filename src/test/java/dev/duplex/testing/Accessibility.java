@@ -81,8 +81,17 @@ public final class Accessibility {
         if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object'"))) {
             js.executeScript(axe);
         }
-        return new ArrayList<>((List<String>) js.executeAsyncScript(RUN_AXE));
+        // axe-core walks the whole DOM: on a busy CI machine a run has taken over a minute, so its
+        // script gets a generous timeout of its own (a wait, not a measurement)
+        browser.driver().manage().timeouts().scriptTimeout(AXE_TIMEOUT);
+        try {
+            return new ArrayList<>((List<String>) js.executeAsyncScript(RUN_AXE));
+        } finally {
+            browser.driver().manage().timeouts().scriptTimeout(Browser.TIMEOUT);
+        }
     }
+
+    private static final java.time.Duration AXE_TIMEOUT = java.time.Duration.ofMinutes(5);
 
     /** How many elements the violations lines name in all. */
     public static int nodes(List<String> violations) {

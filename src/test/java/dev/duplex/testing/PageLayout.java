@@ -21,7 +21,7 @@ public final class PageLayout {
     public static final List<int[]> SIZES = List.of(new int[] {390, 844}, new int[] {1280, 800});
 
     /** The pages, as their file names. */
-    public static final List<String> PAGES = List.of("index.html", "workbench.html", "image.html", "chat.html", "live.html", "status.html");
+    public static final List<String> PAGES = List.of("index.html", "workbench.html", "image.html", "chat.html", "live.html", "draw.html", "play.html", "status.html");
 
     /** Returns a list of problems, one line each, empty when the layout is sound. */
     private static final String PROBLEMS = """
