@@ -478,7 +478,8 @@ abstract class ServerMatrix {
             RawWebSocket.Frame close = raw.readUntilClose();
             report("16 MiB + 1 announced, 8 bytes sent: " + close.closeCode() + " " + close.closeReason());
             if (claims("read-guard")) {
-                assertEquals(List.of(1009, "Message too big"), List.of(close.closeCode(), close.closeReason()));
+                assertEquals(1009, close.closeCode(), close.closeReason());
+                assertTrue(close.closeReason().startsWith("Message too big"), "Duplex's reason: " + close.closeReason());
             } else {
                 assertEquals(1001, close.closeCode(), "ended by the keepalive: " + close.closeReason());
             }
