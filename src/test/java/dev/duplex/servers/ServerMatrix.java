@@ -440,9 +440,14 @@ abstract class ServerMatrix {
                 if (capability.getKey().equals("worker-queue")) {
                     continue;
                 }
-                String expected = claims(capability.getKey()) ? "active" : "not active";
-                String actual = "active".equals(capability.getValue()) ? "active" : "not active";
-                assertEquals(expected, actual, capability.getKey() + " (" + capability.getValue() + ") on " + kind().title());
+                String name = capability.getKey(), state = capability.getValue();
+                if (claims(name)) {
+                    // connection-abort is proven by its first use, which aPeerIgnoringTheCloseIsDropped… makes and checks
+                    assertTrue(state.equals("active") || name.equals("connection-abort") && state.equals("untested"),
+                            name + " is claimed on " + kind().title() + " but reports " + state);
+                } else {
+                    assertNotEquals("active", state, name + " is not claimed on " + kind().title() + " but reports active");
+                }
             }
             assertTrue(states.keySet().containsAll(CLAIMED.get(kind())), "every claimed capability is reported: " + states);
             JsonObject readGuard = status().getJsonObject("memory").getJsonObject("readGuard");
@@ -661,6 +666,53 @@ abstract class ServerMatrix {
             if (claims("close-reasons")) {
                 assertEquals("Protocol error", close.closeReason());
             }
+        }
+    }
+
+    /**
+     * A peer that ignores the server's close frame (and reads nothing more) cannot hold the
+     * connection: where {@code connection-abort} is claimed, the connection is dropped after the
+     * close timeout (5 s) and the capability then reports itself active. Elsewhere the engine's own
+     * timeouts apply (docs/SERVERS.md) and the capability is not reported active.
+     */
+    @Test
+    void aPeerIgnoringTheCloseIsDroppedWhereConnectionAbortIsClaimed() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.open(server().ws("echo"), Map.of())) {
+            assertEquals(101, raw.response().status(), "handshake");
+            raw.setReadTimeout(TIMEOUT);
+            try {
+                for (int sent = 0; sent < 20 * BURST; sent++) {
+                    raw.send(true, false, RawWebSocket.TEXT, "m".getBytes(StandardCharsets.US_ASCII));
+                }
+            } catch (IOException closedMidSend) {
+                // closed while messages were still being written
+            }
+            RawWebSocket.Frame close = raw.readUntilClose();
+            assertEquals(1008, close.closeCode(), close.closeReason());
+            if (!claims("connection-abort")) {
+                assertNotEquals("active", capabilities().get("connection-abort"), "connection-abort on " + kind().title());
+                report("peer ignoring the close: left to the engine's own timeouts, as documented");
+                return;
+            }
+            // no close frame back, nothing more read: the server must drop the connection itself
+            String end;
+            try {
+                RawWebSocket.Frame after = raw.read();
+                end = "another frame (opcode " + after.opcode() + ")";
+            } catch (java.io.EOFException | java.net.SocketException dropped) {
+                end = "dropped";
+            }
+            assertEquals("dropped", end, "the connection after the close timeout");
+        }
+        dev.duplex.testing.Conditions.await(() -> "active".equals(capabilitiesOrEmpty().get("connection-abort")), 30,
+                "connection-abort reports itself active after the drop");
+    }
+
+    private Map<String, String> capabilitiesOrEmpty() {
+        try {
+            return capabilities();
+        } catch (Exception | AssertionError e) {
+            return Map.of();
         }
     }
 
