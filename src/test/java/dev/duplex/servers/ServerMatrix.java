@@ -525,7 +525,9 @@ abstract class ServerMatrix {
             if (claims("read-guard")) {
                 assertEquals(List.of(1008, "Too slow: under " + MIN_RATE + " bytes/s"), List.of(close.closeCode(), close.closeReason()));
             } else {
-                assertEquals(1001, close.closeCode(), "not enforced here; ended by the keepalive: " + close.closeReason());
+                // Open Liberty drops the connection (1006) when it closes a session in the middle of a frame
+                assertTrue(close.closeCode() == 1001 || close.closeCode() == 1006,
+                        "not enforced here; ended by the keepalive: " + close.closeCode() + " " + close.closeReason());
             }
             canary.close();
             assertEquals(List.of(), canary.problems(), "the canary gets every echo, in order");
