@@ -58,7 +58,14 @@ public class Connections {
     private static final String STATE = Connection.class.getName();
     /** Largest frame an endpoint without a {@code duplex.<endpoint>.max-message-bytes} key reads: Tyrus' incoming buffer (web.xml). */
     private static final long DEFAULT_MAX_FRAME_BYTES = 32L * 1024 * 1024;
-    private static final ByteBuffer PING = ByteBuffer.wrap(new byte[] {'d', 'u', 'p', 'l', 'e', 'x'}).asReadOnlyBuffer();
+    /**
+     * The keepalive ping's payload. Each ping gets its own array-backed buffer: Open Liberty's
+     * engine sent no ping at all from a read-only one (the failure showed only at DEBUG), so every
+     * healthy silent client was closed with "No pong" there (the server matrix showed it).
+     */
+    private static final byte[] PING = {'d', 'u', 'p', 'l', 'e', 'x'};
+    /** Failed pings, at WARNING at most once a minute: a ping that never goes out closes healthy sessions. */
+    private static final RateLimitedLog PING_LOG = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
 
     @Inject
     @ConfigProperty(name = "duplex.limits.max-sessions")
@@ -623,9 +630,9 @@ public class Connections {
     private static void ping(Connection connection, long now) {
         connection.pinged(now);
         try {
-            connection.session().getAsyncRemote().sendPing(PING.duplicate());
+            connection.session().getAsyncRemote().sendPing(ByteBuffer.wrap(PING.clone()));
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "Ping to session " + connection.session().getId() + " failed: " + e);
+            PING_LOG.log("Keepalive ping failed", "session " + connection.session().getId() + ": " + e);
         }
     }
 

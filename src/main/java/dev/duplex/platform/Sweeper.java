@@ -1,16 +1,15 @@
 package dev.duplex.platform;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import dev.duplex.platform.engine.Engine;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -19,15 +18,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * closing of upgraded connections that never became sessions ({@link Engine#reapUpgrades}), a
  * status sample, and new metrics. Its cost grows with the number of sessions, not with the number of
  * messages: nothing is scheduled per message.
+ *
+ * <p>It runs on a plain daemon thread of its own, not on the server's managed scheduled executor:
+ * on GlassFish 8.0.0 the managed executor's first run, one second after the application started,
+ * fell in the deployment itself, its context set-up failed ({@code NullPointerException} in
+ * {@code ContextSetupProviderImpl.verifyApplicationEnabled}: the application had no name in the
+ * domain's configuration yet), the task never ran again, and with it no keepalive, no idle timeout,
+ * no minimum data rate, no close timeout and no status samples on that server. The sweep needs
+ * nothing of a managed context (no JNDI, no transaction, no security). Like the server's other
+ * plain pools ({@link DaemonThreads}), it also spares Payara the per-run context capture.
  */
 @ApplicationScoped
 public class Sweeper {
 
     private static final System.Logger LOG = System.getLogger(Sweeper.class.getName());
     private static final RateLimitedLog FEED_LOG = new RateLimitedLog(LOG, Level.WARNING, TimeUnit.MINUTES.toNanos(1), System::nanoTime);
-
-    @Resource
-    ManagedScheduledExecutorService scheduler;
 
     @Inject
     Connections connections;
@@ -46,11 +51,12 @@ public class Sweeper {
     @Inject
     Instance<FeedReport> feed;
 
-    private ScheduledFuture<?> task;
+    private ScheduledExecutorService scheduler;
     private volatile long lastRun;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object applicationStarted) {
-        task = scheduler.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-session-sweep"));
+        scheduler.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
         LOG.log(Level.INFO, "Session sweep every second: keepalive, idle timeout, status samples");
     }
 
@@ -95,8 +101,8 @@ public class Sweeper {
 
     @PreDestroy
     void stop() {
-        if (task != null) {
-            task.cancel(false);
+        if (scheduler != null) {
+            scheduler.shutdownNow();
         }
     }
 }
