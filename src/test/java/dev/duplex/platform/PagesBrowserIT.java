@@ -81,7 +81,17 @@ class PagesBrowserIT {
             case "image.html" -> browser.await("the operations from the server", d -> browser.find("send").isEnabled());
             case "status.html" -> browser.await("the first figures", d -> browser.text("updated").startsWith("Live"));
             case "live.html" -> browser.awaitText("protocol", "feed.bin");
-            default -> browser.await("the chat socket", d -> "open".equals(browser.find("status").getAttribute("data-state")));
+            case "draw.html" -> browser.await("the board's socket", d -> "open".equals(browser.find("status").getAttribute("data-state")));
+            case "play.html" -> {
+                browser.find("name").clear();
+                browser.find("name").sendKeys("pages");
+                browser.find("room").clear();
+                browser.find("room").sendKeys("pages-it");
+                browser.find("play").click();
+                browser.await("the game's socket", d -> "open".equals(browser.find("status").getAttribute("data-state")));
+            }
+            case "chat.html" -> browser.await("the chat socket", d -> "open".equals(browser.find("status").getAttribute("data-state")));
+            default -> throw new AssertionError("no content to fill " + page + " with: add it here");
         }
     }
 
