@@ -140,7 +140,7 @@ class ImageMemoryIT {
         assertTrue(problems.isEmpty(), "sessions: " + problems);
         assertEquals(SESSIONS * IMAGES_PER_SESSION, answers.values().stream().mapToInt(Integer::intValue).sum(),
                 "every image answered: " + answers);
-        assertTrue(answers.keySet().stream().allMatch(a -> a.equals("result") || a.equals("error busy")
+        assertTrue(answers.keySet().stream().allMatch(a -> a.equals("result") || a.equals("error busy") || a.equals("closed 1013")
                         || DEFAULTS && a.equals("error too-many-pixels")), "only results and busy: " + answers);
         assertTrue(DEFAULTS || answers.getOrDefault("result", 0) > 0, "images that fit are processed: " + answers);
         assertTrue(canaryProblems.isEmpty(), "canary: " + canaryProblems);
@@ -159,7 +159,18 @@ class ImageMemoryIT {
             for (int i = 0; i < IMAGES_PER_SESSION; i++) {
                 String text = awaitText(client, deadline);
                 if (text == null) {
-                    answers.add("problem: no answer to image " + (i + 1) + (client.isClosed() ? ", the session was closed" : ""));
+                    WsClient.Closed closed = client.isClosed() ? client.awaitClose() : null;
+                    if (closed != null && closed.code() == 1013 && "Server busy: memory budget".equals(closed.reason())) {
+                        // an upload that arrives while the others' decoding holds the budget is refused
+                        // by the read guard before it is buffered, with the budget's documented close:
+                        // each image not answered yet got that answer
+                        for (int refused = i; refused < IMAGES_PER_SESSION; refused++) {
+                            answers.add("closed 1013");
+                        }
+                        return answers;
+                    }
+                    answers.add("problem: no answer to image " + (i + 1)
+                            + (closed != null ? ", the session was closed with " + closed.code() + " " + closed.reason() : ""));
                     return answers;
                 }
                 String type = type(text);
