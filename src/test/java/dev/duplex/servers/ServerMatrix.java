@@ -103,8 +103,10 @@ abstract class ServerMatrix {
     static final Map<ServerKind, Set<String>> CLAIMED = Map.of(
             ServerKind.PAYARA_MICRO_6, TYRUS_ON_PAYARA,
             ServerKind.PAYARA_MICRO_7, TYRUS_ON_PAYARA,
-            ServerKind.GLASSFISH, Set.of("session-timers", "raw-frames", "remote-address", "read-guard", "close-reasons",
-                    "bounded-deflate"),
+            // remote-address is not claimed on GlassFish: its proof matches a handshake's connection with
+            // its session's, which differ there (the upgrade reaper is inactive for the same reason), so
+            // it stays untested (SERVERS.md, known defects)
+            ServerKind.GLASSFISH, Set.of("session-timers", "raw-frames", "read-guard", "close-reasons", "bounded-deflate"),
             ServerKind.WILDFLY, Set.of(),
             ServerKind.LIBERTY, Set.of());
 
