@@ -242,6 +242,28 @@ public class Connections {
     }
 
     /**
+     * Like {@link #opened(Session, String)} for an endpoint that speaks only the given
+     * subprotocols: a session that negotiated none of them is closed with 1008 and
+     * {@code requiredReason} after it was registered, so it is counted like any other.
+     *
+     * @return whether the session was admitted with one of the subprotocols; when false it has
+     *         been closed and the endpoint must not use it
+     */
+    public boolean opened(Session session, String endpoint, String requiredReason, String... subprotocols) {
+        if (!opened(session, endpoint)) {
+            return false;
+        }
+        String negotiated = session.getNegotiatedSubprotocol();
+        for (String subprotocol : subprotocols) {
+            if (subprotocol.equals(negotiated)) {
+                return true;
+            }
+        }
+        close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, requiredReason));
+        return false;
+    }
+
+    /**
      * Registers a new session of the named endpoint, or refuses it with 1013 when the server or
      * the client's address has too many sessions open.
      *

@@ -8,7 +8,6 @@ import dev.duplex.platform.MessageTooBigException;
 import dev.duplex.platform.TextAssembler;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -42,11 +41,7 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        if (!connections.opened(session, NAME)) {
-            return;
-        }
-        if (!SUBPROTOCOL.equals(session.getNegotiatedSubprotocol())) {
-            connections.close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, SUBPROTOCOL_REQUIRED));
+        if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, SUBPROTOCOL)) {
             return;
         }
         text = new TextAssembler(rooms.limits().maxMessageBytes(), connections.budget(session));

@@ -42,11 +42,7 @@ public class DrawEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        if (!connections.opened(session, NAME)) {
-            return;
-        }
-        if (!SUBPROTOCOL.equals(session.getNegotiatedSubprotocol())) {
-            connections.close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, SUBPROTOCOL_REQUIRED));
+        if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, SUBPROTOCOL)) {
             return;
         }
         binary = new BinaryAssembler(boards.limits().maxMessageBytes(), connections.budget(session));

@@ -8,7 +8,6 @@ import dev.duplex.platform.MessageTooBigException;
 import dev.duplex.platform.TextAssembler;
 import jakarta.inject.Inject;
 import jakarta.websocket.CloseReason;
-import jakarta.websocket.CloseReason.CloseCodes;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -45,14 +44,10 @@ public class FeedEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        if (!connections.opened(session, NAME)) {
+        if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, JSON, BINARY)) {
             return;
         }
         String protocol = session.getNegotiatedSubprotocol();
-        if (!JSON.equals(protocol) && !BINARY.equals(protocol)) {
-            connections.close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, SUBPROTOCOL_REQUIRED));
-            return;
-        }
         text = new TextAssembler(feed.limits().maxMessageBytes(), connections.budget(session));
         subscriber = feed.connect(new FeedSessionSink(session, connections, protocol));
     }

@@ -43,11 +43,7 @@ public class GameEndpoint {
 
     @OnOpen
     public void open(Session session) {
-        if (!connections.opened(session, NAME)) {
-            return;
-        }
-        if (!PROTOCOL.equals(session.getNegotiatedSubprotocol())) {
-            connections.close(session, new CloseReason(CloseCodes.VIOLATED_POLICY, SUBPROTOCOL_REQUIRED));
+        if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, PROTOCOL)) {
             return;
         }
         sink = new GameSessionSink(session, connections);
