@@ -196,20 +196,15 @@ start_app_server() {
       APP_PID=$! ;;
     glassfish)
       unpack "$M2/org/glassfish/main/distributions/glassfish/$GLASSFISH_VERSION/glassfish-$GLASSFISH_VERSION.zip" glassfish8 || return 1
-      local home="$DIST/glassfish8" xml="$state/domains/domain1/config/domain.xml" opts="" o admin
+      local home="$DIST/glassfish8" xml="$state/domains/domain1/config/domain.xml" admin
       admin=$(free_port)
       mkdir -p "$state/domains"
       cp -r "$home/glassfish/domains/domain1" "$state/domains/domain1"
-      # as ServerKind.GLASSFISH: every listener on loopback and a free port, 1 GiB of heap
-      sed -i -e "s/port=\"8080\"/address=\"127.0.0.1\" port=\"$port\"/" \
-        -e "s/port=\"8181\"/address=\"127.0.0.1\" port=\"$(free_port)\"/" \
-        -e "s/port=\"4848\"/address=\"127.0.0.1\" port=\"$admin\"/" \
-        -e "s/port=\"3700\"/port=\"$(free_port)\"/; s/port=\"3820\"/port=\"$(free_port)\"/" \
-        -e "s/port=\"3920\"/port=\"$(free_port)\"/; s/port=\"8686\"/port=\"$(free_port)\"/" \
-        -e "s/name=\"JMS_PROVIDER_PORT\" value=\"7676\"/name=\"JMS_PROVIDER_PORT\" value=\"$(free_port)\"/" \
-        -e 's/address="0.0.0.0"/address="127.0.0.1"/g' "$xml"
-      for o in $SERVER_HEAP $SERVER_PROPS; do opts+="<jvm-options>$o</jvm-options>"; done
-      sed -i "s#<jvm-options>-Xmx512m</jvm-options>#$opts#" "$xml"
+      # the same domain as the server matrix's (ServerKind.GLASSFISH): every listener on loopback
+      # and a free port, the heap and properties in place of the default -Xmx512m
+      # shellcheck disable=SC2086 # SERVER_HEAP and SERVER_PROPS are lists of options
+      "$java" -cp "$BENCH_JAR" dev.duplex.bench.servers.GlassFishDomain "$xml" "$port" "$admin" $SERVER_HEAP $SERVER_PROPS \
+        || { log "glassfish: could not prepare $xml"; return 1; }
       AS_JAVA=$(dirname "$(dirname "$(readlink -f "$java")")") \
         bash "$home/bin/asadmin" start-domain --verbose --domaindir "$state/domains" domain1 >"$logfile" 2>&1 &
       APP_PID=$!

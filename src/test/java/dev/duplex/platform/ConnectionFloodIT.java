@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duplex.bench.flood.HandshakeFlood;
 import dev.duplex.testing.Canary;
-import dev.duplex.testing.ConnectionFlood;
 import dev.duplex.testing.PayaraMicroServer;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -111,8 +113,8 @@ class ConnectionFloodIT {
         int effective = status().getJsonObject("limits").getInt("maxSessions");
         int attempts = effective + 400;
         Map<String, Integer> outcomes;
-        try (ConnectionFlood flood = ConnectionFlood.start(new ConnectionFlood.Options(server.ws("").getPort(), "/echo", attempts,
-                ConnectionFlood.loopback(2, 40), 100, ANSWER, false))) {
+        try (HandshakeFlood flood = HandshakeFlood.start(plan(server.ws("").getPort(), attempts, HandshakeFlood.loopbackSources(2, 40),
+                100, false))) {
             assertTrue(flood.awaitAnswered(ANSWER.multipliedBy(2)), "every handshake got its answer: " + flood.outcomes());
             outcomes = flood.outcomes();
             System.out.printf("ConnectionFloodIT: %d handshakes against an effective limit of %d (ulimit -n %d): %s;"
@@ -150,10 +152,8 @@ class ConnectionFloodIT {
         int upgrades = Math.min(200, effective - honest - 20);
         Map<String, Integer> attacker;
         Map<String, Integer> honestOutcomes;
-        try (ConnectionFlood halfOpen = ConnectionFlood.start(new ConnectionFlood.Options(port, "/echo", upgrades,
-                ConnectionFlood.loopback(50, 1), upgrades, ANSWER, true));
-                ConnectionFlood users = ConnectionFlood.start(new ConnectionFlood.Options(port, "/echo", honest,
-                        ConnectionFlood.loopback(100, 40), 40, ANSWER, false))) {
+        try (HandshakeFlood halfOpen = HandshakeFlood.start(plan(port, upgrades, HandshakeFlood.loopbackSources(50, 1), upgrades, true));
+                HandshakeFlood users = HandshakeFlood.start(plan(port, honest, HandshakeFlood.loopbackSources(100, 40), 40, false))) {
             assertTrue(users.awaitAnswered(ANSWER.multipliedBy(2)), "every honest handshake got its answer: " + users.outcomes());
             assertTrue(halfOpen.awaitAnswered(ANSWER), "the attacker sent its handshakes");
             honestOutcomes = users.outcomes();
@@ -169,6 +169,12 @@ class ConnectionFloodIT {
             assertEquals(reapedBefore, upgrades().getJsonNumber("reaped").longValue(), "the reaper cut no connection");
         }
         backToBaseline();
+    }
+
+    /** {@code total} handshakes to {@code /echo} on this server, at most {@code inFlight} unanswered at once. */
+    private static HandshakeFlood.Plan plan(int port, int total, List<InetAddress> sources, int inFlight, boolean neverRead) {
+        return new HandshakeFlood.Plan(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), "localhost:" + port, "/echo",
+                total, sources, inFlight, ANSWER, neverRead);
     }
 
     private static void backToBaseline() throws Exception {

@@ -1,5 +1,6 @@
 package dev.duplex.servers;
 
+import dev.duplex.bench.servers.GlassFishDomain;
 import dev.duplex.run.PayaraVersion;
 import dev.duplex.testing.Conditions;
 import java.io.IOException;
@@ -79,19 +80,7 @@ public enum ServerKind {
             Path domainXml = domains.resolve("domain1/config/domain.xml");
             int http = ManagedServer.freePort();
             int admin = ManagedServer.freePort();
-            String xml = Files.readString(domainXml, StandardCharsets.UTF_8);
-            xml = xml.replace("port=\"8080\"", "address=\"127.0.0.1\" port=\"" + http + "\"")
-                    .replace("port=\"8181\"", "address=\"127.0.0.1\" port=\"" + ManagedServer.freePort() + "\"")
-                    .replace("port=\"4848\"", "address=\"127.0.0.1\" port=\"" + admin + "\"");
-            for (String port : List.of("3700", "3820", "3920", "8686")) {
-                xml = xml.replace("port=\"" + port + "\"", "port=\"" + ManagedServer.freePort() + "\"");
-            }
-            xml = xml.replace("name=\"JMS_PROVIDER_PORT\" value=\"7676\"", "name=\"JMS_PROVIDER_PORT\" value=\"" + ManagedServer.freePort() + "\"")
-                    .replace("address=\"0.0.0.0\"", "address=\"127.0.0.1\"")
-                    .replace("<jvm-options>-Xmx512m</jvm-options>", "<jvm-options>-Xmx1g</jvm-options>"
-                            + systemProperties(properties).stream().map(option -> "<jvm-options>" + option + "</jvm-options>")
-                                    .collect(java.util.stream.Collectors.joining()));
-            Files.writeString(domainXml, xml, StandardCharsets.UTF_8);
+            GlassFishDomain.prepare(domainXml, http, admin, concat(List.of("-Xmx1g"), systemProperties(properties)));
             Path java = Jdks.atLeast(21);
             Map<String, String> env = Map.of("AS_JAVA", java.toString());
             String asadmin = home.resolve("bin/asadmin").toString();

@@ -31,16 +31,25 @@ import org.HdrHistogram.Histogram;
  * <li>{@code timeout}: no answer within the answer timeout;</li>
  * <li>{@code eof}: the server closed the connection without an answer;</li>
  * <li>{@code dropped after open}: 101, then the connection ended without a close frame;</li>
- * <li>{@code connect failed}: the TCP connect failed (or the client ran out of descriptors).</li>
+ * <li>{@code connect failed}: the TCP connect failed (or the client ran out of descriptors);</li>
+ * <li>{@code sent}: with {@link Plan#neverRead}, the handshake was written and the connection is
+ *     kept without reading anything, as the half-open-upgrade attack does.</li>
  * </ul>
  * Attempts not begun when the flood was stopped are not counted. Not thread-safe except where
- * stated: one thread runs it, others read {@link #outcomes()} and friends.
+ * stated: one thread runs it, others read {@link #outcomes()} and friends. The bench tool's
+ * {@code flood} command and the connection-flood integration tests both use it.
  */
-final class HandshakeFlood implements AutoCloseable {
+public final class HandshakeFlood implements AutoCloseable {
 
-    /** What to do. */
-    record Plan(InetSocketAddress server, String host, String path, int total, List<InetAddress> sources,
-            int maxInFlight, Duration answerTimeout) {
+    /** What to do; {@code neverRead}: write each handshake and never read the answer. */
+    public record Plan(InetSocketAddress server, String host, String path, int total, List<InetAddress> sources,
+            int maxInFlight, Duration answerTimeout, boolean neverRead) {
+
+        /** A plan whose clients read every answer. */
+        public Plan(InetSocketAddress server, String host, String path, int total, List<InetAddress> sources,
+                int maxInFlight, Duration answerTimeout) {
+            this(server, host, path, total, sources, maxInFlight, answerTimeout, false);
+        }
     }
 
     private static final int HEAD_LIMIT = 8192;
@@ -66,7 +75,7 @@ final class HandshakeFlood implements AutoCloseable {
     }
 
     /** Starts the flood on its own thread. */
-    static HandshakeFlood start(Plan plan) throws IOException {
+    public static HandshakeFlood start(Plan plan) throws IOException {
         HandshakeFlood flood = new HandshakeFlood(plan);
         flood.thread = new Thread(flood::run, "handshake-flood");
         flood.thread.setDaemon(true);
@@ -82,8 +91,13 @@ final class HandshakeFlood implements AutoCloseable {
         return finishedAt != 0;
     }
 
+    /** {@link #awaitAnswered(long)} for at most {@code timeout}. Any thread. */
+    public boolean awaitAnswered(Duration timeout) throws InterruptedException {
+        return awaitAnswered(System.nanoTime() + timeout.toNanos());
+    }
+
     /** Outcome counts by kind; sessions open now count as {@code open}. Any thread. */
-    synchronized Map<String, Integer> outcomes() {
+    public synchronized Map<String, Integer> outcomes() {
         Map<String, Integer> copy = new TreeMap<>(outcomes);
         if (open > 0) {
             copy.put("open", open);
@@ -102,12 +116,17 @@ final class HandshakeFlood implements AutoCloseable {
     }
 
     /** Sessions open now, and the most that were open at once. Any thread. */
-    synchronized int open() {
+    public synchronized int open() {
         return open;
     }
 
     synchronized int peakOpen() {
         return peakOpen;
+    }
+
+    /** The longest time an attempt waited for the server's answer, in milliseconds. Any thread. */
+    public synchronized long slowestAnswerMillis() {
+        return answers.getMaxValue() / 1_000;
     }
 
     /** A copy of the answer-time histogram (µs). Any thread. */
@@ -210,6 +229,13 @@ final class HandshakeFlood implements AutoCloseable {
         attempt.channel.write(attempt.out);
         if (attempt.out.hasRemaining()) {
             throw new IOException("handshake not written at once");
+        }
+        if (plan.neverRead()) {
+            key.interestOps(0);
+            attempt.state = State.DONE;
+            inFlight--;
+            outcomes.merge("sent", 1, Integer::sum);
+            return;
         }
         key.interestOps(SelectionKey.OP_READ);
     }
@@ -375,7 +401,7 @@ final class HandshakeFlood implements AutoCloseable {
     }
 
     /** Source addresses {@code 127.0.0.first} onwards (loopback). */
-    static List<InetAddress> loopbackSources(int first, int count) throws IOException {
+    public static List<InetAddress> loopbackSources(int first, int count) throws IOException {
         if (first < 1 || first + count - 1 > 254) {
             throw new IllegalArgumentException("loopback sources are 127.0.0.1 to 127.0.0.254, not " + first + " + " + count);
         }
