@@ -41,7 +41,9 @@ Options: --quick (1 s warm-up, 2 s runs, H1 with 1000 connections), --rounds N, 
   --duration S, --hold S, --h1-connections N, --f1-members N, --servers "duplex jetty netty node tcp",
   --cases "S1 S2 S3 S4 F1 H1", --base-port P (default 8480: duplex P, jetty P+2, netty P+3,
   node P+4, tcp P+5, payara7 P+6, payara6 P+7, wildfly P+8 (its other ports at the same offset
-  from WildFly's defaults), glassfish P+9, liberty P+10), --out DIR (default target/bench-results/TIMESTAMP).
+  from WildFly's defaults), glassfish P+9, liberty P+10, payara7b P+11), --out DIR (default
+  target/bench-results/TIMESTAMP), --war-b PATH (the WAR that server payara7b runs on Payara Micro 7:
+  `--servers "payara7 payara7b" --war-b before.war` measures two builds side by side, interleaved).
 Environment: DUPLEX_JVM_ARGS (JVM options for Payara Micro), DUPLEX_WAR (another WAR).
 USAGE
 }
@@ -59,6 +61,7 @@ while [ $# -gt 0 ]; do
     --cases) CASES=$2; shift ;;
     --base-port) BASE_PORT=$2; shift ;;
     --out) OUT=$2; shift ;;
+    --war-b) DUPLEX_WAR_B=$(readlink -f "$2"); export DUPLEX_WAR_B; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -78,7 +81,7 @@ port_of() {
   case "$1" in
     duplex) echo "$BASE_PORT" ;; jetty) echo $((BASE_PORT + 2)) ;; netty) echo $((BASE_PORT + 3)) ;;
     node) echo $((BASE_PORT + 4)) ;; tcp) echo $((BASE_PORT + 5)) ;;
-    payara7) echo $((BASE_PORT + 6)) ;; payara6) echo $((BASE_PORT + 7)) ;; wildfly) echo $((BASE_PORT + 8)) ;;
+    payara7) echo $((BASE_PORT + 6)) ;; payara7b) echo $((BASE_PORT + 11)) ;; payara6) echo $((BASE_PORT + 7)) ;; wildfly) echo $((BASE_PORT + 8)) ;;
     glassfish) echo $((BASE_PORT + 9)) ;; liberty) echo $((BASE_PORT + 10)) ;;
   esac
 }

@@ -71,7 +71,7 @@ start_server() {
     jetty|netty|tcp)
       java -jar "$BENCH_JAR" serve "$name" --port "$port" >"$logfile" 2>&1 &
       pid=$! ;;
-    payara7|payara6|wildfly|glassfish|liberty)
+    payara7|payara7b|payara6|wildfly|glassfish|liberty)
       APP_PID=""
       if ! start_app_server "$name" "$port" "$logfile"; then
         [ -z "$APP_PID" ] || STARTED_PIDS+=("$APP_PID")
@@ -117,7 +117,7 @@ start_server() {
 # directory under $OUT/state/<name>.
 M2="${M2_REPO:-$HOME/.m2/repository}"
 JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-declare -A SERVER_JDK=([payara7]="$JDK25" [payara6]="" [wildfly]="" [glassfish]="$JDK25" [liberty]="")
+declare -A SERVER_JDK=([payara7]="$JDK25" [payara7b]="$JDK25" [payara6]="" [wildfly]="" [glassfish]="$JDK25" [liberty]="")
 SERVER_PROPS="-Dduplex.limits.max-sessions-per-address=0 -Dduplex.chat.rate-per-second=200 -Dduplex.chat.rate-burst=200"
 SERVER_HEAP="-Xmx1g"
 PAYARA6_VERSION=6.2025.10
@@ -168,15 +168,20 @@ start_app_server() {
   java=$(java_of "$name")
   rm -rf "$state"; mkdir -p "$state"
   case "$name" in
-    payara6|payara7)
-      local version jar
+    payara6|payara7|payara7b)
+      # payara7b: Payara Micro 7 with a second WAR (DUPLEX_WAR_B), for a before/after run side by side
+      local version jar war=$DUPLEX_WAR
       if [ "$name" = payara6 ]; then version=$PAYARA6_VERSION; else version=$PAYARA7_VERSION; fi
+      if [ "$name" = payara7b ]; then
+        war=${DUPLEX_WAR_B:-}
+        [ -f "$war" ] || { log "payara7b needs --war-b PATH (a second WAR); got '${war}'"; return 1; }
+      fi
       jar="$M2/fish/payara/extras/payara-micro/$version/payara-micro-$version.jar"
       [ -f "$jar" ] || jar="$ROOT/target/servers/payara-micro-$version.jar"
       [ -f "$jar" ] || { log "missing payara-micro-$version.jar (in ~/.m2 or target/servers/)"; return 1; }
       # shellcheck disable=SC2086
       # one start-up thread: Payara 7 deadlocked in HK2 about once in thirty starts (PayaraVersion.SERIAL_STARTUP)
-      "$java" $SERVER_HEAP -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS $SERVER_PROPS ${DUPLEX_JVM_ARGS:-} -jar "$jar" --deploy "$DUPLEX_WAR" --contextroot / \
+      "$java" $SERVER_HEAP -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS $SERVER_PROPS ${DUPLEX_JVM_ARGS:-} -jar "$jar" --deploy "$war" --contextroot / \
         --port "$port" --nohazelcast --disablephonehome --rootdir "$state/root" \
         --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" >"$logfile" 2>&1 &
       APP_PID=$! ;;

@@ -347,12 +347,14 @@ public class Connections {
             case OVER_BUDGET -> MessageTooBigException.overBudget().closeReason();
             case PROTOCOL -> new CloseReason(CloseCodes.PROTOCOL_ERROR, "Control frame longer than 125 bytes");
             case TOO_SLOW -> new CloseReason(CloseCodes.VIOLATED_POLICY, "Too slow: under " + announced + " bytes/s");
+            case UNMASKED -> new CloseReason(CloseCodes.PROTOCOL_ERROR, "Unmasked frame: a client must mask every frame");
         };
         refused(switch (refusal) {
             case TOO_BIG -> "frame too big";
             case OVER_BUDGET -> "memory budget";
             case PROTOCOL -> "protocol error";
             case TOO_SLOW -> "too slow";
+            case UNMASKED -> "unmasked frame";
         });
         if (refusal == ReadGuardFilter.Refusal.TOO_SLOW) {
             LOG.log(Level.WARNING, "{0} session {1} from {2}: message arriving under the minimum data rate dropped: {3} {4}",

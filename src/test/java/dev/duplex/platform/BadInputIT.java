@@ -137,10 +137,13 @@ class BadInputIT {
         cases.put("RSV3 set → 1002", () -> assertEquals(1002, closeAfterFrame(0x10, RawWebSocket.TEXT, "rsv3".getBytes(), true, true)));
         cases.put("unknown data opcode 0x3 → 1002", () -> assertEquals(1002, closeAfterFrame(0, 0x3, "x".getBytes(), true, true)));
         cases.put("unknown control opcode 0xB → 1002", () -> assertEquals(1002, closeAfterFrame(0, 0xB, "x".getBytes(), true, true)));
-        cases.put("unmasked client frame → read as if masked (Tyrus does not enforce masking; documented)", () -> {
+        cases.put("unmasked client frame → 1002 (RFC 6455 §5.1; the read guard refuses it)", () -> {
             try (RawWebSocket raw = echo()) {
+                raw.send(true, false, RawWebSocket.TEXT, "masked".getBytes(StandardCharsets.UTF_8));
+                assertEquals("masked", raw.read().text(), "a masked frame before it is echoed, unmasked by the guard");
                 raw.sendFrame(true, 0, RawWebSocket.TEXT, "naked".getBytes(StandardCharsets.UTF_8), false);
-                assertEquals("naked", raw.read().text());
+                RawWebSocket.Frame close = raw.readUntilClose();
+                assertEquals("1002 Unmasked frame: a client must mask every frame", close.closeCode() + " " + close.closeReason());
             }
         });
         cases.put("close with registered code 1014 → a normal closing handshake (1000)", () -> assertEquals(1000,

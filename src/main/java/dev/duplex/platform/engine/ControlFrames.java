@@ -11,7 +11,8 @@ package dev.duplex.platform.engine;
  * <li><b>Registered close codes</b>: RFC 6455's registry allows a client's close frame to carry
  * 1012 (Service Restart), 1013 (Try Again Later) and 1014 (Bad Gateway), which Tyrus refuses with
  * 1002; their code is changed to 1000 on the way in (all four share the high byte, so only the
- * second code byte changes, in place, masked), and the client gets a normal closing handshake.</li>
+ * second code byte changes, in place; the read guard passes it on unmasked, a masked one is
+ * handled too), and the client gets a normal closing handshake.</li>
  * </ul>
  * Plain Java, one instance per connection, called on the connection's read thread only.
  */

@@ -1,6 +1,9 @@
 package dev.duplex.platform.engine;
 
 import dev.duplex.platform.MemoryBudget;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Watches the bytes a client sends on a WebSocket connection, before the engine buffers them, and
@@ -27,7 +30,14 @@ import dev.duplex.platform.MemoryBudget;
  * After the first refusal every later data frame is dropped whole (header and payload); control
  * frames (close, ping, pong) still pass, so the engine can finish the closing handshake. A header
  * is held back until it is complete, so the engine never sees half of a header whose frame is then
- * dropped. Payloads are never unmasked or copied beyond the one pass from input to output.
+ * dropped.
+ *
+ * <p><b>Masking.</b> RFC 6455 §5.1: a server must close the connection when a client's frame is not
+ * masked; an unmasked frame is refused ({@link Refusal#UNMASKED}, 1002) and dropped. A masked
+ * frame is unmasked here, in the one pass from input to output, eight bytes at a time, and passed
+ * on as an unmasked frame (the mask bit cleared, the 4-byte key left out): the engine then copies
+ * the payload as it is instead of unmasking it byte by byte. The engine never sees a client's
+ * unmasked frame, so it cannot tell the two apart. Payloads are never copied beyond that pass.
  *
  * <p>Plain Java, one instance per connection, not thread-safe (the engine reads one connection on
  * one thread at a time); only its {@link DataRate} is read by another thread.
@@ -51,7 +61,9 @@ public final class ReadGuardFilter {
         /** A control frame announcing more than 125 bytes: 1002. */
         PROTOCOL,
         /** The message being received arrived slower than the minimum data rate (told by the sweep): 1008. */
-        TOO_SLOW
+        TOO_SLOW,
+        /** A frame without a masking key (RFC 6455 §5.1: every client frame is masked): 1002. */
+        UNMASKED
     }
 
     /** Told once, at the first refusal. */
@@ -61,6 +73,9 @@ public final class ReadGuardFilter {
     }
 
     private static final int MAX_HEADER = 14;
+    private static final int MASK_KEY = 4;
+    /** Eight bytes of a byte array as one long, in any alignment; the byte order only has to be the same both ways. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final int MAX_CONTROL_PAYLOAD = 125;
 
     private final long maxPayload;
@@ -97,6 +112,12 @@ public final class ReadGuardFilter {
     private long frames;
     /** Told of each control frame; may drop it or change its payload (see {@link ControlFrames}). */
     private ControlFrames controlFrames;
+    /** The current frame's masking key three times over, so that any 8 bytes of it from 0 to 3 are one long. */
+    private final byte[] key = new byte[3 * MASK_KEY];
+    /** The masking key as eight bytes starting at key byte 0, 1, 2 and 3. */
+    private final long[] keyWords = new long[MASK_KEY];
+    /** The key byte that masks the next payload byte of the current frame. */
+    private int keyAt;
 
     /**
      * A filter without a minimum data rate.
@@ -248,13 +269,19 @@ public final class ReadGuardFilter {
                 control = (header[0] & 0x08) != 0;
                 fin = (header[0] & 0x80) != 0;
                 frames++;
-                passing = admit(end - i);
+                if ((header[1] & 0x80) == 0) {
+                    refuse(Refusal.UNMASKED);
+                    passing = false;
+                } else {
+                    passing = admit(end - i);
+                }
+                int passedHeader = passing ? unmaskedHeader() : 0;
                 if (passing && control && controlFrames != null) {
-                    passing = controlFrames.header(header, headerLength);
+                    passing = controlFrames.header(header, passedHeader);
                 }
                 if (passing) {
-                    System.arraycopy(header, 0, out, o, headerLength);
-                    o += headerLength;
+                    System.arraycopy(header, 0, out, o, passedHeader);
+                    o += passedHeader;
                 }
                 headerLength = 0;
                 headerNeeded = 2;
@@ -268,7 +295,7 @@ public final class ReadGuardFilter {
                 cutOff(Refusal.OVER_BUDGET);
             }
             if (passing) {
-                System.arraycopy(in, i, out, o, take);
+                unmask(in, i, out, o, take);
                 if (control && controlFrames != null) {
                     controlFrames.payload(out, o, take);
                 }
@@ -284,6 +311,41 @@ public final class ReadGuardFilter {
             }
         }
         return o - outOffset;
+    }
+
+    /**
+     * Takes the masking key out of the complete header just read and clears its mask bit.
+     *
+     * @return the length of the header as passed on (4 bytes shorter)
+     */
+    private int unmaskedHeader() {
+        int length = headerLength - MASK_KEY;
+        for (int k = 0; k < key.length; k++) {
+            key[k] = header[length + (k & 3)];
+        }
+        for (int at = 0; at < MASK_KEY; at++) {
+            keyWords[at] = (long) LONGS.get(key, at);
+        }
+        keyAt = 0;
+        header[1] &= 0x7F;
+        return length;
+    }
+
+    /**
+     * Copies {@code take} payload bytes unmasked, eight at a time. {@code out} may be {@code in} at
+     * or before {@code i}: every byte is read before anything at or after it is written.
+     */
+    private void unmask(byte[] in, int i, byte[] out, int o, int take) {
+        long word = keyWords[keyAt];
+        int k = 0;
+        for (; k + Long.BYTES <= take; k += Long.BYTES) {
+            LONGS.set(out, o + k, (long) LONGS.get(in, i + k) ^ word);
+        }
+        // eight bytes are two whole keys: the key position after them is where it was
+        for (; k < take; k++) {
+            out[o + k] = (byte) (in[i + k] ^ key[keyAt + (k & 3)]);
+        }
+        keyAt = (keyAt + take) & 3;
     }
 
     /** Charges {@code take} more arrived bytes of the frame being passed; false when the budget refuses them. */

@@ -48,6 +48,36 @@ class ReadGuardFilterTest {
         return out.toByteArray();
     }
 
+    /**
+     * What the engine gets for a client's frames: each one unmasked, with its mask bit cleared and
+     * its key left out. The last frame may be cut short: what there is of it is unmasked.
+     */
+    static byte[] unmasked(byte[] client) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int at = 0;
+        while (at < client.length) {
+            int length = client[at + 1] & 0x7F;
+            int extended = length == 126 ? 2 : length == 127 ? 8 : 0;
+            int keyAt = at + 2 + extended;
+            long payload = length;
+            if (extended > 0) {
+                payload = 0;
+                for (int k = 0; k < extended; k++) {
+                    payload = (payload << 8) | (client[at + 2 + k] & 0xFF);
+                }
+            }
+            out.write(client[at]);
+            out.write(client[at + 1] & 0x7F);
+            out.write(client, at + 2, extended);
+            int end = (int) Math.min(client.length, keyAt + 4 + payload);
+            for (int k = keyAt + 4; k < end; k++) {
+                out.write(client[k] ^ client[keyAt + ((k - keyAt - 4) & 3)]);
+            }
+            at = end;
+        }
+        return out.toByteArray();
+    }
+
     /** A frame whose 64-bit length field says {@code length}, with no payload behind it. */
     static byte[] header64(int opcode, long length) {
         byte[] header = new byte[14];
@@ -151,7 +181,7 @@ class ReadGuardFilterTest {
     void validTrafficPassesUnchangedWhereverItIsSplit() {
         for (int cut : cutsNearBoundaries()) {
             Run run = new Run(1 << 20, 1 << 20).feed(MESSAGES, cut);
-            assertArrayEquals(MESSAGES, run.passed.toByteArray(), "split at " + cut);
+            assertArrayEquals(unmasked(MESSAGES), run.passed.toByteArray(), "split at " + cut);
             assertEquals(List.of(), run.refusals);
             assertEquals(0, run.budget.used(), "everything handed on is given back, split at " + cut);
         }
@@ -163,7 +193,7 @@ class ReadGuardFilterTest {
         for (int i = 0; i < MESSAGES.length; i++) {
             bytes.chunk(MESSAGES, i, 1);
         }
-        assertArrayEquals(MESSAGES, bytes.passed.toByteArray());
+        assertArrayEquals(unmasked(MESSAGES), bytes.passed.toByteArray());
         assertEquals(0, bytes.budget.used());
         assertEquals(65536, bytes.mostReserved, "a frame is charged while it is being passed on, up to all of it");
 
@@ -176,7 +206,7 @@ class ReadGuardFilterTest {
                 run.chunk(MESSAGES, at, length);
                 at += length;
             }
-            assertArrayEquals(MESSAGES, run.passed.toByteArray(), "round " + round);
+            assertArrayEquals(unmasked(MESSAGES), run.passed.toByteArray(), "round " + round);
             assertEquals(0, run.budget.used());
         }
     }
@@ -187,7 +217,7 @@ class ReadGuardFilterTest {
         for (int a = 0; a < 16; a++) {
             for (int b = a; b < 16; b++) {
                 Run run = new Run(1 << 20, 1 << 20).feed(input, a, b);
-                assertArrayEquals(input, run.passed.toByteArray(), "cuts " + a + ", " + b);
+                assertArrayEquals(unmasked(input), run.passed.toByteArray(), "cuts " + a + ", " + b);
             }
         }
     }
@@ -200,7 +230,7 @@ class ReadGuardFilterTest {
         for (int cut = 0; cut <= input.length; cut++) {
             Run run = new Run(1000, 1 << 20).feed(input, cut);
             assertEquals(List.of(ReadGuardFilter.Refusal.TOO_BIG), run.refusals, "split at " + cut);
-            assertArrayEquals(concat(frame(true, false, TEXT, 10), close), run.passed.toByteArray(), "split at " + cut);
+            assertArrayEquals(unmasked(concat(frame(true, false, TEXT, 10), close)), run.passed.toByteArray(), "split at " + cut);
             assertEquals(0, run.budget.used());
             assertTrue(run.mostReserved <= 10, "the big frame was never reserved");
         }
@@ -219,9 +249,11 @@ class ReadGuardFilterTest {
         assertEquals(List.of(ReadGuardFilter.Refusal.OVER_BUDGET), run.refusals);
         // 8 header bytes + 2 992 + 3 000 + 3 000 payload bytes fit the 10 000; the next 3 000 do not
         byte[] passed = run.passed.toByteArray();
-        assertEquals(header + 8992 + close.length, passed.length);
-        assertArrayEquals(Arrays.copyOf(big, header + 8992), Arrays.copyOf(passed, header + 8992), "the frame's first part, as it came");
-        assertArrayEquals(close, Arrays.copyOfRange(passed, header + 8992, passed.length), "then only the close frame");
+        int passedHeader = header - 4;
+        assertEquals(passedHeader + 8992 + close.length - 4, passed.length);
+        assertArrayEquals(unmasked(Arrays.copyOf(big, header + 8992)), Arrays.copyOf(passed, passedHeader + 8992),
+                "the frame's first part, unmasked");
+        assertArrayEquals(unmasked(close), Arrays.copyOfRange(passed, passedHeader + 8992, passed.length), "then only the close frame");
         assertTrue(run.filter.takeCut(), "the engine is told to let go of the first part");
         assertFalse(run.filter.takeCut(), "once");
         assertEquals(0, run.budget.used(), "the cut frame's charge is given back");
@@ -252,7 +284,7 @@ class ReadGuardFilterTest {
         }
         assertTrue(checked > 10, "the frame came in many reads: " + checked);
         assertEquals(0, run.account.held(), "given back once the engine took the whole frame");
-        assertArrayEquals(input, run.passed.toByteArray());
+        assertArrayEquals(unmasked(input), run.passed.toByteArray());
     }
 
     @Test
@@ -268,7 +300,7 @@ class ReadGuardFilterTest {
             assertEquals(i, run.account.held());
         }
         assertEquals(List.of(), run.refusals, "a 1 MiB budget is far from full with 3 000 bytes in");
-        assertEquals(3000 + header.length, run.passed.size());
+        assertEquals(3000 + header.length - 4, run.passed.size(), "the key is not passed on");
         run.filter.release();
         assertEquals(0, run.budget.used(), "the session ended part-way: all is given back");
     }
@@ -306,7 +338,7 @@ class ReadGuardFilterTest {
             run.chunk(input, i, 1);
         }
         assertEquals(List.of(), run.refusals, "a full budget does not refuse a small frame");
-        assertArrayEquals(input, run.passed.toByteArray());
+        assertArrayEquals(unmasked(input), run.passed.toByteArray());
         assertEquals(500, run.account.held());
     }
 
@@ -317,7 +349,7 @@ class ReadGuardFilterTest {
         byte[] input = concat(frame(true, false, TEXT, 20), frame(true, false, BINARY, 600));
         run.feed(input);
         assertEquals(List.of(), run.refusals, "a full budget does not refuse what is already in hand");
-        assertArrayEquals(input, run.passed.toByteArray());
+        assertArrayEquals(unmasked(input), run.passed.toByteArray());
     }
 
     @Test
@@ -355,6 +387,67 @@ class ReadGuardFilterTest {
         run.filter.release();
         assertEquals(0, run.budget.used());
         assertFalse(run.filter.refused());
-        assertEquals(Arrays.toString(Arrays.copyOf(input, 3000)), Arrays.toString(run.passed.toByteArray()));
+        assertEquals(Arrays.toString(unmasked(Arrays.copyOf(input, 3000))), Arrays.toString(run.passed.toByteArray()));
+    }
+
+    @Test
+    void aMaskedPayloadIsUnmaskedWhateverItsLengthKeyAndSplit() {
+        Random random = new Random(11);
+        for (int length : new int[] {0, 1, 3, 7, 8, 9, 15, 16, 17, 125, 126, 1000, 70_001}) {
+            byte[] payload = new byte[length];
+            random.nextBytes(payload);
+            byte[] key = new byte[4];
+            random.nextBytes(key);
+            byte[] client = masked(BINARY, payload, key);
+            byte[] expected = concat(Arrays.copyOf(client, client.length - length - 4), payload);
+            expected[1] &= 0x7F;
+            for (int round = 0; round < 20; round++) {
+                Run run = new Run(1 << 20, 1 << 20);
+                int at = 0;
+                while (at < client.length) {
+                    int chunk = Math.min(client.length - at, 1 + random.nextInt(round % 2 == 0 ? 13 : 9000));
+                    run.chunk(client, at, chunk);
+                    at += chunk;
+                }
+                assertArrayEquals(expected, run.passed.toByteArray(), "length " + length + ", round " + round);
+            }
+        }
+    }
+
+    @Test
+    void anUnmaskedFrameIsRefusedAsAProtocolErrorAndDropped() {
+        for (int opcode : new int[] {TEXT, BINARY, PING, CLOSE}) {
+            byte[] naked = frame(true, false, opcode, 5);
+            naked[1] &= 0x7F; // the same frame without the mask bit: its "key" is read as payload
+            Run run = new Run(1 << 20, 1 << 20).feed(concat(frame(true, false, TEXT, 3), Arrays.copyOf(naked, 2 + 5),
+                    frame(true, false, TEXT, 3)));
+            assertEquals(List.of(ReadGuardFilter.Refusal.UNMASKED), run.refusals, "opcode " + opcode);
+            assertArrayEquals(unmasked(frame(true, false, TEXT, 3)), run.passed.toByteArray(),
+                    "the frame before it passes; the unmasked frame and data frames after it do not (opcode " + opcode + ")");
+            assertTrue(run.filter.refused());
+        }
+    }
+
+    /** A client frame with the given payload, masked with {@code key}. */
+    private static byte[] masked(int opcode, byte[] payload, byte[] key) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(0x80 | opcode);
+        if (payload.length < 126) {
+            out.write(0x80 | payload.length);
+        } else if (payload.length <= 0xFFFF) {
+            out.write(0x80 | 126);
+            out.write(payload.length >>> 8);
+            out.write(payload.length);
+        } else {
+            out.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                out.write((int) ((long) payload.length >>> shift));
+            }
+        }
+        out.writeBytes(key);
+        for (int i = 0; i < payload.length; i++) {
+            out.write(payload[i] ^ key[i & 3]);
+        }
+        return out.toByteArray();
     }
 }
