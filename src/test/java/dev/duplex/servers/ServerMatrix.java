@@ -682,6 +682,31 @@ abstract class ServerMatrix {
     }
 
     /**
+     * RFC 6455 §5.1: a server closes the connection when a client sends an unmasked frame. Where
+     * {@code read-guard} is claimed, the guard refuses it with 1002 and Duplex's reason (Tyrus would
+     * take it); elsewhere the engine's own answer, as docs/SERVERS.md records it. A masked frame
+     * before it is echoed whole either way (where the guard runs, it unmasked that one itself).
+     */
+    @Test
+    void anUnmaskedFrameIsClosedWith1002() throws Exception {
+        try (RawWebSocket raw = RawWebSocket.open(server().ws("echo"), Map.of())) {
+            assertEquals(101, raw.response().status(), "handshake");
+            String masked = "masked ".repeat(40);
+            raw.send(true, false, RawWebSocket.TEXT, masked.getBytes(StandardCharsets.UTF_8));
+            assertEquals(masked, raw.read().text());
+            raw.sendFrame(true, 0, RawWebSocket.TEXT, "naked".getBytes(StandardCharsets.UTF_8), false);
+            RawWebSocket.Frame answer = raw.read();
+            report("unmasked frame: opcode " + answer.opcode() + (answer.opcode() == RawWebSocket.CLOSE
+                    ? " " + answer.closeCode() + " \"" + answer.closeReason() + "\"" : " \"" + answer.text() + "\""));
+            assertEquals(RawWebSocket.CLOSE, answer.opcode(), "the unmasked frame was not taken as a message");
+            assertEquals(1002, answer.closeCode(), answer.closeReason());
+            if (claims("read-guard")) {
+                assertEquals("Unmasked frame: a client must mask every frame", answer.closeReason());
+            }
+        }
+    }
+
+    /**
      * A peer that ignores the server's close frame (and reads nothing more) cannot hold the
      * connection: where {@code connection-abort} is claimed, the connection is dropped (by the
      * engine itself or by Duplex after the close timeout, 5 s). Elsewhere the engine's own timeouts
