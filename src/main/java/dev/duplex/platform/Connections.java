@@ -605,6 +605,12 @@ public class Connections {
         long pongTimeout = limits.pongTimeout().toNanos();
         int unanswered = 0;
         for (Connection connection : open.values()) {
+            if (ReadGuard.receiving(connection.session())) {
+                // A message still arriving (at the minimum data rate or faster: a slower one is
+                // dropped below) is activity and a sign of life: a client busy sending a large
+                // message answers a ping only after its last byte, and is not idle meanwhile.
+                connection.messageAt(now);
+            }
             long pinged = connection.pingSentAt();
             if (pongTimeout > 0 && pinged != 0 && connection.lastHeard() < pinged && now - pinged >= pongTimeout) {
                 unanswered++;

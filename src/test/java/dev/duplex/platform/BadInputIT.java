@@ -1,5 +1,6 @@
 package dev.duplex.platform;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -268,6 +269,28 @@ class BadInputIT {
                 WsClient.Closed closed = client.awaitClose();
                 assertEquals(1001, closed.code());
                 assertEquals("Idle for 6 s", closed.reason());
+            }
+        });
+        cases.put("a message arriving for longer than the keepalive and the idle timeout, above the minimum rate → echoed", () -> {
+            try (RawWebSocket raw = echo()) {
+                byte[] payload = new byte[60 * 1024];
+                new java.util.Random(5).nextBytes(payload);
+                // one frame, masked with a zero key so that its payload goes out as it is, in 15 reads
+                // of 4 KiB every 500 ms: 8 KiB/s for 7.5 s, well above the 1 KiB/s minimum rate, but
+                // past the 2 s ping and 2 s pong timeout and the 6 s idle timeout; the client reads
+                // nothing meanwhile, so it answers no ping until its message is out
+                raw.sendRaw(new byte[] {(byte) 0x82, (byte) (0x80 | 126), (byte) (payload.length >>> 8), (byte) payload.length, 0, 0, 0, 0});
+                for (int sent = 0; sent < payload.length; sent += 4096) {
+                    raw.sendRaw(java.util.Arrays.copyOfRange(payload, sent, sent + 4096));
+                    TimeUnit.MILLISECONDS.sleep(500);
+                }
+                Frame frame = raw.read();
+                while (frame.opcode() == RawWebSocket.PING) {
+                    frame = raw.read();
+                }
+                assertEquals(RawWebSocket.BINARY, frame.opcode(), frame.opcode() == RawWebSocket.CLOSE
+                        ? "closed while its message was arriving: " + frame.closeCode() + " " + frame.closeReason() : "opcode");
+                assertArrayEquals(payload, frame.payload());
             }
         });
         cases.put("slowloris: handshake that stops half-way → dropped after the keep-alive timeout", () -> {

@@ -218,6 +218,15 @@ public final class ReadGuard {
         return false;
     }
 
+    /**
+     * Whether a message is arriving on the session's connection now (a frame that did not come in
+     * one read, or a fragmented message, not yet complete), with the minimum data rate applied to
+     * it: false where the guard or the rate is off.
+     */
+    public static boolean receiving(Session session) {
+        return session.getUserProperties().get(STREAM) instanceof RateCheck check && check.filter().rate().receiving();
+    }
+
     /** Lets go, once more, of the read buffers of sessions that ended a moment ago. Called by the periodic sweep. */
     public static void sweep(long now) {
         for (Ended ended = ENDED.peek(); ended != null && now - ended.due() >= 0; ended = ENDED.peek()) {
