@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -110,6 +112,14 @@ public class GameService {
             }
         }
         return new LocalGameBus("local");
+    }
+
+    /**
+     * Starts with the application, not at the first {@code /game} client: on a cluster this
+     * instance must listen to its relay mailbox and for departed instances from the start.
+     */
+    void started(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        LOG.log(Level.DEBUG, "Game ready ({0})", rooms.bus().mode());
     }
 
     public GameRooms rooms() {
