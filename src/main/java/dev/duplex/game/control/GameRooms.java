@@ -47,6 +47,9 @@ public final class GameRooms {
     /** Other instances' clients playing in this instance's rooms, by "member/number". */
     private final Map<String, Seat> guests = new ConcurrentHashMap<>();
     private final AtomicLong resumed = new AtomicLong();
+    /** Where each tick's lateness also goes, in nanoseconds (the platform's timings, hence /metrics). */
+    private volatile java.util.function.LongConsumer latenessSink = nanos -> {
+    };
 
     /**
      * Where a client sits: its room and its place there, or, when another instance owns the room,
@@ -137,6 +140,11 @@ public final class GameRooms {
                 control.execute(() -> GameRooms.this.memberLeft(member));
             }
         });
+    }
+
+    /** Sends each tick's lateness (nanoseconds) there too. */
+    public void onLateness(java.util.function.LongConsumer sink) {
+        this.latenessSink = sink;
     }
 
     public GameBus bus() {
@@ -337,7 +345,9 @@ public final class GameRooms {
             long[] count = {0};
             ticking.put(room, scheduler.scheduleAtFixedRate(() -> {
                 long due = start + count[0]++ * period;
-                lateness.record(Math.max(0, clock.getAsLong() - due));
+                long late = Math.max(0, clock.getAsLong() - due);
+                lateness.record(late);
+                latenessSink.accept(late);
                 tick(room);
             }, period, period, TimeUnit.NANOSECONDS));
         }

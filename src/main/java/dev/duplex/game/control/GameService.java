@@ -2,6 +2,7 @@ package dev.duplex.game.control;
 
 import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.DataGrid;
+import dev.duplex.platform.Timings;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +77,9 @@ public class GameService {
     @Inject
     DataGrid grid;
 
+    @Inject
+    Timings timings;
+
     private ScheduledThreadPoolExecutor scheduler;
     /** The grid work: checkpoints and take-overs every second, room closes, departed instances. */
     private ScheduledExecutorService control;
@@ -89,6 +93,7 @@ public class GameService {
         control = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-game-control"));
         GameBus bus = connect();
         rooms = new GameRooms(settings, scheduler, System::nanoTime, System.nanoTime(), bus, control);
+        rooms.onLateness(nanos -> timings.record("game.tick-lateness", nanos));
         if (!"local".equals(bus.mode())) {
             control.scheduleWithFixedDelay(() -> {
                 rooms.checkpointAll();
