@@ -137,9 +137,24 @@ public final class GameRooms {
 
             @Override
             public void memberLeft(String member) {
-                control.execute(() -> GameRooms.this.memberLeft(member));
+                onControl(() -> GameRooms.this.memberLeft(member));
             }
         });
+    }
+
+    /** Runs grid work on the control thread; once it is shut down (undeploy) the work is left undone, and said so. */
+    private void onControl(Runnable work) {
+        try {
+            control.execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Game grid work failed: {0}", e.toString());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Game grid work after the game stopped, not done: {0}", e.toString());
+        }
     }
 
     /** Sends each tick's lateness (nanoseconds) there too. */
@@ -264,7 +279,7 @@ public final class GameRooms {
             }
         }
         if (!create) {
-            control.execute(() -> bus.closed(name));
+            onControl(() -> bus.closed(name));
             return null;
         }
         return create(name);
@@ -309,7 +324,7 @@ public final class GameRooms {
 
     private Room create(String name) throws NoPlace {
         if (rooms.size() >= settings.maxRooms()) {
-            control.execute(() -> bus.closed(name));
+            onControl(() -> bus.closed(name));
             throw new NoPlace("Every room is taken (" + settings.maxRooms() + ")");
         }
         Room room = new Room(name, seeds++, settings, clock, counters);
@@ -370,7 +385,7 @@ public final class GameRooms {
             if (future != null) {
                 future.cancel(false);
             }
-            control.execute(() -> bus.closed(room.name()));
+            onControl(() -> bus.closed(room.name()));
             LOG.log(System.Logger.Level.INFO, "Game room {0} closed: nobody left", room.name());
         }
     }
