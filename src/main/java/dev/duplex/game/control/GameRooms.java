@@ -41,6 +41,8 @@ public final class GameRooms {
     private final GameBus bus;
     /** Runs the grid writes (checkpoints, closes) in order, off the tick threads. */
     private final Executor control;
+    /** Runs relayed clients' joins, inputs and departures in arrival order. */
+    private final Executor guestWork;
     /** This instance's clients relayed to another instance's room, by their relay number. */
     private final Map<Long, Seat> proxies = new ConcurrentHashMap<>();
     private final AtomicLong proxyNumbers = new AtomicLong();
@@ -114,21 +116,24 @@ public final class GameRooms {
      * @param clock     nanoseconds, for input rates, grace periods and lateness
      */
     public GameRooms(GameSettings settings, ScheduledExecutorService scheduler, LongSupplier clock, long seed) {
-        this(settings, scheduler, clock, seed, new LocalGameBus("local"), Runnable::run);
+        this(settings, scheduler, clock, seed, new LocalGameBus("local"), Runnable::run, Runnable::run);
     }
 
     /**
      * @param bus     the cluster's room directory, checkpoints and relay ({@link LocalGameBus} alone)
      * @param control runs the grid writes in order (a single thread; the tests run them at once)
+     * @param guests  runs the relayed clients' messages to this instance's rooms in arrival order (a
+     *                single thread: a join may call the grid, which the bus's listener thread must not wait for)
      */
     public GameRooms(GameSettings settings, ScheduledExecutorService scheduler, LongSupplier clock, long seed, GameBus bus,
-            Executor control) {
+            Executor control, Executor guests) {
         this.settings = settings;
         this.scheduler = scheduler;
         this.clock = clock;
         this.seeds = seed;
         this.bus = bus;
         this.control = control;
+        this.guestWork = guests;
         bus.listen(new GameBus.Listener() {
             @Override
             public void relay(byte[] message) {
@@ -463,9 +468,18 @@ public final class GameRooms {
         }
         try {
             switch (message.kind()) {
-                case Relay.JOIN, Relay.CLIENT, Relay.LEFT -> asOwner(message);
+                case Relay.JOIN, Relay.CLIENT, Relay.LEFT -> guestWork.execute(() -> {
+                    try {
+                        asOwner(message);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.ERROR, "Game relay message of kind " + message.kind() + " from "
+                                + message.from() + " failed", e);
+                    }
+                });
                 default -> asProxy(message);
             }
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Game relay message after the game stopped: dropped");
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Game relay message of kind " + message.kind() + " from " + message.from() + " failed", e);
         }

@@ -83,6 +83,8 @@ public class GameService {
     private ScheduledThreadPoolExecutor scheduler;
     /** The grid work: checkpoints and take-overs every second, room closes, departed instances. */
     private ScheduledExecutorService control;
+    /** Relayed clients' messages to this instance's rooms, in arrival order, off Hazelcast's event threads. */
+    private java.util.concurrent.ExecutorService guests;
     private GameRooms rooms;
 
     @PostConstruct
@@ -91,8 +93,9 @@ public class GameService {
         scheduler = new ScheduledThreadPoolExecutor(Math.max(1, tickThreads), DaemonThreads.numbered("duplex-game-tick"));
         scheduler.setRemoveOnCancelPolicy(true);
         control = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-game-control"));
+        guests = Executors.newSingleThreadExecutor(DaemonThreads.named("duplex-game-guests"));
         GameBus bus = connect();
-        rooms = new GameRooms(settings, scheduler, System::nanoTime, System.nanoTime(), bus, control);
+        rooms = new GameRooms(settings, scheduler, System::nanoTime, System.nanoTime(), bus, control, guests);
         rooms.onLateness(nanos -> timings.record("game.tick-lateness", nanos));
         if (!"local".equals(bus.mode())) {
             control.scheduleWithFixedDelay(() -> {
@@ -134,6 +137,7 @@ public class GameService {
     @PreDestroy
     void stop() {
         control.shutdownNow();
+        guests.shutdownNow();
         try {
             rooms.stop();
         } finally {

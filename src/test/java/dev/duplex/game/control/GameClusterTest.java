@@ -28,8 +28,8 @@ class GameClusterTest {
     private final MemoryGameGrid grid = new MemoryGameGrid();
     /** The defaults, but every client sees the whole arena (wherever the ships spawned). */
     private final GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 15, 60, true, 32, 2000);
-    private final GameRooms a = new GameRooms(settings, null, clock::get, 1, grid.member("a"), Runnable::run);
-    private final GameRooms b = new GameRooms(settings, null, clock::get, 2, grid.member("b"), Runnable::run);
+    private final GameRooms a = new GameRooms(settings, null, clock::get, 1, grid.member("a"), Runnable::run, Runnable::run);
+    private final GameRooms b = new GameRooms(settings, null, clock::get, 2, grid.member("b"), Runnable::run, Runnable::run);
 
     private static ClientMessage.Join join(String name, String room, byte[] token) {
         return new ClientMessage.Join(false, name, room, token);
