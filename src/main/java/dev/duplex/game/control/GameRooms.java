@@ -23,6 +23,12 @@ import java.util.function.LongSupplier;
  * a new one), rejoin tokens, spectators, and the ticks, which every room gets from one shared,
  * bounded scheduler at a fixed rate (never a thread per room). Plain Java: the service wires it
  * with configuration and threads, the unit tests with a manual clock and no scheduler.
+ *
+ * <p>On a cluster ({@link GameBus}) a room runs on the one instance that claimed it in the
+ * directory; a client of another instance plays in it through the {@link Relay} (this class plays
+ * both sides: the proxy of its own clients, the owner of its rooms), each room is checkpointed
+ * every second ({@link #checkpointAll}), and a room whose owner left resumes here when this
+ * instance wins its entry ({@link #adoptOrphans}). docs/PLAY.md, "Across the cluster".
  */
 public final class GameRooms {
 
