@@ -59,7 +59,8 @@ function connect() {
       status('closed', 'Not connected');
       return;
     }
-    if (event.code >= 1002 && event.code !== 1006 && event.code !== 1001 && event.code !== 1013) {
+    // 1012: the room's instance left the cluster; the room resumes on a survivor, rejoin with the token
+    if (event.code >= 1002 && event.code !== 1006 && event.code !== 1001 && event.code !== 1012 && event.code !== 1013) {
       // a refusal (bad message, over a limit): say why and do not hammer the server
       $('error').textContent = `Closed by the server: ${event.code} ${event.reason}`;
       stop();

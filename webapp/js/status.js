@@ -79,7 +79,8 @@ function renderFeed(feed) {
 /**
  * The "Game" panel: shown only when the server reports the game.
  * @param {{rooms: number, players: number, bots: number, spectators: number, fullSnapshots: number,
- *   deltaSnapshots: number, snapshotBytes: number, tickHz: number, tickLateness: {p50Micros: number, p99Micros: number}} | undefined} game
+ *   deltaSnapshots: number, snapshotBytes: number, tickHz: number, tickLateness: {p50Micros: number, p99Micros: number},
+ *   cluster?: {mode: string, instances: number, relayedOut: number, relayedIn: number, resumed: number}} | undefined} game
  */
 function renderGame(game) {
   const panel = $('gamePanel');
@@ -91,6 +92,8 @@ function renderGame(game) {
     ['Players / bots / spectators', `${game.players} / ${game.bots} / ${game.spectators}`],
     ['Tick', `${game.tickHz} Hz, late p50 ${formatMicros(game.tickLateness.p50Micros)}, p99 ${formatMicros(game.tickLateness.p99Micros)}`],
     ['Snapshots', `${snapshots} (${snapshots === 0 ? 0 : Math.round((100 * game.deltaSnapshots) / snapshots)} % deltas), ${formatBytes(game.snapshotBytes)}`],
+    ...(game.cluster ? [['Cluster', `${game.cluster.mode}, ${game.cluster.instances} instance(s); relayed out ${game.cluster.relayedOut}, `
+      + `in ${game.cluster.relayedIn}; rooms resumed here ${game.cluster.resumed}`]] : []),
   ].flatMap(([name, value]) => {
     const dt = document.createElement('dt');
     dt.textContent = name;

@@ -109,6 +109,20 @@ public class DuplexMetrics implements MetricsExport {
             "Live feed: item changes applied on this instance (published here or elsewhere in the cluster)");
     static final Metric FEED_UPDATES_OUT = counter("duplex_feed_updates_out", MetricUnits.NONE, List.of(),
             "Live feed: item updates sent to subscribers");
+    static final Metric GAME_ROOMS = gauge("duplex_game_rooms", MetricUnits.NONE, List.of(),
+            "Game: rooms running on this instance");
+    static final Metric GAME_PLAYERS = gauge("duplex_game_players", MetricUnits.NONE, List.of(),
+            "Game: players holding a slot in this instance's rooms (relayed and away ones included)");
+    static final Metric GAME_SPECTATORS = gauge("duplex_game_spectators", MetricUnits.NONE, List.of(),
+            "Game: spectators of this instance's rooms");
+    static final Metric GAME_RELAYED = gauge("duplex_game_relayed", MetricUnits.NONE, List.of(),
+            "Game: this instance's clients playing in another instance's room");
+    static final Metric GAME_INPUTS = counter("duplex_game_inputs", MetricUnits.NONE, List.of(),
+            "Game: player inputs taken by this instance's rooms");
+    static final Metric GAME_SNAPSHOTS = counter("duplex_game_snapshots", MetricUnits.NONE, List.of(),
+            "Game: snapshots sent by this instance's rooms (full and delta)");
+    static final Metric GAME_RESUMED = counter("duplex_game_rooms_resumed", MetricUnits.NONE, List.of(),
+            "Game: rooms resumed on this instance from a checkpoint after their instance left");
     static final Metric FEED_CONFLATED = counter("duplex_feed_conflated", MetricUnits.NONE, List.of(),
             "Live feed: changes merged into a later update for a subscriber that was behind or throttled");
 
@@ -116,7 +130,8 @@ public class DuplexMetrics implements MetricsExport {
     public static final List<Metric> DOCUMENTED = List.of(SESSIONS_OPEN, SESSIONS_OPENED, SESSIONS_REFUSED,
             MESSAGES_IN, MESSAGES_OUT, BYTES_IN, BYTES_OUT, ERRORS, CLOSES, REFUSALS, TIMING,
             MEMORY_BUDGET, MEMORY_USED, MEMORY_ENDPOINT_USED, MEMORY_REFUSALS,
-            FEED_TOPICS, FEED_ITEMS, FEED_SUBSCRIBERS, FEED_SUBSCRIPTIONS, FEED_UPDATES_IN, FEED_UPDATES_OUT, FEED_CONFLATED);
+            FEED_TOPICS, FEED_ITEMS, FEED_SUBSCRIBERS, FEED_SUBSCRIPTIONS, FEED_UPDATES_IN, FEED_UPDATES_OUT, FEED_CONFLATED,
+            GAME_ROOMS, GAME_PLAYERS, GAME_SPECTATORS, GAME_RELAYED, GAME_INPUTS, GAME_SNAPSHOTS, GAME_RESUMED);
 
     @Inject
     Instance<MetricRegistry> registries;
@@ -157,6 +172,29 @@ public class DuplexMetrics implements MetricsExport {
         follow(FEED_UPDATES_IN, none, () -> feed.updatesIn());
         follow(FEED_UPDATES_OUT, none, () -> feed.updatesOut());
         follow(FEED_CONFLATED, none, () -> feed.conflated());
+    }
+
+    /** The game's totals as of the last sweep; {@code null} until there is a game. */
+    private volatile GameReport.Totals game;
+
+    /**
+     * Brings the game's gauges and counters to {@code totals}, as {@link #followFeed} the feed's.
+     * Its tick lateness is a timing ({@code duplex_timing_microseconds{name="game.tick-lateness"}}).
+     */
+    @Override
+    public synchronized void followGame(GameReport.Totals totals) {
+        if (totals == null || registry() == null) {
+            return;
+        }
+        game = totals;
+        Tag[] none = new Tag[0];
+        gauge(GAME_ROOMS, none, this, m -> m.game.rooms());
+        gauge(GAME_PLAYERS, none, this, m -> m.game.players());
+        gauge(GAME_SPECTATORS, none, this, m -> m.game.spectators());
+        gauge(GAME_RELAYED, none, this, m -> m.game.relayed());
+        follow(GAME_INPUTS, none, () -> game.inputs());
+        follow(GAME_SNAPSHOTS, none, () -> game.snapshots());
+        follow(GAME_RESUMED, none, () -> game.resumed());
     }
 
     /**

@@ -11,9 +11,22 @@ import jakarta.json.JsonObjectBuilder;
 public interface GameReport {
 
     /**
+     * The game's counts for {@code /metrics}: rooms, players (holding a slot, relayed ones
+     * included) and spectators in this instance's rooms, this instance's clients relayed to another
+     * instance's room now; inputs taken, snapshots sent and rooms resumed from a checkpoint since
+     * start (they only grow).
+     */
+    record Totals(long rooms, long players, long spectators, long relayed, long inputs, long snapshots, long resumed) {
+    }
+
+    /** The counts now. */
+    Totals totals();
+
+    /**
      * The {@code "game"} object of {@code /api/status}: {@code {"rooms", "players", "bots",
      * "spectators", "inputs", "staleInputs", "droppedInputs", "fullSnapshots", "deltaSnapshots",
-     * "snapshotBytes", "tickHz", "tickLateness": {"p50Micros", "p99Micros", "maxMicros"}}}.
+     * "snapshotBytes", "tickHz", "cluster": {"mode", "instances", "relayedOut", "relayedIn", "resumed"},
+     * "tickLateness": {"p50Micros", "p99Micros", "maxMicros"}}}.
      */
     JsonObjectBuilder status(JsonBuilderFactory json);
 }

@@ -51,6 +51,9 @@ public class Sweeper {
     @Inject
     Instance<FeedReport> feed;
 
+    @Inject
+    Instance<GameReport> game;
+
     private ScheduledExecutorService scheduler;
     private volatile long lastRun;
 
@@ -72,6 +75,7 @@ public class Sweeper {
             if (metrics.isResolvable()) {
                 MetricsExport export = metrics.get();
                 export.followFeed(feedTotals);
+                export.followGame(gameTotals());
                 export.registerNewEndpoints();
             }
             lastRun = System.nanoTime();
@@ -89,6 +93,19 @@ public class Sweeper {
             return feed.get().totals();
         } catch (RuntimeException e) {
             FEED_LOG.log("Feed figures failed", e.toString());
+            return null;
+        }
+    }
+
+    /** The game's totals, or {@code null} without a game or when it cannot say (the sweep goes on). */
+    private GameReport.Totals gameTotals() {
+        if (!game.isResolvable()) {
+            return null;
+        }
+        try {
+            return game.get().totals();
+        } catch (RuntimeException e) {
+            FEED_LOG.log("Game figures failed", e.toString());
             return null;
         }
     }

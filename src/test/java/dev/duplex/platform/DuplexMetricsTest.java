@@ -35,7 +35,14 @@ class DuplexMetricsTest {
                 "duplex_feed_subscriptions gauge",
                 "duplex_feed_updates_in_total counter",
                 "duplex_feed_updates_out_total counter",
-                "duplex_feed_conflated_total counter"),
+                "duplex_feed_conflated_total counter",
+                "duplex_game_rooms gauge",
+                "duplex_game_players gauge",
+                "duplex_game_spectators gauge",
+                "duplex_game_relayed gauge",
+                "duplex_game_inputs_total counter",
+                "duplex_game_snapshots_total counter",
+                "duplex_game_rooms_resumed_total counter"),
                 DuplexMetrics.DOCUMENTED.stream().map(m -> m.exported() + " " + m.kind().name().toLowerCase(java.util.Locale.ROOT)).toList());
         for (Metric metric : DuplexMetrics.DOCUMENTED) {
             assertEquals(metric.kind() == Kind.COUNTER, metric.exported().endsWith("_total"),

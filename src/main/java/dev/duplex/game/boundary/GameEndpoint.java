@@ -71,7 +71,7 @@ public class GameEndpoint {
         }
         GameRooms rooms = game.rooms();
         if (message instanceof ClientMessage.Join join) {
-            if (seat != null) {
+            if (seat != null && seat.holds()) {
                 sink.send(GameCodec.error(GameCodec.ERROR_ALREADY_JOINED, "Already in room " + seat.room()));
                 return;
             }
@@ -81,8 +81,12 @@ public class GameEndpoint {
                 sink.send(GameCodec.error(GameCodec.ERROR_NO_ROOM, e.getMessage()));
             }
         } else if (message instanceof ClientMessage.Ping ping) {
-            sink.send(GameCodec.pong(ping.time(), seat == null ? 0 : rooms.tick(seat)));
-        } else if (seat == null) {
+            if (seat == null || !seat.holds()) {
+                sink.send(GameCodec.pong(ping.time(), 0));
+            } else {
+                rooms.ping(seat, ping.time());
+            }
+        } else if (seat == null || !seat.holds()) {
             sink.send(GameCodec.error(GameCodec.ERROR_NOT_JOINED, "Join a room first"));
         } else if (message instanceof ClientMessage.Play play) {
             if (!play.input().inRange()) {

@@ -16,6 +16,13 @@ public class GameStatusReport implements GameReport {
     GameService game;
 
     @Override
+    public Totals totals() {
+        GameRooms.Figures f = game.rooms().figures();
+        return new Totals(f.rooms(), f.players(), f.spectators(), f.relayedOut(), f.inputs(),
+                f.fullSnapshots() + f.deltaSnapshots(), f.resumed());
+    }
+
+    @Override
     public JsonObjectBuilder status(JsonBuilderFactory json) {
         GameRooms.Figures f = game.rooms().figures();
         return json.createObjectBuilder()
@@ -30,6 +37,12 @@ public class GameStatusReport implements GameReport {
                 .add("deltaSnapshots", f.deltaSnapshots())
                 .add("snapshotBytes", f.snapshotBytes())
                 .add("tickHz", game.rooms().settings().tickHz())
+                .add("cluster", json.createObjectBuilder()
+                        .add("mode", game.rooms().bus().mode())
+                        .add("instances", game.rooms().bus().instances())
+                        .add("relayedOut", f.relayedOut())
+                        .add("relayedIn", f.relayedIn())
+                        .add("resumed", f.resumed()))
                 .add("tickLateness", json.createObjectBuilder()
                         .add("p50Micros", f.lateness().p50Micros())
                         .add("p99Micros", f.lateness().p99Micros())

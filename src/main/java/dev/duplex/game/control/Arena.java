@@ -1,8 +1,11 @@
 package dev.duplex.game.control;
 
 import dev.duplex.game.entity.EntityKind;
+import dev.duplex.game.entity.GameCheckpoint;
 import dev.duplex.game.entity.Input;
 import dev.duplex.game.entity.Physics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -73,6 +76,34 @@ final class Arena {
 
     void remove(int id) {
         ships.remove(id);
+    }
+
+    /** Puts the world of a checkpoint in place of this one's: its tick, ships (with scores) and orbs. */
+    void restore(GameCheckpoint checkpoint) {
+        tick = checkpoint.tick();
+        ships.clear();
+        for (GameCheckpoint.Ship s : checkpoint.ships()) {
+            Ship ship = new Ship(s.id());
+            ship.state[0] = s.x();
+            ship.state[1] = s.y();
+            ship.state[2] = s.vx();
+            ship.state[3] = s.vy();
+            ship.score = s.score();
+            ship.bot = s.bot();
+            ships.put(s.id(), ship);
+        }
+        for (int i = 0; i < orbs.length && i < checkpoint.orbs().size(); i++) {
+            orbs[i] = checkpoint.orbs().get(i).clone();
+        }
+    }
+
+    /** The world as a checkpoint records it. */
+    List<GameCheckpoint.Ship> shipStates() {
+        List<GameCheckpoint.Ship> out = new ArrayList<>(ships.size());
+        for (Ship s : ships.values()) {
+            out.add(new GameCheckpoint.Ship(s.id, s.bot, s.state[0], s.state[1], s.state[2], s.state[3], s.score));
+        }
+        return out;
     }
 
     Ship ship(int id) {

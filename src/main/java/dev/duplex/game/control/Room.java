@@ -1,5 +1,6 @@
 package dev.duplex.game.control;
 
+import dev.duplex.game.entity.GameCheckpoint;
 import dev.duplex.game.entity.GameCodec;
 import dev.duplex.game.entity.Input;
 import dev.duplex.game.entity.Physics;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +41,31 @@ final class Room {
     private final List<Player> spectators = new ArrayList<>();
     private int nextId = 1;
     private final Counters counters;
+    private final long seed;
+    /** Told the token of each player whose slot went to a bot (the cluster's token index forgets it). */
+    private Consumer<byte[]> removed = token -> {
+    };
+
+    /** The sink of a restored player until it rejoins: sends nowhere, holds nothing. */
+    private static final GameSink NOWHERE = new GameSink() {
+        @Override
+        public boolean send(ByteBuffer message) {
+            return true;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+        }
+
+        @Override
+        public boolean reserve(long bytes) {
+            return true;
+        }
+
+        @Override
+        public void release(long bytes) {
+        }
+    };
 
     /** Totals over every room of a service, read by the status and metrics. */
     static final class Counters {
@@ -55,6 +82,7 @@ final class Room {
         this.settings = settings;
         this.clock = clock;
         this.counters = counters;
+        this.seed = seed;
         this.arena = new Arena(seed, settings.tickHz(), settings.orbs(), settings.view());
         for (int i = 0; i < settings.slots(); i++) {
             arena.add(newId(), true);
@@ -63,6 +91,51 @@ final class Room {
 
     String name() {
         return name;
+    }
+
+    void onRemoved(Consumer<byte[]> removed) {
+        this.removed = removed;
+    }
+
+    /**
+     * Re-creates a room from its checkpoint (its owner left the cluster): the same tick, ships,
+     * scores and orbs; its players away, each keeping its slot for the rejoin grace from now.
+     * The random stream is a new one, drawn from the seed and the tick.
+     */
+    static Room restore(String name, GameCheckpoint checkpoint, GameSettings settings, LongSupplier clock, Counters counters) {
+        Room room = new Room(name, checkpoint.seed() * 31 + checkpoint.tick(), settings, clock, counters);
+        synchronized (room) {
+            room.arena.restore(checkpoint);
+            long now = clock.getAsLong();
+            for (GameCheckpoint.Seat seat : checkpoint.players()) {
+                if (room.arena.ship(seat.id()) == null) {
+                    continue;
+                }
+                Player player = new Player(seat.id(), seat.name(), seat.token().clone(), false, NOWHERE, settings.history());
+                player.awaySince = now;
+                player.rate = new TokenBucket(settings.inputRate(), settings.inputRate(), now);
+                room.players.put(seat.id(), player);
+            }
+        }
+        return room;
+    }
+
+    /** This room's checkpoint now (docs/PLAY.md, "Across the cluster"). */
+    synchronized GameCheckpoint checkpoint() {
+        List<GameCheckpoint.Seat> seats = new ArrayList<>();
+        for (Player player : players.values()) {
+            seats.add(new GameCheckpoint.Seat(player.id, player.name, player.token));
+        }
+        List<int[]> orbs = new ArrayList<>();
+        for (int[] orb : arena.orbs()) {
+            orbs.add(orb.clone());
+        }
+        return new GameCheckpoint(seed, arena.tick(), arena.shipStates(), orbs, seats);
+    }
+
+    /** The rejoin tokens of the players holding a slot. */
+    synchronized List<byte[]> tokens() {
+        return players.values().stream().map(p -> p.token).toList();
     }
 
     synchronized long tick() {
@@ -174,6 +247,7 @@ final class Room {
     }
 
     private void remove(Player player) {
+        removed.accept(player.token);
         players.remove(player.id);
         arena.remove(player.id);
         arena.add(newId(), true);

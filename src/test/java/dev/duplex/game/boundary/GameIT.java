@@ -16,6 +16,9 @@ import dev.duplex.testing.PageLayout;
 import dev.duplex.testing.WsClient;
 import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -89,6 +92,39 @@ class GameIT {
             assertTrue(ada.scores.stream().anyMatch(s -> s.id() == id && s.name().equals("ada")), "the scoreboard names ada");
             assertEquals(8, ada.scores.size(), "two players and six bots fill the eight slots");
         }
+    }
+
+    @Test
+    void metricsShowTheRoomsPlayersSnapshotsAndTickLateness() throws Exception {
+        try (GameTestClient ada = joined("ada", "it-metrics")) {
+            assertNotNull(ada.await(m -> m instanceof SnapshotCodec.Snapshot));
+            URI root = URI.create(base.getProtocol() + "://" + base.getHost() + ":" + base.getPort() + "/metrics");
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
+            String metrics = "";
+            // the game's figures reach /metrics at the next sweep (every second): poll until they do
+            while (System.nanoTime() < deadline) {
+                metrics = http.send(HttpRequest.newBuilder(root).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                if (sample(metrics, "duplex_game_rooms") >= 1 && sample(metrics, "duplex_game_snapshots_total") >= 1) {
+                    break;
+                }
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(200);
+            }
+            assertTrue(sample(metrics, "duplex_game_rooms") >= 1, metrics);
+            assertTrue(sample(metrics, "duplex_game_players") >= 1, "ada holds a slot");
+            assertTrue(sample(metrics, "duplex_game_snapshots_total") >= 1);
+            assertEquals(0, sample(metrics, "duplex_game_relayed"), "one instance: nobody relayed");
+            assertTrue(sample(metrics, "duplex_game_inputs_total") >= 0);
+            assertTrue(sample(metrics, "duplex_game_rooms_resumed_total") >= 0);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("duplex_timing_microseconds") && l.contains("name=\"game.tick-lateness\"")),
+                    "the tick lateness is a timing");
+        }
+    }
+
+    /** The value of the first sample line of {@code name} (with or without labels), or -1. */
+    private static double sample(String metrics, String name) {
+        return metrics.lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).mapToDouble(Double::parseDouble).findFirst().orElse(-1);
     }
 
     @Test
