@@ -15,6 +15,9 @@ public interface MetricsExport {
     /** Brings the feed's figures to {@code totals}; {@code null} (no feed) changes nothing. */
     void followFeed(FeedReport.Totals totals);
 
+    /** Brings the shared boards' figures to {@code totals}; {@code null} (no boards) changes nothing. */
+    void followDraw(DrawReport.Totals totals);
+
     /** Registers the figures of endpoints, close codes and reasons seen since the last call; catches counters up. */
     void registerNewEndpoints();
 

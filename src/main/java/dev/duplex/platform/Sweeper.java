@@ -51,6 +51,9 @@ public class Sweeper {
     @Inject
     Instance<FeedReport> feed;
 
+    @Inject
+    Instance<DrawReport> draw;
+
     private ScheduledExecutorService scheduler;
     private volatile long lastRun;
 
@@ -72,6 +75,7 @@ public class Sweeper {
             if (metrics.isResolvable()) {
                 MetricsExport export = metrics.get();
                 export.followFeed(feedTotals);
+                export.followDraw(drawTotals());
                 export.registerNewEndpoints();
             }
             lastRun = System.nanoTime();
@@ -89,6 +93,19 @@ public class Sweeper {
             return feed.get().totals();
         } catch (RuntimeException e) {
             FEED_LOG.log("Feed figures failed", e.toString());
+            return null;
+        }
+    }
+
+    /** The boards' totals, or {@code null} without boards or when they cannot say (the sweep goes on). */
+    private DrawReport.Totals drawTotals() {
+        if (!draw.isResolvable()) {
+            return null;
+        }
+        try {
+            return draw.get().totals();
+        } catch (RuntimeException e) {
+            FEED_LOG.log("Draw figures failed", e.toString());
             return null;
         }
     }

@@ -35,7 +35,14 @@ class DuplexMetricsTest {
                 "duplex_feed_subscriptions gauge",
                 "duplex_feed_updates_in_total counter",
                 "duplex_feed_updates_out_total counter",
-                "duplex_feed_conflated_total counter"),
+                "duplex_feed_conflated_total counter",
+                "duplex_draw_boards gauge",
+                "duplex_draw_copies gauge",
+                "duplex_draw_members gauge",
+                "duplex_draw_board_bytes gauge",
+                "duplex_draw_strokes_total counter",
+                "duplex_draw_forwarded_total counter",
+                "duplex_draw_relayed_total counter"),
                 DuplexMetrics.DOCUMENTED.stream().map(m -> m.exported() + " " + m.kind().name().toLowerCase(java.util.Locale.ROOT)).toList());
         for (Metric metric : DuplexMetrics.DOCUMENTED) {
             assertEquals(metric.kind() == Kind.COUNTER, metric.exported().endsWith("_total"),
