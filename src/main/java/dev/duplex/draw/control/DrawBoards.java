@@ -156,7 +156,7 @@ public class DrawBoards {
 
     private DrawBus chooseBus() {
         if (!"local".equalsIgnoreCase(cluster)) {
-            Optional<DataGrid.Lease> lease = grid.lease("draw boards");
+            Optional<DataGrid.Lease> lease = grid.lease("canvas");
             if (lease.isPresent()) {
                 return HazelcastDrawBus.on(lease.get().hazelcast(), lease.get());
             }
