@@ -188,6 +188,14 @@ public class DrawBoards {
             if (sweeper != null) {
                 sweeper.shutdownNow();
             }
+            // this instance's members of other instances' boards leave them now, not when this instance leaves the cluster
+            for (DrawMember member : List.copyOf(locals.values())) {
+                BoardReplica replica = member.replica;
+                if (replica != null) {
+                    member.replica = null;
+                    bus.send(replica.owner(), DrawGridCodec.gone(replica.name(), bus.instance(), member.key));
+                }
+            }
             boards.values().forEach(Board::free);
             boards.clear();
             replicas.values().forEach(r -> r.close(false));

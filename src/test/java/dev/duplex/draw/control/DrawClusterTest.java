@@ -73,7 +73,10 @@ class DrawClusterTest {
         void changed() {
             for (String other : alive) {
                 Bus bus = buses.get(other);
-                inboxes.get(other).add(bus.ownersChanged);
+                Queue<Runnable> inbox = inboxes.get(other);
+                if (inbox != null) {
+                    inbox.add(bus.ownersChanged);
+                }
             }
         }
     }
@@ -141,10 +144,10 @@ class DrawClusterTest {
             }
         }
 
+        /** As an undeploy on a server whose grid goes on: the inbox and owner entries go, the member stays. */
         @Override
         public void close() {
             grid.owners.values().removeIf(instance::equals);
-            grid.alive.remove(instance);
             grid.inboxes.remove(instance);
             grid.changed();
         }
@@ -354,5 +357,19 @@ class DrawClusterTest {
         assertEquals(List.of(0, 0L), List.of(c.copyCount(), budgets.get("c").used()), "the copy and its bytes are gone");
         assertEquals(List.of("left 1", "member 4 Dan", "left 4"), bob.peer.take().stream().filter(l -> l.endsWith("Dan") || l.startsWith("left")).toList(),
                 "b's member saw Ann go with a, then c's member come and go");
+    }
+
+    @Test
+    void anInstanceThatStopsTakesItsMembersOffTheBoardsOfOthers() {
+        DrawBoards a = instance("a");
+        DrawBoards b = instance("b");
+        Joined ann = join(a, "Ann", "team");
+        join(b, "Bob", "team");
+        ann.peer.take();
+
+        b.stop();                          // an undeploy: b's grid member stays in the cluster
+        grid.deliver();
+        assertEquals(List.of("left 2"), ann.peer.take(), "Bob left with b's application, not when b's grid member goes");
+        assertEquals(1, a.memberCount());
     }
 }
