@@ -220,7 +220,8 @@ class DrawClusterIT {
         a.kill();
         until(bob, l -> l.equals("left 1"));
         double takeOver = (System.nanoTime() - killed) / 1e9;
-        assertTrue(b.log().contains("continues on this instance from its copy"), b.logTail());
+        // the survivor logs the take-over after it sent the LEFTs: wait for the line, do not race it
+        awaitLog(b, "continues on this instance from its copy", Duration.ofSeconds(30));
 
         bob.sendBinary(begin(0x00ff00, 5));
         bob.sendBinary(points(1000, 1000, 1200, 1200));
