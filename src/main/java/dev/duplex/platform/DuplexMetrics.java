@@ -126,12 +126,28 @@ public class DuplexMetrics implements MetricsExport {
     static final Metric FEED_CONFLATED = counter("duplex_feed_conflated", MetricUnits.NONE, List.of(),
             "Live feed: changes merged into a later update for a subscriber that was behind or throttled");
 
+    static final Metric DRAW_BOARDS = gauge("duplex_draw_boards", MetricUnits.NONE, List.of(),
+            "Shared boards: boards this instance owns");
+    static final Metric DRAW_COPIES = gauge("duplex_draw_copies", MetricUnits.NONE, List.of(),
+            "Shared boards: copies of boards other instances own, kept for members connected here");
+    static final Metric DRAW_MEMBERS = gauge("duplex_draw_members", MetricUnits.NONE, List.of(),
+            "Shared boards: members of the boards this instance owns, wherever connected");
+    static final Metric DRAW_BOARD_BYTES = gauge("duplex_draw_board", MetricUnits.BYTES, List.of(),
+            "Shared boards: bytes the boards this instance owns hold (strokes and snapshots)");
+    static final Metric DRAW_STROKES = counter("duplex_draw_strokes", MetricUnits.NONE, List.of(),
+            "Shared boards: strokes begun on the boards this instance owns");
+    static final Metric DRAW_FORWARDED = counter("duplex_draw_forwarded", MetricUnits.NONE, List.of(),
+            "Shared boards: members' messages sent to the instance that owns their board");
+    static final Metric DRAW_RELAYED = counter("duplex_draw_relayed", MetricUnits.NONE, List.of(),
+            "Shared boards: broadcasts sent to or received from other instances (one per instance)");
+
     /** Every metric Duplex publishes, in the order the docs list them. */
     public static final List<Metric> DOCUMENTED = List.of(SESSIONS_OPEN, SESSIONS_OPENED, SESSIONS_REFUSED,
             MESSAGES_IN, MESSAGES_OUT, BYTES_IN, BYTES_OUT, ERRORS, CLOSES, REFUSALS, TIMING,
             MEMORY_BUDGET, MEMORY_USED, MEMORY_ENDPOINT_USED, MEMORY_REFUSALS,
             FEED_TOPICS, FEED_ITEMS, FEED_SUBSCRIBERS, FEED_SUBSCRIPTIONS, FEED_UPDATES_IN, FEED_UPDATES_OUT, FEED_CONFLATED,
-            GAME_ROOMS, GAME_PLAYERS, GAME_SPECTATORS, GAME_RELAYED, GAME_INPUTS, GAME_SNAPSHOTS, GAME_RESUMED);
+            GAME_ROOMS, GAME_PLAYERS, GAME_SPECTATORS, GAME_RELAYED, GAME_INPUTS, GAME_SNAPSHOTS, GAME_RESUMED,
+            DRAW_BOARDS, DRAW_COPIES, DRAW_MEMBERS, DRAW_BOARD_BYTES, DRAW_STROKES, DRAW_FORWARDED, DRAW_RELAYED);
 
     @Inject
     Instance<MetricRegistry> registries;
@@ -195,6 +211,30 @@ public class DuplexMetrics implements MetricsExport {
         follow(GAME_INPUTS, none, () -> game.inputs());
         follow(GAME_SNAPSHOTS, none, () -> game.snapshots());
         follow(GAME_RESUMED, none, () -> game.resumed());
+    }
+
+    /** The boards' totals as of the last sweep; {@code null} until there are boards. */
+    private volatile DrawReport.Totals draw;
+
+    /**
+     * Brings the boards' gauges and counters to {@code totals} (the {@link DrawReport}'s, read once a
+     * second by the {@link Sweeper}); registers them the first time. {@code null} (no boards) leaves
+     * them as they are, absent if they never were.
+     */
+    @Override
+    public synchronized void followDraw(DrawReport.Totals totals) {
+        if (totals == null || registry() == null) {
+            return;
+        }
+        draw = totals;
+        Tag[] none = new Tag[0];
+        gauge(DRAW_BOARDS, none, this, m -> m.draw.boards());
+        gauge(DRAW_COPIES, none, this, m -> m.draw.copies());
+        gauge(DRAW_MEMBERS, none, this, m -> m.draw.members());
+        gauge(DRAW_BOARD_BYTES, none, this, m -> m.draw.bytes());
+        follow(DRAW_STROKES, none, () -> draw.strokes());
+        follow(DRAW_FORWARDED, none, () -> draw.forwarded());
+        follow(DRAW_RELAYED, none, () -> draw.relayed());
     }
 
     /**

@@ -18,6 +18,9 @@ public interface MetricsExport {
     /** Brings the game's figures to {@code totals}; {@code null} (no game) changes nothing. */
     void followGame(GameReport.Totals totals);
 
+    /** Brings the shared boards' figures to {@code totals}; {@code null} (no boards) changes nothing. */
+    void followDraw(DrawReport.Totals totals);
+
     /** Registers the figures of endpoints, close codes and reasons seen since the last call; catches counters up. */
     void registerNewEndpoints();
 

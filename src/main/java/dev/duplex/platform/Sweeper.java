@@ -54,6 +54,9 @@ public class Sweeper {
     @Inject
     Instance<GameReport> game;
 
+    @Inject
+    Instance<DrawReport> draw;
+
     private ScheduledExecutorService scheduler;
     private volatile long lastRun;
 
@@ -76,6 +79,7 @@ public class Sweeper {
                 MetricsExport export = metrics.get();
                 export.followFeed(feedTotals);
                 export.followGame(gameTotals());
+                export.followDraw(drawTotals());
                 export.registerNewEndpoints();
             }
             lastRun = System.nanoTime();
@@ -106,6 +110,19 @@ public class Sweeper {
             return game.get().totals();
         } catch (RuntimeException e) {
             FEED_LOG.log("Game figures failed", e.toString());
+            return null;
+        }
+    }
+
+    /** The boards' totals, or {@code null} without boards or when they cannot say (the sweep goes on). */
+    private DrawReport.Totals drawTotals() {
+        if (!draw.isResolvable()) {
+            return null;
+        }
+        try {
+            return draw.get().totals();
+        } catch (RuntimeException e) {
+            FEED_LOG.log("Draw figures failed", e.toString());
             return null;
         }
     }

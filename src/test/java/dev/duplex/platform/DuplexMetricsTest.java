@@ -42,7 +42,14 @@ class DuplexMetricsTest {
                 "duplex_game_relayed gauge",
                 "duplex_game_inputs_total counter",
                 "duplex_game_snapshots_total counter",
-                "duplex_game_rooms_resumed_total counter"),
+                "duplex_game_rooms_resumed_total counter",
+                "duplex_draw_boards gauge",
+                "duplex_draw_copies gauge",
+                "duplex_draw_members gauge",
+                "duplex_draw_board_bytes gauge",
+                "duplex_draw_strokes_total counter",
+                "duplex_draw_forwarded_total counter",
+                "duplex_draw_relayed_total counter"),
                 DuplexMetrics.DOCUMENTED.stream().map(m -> m.exported() + " " + m.kind().name().toLowerCase(java.util.Locale.ROOT)).toList());
         for (Metric metric : DuplexMetrics.DOCUMENTED) {
             assertEquals(metric.kind() == Kind.COUNTER, metric.exported().endsWith("_total"),

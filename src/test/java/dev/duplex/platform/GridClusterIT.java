@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * update across; one of them was undeployed and deployed again in the same process first, and its
  * first member freed its port on the undeploy;</li>
  * <li>on Payara's own Hazelcast, an instance undeployed and deployed again in the same process
- * keeps one listener of each kind: when the other member leaves, one chat and one feed line say
+ * keeps one listener of each kind: when the other member leaves, one chat, one feed and one draw line say
  * so, and no SEVERE line is logged (the first deployment's listener used to stay and fail on the
  * stopped class loader).</li>
  * </ul>
@@ -134,13 +134,14 @@ class GridClusterIT {
         Conditions.await(() -> String.valueOf(survivor.chatStatus()).contains("\"instances\":1"), (int) LEAVE.toSeconds(),
                 "the survivor still counts the other");
         String log = survivor.log();
-        assertEquals(List.of(1, 1, 1, 1), List.of(count(log, "Chat cluster member joined"), count(log, "Feed cluster member joined"),
-                count(log, "Chat cluster member left"), count(log, "Feed cluster member left")),
-                "one chat and one feed membership listener (joined, joined, left, left)");
+        assertEquals(List.of(1, 1, 1, 1, 1, 1), List.of(count(log, "Chat cluster member joined"), count(log, "Feed cluster member joined"),
+                count(log, "Draw cluster member joined"), count(log, "Chat cluster member left"), count(log, "Feed cluster member left"),
+                count(log, "Draw cluster member left")),
+                "one chat, one feed and one draw membership listener (joined x3, left x3)");
         // Payara's log records carry the level's value: SEVERE is 1000 (the word itself also appears in messages).
         List<String> severe = log.lines().filter(line -> line.contains("[levelValue: 1000]")).toList();
         assertTrue(severe.isEmpty(), "SEVERE lines:\n" + String.join("\n", severe));
-        assertEquals(0, count(log, "Could not remove the (chat|feed)"), "every listener was removed on the undeploy");
+        assertEquals(0, count(log, "Could not remove the (chat|feed|draw)"), "every listener was removed on the undeploy");
         assertFalse(log.contains("WELD-000019"), "a bean failed to stop on the undeploy");
     }
 

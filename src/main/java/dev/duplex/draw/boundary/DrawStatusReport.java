@@ -15,10 +15,18 @@ public class DrawStatusReport implements DrawReport {
     DrawBoards boards;
 
     @Override
+    public Totals totals() {
+        return new Totals(boards.boardCount(), boards.copyCount(), boards.memberCount(), boards.bytes(), boards.strokesBegun(),
+                boards.forwarded(), boards.relayed());
+    }
+
+    @Override
     public JsonObjectBuilder status(JsonBuilderFactory json) {
         return json.createObjectBuilder()
                 .add("boards", boards.boardCount())
                 .add("members", boards.memberCount())
-                .add("bytes", boards.bytes());
+                .add("bytes", boards.bytes())
+                .add("copies", boards.copyCount())
+                .add("cluster", boards.busMode());
     }
 }

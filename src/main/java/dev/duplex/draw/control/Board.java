@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * One named board: its members, its strokes in commit order (the log, bounded), the strokes being
@@ -21,6 +23,15 @@ import java.util.Map;
  * <p>What the board holds (strokes at {@value #STROKE_BYTES} bytes plus {@value #SAMPLE_BYTES} per
  * sample, the snapshot's bytes) is reserved from its own memory-budget account and bounded by
  * {@code maxBoardBytes}. Plain Java: the time comes from the caller, in nanoseconds.
+ *
+ * <p><b>Across a cluster</b> the board lives on one instance, its owner ({@link DrawBoards}). Members
+ * connected to other instances are here as proxies ({@link DrawMember#instance} names their
+ * instance): what is sent to one of them alone (its welcome, its replay, its errors) goes through
+ * its peer, but a broadcast goes once per instance, to that instance's {@link Mirror}, which keeps
+ * a copy of the board ({@link BoardReplica}) and hands the message to its own members. An instance
+ * whose first member joins gets the board's state first ({@link #dump}), so its copy follows this
+ * board change by change, in this board's order: the copy a survivor continues from when the owner
+ * is gone ({@link #restore}).
  */
 final class Board {
 
@@ -56,12 +67,30 @@ final class Board {
     private record Request(long id, long upTo, DrawMember member, long at) {
     }
 
+    /** Another instance's copy of the board: it gets every broadcast once, and keeps it. */
+    interface Mirror {
+        /**
+         * One server message of the board's stream; the instance hands it to its members except
+         * {@code except} (a member id), or to none when {@code except} is {@link #NOBODY}.
+         */
+        void send(ByteBuffer message, int except);
+
+        /** The board's whole state, as messages, replacing what the copy held. */
+        void reset(List<ByteBuffer> state);
+    }
+
+    /** {@link Mirror#send}'s {@code except} for a message that only the copies keep (a snapshot's PNG). */
+    static final int NOBODY = -1;
+
     private final String name;
     private final DrawLimits limits;
     private final MemoryBudget.Account account;
     private final Map<Integer, DrawMember> members = new LinkedHashMap<>();
     private final List<Stroke> log = new ArrayList<>();
     private final Map<Integer, Stroke> active = new HashMap<>();
+    /** The instances with members here, each with its copy of the board (none when alone). */
+    private final Map<String, Mirror> mirrors = new LinkedHashMap<>();
+    private final Function<String, Mirror> mirrorOf;
     private byte[] snapshot;
     private long snapshotUpTo;
     private long nextStroke = 1;
@@ -73,10 +102,59 @@ final class Board {
     private boolean freed;
 
     Board(String name, DrawLimits limits, MemoryBudget.Account account, long now) {
+        this(name, limits, account, now, null);
+    }
+
+    /** A board whose proxies' instances get copies through {@code mirrorOf} (null: no cluster). */
+    Board(String name, DrawLimits limits, MemoryBudget.Account account, long now,
+            Function<String, Mirror> mirrorOf) {
         this.name = name;
         this.limits = limits;
         this.account = account;
         this.emptySince = now;
+        this.mirrorOf = mirrorOf;
+    }
+
+    /**
+     * The board continued from an instance's copy when its owner is gone: the copy's snapshot,
+     * log and strokes in progress (with their bytes, which the copy's account already holds and
+     * which this board takes over), the copy's members that are {@code kept} (this instance's own,
+     * under the ids they have) and the others announced as left, their strokes in progress ended.
+     */
+    static Board restore(String name, DrawLimits limits, BoardReplica copy, List<DrawMember> kept, long now,
+            Function<String, Mirror> mirrorOf) {
+        Board board = new Board(name, limits, copy.account(), now, mirrorOf);
+        synchronized (board) {
+            board.snapshot = copy.snapshot();
+            board.snapshotUpTo = copy.snapshotUpTo();
+            board.log.addAll(copy.log());
+            board.bytes = copy.bytes();
+            board.nextStroke = copy.lastStroke() + 1;
+            board.nextMember = copy.lastMember() % 65535 + 1;
+            Map<Integer, Stroke> drawing = copy.active();
+            for (DrawMember member : kept) {
+                member.board = board;
+                board.members.put(member.id, member);
+                Stroke stroke = drawing.remove(member.id);
+                if (stroke != null) {
+                    board.active.put(member.id, stroke);
+                }
+            }
+            // strokes of members who are gone: ended where they are, as when a member leaves
+            for (Map.Entry<Integer, Stroke> entry : drawing.entrySet()) {
+                board.active.put(entry.getKey(), entry.getValue());
+                board.commit(entry.getKey());
+            }
+            for (int gone : copy.members().keySet()) {
+                if (!board.members.containsKey(gone)) {
+                    board.broadcast(DrawCodec.left(gone), null);
+                }
+            }
+            if (board.members.isEmpty()) {
+                board.emptySince = now;
+            }
+        }
+        return board;
     }
 
     String name() {
@@ -115,6 +193,11 @@ final class Board {
         member.id = nextMember;
         nextMember = nextMember % 65535 + 1;
         member.board = this;
+        if (member.instance != null && mirrorOf != null && !mirrors.containsKey(member.instance)) {
+            Mirror mirror = mirrorOf.apply(member.instance);
+            mirrors.put(member.instance, mirror);
+            mirror.reset(dump());
+        }
         DrawPeer peer = member.peer;
         peer.send(DrawCodec.welcome(member.id));
         for (DrawMember other : members.values()) {
@@ -135,13 +218,43 @@ final class Board {
     }
 
     private static void replay(DrawPeer peer, Stroke stroke, boolean ended) {
-        peer.send(DrawCodec.begin(stroke.id, stroke.member, stroke.rgb, stroke.width));
+        replay(peer::send, stroke, ended);
+    }
+
+    private static void replay(Consumer<ByteBuffer> out, Stroke stroke, boolean ended) {
+        out.accept(DrawCodec.begin(stroke.id, stroke.member, stroke.rgb, stroke.width));
         for (int from = 0; from < stroke.count; from += DrawCodec.MAX_SAMPLES_PER_MESSAGE) {
-            peer.send(DrawCodec.points(stroke.id, stroke.samples, from, Math.min(stroke.count, from + DrawCodec.MAX_SAMPLES_PER_MESSAGE)));
+            out.accept(DrawCodec.points(stroke.id, stroke.samples, from, Math.min(stroke.count, from + DrawCodec.MAX_SAMPLES_PER_MESSAGE)));
         }
         if (ended) {
-            peer.send(DrawCodec.end(stroke.id));
+            out.accept(DrawCodec.end(stroke.id));
         }
+    }
+
+    /**
+     * The board's state as server messages, for a new copy: the members, the snapshot, the log and
+     * the strokes in progress (the order a late joiner gets them in).
+     */
+    private List<ByteBuffer> dump() {
+        List<ByteBuffer> state = new ArrayList<>();
+        for (DrawMember other : members.values()) {
+            state.add(DrawCodec.member(other.id, other.name));
+        }
+        if (snapshot != null) {
+            state.add(DrawCodec.snapshot(snapshotUpTo, snapshot));
+        }
+        for (Stroke stroke : log) {
+            replay(state::add, stroke, true);
+        }
+        for (Stroke stroke : active.values()) {
+            replay(state::add, stroke, false);
+        }
+        return state;
+    }
+
+    /** The members here from {@code instance} (proxies), e.g. to let them go when it left the cluster. */
+    synchronized List<DrawMember> membersFrom(String instance) {
+        return members.values().stream().filter(m -> instance.equals(m.instance)).toList();
     }
 
     /** {@code member} left: a stroke it was drawing is ended for it, the others learn it left. */
@@ -156,6 +269,9 @@ final class Board {
             request = null;
         }
         broadcast(DrawCodec.left(member.id), null);
+        if (member.instance != null && members.values().stream().noneMatch(m -> member.instance.equals(m.instance))) {
+            mirrors.remove(member.instance);
+        }
         if (members.isEmpty()) {
             emptySince = now;
         }
@@ -302,6 +418,9 @@ final class Board {
         log.subList(0, last + 1).clear();
         snapshot = answer.png();
         snapshotUpTo = asked.upTo;
+        for (Mirror mirror : mirrors.values()) {
+            mirror.send(DrawCodec.snapshot(asked.upTo, snapshot), NOBODY);
+        }
         broadcast(DrawCodec.compacted(asked.upTo), null);
         return null;
     }
@@ -370,11 +489,18 @@ final class Board {
         account.release(n);
     }
 
+    /**
+     * Sends {@code message} to every member here but {@code except}: this instance's own members
+     * through their peers, the others once per instance through its mirror.
+     */
     private void broadcast(ByteBuffer message, DrawMember except) {
         for (DrawMember member : members.values()) {
-            if (member != except) {
+            if (member != except && member.instance == null) {
                 member.peer.send(message.asReadOnlyBuffer());
             }
+        }
+        for (Mirror mirror : mirrors.values()) {
+            mirror.send(message.asReadOnlyBuffer(), except == null ? 0 : except.id);
         }
     }
 }

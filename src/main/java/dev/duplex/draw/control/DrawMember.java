@@ -11,8 +11,15 @@ public final class DrawMember {
 
     final DrawPeer peer;
     final TokenBucket samples;
-    Board board;
-    int id;
+    /** The board it is on when this instance owns it; null before the join and on another instance's board. */
+    volatile Board board;
+    /** This instance's copy of the board another instance owns, when it is on one (or joining one). */
+    volatile BoardReplica replica;
+    /** A proxy's instance (its connection is there); null for a connection of this instance. */
+    final String instance;
+    /** A connection's number on its instance (the grid's messages name members by it). */
+    final long key;
+    volatile int id;
     String name;
     /** The begin of the stroke in progress was refused (limits, a clear): its samples are dropped quietly. */
     boolean strokeRefused;
@@ -21,8 +28,14 @@ public final class DrawMember {
     int violations;
 
     DrawMember(DrawPeer peer, DrawLimits limits, long now) {
+        this(peer, limits, now, null, 0);
+    }
+
+    DrawMember(DrawPeer peer, DrawLimits limits, long now, String instance, long key) {
         this.peer = peer;
         this.samples = new TokenBucket(limits.samplesPerSecond(), limits.samplesBurst(), now);
+        this.instance = instance;
+        this.key = key;
     }
 
     public DrawPeer peer() {
