@@ -80,17 +80,25 @@ abstract class ServerMatrix {
      */
     static final int RATE = 300, BURST = 600, PER_ADDRESS = 12, QUEUED = MIB, MIN_RATE = 1024, GRACE = 3,
             PING = 6, PONG = 2, IDLE = 12, HEADER = 3;
-    static final Map<String, String> PROTECTION_LIMITS = Map.of(
-            "duplex.limits.message-rate", String.valueOf(RATE),
-            "duplex.limits.message-burst", String.valueOf(BURST),
-            "duplex.limits.max-sessions-per-address", String.valueOf(PER_ADDRESS),
-            "duplex.limits.max-queued-bytes", String.valueOf(QUEUED),
-            "duplex.limits.min-data-rate-bytes", String.valueOf(MIN_RATE),
-            "duplex.limits.min-data-rate-grace-seconds", String.valueOf(GRACE),
-            "duplex.keepalive.interval-seconds", String.valueOf(PING),
-            "duplex.keepalive.timeout-seconds", String.valueOf(PONG),
-            "duplex.limits.idle-timeout-seconds", String.valueOf(IDLE),
-            "duplex.http.header-timeout-seconds", String.valueOf(HEADER));
+    /**
+     * The memory budget here: 96 MiB, of which one address may hold half (48 MiB, the default
+     * share). A 16 MiB echo holds at most 32 MiB at once (the frame as it arrives, charged by the
+     * read guard, and the echo waiting to go out), so the 16 MiB echoes of the suite fit; six 10 MiB
+     * echoes that nobody reads do not.
+     */
+    static final int BUDGET = 96 * 1024 * 1024;
+    static final Map<String, String> PROTECTION_LIMITS = Map.ofEntries(
+            Map.entry("duplex.limits.message-rate", String.valueOf(RATE)),
+            Map.entry("duplex.limits.message-burst", String.valueOf(BURST)),
+            Map.entry("duplex.limits.max-sessions-per-address", String.valueOf(PER_ADDRESS)),
+            Map.entry("duplex.limits.max-queued-bytes", String.valueOf(QUEUED)),
+            Map.entry("duplex.limits.min-data-rate-bytes", String.valueOf(MIN_RATE)),
+            Map.entry("duplex.limits.min-data-rate-grace-seconds", String.valueOf(GRACE)),
+            Map.entry("duplex.keepalive.interval-seconds", String.valueOf(PING)),
+            Map.entry("duplex.keepalive.timeout-seconds", String.valueOf(PONG)),
+            Map.entry("duplex.limits.idle-timeout-seconds", String.valueOf(IDLE)),
+            Map.entry("duplex.http.header-timeout-seconds", String.valueOf(HEADER)),
+            Map.entry("duplex.memory.budget-bytes", String.valueOf(BUDGET)));
 
     /**
      * The engine capabilities docs/SERVERS.md claims active on each server ("Capability states",
@@ -717,6 +725,131 @@ abstract class ServerMatrix {
             assertEquals("dropped", end, "the connection after the close timeout");
         }
         report("peer ignoring the close: dropped; connection-abort " + capabilities().get("connection-abort"));
+    }
+
+    /**
+     * The memory budget on what the app holds (96 MiB here, 48 MiB per address): six sessions from
+     * one address each send a 10 MiB message at once and read nothing until every message is sent
+     * (with a small receive buffer, so that an echo waiting for its reader stays charged), so the
+     * budget cannot hold them all. Each message is echoed whole or its session is closed with 1013
+     * "Server busy: memory budget" (at least one is); a canary's small echoes are never refused or
+     * lost; and once the sessions are gone the budget's use is back to 0.
+     */
+    @Test
+    void largeMessagesAtOnceAreEchoedWholeOrRefusedWith1013WhileACanaryIsServed() throws Exception {
+        int senders = 6, size = 10 * MIB;
+        byte[] payload = new byte[size];
+        new Random(1013).nextBytes(payload);
+        long refusedBefore = refusals("memory budget");
+        List<RawWebSocket> sockets = new java.util.ArrayList<>();
+        Map<String, Integer> outcomes = new java.util.TreeMap<>();
+        List<String> canaryProblems;
+        long canaryEchoes;
+        try (dev.duplex.testing.Canary canary = dev.duplex.testing.Canary.start(server().ws("echo"))) {
+            for (int i = 0; i < senders; i++) {
+                RawWebSocket raw = RawWebSocket.open(server().ws("echo"), Map.of());
+                sockets.add(raw);
+                assertEquals(101, raw.response().status(), "handshake " + i);
+                raw.setReceiveBuffer();
+                raw.setReadTimeout(TIMEOUT);
+            }
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<Thread> writers = new java.util.ArrayList<>();
+            for (RawWebSocket raw : sockets) {
+                Thread writer = new Thread(() -> {
+                    try {
+                        go.await();
+                        raw.send(true, false, RawWebSocket.BINARY, payload);
+                    } catch (IOException | InterruptedException refusedMidSend) {
+                        // a refused session may be closed or dropped while its message is being written
+                    }
+                }, "matrix-budget-writer");
+                writer.setDaemon(true);
+                writer.start();
+                writers.add(writer);
+            }
+            go.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            for (Thread writer : writers) {
+                writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            for (int i = 0; i < senders; i++) {
+                outcomes.merge(budgetOutcome(sockets.get(i), payload, !writers.get(i).isAlive()), 1, Integer::sum);
+            }
+            canary.close();
+            canaryProblems = canary.problems();
+            canaryEchoes = canary.echoes();
+        } finally {
+            for (RawWebSocket raw : sockets) {
+                raw.close();
+            }
+        }
+        long refused = refusals("memory budget") - refusedBefore;
+        report("memory budget: " + senders + " x 10 MiB at once: " + outcomes + "; " + refused + " refusals counted");
+        int echoed = outcomes.getOrDefault("echoed whole", 0);
+        int closed = outcomes.getOrDefault("1013 Server busy: memory budget", 0);
+        int dropped = outcomes.getOrDefault("dropped", 0);
+        // a refused session whose client was still writing may lose the close frame to the reset
+        // that ends the connection (as in the rate test): counted only when the server counted the refusal
+        assertEquals(senders, echoed + closed + dropped, "every message is echoed whole or refused with 1013: " + outcomes);
+        assertTrue(closed + dropped >= 1, "the budget cannot hold six unread 10 MiB echoes: at least one refusal: " + outcomes);
+        assertTrue(refused >= closed + dropped, "each refusal is the memory budget's (" + refused + " counted): " + outcomes);
+        assertTrue(echoed >= 1, "what the budget holds gets through: " + outcomes);
+        assertEquals(List.of(), canaryProblems, "the canary gets every echo, in order, and is never refused");
+        assertTrue(canaryEchoes > 0, "the canary echoed");
+        dev.duplex.testing.Conditions.await(() -> memoryUsed() == 0, 60, "the budget's use back to 0: " + memoryUsed());
+        echoesStill("after the memory budget's refusals");
+    }
+
+    /**
+     * What became of one of the budget test's messages: "echoed whole", a close frame's code and
+     * reason, "dropped", or what else came. Answers pings once its writer is done (before that,
+     * the writer owns the socket's output).
+     */
+    private static String budgetOutcome(RawWebSocket raw, byte[] sent, boolean mayAnswerPings) {
+        java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
+        try {
+            while (true) {
+                RawWebSocket.Frame frame = raw.read();
+                switch (frame.opcode()) {
+                    case RawWebSocket.PING -> {
+                        if (mayAnswerPings) {
+                            raw.sendFrame(true, 0, RawWebSocket.PONG, frame.payload(), true);
+                        }
+                    }
+                    case RawWebSocket.PONG -> {
+                        // not asked for; ignored
+                    }
+                    case RawWebSocket.BINARY, RawWebSocket.CONTINUATION -> {
+                        message.write(frame.payload());
+                        if (frame.fin()) {
+                            byte[] back = message.toByteArray();
+                            return java.util.Arrays.equals(sent, back) ? "echoed whole"
+                                    : "echoed " + back.length + " bytes that differ from the " + sent.length + " sent";
+                        }
+                    }
+                    case RawWebSocket.CLOSE -> {
+                        return frame.closeCode() + " " + frame.closeReason();
+                    }
+                    default -> {
+                        return "opcode " + frame.opcode();
+                    }
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return "no answer within " + TIMEOUT.toSeconds() + " s";
+        } catch (IOException dropped) {
+            return "dropped";
+        }
+    }
+
+    /** The memory budget's bytes in use, from {@code /api/status}, or -1 while it does not answer. */
+    private long memoryUsed() {
+        try {
+            return status().getJsonObject("memory").getJsonNumber("usedBytes").longValue();
+        } catch (Exception | AssertionError e) {
+            return -1;
+        }
     }
 
     /** How many refusals of one kind {@code /api/status} has counted. */
