@@ -602,6 +602,12 @@ public final class Engine {
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             disableReaper("the connection under a handshake cannot be reached: " + e);
+            if (proving) {
+                // no handshake can ever be matched with its session: the proof decides now instead of
+                // staying untested (GlassFish 8's request facade has no field Tyrus' Payara path reads)
+                own(REMOTE_ADDRESS).inactive("the connection under a handshake cannot be reached, so the engine's peer"
+                        + " address cannot be proven against the handshake's; the address recorded at the handshake is used: " + e);
+            }
         }
     }
 
