@@ -734,18 +734,19 @@ abstract class ServerMatrix {
 
     /**
      * The memory budget on what the app holds (256 MiB here, 128 MiB per address): nine sessions
-     * from one address each send a 15 MiB message at once and read nothing until every message is sent
-     * (with a small receive buffer, so that an echo waiting for its reader stays charged), so the
-     * budget cannot hold them all. Each message is echoed whole or its session is closed with 1013
-     * "Server busy: memory budget" (at least one is); a canary's small echoes are never refused or
-     * lost; and once the sessions are gone the budget's use is back to 0.
+     * from one address each send a 15 MiB message at once (in 256 KiB fragments, answering the
+     * keepalive's pings between them) and read no echo until every message is sent (with a small
+     * receive buffer, so that an echo waiting for its reader stays charged), so the budget cannot
+     * hold them all. Each message is echoed whole or its session is closed with 1013 "Server busy:
+     * memory budget" (at least one is); a canary's small echoes are never refused or lost; and once
+     * the sessions are gone the budget's use is back to 0.
      */
     @Test
     void largeMessagesAtOnceAreEchoedWholeOrRefusedWith1013WhileACanaryIsServed() throws Exception {
         // nine and a canary fit under the 12 sessions per address once the other tests' sessions are gone;
         // where only the echoes waiting to go out are charged, eight of them (120 MiB) leave the canary room
         dev.duplex.testing.Conditions.await(() -> openSessions() == 0, 60, "the other tests' sessions closed");
-        int senders = 9, size = 15 * MIB;
+        int senders = 9, size = 15 * MIB, fragment = 256 * 1024;
         byte[] payload = new byte[size];
         new Random(1013).nextBytes(payload);
         long refusedBefore = refusals("memory budget");
@@ -759,30 +760,45 @@ abstract class ServerMatrix {
                 sockets.add(raw);
                 assertEquals(101, raw.response().status(), "handshake " + i);
                 raw.setReceiveBuffer();
-                raw.setReadTimeout(TIMEOUT);
+                raw.setReadTimeout(Duration.ofSeconds(120));
             }
             java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-            List<Thread> writers = new java.util.ArrayList<>();
+            java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(senders);
+            List<java.util.concurrent.CompletableFuture<String>> results = new java.util.ArrayList<>();
             for (RawWebSocket raw : sockets) {
                 Thread writer = new Thread(() -> {
                     try {
                         go.await();
-                        raw.send(true, false, RawWebSocket.BINARY, payload);
+                        for (int offset = 0; offset < size; offset += fragment) {
+                            byte[] part = java.util.Arrays.copyOfRange(payload, offset, Math.min(size, offset + fragment));
+                            synchronized (raw) { // frames whole: the reader's pongs go between fragments
+                                raw.sendFrame(offset + fragment >= size, 0, offset == 0 ? RawWebSocket.BINARY : RawWebSocket.CONTINUATION,
+                                        part, true);
+                            }
+                        }
                     } catch (IOException | InterruptedException refusedMidSend) {
                         // a refused session may be closed or dropped while its message is being written
+                    } finally {
+                        written.countDown();
                     }
                 }, "matrix-budget-writer");
                 writer.setDaemon(true);
                 writer.start();
-                writers.add(writer);
+                java.util.concurrent.CompletableFuture<String> result = new java.util.concurrent.CompletableFuture<>();
+                Thread reader = new Thread(() -> result.complete(budgetOutcome(raw, payload, written)), "matrix-budget-reader");
+                reader.setDaemon(true);
+                reader.start();
+                results.add(result);
             }
             go.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            for (Thread writer : writers) {
-                writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            }
-            for (int i = 0; i < senders; i++) {
-                outcomes.merge(budgetOutcome(sockets.get(i), payload, !writers.get(i).isAlive()), 1, Integer::sum);
+            for (java.util.concurrent.CompletableFuture<String> result : results) {
+                String outcome;
+                try {
+                    outcome = result.get(300, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    outcome = "no outcome in 300 s";
+                }
+                outcomes.merge(outcome, 1, Integer::sum);
             }
             canary.close();
             canaryProblems = canary.problems();
@@ -811,17 +827,18 @@ abstract class ServerMatrix {
 
     /**
      * What became of one of the budget test's messages: "echoed whole", a close frame's code and
-     * reason, "dropped", or what else came. Answers pings once its writer is done (before that,
-     * the writer owns the socket's output).
+     * reason, "dropped", or what else came. Answers pings (between the writer's fragments); once the
+     * echo starts, reads on only after every sender's message is written ({@code written}), so that
+     * the echoes wait, charged, meanwhile.
      */
-    private static String budgetOutcome(RawWebSocket raw, byte[] sent, boolean mayAnswerPings) {
+    private static String budgetOutcome(RawWebSocket raw, byte[] sent, java.util.concurrent.CountDownLatch written) {
         java.io.ByteArrayOutputStream message = new java.io.ByteArrayOutputStream();
         try {
             while (true) {
                 RawWebSocket.Frame frame = raw.read();
                 switch (frame.opcode()) {
                     case RawWebSocket.PING -> {
-                        if (mayAnswerPings) {
+                        synchronized (raw) {
                             raw.sendFrame(true, 0, RawWebSocket.PONG, frame.payload(), true);
                         }
                     }
@@ -829,6 +846,9 @@ abstract class ServerMatrix {
                         // not asked for; ignored
                     }
                     case RawWebSocket.BINARY, RawWebSocket.CONTINUATION -> {
+                        if (message.size() == 0 && !written.await(120, TimeUnit.SECONDS)) {
+                            return "the senders did not finish writing in 120 s";
+                        }
                         message.write(frame.payload());
                         if (frame.fin()) {
                             byte[] back = message.toByteArray();
@@ -845,9 +865,12 @@ abstract class ServerMatrix {
                 }
             }
         } catch (java.net.SocketTimeoutException e) {
-            return "no answer within " + TIMEOUT.toSeconds() + " s";
+            return "no answer within 120 s";
         } catch (IOException dropped) {
             return "dropped";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 
