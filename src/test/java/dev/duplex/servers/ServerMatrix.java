@@ -443,7 +443,7 @@ abstract class ServerMatrix {
     @Test
     void theCapabilitiesReportedActiveAreThoseClaimedForThisServer() throws Exception {
         if (claims("connection-abort") && "untested".equals(capabilities().get("connection-abort"))) {
-            // proven only by a connection it dropped: a peer ignoring the close makes one
+            // proven only by a connection it dropped, or found dropped by the engine: a peer ignoring the close makes one
             assertEquals("dropped", peerIgnoringTheClose(true), "a peer ignoring the close after the close timeout");
         }
         try (WsClient client = WsClient.connect(server().ws("echo"))) {
@@ -459,6 +459,12 @@ abstract class ServerMatrix {
                 }
                 String name = capability.getKey(), state = capability.getValue();
                 if (claims(name)) {
+                    if (name.equals("connection-abort") && state.equals("untested")) {
+                        // decided as far as it can be: the engine dropped the connection itself (Payara Micro 7)
+                        assertTrue(capabilityDetail(name).startsWith(CONNECTION_DROPPED_BY_THE_ENGINE),
+                                name + " is untested for another reason: " + capabilityDetail(name));
+                        continue;
+                    }
                     assertEquals("active", state, name + " is claimed on " + kind().title());
                 } else {
                     assertNotEquals("active", state, name + " is not claimed on " + kind().title() + " but reports active");
@@ -714,8 +720,15 @@ abstract class ServerMatrix {
             return;
         }
         assertEquals("dropped", end, "the connection after the close timeout");
-        assertEquals("active", capabilities().get("connection-abort"), "connection-abort once it dropped a connection");
-        report("peer ignoring the close: dropped; connection-abort active");
+        // proven by the drop (Payara Micro 6), or, where the engine dropped the connection itself as soon
+        // as it sent the close (Tyrus 2.2 on Payara Micro 7), untested with that reason: nothing was left to drop
+        dev.duplex.testing.Conditions.await(() -> !capabilityDetail("connection-abort").startsWith("a session's connection is reachable"),
+                30, "connection-abort decided by the close timeout: " + capabilityDetail("connection-abort"));
+        String state = capabilities().get("connection-abort");
+        String detail = capabilityDetail("connection-abort");
+        assertTrue(state.equals("active") || state.equals("untested") && detail.startsWith(CONNECTION_DROPPED_BY_THE_ENGINE),
+                "connection-abort after the close timeout: " + state + ": " + detail);
+        report("peer ignoring the close: dropped; connection-abort " + state + ": " + detail);
     }
 
     /**
@@ -765,7 +778,7 @@ abstract class ServerMatrix {
         int senders = 9, size = 15 * MIB, fragment = 64 * 1024;
         byte[] payload = new byte[size];
         new Random(1013).nextBytes(payload);
-        long refusedBefore = refusals("memory budget");
+        long refusedBefore = budgetRefusals();
         List<RawWebSocket> sockets = new java.util.ArrayList<>();
         Map<String, Integer> outcomes = new java.util.TreeMap<>();
         List<String> canaryProblems;
@@ -827,7 +840,7 @@ abstract class ServerMatrix {
                 raw.close();
             }
         }
-        long refused = refusals("memory budget") - refusedBefore;
+        long refused = budgetRefusals() - refusedBefore;
         report("memory budget: " + senders + " x " + size / MIB + " MiB at once: " + outcomes + "; " + refused + " refusals counted");
         int echoed = outcomes.getOrDefault("echoed whole", 0);
         int closed = outcomes.getOrDefault("1013 Server busy: memory budget", 0);
@@ -838,7 +851,7 @@ abstract class ServerMatrix {
         assertEquals(senders, echoed + closed + dropped + keepalive,
                 "every message is echoed whole, refused with 1013 or (under load) ended by the keepalive: " + outcomes);
         assertTrue(closed + dropped >= 1, "the budget cannot hold nine 15 MiB messages: at least one refusal: " + outcomes);
-        assertTrue(refused >= closed + dropped, "each refusal is the memory budget's (" + refused + " counted): " + outcomes);
+        assertTrue(refused >= closed + dropped, "each refusal is the memory budget's (" + refused + " refused reservations): " + outcomes);
         assertTrue(echoed >= 1, "what the budget holds gets through: " + outcomes);
         assertEquals(List.of(), canaryProblems, "the canary gets every echo, in order, and is never refused");
         assertTrue(canaryEchoes > 0, "the canary echoed");
@@ -893,6 +906,11 @@ abstract class ServerMatrix {
             Thread.currentThread().interrupt();
             return "interrupted";
         }
+    }
+
+    /** Reservations the memory budget refused since start (each 1013 it causes is one), from {@code /api/status}. */
+    private long budgetRefusals() throws Exception {
+        return status().getJsonObject("memory").getJsonNumber("refusals").longValue();
     }
 
     /** The memory budget's bytes in use, from {@code /api/status}, or -1 while it does not answer. */
@@ -980,6 +998,18 @@ abstract class ServerMatrix {
             return status().getInt("sessions");
         } catch (Exception | AssertionError e) {
             return -1;
+        }
+    }
+
+    /** What {@code connection-abort}'s detail begins with once the engine was seen dropping a closed session's connection itself. */
+    private static final String CONNECTION_DROPPED_BY_THE_ENGINE = "a closed session's connection was already dropped by the engine itself";
+
+    /** One capability's detail from {@code /api/status}, or "" while the status does not answer. */
+    private String capabilityDetail(String name) {
+        try {
+            return status().getJsonObject("engine").getJsonObject("capabilities").getJsonObject(name).getString("detail");
+        } catch (Exception | AssertionError e) {
+            return "";
         }
     }
 
