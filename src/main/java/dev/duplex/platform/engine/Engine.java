@@ -376,7 +376,8 @@ public final class Engine {
             return ConnectionAbort.NONE;
         }
         Capability abort = own(CONNECTION_ABORT);
-        if (abort.status().state() == Capability.State.UNTESTED) {
+        if (abort.status().state() == Capability.State.UNTESTED
+                && !abort.status().detail().startsWith(ConnectionAbort.ENGINE_DROPPED)) { // keeps what was seen
             abort.untested("a session's connection is reachable; proven when one is seen dropped");
         }
         proveRemoteAddress(session, connection);
