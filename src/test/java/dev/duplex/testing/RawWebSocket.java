@@ -161,6 +161,14 @@ public final class RawWebSocket implements AutoCloseable {
         socket.setReceiveBufferSize(16 * 1024);
     }
 
+    /**
+     * Shrinks this client's send buffer, so that a control frame written between the fragments of a
+     * long message is not queued behind megabytes of them.
+     */
+    public void setSendBuffer(int bytes) throws IOException {
+        socket.setSendBufferSize(bytes);
+    }
+
     /** Writes bytes exactly as given, for malformed input. */
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);

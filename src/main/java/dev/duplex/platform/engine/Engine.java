@@ -99,6 +99,16 @@ public final class Engine {
     private record AddressProof(Object connection, String peer) {
     }
 
+    /**
+     * The address proof of the handshake this thread is handling, while {@value #REMOTE_ADDRESS} is
+     * untested: a session opened on the same thread (engines open it right after the 101) is that
+     * handshake's, so its connection object can be compared with the handshake's and the proof
+     * decides even where they differ. Left behind by a handshake whose session never opened, it
+     * can only make the proof fail (another session's connection is never the handshake's), never
+     * pass: the safe side, as an inactive capability falls back to the handshake's recorded address.
+     */
+    private static final ThreadLocal<AddressProof> ADDRESS_PROOF_HERE = new ThreadLocal<>();
+
     /** Pending upgrades that never leave the engine's hands are reaped after this at the latest. */
     private static final long STUCK_NANOS = 60_000_000_000L;
 
@@ -366,7 +376,8 @@ public final class Engine {
             return ConnectionAbort.NONE;
         }
         Capability abort = own(CONNECTION_ABORT);
-        if (abort.status().state() == Capability.State.UNTESTED) {
+        if (abort.status().state() == Capability.State.UNTESTED
+                && !abort.status().detail().startsWith(ConnectionAbort.ENGINE_DROPPED)) { // keeps what was seen
             abort.untested("a session's connection is reachable; proven when one is seen dropped");
         }
         proveRemoteAddress(session, connection);
@@ -387,13 +398,19 @@ public final class Engine {
     /** The first session whose handshake's address was kept: the engine's answer must be that address. */
     private static void proveRemoteAddress(Session session, Object connection) {
         AddressProof proof = addressProof;
+        AddressProof here = ADDRESS_PROOF_HERE.get();
+        ADDRESS_PROOF_HERE.remove();
         Capability capability = own(REMOTE_ADDRESS);
         if (capability.status().state() != Capability.State.UNTESTED) {
             addressProof = null;
             return;
         }
-        if (proof == null || proof.connection() != connection) {
+        boolean ownHandshake = here != null;
+        if (!ownHandshake && (proof == null || proof.connection() != connection)) {
             return; // not the handshake whose address was kept: a later session decides
+        }
+        if (ownHandshake) {
+            proof = here;
         }
         addressProof = null;
         String says;
@@ -403,7 +420,11 @@ public final class Engine {
             capability.inactive("no peer address on " + session.getClass().getName() + ": " + e);
             return;
         }
-        Status verdict = RemoteAddress.prove(ADAPTER.name(), says, proof.peer());
+        Status verdict = ownHandshake
+                ? RemoteAddress.proveOnHandshakeThread(ADAPTER.name(), proof.connection() == connection,
+                        "handshake " + proof.connection().getClass().getName() + ", session " + connection.getClass().getName(),
+                        says, proof.peer())
+                : RemoteAddress.prove(ADAPTER.name(), says, proof.peer());
         if (verdict.state() == Capability.State.ACTIVE) {
             capability.active(verdict.detail());
         } else {
@@ -563,6 +584,7 @@ public final class Engine {
      */
     public static void upgrading(ServletRequest handshake, String address) {
         HANDSHAKE.remove();
+        ADDRESS_PROOF_HERE.remove();
         boolean reaping = own(UPGRADE_REAPER).status().state() != Capability.State.INACTIVE;
         // the latest handshake's, while untested: one that never becomes a session must not block the proof
         boolean proving = own(REMOTE_ADDRESS).status().state() == Capability.State.UNTESTED;
@@ -573,6 +595,7 @@ public final class Engine {
             Object connection = ADAPTER.connectionOf(handshake);
             if (proving) {
                 addressProof = new AddressProof(connection, handshake.getRemoteAddr());
+                ADDRESS_PROOF_HERE.set(addressProof);
             }
             if (reaping) {
                 UPGRADES.register(connection, address, System.nanoTime());
@@ -580,6 +603,12 @@ public final class Engine {
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             disableReaper("the connection under a handshake cannot be reached: " + e);
+            if (proving) {
+                // no handshake can ever be matched with its session: the proof decides now instead of
+                // staying untested (GlassFish 8's request facade has no field Tyrus' Payara path reads)
+                own(REMOTE_ADDRESS).inactive("the connection under a handshake cannot be reached, so the engine's peer"
+                        + " address cannot be proven against the handshake's; the address recorded at the handshake is used: " + e);
+            }
         }
     }
 
@@ -590,6 +619,9 @@ public final class Engine {
      * was no upgrade, and the connection is forgotten. Never throws.
      */
     public static void upgradeAnswered(int status) {
+        if (status != 101) {
+            ADDRESS_PROOF_HERE.remove();
+        }
         Object connection = HANDSHAKE.get();
         if (connection == null) {
             return;

@@ -54,6 +54,24 @@ public final class RemoteAddress {
                 + " handshake request's address)");
     }
 
+    /**
+     * The capability's verdict for a session opened on the thread that handled its own handshake
+     * (so it is that handshake's session): where the engine's connection object under the session
+     * is not the one under the handshake ({@code sameConnection} false; GlassFish 8 wraps it anew),
+     * the engine's answer can never be matched with a handshake's, so the capability is inactive
+     * and the address recorded at the handshake (the servlet request's, portable) is what counts;
+     * otherwise the addresses decide ({@link #prove}).
+     */
+    static Capability.Status proveOnHandshakeThread(String engineName, boolean sameConnection, String connectionKinds,
+            String engineSays, String handshakeSaid) {
+        if (!sameConnection) {
+            return Capability.Status.inactive(engineName + " opened a session on another connection object than its"
+                    + " handshake's (" + connectionKinds + "), so its peer address cannot be proven against the handshake's;"
+                    + " the address recorded at the handshake is used");
+        }
+        return prove(engineName, engineSays, handshakeSaid);
+    }
+
     /** Whether two textual addresses are the same (IPv6 in brackets or not, any case). */
     static boolean same(String a, String b) {
         return a != null && b != null && strip(a).equalsIgnoreCase(strip(b));

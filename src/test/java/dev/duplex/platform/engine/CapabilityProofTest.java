@@ -31,6 +31,22 @@ class CapabilityProofTest {
     }
 
     @Test
+    void aSessionOnAnotherConnectionObjectThanItsOwnHandshakeDecidesTheAddressProofInactive() {
+        // GlassFish 8: the session opened right after its handshake, on the same thread, under another
+        // connection object; the proof could never match one, so it decides instead of staying untested
+        Capability.Status differ = RemoteAddress.proveOnHandshakeThread("Tyrus", false, "handshake A, session B",
+                "127.0.0.1", "127.0.0.1");
+        assertEquals(State.INACTIVE, differ.state(), "even with matching addresses the objects cannot be matched");
+        assertTrue(differ.detail().contains("another connection object") && differ.detail().contains("handshake A, session B"),
+                differ.detail());
+
+        // the same object: the addresses decide, as for any proof
+        assertEquals(State.ACTIVE, RemoteAddress.proveOnHandshakeThread("Tyrus", true, "", "127.0.0.1", "127.0.0.1").state());
+        assertEquals(State.INACTIVE, RemoteAddress.proveOnHandshakeThread("Tyrus", true, "", "10.0.0.7", "127.0.0.1").state());
+        assertEquals(State.INACTIVE, RemoteAddress.proveOnHandshakeThread("Tyrus", true, "", null, "127.0.0.1").state());
+    }
+
+    @Test
     void closeReasonsTurnActiveOnlyWhenTheEnginesWriterPassesACloseFrameThroughTheHook() {
         Capability capability = Engine.capability(Engine.CLOSE_REASONS);
         CloseFrameReasons.Rewrite rewrite = CloseFrameReasons.proving((code, reason) -> "Duplex", capability, "Tyrus");

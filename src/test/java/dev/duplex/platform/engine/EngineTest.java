@@ -76,6 +76,23 @@ class EngineTest {
     }
 
     @Test
+    void aHandshakeWhoseConnectionCannotBeReachedDecidesTheAddressProofInactiveAtOnce() {
+        // GlassFish 8: the request facade has no field the adapter reads, so no handshake can ever be
+        // matched with its session; the proof must say so rather than stay untested forever
+        jakarta.servlet.ServletRequest handshake = (jakarta.servlet.ServletRequest) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {jakarta.servlet.ServletRequest.class},
+                (proxy, method, args) -> method.getName().equals("getRemoteAddr") ? "127.0.0.1" : null);
+        Engine.upgrading(handshake, "127.0.0.1");
+
+        Status address = Engine.capabilities().get(Engine.REMOTE_ADDRESS);
+        assertEquals(State.INACTIVE, address.state(), address.detail());
+        assertTrue(address.detail().contains("cannot be reached") && address.detail().contains("recorded at the handshake"),
+                address.detail());
+        assertEquals(State.INACTIVE, Engine.capabilities().get(Engine.UPGRADE_REAPER).state());
+        assertEquals(RemoteAddress.UNKNOWN, Engine.remoteAddress(foreignSession()), "the engine's answer is no longer asked");
+    }
+
+    @Test
     void unclaimedUpgradesAreReapedBeforeAnySessionButNotOnceTheReaperIsKnownNotToWork() {
         Object failed = new Object();
         Engine.upgrades().register(failed, "127.0.0.1", 0);
