@@ -54,8 +54,11 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final Response response;
 
-    private RawWebSocket(URI uri, Map<String, String> extraHeaders) throws IOException {
+    private RawWebSocket(URI uri, Map<String, String> extraHeaders, java.net.InetAddress source) throws IOException {
         socket = new Socket();
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 10_000);
         socket.setSoTimeout((int) WsClient.TIMEOUT.toMillis());
         in = new DataInputStream(socket.getInputStream());
@@ -78,7 +81,12 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a connection and performs the handshake; check {@link #response()} for its outcome. */
     public static RawWebSocket open(URI uri, Map<String, String> extraHeaders) throws IOException {
-        return new RawWebSocket(uri, extraHeaders);
+        return new RawWebSocket(uri, extraHeaders, null);
+    }
+
+    /** As {@link #open(URI, Map)}, from the given source address (e.g. 127.0.0.2: another client to the server). */
+    public static RawWebSocket open(URI uri, Map<String, String> extraHeaders, java.net.InetAddress source) throws IOException {
+        return new RawWebSocket(uri, extraHeaders, source);
     }
 
     public Response response() {
