@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -634,17 +636,32 @@ public class Connections {
                 case PING -> ping(connection, now);
                 case CLOSE_IDLE -> {
                     refused("idle timeout");
-                    close(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
+                    closeOffSweep(connection, new CloseReason(CloseCodes.GOING_AWAY,
                             "Idle for " + limits.idleTimeout().toSeconds() + " s"));
                 }
                 case CLOSE_UNRESPONSIVE -> {
                     refused("keepalive timeout");
-                    close(connection.session(), new CloseReason(CloseCodes.GOING_AWAY,
+                    closeOffSweep(connection, new CloseReason(CloseCodes.GOING_AWAY,
                             "No pong within " + limits.pongTimeout().toSeconds() + " s"));
                 }
                 case NONE -> {
                 }
             }
+        }
+    }
+
+    /**
+     * Closes a session the sweep gave up on, on {@link #sweepCloses}; its liveness is reset first so
+     * that the next sweeps do not close it again while the close waits its turn.
+     */
+    private void closeOffSweep(Connection connection, CloseReason reason) {
+        long now = System.nanoTime();
+        connection.messageAt(now);
+        connection.pinged(0);
+        try {
+            sweepCloses.execute(() -> close(connection.session(), reason));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            close(connection.session(), reason);
         }
     }
 
@@ -731,9 +748,18 @@ public class Connections {
     private record Closing(ConnectionAbort.Abort abort, MemoryBudget.Account account, long deadline) {
     }
 
+    /**
+     * The sweep's closes (idle, no pong) run here, off the sweep's thread: an engine whose close
+     * blocks while the peer reads nothing (its close frame cannot be written) would otherwise stop
+     * the keepalive and idle timeouts of every session until that peer went away (seen once on
+     * Open Liberty in CI: no ping went out for minutes). Two threads; closes wait their turn.
+     */
+    private final ExecutorService sweepCloses = Executors.newFixedThreadPool(2, DaemonThreads.named("duplex-sweep-close"));
+
     /** Closes every open session with 1001 before the application goes away. */
     @PreDestroy
     void goingAway() {
+        sweepCloses.shutdown();
         stopping = true;
         List<Connection> all = List.copyOf(open.values());
         if (!all.isEmpty()) {
