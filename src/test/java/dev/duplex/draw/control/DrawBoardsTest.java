@@ -32,17 +32,18 @@ class DrawBoardsTest {
                 60_000, 10_000, Pattern.compile("[\\p{L}\\p{N}_.\\- ]{1,24}"), Pattern.compile("[A-Za-z0-9_.-]{1,40}"));
     }
 
-    private static ByteBuffer join(String name, String board) {
+    /** draw.bin messages a page sends (DrawClusterTest uses them too). */
+    static ByteBuffer join(String name, String board) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         byte[] b = board.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(3 + n.length + b.length).put((byte) 1).put((byte) n.length).put(n).put((byte) b.length).put(b).flip();
     }
 
-    private static ByteBuffer begin(int rgb, int width) {
+    static ByteBuffer begin(int rgb, int width) {
         return ByteBuffer.wrap(new byte[] {2, (byte) (rgb >> 16), (byte) (rgb >> 8), (byte) rgb, (byte) width});
     }
 
-    private static ByteBuffer points(int... xy) {
+    static ByteBuffer points(int... xy) {
         ByteBuffer out = ByteBuffer.allocate(2 + xy.length / 2 * 5).put((byte) 3).put((byte) (xy.length / 2));
         for (int i = 0; i < xy.length; i += 2) {
             out.putShort((short) xy[i]).putShort((short) xy[i + 1]).put((byte) 0);
@@ -50,7 +51,7 @@ class DrawBoardsTest {
         return out.flip();
     }
 
-    private static ByteBuffer one(int type) {
+    static ByteBuffer one(int type) {
         return ByteBuffer.wrap(new byte[] {(byte) type});
     }
 

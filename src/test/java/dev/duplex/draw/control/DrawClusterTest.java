@@ -1,5 +1,8 @@
 package dev.duplex.draw.control;
 
+import static dev.duplex.draw.control.DrawBoardsTest.begin;
+import static dev.duplex.draw.control.DrawBoardsTest.one;
+import static dev.duplex.draw.control.DrawBoardsTest.points;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.duplex.draw.entity.DrawCodec;
 import dev.duplex.platform.MemoryBudget;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -173,31 +175,9 @@ class DrawClusterTest {
     private Joined join(DrawBoards boards, String name, String board) {
         RecordingPeer peer = new RecordingPeer(name);
         DrawMember member = boards.connect(peer);
-        boards.handle(member, join(name, board));
+        boards.handle(member, DrawBoardsTest.join(name, board));
         grid.deliver();
         return new Joined(boards, member, peer);
-    }
-
-    private static ByteBuffer join(String name, String board) {
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        byte[] b = board.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(3 + n.length + b.length).put((byte) 1).put((byte) n.length).put(n).put((byte) b.length).put(b).flip();
-    }
-
-    private static ByteBuffer begin(int rgb, int width) {
-        return ByteBuffer.wrap(new byte[] {2, (byte) (rgb >> 16), (byte) (rgb >> 8), (byte) rgb, (byte) width});
-    }
-
-    private static ByteBuffer points(int... xy) {
-        ByteBuffer out = ByteBuffer.allocate(2 + xy.length / 2 * 5).put((byte) 3).put((byte) (xy.length / 2));
-        for (int i = 0; i < xy.length; i += 2) {
-            out.putShort((short) xy[i]).putShort((short) xy[i + 1]).put((byte) 0);
-        }
-        return out.flip();
-    }
-
-    private static ByteBuffer one(int type) {
-        return ByteBuffer.wrap(new byte[] {(byte) type});
     }
 
     /** What a late joiner got after its welcome and the member list: the board. */
