@@ -154,7 +154,8 @@ public final class GameScenario {
 
     private static final class Shared {
         volatile boolean measuring;
-        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        /** Microseconds, as {@link Result#latency} expects. */
+        final Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
         final AtomicLong snapshotBytes = new AtomicLong();
         final AtomicLong snapshots = new AtomicLong();
         final AtomicLong deltas = new AtomicLong();
@@ -163,7 +164,7 @@ public final class GameScenario {
         final AtomicLong skipped = new AtomicLong();
 
         synchronized void record(long nanos) {
-            latency.recordValue(Math.max(0, Math.min(nanos, latency.getHighestTrackableValue())));
+            latency.recordValue(Math.max(0, Math.min(nanos / 1_000, latency.getHighestTrackableValue())));
         }
     }
 
@@ -231,9 +232,9 @@ public final class GameScenario {
                 .put("players", players.size())
                 .put("rooms", s.rooms())
                 .put("duration_s", seconds)
-                .put("input_to_snapshot_p50_ms", h.getValueAtPercentile(50) / 1e6)
-                .put("input_to_snapshot_p99_ms", h.getValueAtPercentile(99) / 1e6)
-                .put("input_to_snapshot_max_ms", h.getMaxValue() / 1e6)
+                .put("input_to_snapshot_p50_ms", h.getValueAtPercentile(50) / 1e3)
+                .put("input_to_snapshot_p99_ms", h.getValueAtPercentile(99) / 1e3)
+                .put("input_to_snapshot_max_ms", h.getMaxValue() / 1e3)
                 .put("snapshot_bytes_per_player_s", perPlayer)
                 .put("snapshots_per_player_s", shared.snapshots.get() / seconds / Math.max(1, players.size()))
                 .put("delta_share", shared.snapshots.get() == 0 ? 0 : (double) shared.deltas.get() / shared.snapshots.get())
