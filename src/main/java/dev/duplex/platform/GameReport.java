@@ -16,7 +16,7 @@ public interface GameReport {
      * instance's room now; inputs taken, snapshots sent and rooms resumed from a checkpoint since
      * start (they only grow).
      */
-    record Totals(long rooms, long players, long spectators, long relayed, long inputs, long snapshots, long resumed) {
+    record Totals(long rooms, long players, long spectators, long relayed, long inputs, long snapshots, long resumed, long skippedTicks) {
     }
 
     /** The counts now. */

@@ -42,6 +42,8 @@ public final class GameRooms {
     private final Map<Room, ScheduledFuture<?>> ticking = new ConcurrentHashMap<>();
     private final Room.Counters counters = new Room.Counters();
     private final LatencyHistogram lateness = new LatencyHistogram();
+    /** Ticks not run because they came a whole period or more after their time (an overloaded instance). */
+    private final AtomicLong skippedTicks = new AtomicLong();
     private int nextRoom = 1;
     private long seeds;
     private final GameBus bus;
@@ -367,15 +369,50 @@ public final class GameRooms {
         rooms.put(room.name(), room);
         if (scheduler != null) {
             long period = TimeUnit.SECONDS.toNanos(1) / settings.tickHz();
-            long start = clock.getAsLong() + period;
-            long[] count = {0};
-            ticking.put(room, scheduler.scheduleAtFixedRate(() -> {
-                long due = start + count[0]++ * period;
-                long late = Math.max(0, clock.getAsLong() - due);
+            Ticker ticker = new Ticker(clock, clock.getAsLong() + period, period, late -> {
                 lateness.record(late);
                 latenessSink.accept(late);
-                tick(room);
-            }, period, period, TimeUnit.NANOSECONDS));
+            }, () -> tick(room), skippedTicks::incrementAndGet);
+            ticking.put(room, scheduler.scheduleAtFixedRate(ticker, period, period, TimeUnit.NANOSECONDS));
+        }
+    }
+
+    /**
+     * One room's fixed-rate tick: the n-th is due at {@code start + n × period}. A tick that comes a
+     * whole period or more after its time (the instance is overloaded, or was paused) is skipped:
+     * the executor runs missed fixed-rate ticks back to back, and running them would only queue
+     * snapshots that are out of date before they are sent and keep every later tick as late.
+     * Skipping lets the room's time slow down instead, and the next tick is on time again. Every
+     * tick's lateness is recorded, run or skipped, so that the figures show the overload.
+     */
+    static final class Ticker implements Runnable {
+
+        private final LongSupplier clock;
+        private final long start;
+        private final long period;
+        private final java.util.function.LongConsumer late;
+        private final Runnable step;
+        private final Runnable skipped;
+        private long count;
+
+        Ticker(LongSupplier clock, long start, long period, java.util.function.LongConsumer late, Runnable step, Runnable skipped) {
+            this.clock = clock;
+            this.start = start;
+            this.period = period;
+            this.late = late;
+            this.step = step;
+            this.skipped = skipped;
+        }
+
+        @Override
+        public void run() {
+            long lateness = Math.max(0, clock.getAsLong() - (start + count++ * period));
+            late.accept(lateness);
+            if (lateness >= period) {
+                skipped.run();
+            } else {
+                step.run();
+            }
         }
     }
 
@@ -679,7 +716,7 @@ public final class GameRooms {
     /** Figures for the status page and metrics. */
     public record Figures(int rooms, int players, int bots, int spectators, long inputs, long staleInputs,
             long droppedInputs, long fullSnapshots, long deltaSnapshots, long snapshotBytes, LatencyHistogram.Snapshot lateness,
-            int relayedOut, int relayedIn, long resumed) {
+            long skippedTicks, int relayedOut, int relayedIn, long resumed) {
     }
 
     public Figures figures() {
@@ -694,7 +731,7 @@ public final class GameRooms {
         }
         return new Figures(all.size(), players, bots, spectators, counters.inputs.get(), counters.staleInputs.get(),
                 counters.droppedInputs.get(), counters.fullSnapshots.get(), counters.deltaSnapshots.get(),
-                counters.snapshotBytes.get(), lateness.snapshot(), proxies.size(), guests.size(), resumed.get());
+                counters.snapshotBytes.get(), lateness.snapshot(), skippedTicks.get(), proxies.size(), guests.size(), resumed.get());
     }
 
     /** For the tests. */

@@ -59,6 +59,10 @@ public class GameService {
     int inputRate;
 
     @Inject
+    @ConfigProperty(name = "duplex.game.input-burst")
+    int inputBurst;
+
+    @Inject
     @ConfigProperty(name = "duplex.game.delta")
     boolean delta;
 
@@ -89,7 +93,7 @@ public class GameService {
 
     @PostConstruct
     void init() {
-        GameSettings settings = new GameSettings(tickHz, slots, maxSpectators, maxRooms, orbs, graceSeconds, inputRate, delta, history, view);
+        GameSettings settings = new GameSettings(tickHz, slots, maxSpectators, maxRooms, orbs, graceSeconds, inputRate, inputBurst, delta, history, view);
         scheduler = new ScheduledThreadPoolExecutor(Math.max(1, tickThreads), DaemonThreads.numbered("duplex-game-tick"));
         scheduler.setRemoveOnCancelPolicy(true);
         control = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-game-control"));

@@ -113,7 +113,7 @@ final class Room {
                 }
                 Player player = new Player(seat.id(), seat.name(), seat.token().clone(), false, NOWHERE, settings.history());
                 player.awaySince = now;
-                player.rate = new TokenBucket(settings.inputRate(), settings.inputRate(), now);
+                player.rate = new TokenBucket(settings.inputRate(), settings.inputBurst(), now);
                 room.players.put(seat.id(), player);
             }
         }
@@ -177,7 +177,7 @@ final class Room {
         int id = newId();
         arena.add(id, false);
         Player player = new Player(id, playerName, token, false, sink, settings.history());
-        player.rate = new TokenBucket(settings.inputRate(), settings.inputRate(), clock.getAsLong());
+        player.rate = new TokenBucket(settings.inputRate(), settings.inputBurst(), clock.getAsLong());
         players.put(id, player);
         welcome(player, 0);
         sendScores();
@@ -211,7 +211,7 @@ final class Room {
                 player.awaySince = -1;
                 player.inputs.clear();
                 player.held = Input.IDLE;
-                player.rate = new TokenBucket(settings.inputRate(), settings.inputRate(), clock.getAsLong());
+                player.rate = new TokenBucket(settings.inputRate(), settings.inputBurst(), clock.getAsLong());
                 welcome(player, GameCodec.REJOINED);
                 sendScores();
                 return player;

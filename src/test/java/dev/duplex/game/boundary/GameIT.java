@@ -172,9 +172,9 @@ class GameIT {
                 early.send(GameCodec.input(new Input(2, 0, 0, 4), 0));
                 assertEquals(GameCodec.ERROR_OUT_OF_RANGE, ((GameCodec.Error) early.await(m -> m instanceof GameCodec.Error)).code());
                 assertNotNull(early.await(m -> m instanceof SnapshotCodec.Snapshot), "still playing");
-                // an input flood: more than duplex.game.input-rate (60/s) at once; a few over, not
+                // an input flood: more than duplex.game.input-burst (300) at once; a few over, not
                 // hundreds, so that the client is not still writing when the server drops the connection
-                for (int i = 0; i < 64 && !early.socket().isClosed(); i++) {
+                for (int i = 0; i < 306 && !early.socket().isClosed(); i++) {
                     try {
                         early.input(1, 1, 0);
                     } catch (Exception closedMeanwhile) {

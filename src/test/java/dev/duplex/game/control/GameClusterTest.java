@@ -27,7 +27,7 @@ class GameClusterTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final MemoryGameGrid grid = new MemoryGameGrid();
     /** The defaults, but every client sees the whole arena (wherever the ships spawned). */
-    private final GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 15, 60, true, 32, 2000);
+    private final GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 15, 60, 300, true, 32, 2000);
     private final GameRooms a = new GameRooms(settings, null, clock::get, 1, grid.member("a"), Runnable::run, Runnable::run);
     private final GameRooms b = new GameRooms(settings, null, clock::get, 2, grid.member("b"), Runnable::run, Runnable::run);
 
@@ -158,7 +158,7 @@ class GameClusterTest {
         assertEquals("b", grid.rooms.get("other"));
         Client remote = new Client();
         GameRooms.Seat relayed = a.join(join("remote", "other", new byte[0]), remote);
-        for (int seq = 1; seq <= 200; seq++) {
+        for (int seq = 1; seq <= 400; seq++) {
             a.input(relayed, new Input(seq, 0, 0, 0), 0);
         }
         grid.deliver();

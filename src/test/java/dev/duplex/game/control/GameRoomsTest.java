@@ -175,15 +175,65 @@ class GameRoomsTest {
         GameRooms rooms = rooms(GameSettings.defaults());
         GameRooms.Seat seat = rooms.join(play("ada"), new Client());
         int accepted = 0;
-        for (int seq = 1; seq <= 200; seq++) {
+        for (int seq = 1; seq <= 1000; seq++) {
             if (!rooms.input(seat, new Input(seq, 0, 0, 0), 0)) {
                 break;
             }
             accepted++;
         }
-        assertEquals(GameSettings.defaults().inputRate(), accepted, "one second's worth at once, not more");
+        assertEquals(GameSettings.defaults().inputBurst(), accepted, "the burst at once, not more");
         clock.addAndGet(TimeUnit.SECONDS.toNanos(1));
-        assertTrue(rooms.input(seat, new Input(500, 0, 0, 0), 0), "the rate refills");
+        assertTrue(rooms.input(seat, new Input(2000, 0, 0, 0), 0), "the rate refills");
+    }
+
+    @Test
+    void aTickThatComesAWholePeriodLateIsSkippedSoThatTheNextIsOnTimeAgain() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        long period = TimeUnit.SECONDS.toNanos(1) / 30;
+        List<Long> lateness = new ArrayList<>();
+        int[] stepped = {0};
+        int[] skipped = {0};
+        GameRooms.Ticker ticker = new GameRooms.Ticker(now::get, period, period, lateness::add,
+                () -> stepped[0]++, () -> skipped[0]++);
+        now.set(period + TimeUnit.MILLISECONDS.toNanos(1));
+        ticker.run();
+        assertEquals(1, stepped[0], "a millisecond late: it runs");
+        // the instance stalls for ten ticks; the executor then runs the missed fixed-rate ticks back to back
+        now.set(12 * period + TimeUnit.MICROSECONDS.toNanos(500));
+        for (int i = 0; i < 11; i++) {
+            ticker.run();
+        }
+        assertEquals(10, skipped[0], "the ten ticks a whole period late or more are skipped");
+        assertEquals(2, stepped[0], "the one due now runs");
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(500), lateness.get(lateness.size() - 1));
+        assertEquals(12, lateness.size(), "every tick's lateness is recorded, skipped ones too");
+        assertTrue(lateness.get(1) >= 10 * period, "the first skipped one was ten periods late: " + lateness.get(1));
+        now.set(13 * period);
+        ticker.run();
+        assertEquals(3, stepped[0]);
+        assertEquals(0L, lateness.get(lateness.size() - 1), "and the next is on time");
+    }
+
+    @Test
+    void inputsHeldUpOnTheWayArriveAtOnceAndThePlayerPlaysOn() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        GameRooms.Seat seat = rooms.join(play("ada"), new Client());
+        long tick = TimeUnit.SECONDS.toNanos(1) / 30;
+        int seq = 0;
+        for (int i = 0; i < 90; i++) {
+            clock.addAndGet(tick);
+            assertTrue(rooms.input(seat, new Input(++seq, 0, 0, 0), 0), "30 inputs a second, as the page sends");
+        }
+        // The network holds the next 8 s of inputs back (a stalled mobile link, or this server paused),
+        // then delivers all 240 at once: an honest client, not a flood.
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(8));
+        for (int i = 0; i < 240; i++) {
+            assertTrue(rooms.input(seat, new Input(++seq, 0, 0, 0), 0), "input " + seq + " of the held-up burst");
+        }
+        for (int i = 0; i < 90; i++) {
+            clock.addAndGet(tick);
+            assertTrue(rooms.input(seat, new Input(++seq, 0, 0, 0), 0), "and it plays on at 30 a second");
+        }
     }
 
     @Test
@@ -222,7 +272,7 @@ class GameRoomsTest {
 
     @Test
     void anEmptyRoomCloses() throws Exception {
-        GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 0, 60, true, 32, 600);
+        GameSettings settings = new GameSettings(30, 8, 16, 100, 40, 0, 60, 300, true, 32, 600);
         GameRooms rooms = rooms(settings);
         GameRooms.Seat seat = rooms.join(play("ada"), new Client());
         rooms.left(seat);
@@ -248,7 +298,7 @@ class GameRoomsTest {
 
     @Test
     void roomsAndSlotsAreBounded() throws Exception {
-        GameSettings settings = new GameSettings(30, 1, 0, 2, 10, 5, 60, true, 32, 600);
+        GameSettings settings = new GameSettings(30, 1, 0, 2, 10, 5, 60, 300, true, 32, 600);
         GameRooms rooms = rooms(settings);
         rooms.join(play("a"), new Client());
         rooms.join(new ClientMessage.Join(false, "b", "red", new byte[0]), new Client());

@@ -62,7 +62,7 @@ public final class GameTickBench {
 
     private static void run(int rooms, int lag, boolean delta) throws Exception {
         AtomicLong clock = new AtomicLong();
-        GameSettings settings = new GameSettings(30, 8, 16, rooms, 40, 15, 1000, delta, 32, 600);
+        GameSettings settings = new GameSettings(30, 8, 16, rooms, 40, 15, 1000, 1000, delta, 32, 600);
         GameRooms game = new GameRooms(settings, null, clock::get, 1);
         List<GameRooms.Seat> seats = new ArrayList<>();
         List<CountingSink> sinks = new ArrayList<>();

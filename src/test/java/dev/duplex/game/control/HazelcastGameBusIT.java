@@ -120,7 +120,7 @@ class HazelcastGameBusIT {
         ExecutorService guests = Executors.newSingleThreadExecutor();
         executors.add(control);
         executors.add(guests);
-        GameRooms rooms = new GameRooms(new GameSettings(30, 8, 16, 100, 40, 15, 60, true, 32, 2000), null, System::nanoTime, 7,
+        GameRooms rooms = new GameRooms(new GameSettings(30, 8, 16, 100, 40, 15, 60, 300, true, 32, 2000), null, System::nanoTime, 7,
                 bus, control, guests);
         return new Node(member, bus, rooms);
     }
