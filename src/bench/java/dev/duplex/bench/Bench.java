@@ -49,8 +49,9 @@ public final class Bench {
               feed-lag --url ws://127.0.0.1:8080/feed [--read-rates 20KB,200KB,0] [--subprotocol feed.json|feed.bin]
                        [--topic stocks] [--no-ack] [--duration 60s] [--warmup 5s]
                        (throttled readers: staleness, conflation, how they end; docs/FEED.md "Flow control")
-              game     --url ws://127.0.0.1:8080/game [--rooms 100] [--players 8] [--input-hz 30]
-                       [--duration 20s] [--warmup 5s]   (scenario G1; docs/PLAY.md)
+              game     --url ws://127.0.0.1:8080/game[,ws://127.0.0.1:8081/game] [--rooms 100] [--players 8]
+                       [--input-hz 30] [--duration 20s] [--warmup 5s] [--server-pid PID[,PID]]
+                       (scenario G1; two URLs of one cluster: the cross-instance G1; docs/PERFORMANCE.md "Game")
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
               flood    --url ws://127.0.0.1:8080/echo [--connections 25000] [--sources 40] [--first-source 2]
