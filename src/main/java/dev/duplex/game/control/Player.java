@@ -21,6 +21,11 @@ final class Player {
     Input held = Input.IDLE;
     /** Ticks since the last queued input was taken; past {@link Room#HOLD_TICKS} the ship coasts. */
     int starved;
+    /**
+     * The fewest inputs left waiting after any tick of the current window of {@link Room#TRIM_TICKS}
+     * ticks: the standing queue, which only adds latency (see {@link Room#step}).
+     */
+    int standing = Integer.MAX_VALUE;
     /** The highest input sequence number received, and the last one applied. */
     long lastSeq;
     long appliedSeq;

@@ -33,11 +33,24 @@ final class Room {
      */
     static final int HOLD_TICKS = 6;
 
+    /**
+     * Ticks over which a player's standing input queue is measured. A client sends by its own clock,
+     * so when it runs a little faster than this room ticks (clock drift, a skipped tick, a burst
+     * after a stall) its inputs wait in a queue that never drains, each tick of it adding a tick of
+     * input latency (eight queued: 267 ms at 30 Hz). Inputs that were waiting after every tick of a
+     * whole window are that standing queue, not jitter: they are dropped at the window's end
+     * (counted as dropped inputs). Every input carries the whole control state, thrust and held
+     * buttons, never an event, so the newer inputs say everything the dropped ones did.
+     */
+    static final int TRIM_TICKS = 30;
+
     private final String name;
     private final GameSettings settings;
     private final Arena arena;
     private final LongSupplier clock;
     private final Map<Integer, Player> players = new LinkedHashMap<>();
+    /** Ticks since the players' standing input queues were last trimmed ({@link #TRIM_TICKS}). */
+    private int ticksSinceTrim;
     private final List<Player> spectators = new ArrayList<>();
     private int nextId = 1;
     private final Counters counters;
@@ -301,6 +314,10 @@ final class Room {
             }
         }
         Map<Integer, Input> inputs = new HashMap<>();
+        boolean trim = ++ticksSinceTrim >= TRIM_TICKS;
+        if (trim) {
+            ticksSinceTrim = 0;
+        }
         for (Player player : players.values()) {
             Input next = player.inputs.pollFirst();
             if (next != null) {
@@ -311,6 +328,14 @@ final class Room {
                 player.held = Input.IDLE;
             }
             inputs.put(player.id, player.held);
+            player.standing = Math.min(player.standing, player.inputs.size());
+            if (trim) {
+                for (int i = 0; i < player.standing; i++) {
+                    player.inputs.removeFirst();
+                    counters.droppedInputs.incrementAndGet();
+                }
+                player.standing = Integer.MAX_VALUE;
+            }
         }
         arena.step(inputs);
         long tick = arena.tick();

@@ -132,6 +132,37 @@ class GameRoomsTest {
     }
 
     @Test
+    void aStandingInputQueueIsDroppedAfterAWindowWhileJitterIsNot() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client ada = new Client();
+        GameRooms.Seat seat = rooms.join(play("ada"), ada);
+        Client bob = new Client();
+        GameRooms.Seat bobs = rooms.join(play("bob"), bob);
+        long adaSeq = 0;
+        long bobSeq = 0;
+        // ada's client ran ahead once (a burst of six after a stall), then sends one input per tick:
+        // five inputs wait at every tick from then on, five ticks of latency for as long as she plays.
+        // bob's network delivers his inputs in pairs every other tick: jitter, nothing standing.
+        for (int i = 0; i < 5; i++) {
+            assertTrue(rooms.input(seat, new Input(++adaSeq, 127, 0, 0), 0));
+        }
+        for (int t = 0; t < 3 * Room.TRIM_TICKS; t++) {
+            assertTrue(rooms.input(seat, new Input(++adaSeq, 127, 0, 0), 0));
+            if (t % 2 == 0) {
+                assertTrue(rooms.input(bobs, new Input(++bobSeq, 0, 127, 0), 0));
+                assertTrue(rooms.input(bobs, new Input(++bobSeq, 0, 127, 0), 0));
+            }
+            rooms.tickAll();
+            if (t == Room.TRIM_TICKS - 2) {
+                assertEquals(adaSeq - 5, ada.last().inputSeq(), "before the window ends, ada's inputs wait five ticks");
+            }
+        }
+        assertEquals(adaSeq, ada.last().inputSeq(), "after it, her newest input is the one applied");
+        assertEquals(bobSeq, bob.last().inputSeq(), "bob's pairs were all applied, one a tick");
+        assertEquals(5, rooms.figures().droppedInputs(), "ada's five standing inputs, once; none of bob's");
+    }
+
+    @Test
     void inputsMoveTheShipOnePerTickStaleOnesAreDroppedAndTheAppliedSeqIsReported() throws Exception {
         GameRooms rooms = rooms(GameSettings.defaults());
         Client ada = new Client();
