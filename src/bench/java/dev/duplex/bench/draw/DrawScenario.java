@@ -134,11 +134,19 @@ public final class DrawScenario {
                 m.error("setup: nobody joined");
                 w = new Timeline.Window(0, Double.NaN, Double.NaN, true);
             } else {
-                long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+                // The Timeline begins right after this and opens its window after the warm-up, so the
+                // samples counted (those due in [start + warm-up, + duration)) are all sent before the
+                // window closes. They are counted by number, not by comparing times with the window
+                // as it opens and closes, so sender and receivers always agree on which they are.
+                long start = System.nanoTime();
+                long from = start + s.warmup().toNanos();
+                long to = from + s.duration().toNanos();
                 for (Member member : all) {
                     member.peers = member.welcomed ? perBoard[member.board] - 1 : 0;
-                    shared.schedules[member.index] = OpenLoopSchedule.forConnection(start, s.rate() * total, total,
-                            member.index);
+                    OpenLoopSchedule schedule = OpenLoopSchedule.forConnection(start, s.rate() * total, total, member.index);
+                    shared.schedules[member.index] = schedule;
+                    shared.countedFrom[member.index] = schedule.dueBy(from - 1);
+                    shared.countedTo[member.index] = schedule.dueBy(to - 1);
                 }
                 List<Member> drawing = all.stream().filter(p -> p.welcomed).toList();
                 w = new Timeline(m, progress, s.serverPid()).run(
@@ -222,7 +230,7 @@ public final class DrawScenario {
         }
         r.latency("Sample-to-peer latency", latency);
         r.note(String.format(Locale.ROOT,
-                "samples in the window: %d sent, %d of %d expected deliveries to the other members arrived, lost %d",
+                "samples due in the measured window: %d sent, %d of %d expected deliveries to the other members arrived, lost %d",
                 t.samplesSent(), t.delivered(), t.expected(), t.lost()));
         r.note(String.format(Locale.ROOT, "gaps %d, out of order or duplicated %d, mismatches %d, errors %d, closes %s",
                 t.gaps(), t.outOfOrder(), t.mismatches(), t.errors(), t.closes()));
@@ -261,7 +269,10 @@ public final class DrawScenario {
         final CountDownLatch joined;
         /** When each member's sample k was due: the send-time table every receiver reads. */
         final OpenLoopSchedule[] schedules;
-        /** Microseconds from a sample's due time to its write, for the samples of the window. */
+        /** The samples of each member that the counts cover: k in [countedFrom, countedTo). */
+        final long[] countedFrom;
+        final long[] countedTo;
+        /** Microseconds from a sample's due time to its write, for the counted samples. */
         final Histogram sendLag = new ConcurrentHistogram(1, 3_600_000_000L, 3);
         final LongAdder samplesSent = new LongAdder();
         final LongAdder expected = new LongAdder();
@@ -281,9 +292,15 @@ public final class DrawScenario {
             this.plan = plan;
             this.joined = joined;
             this.schedules = new OpenLoopSchedule[s.total()];
+            this.countedFrom = new long[s.total()];
+            this.countedTo = new long[s.total()];
         }
 
-        /** Deliveries of the window's samples still missing. */
+        boolean counted(int member, long k) {
+            return k >= countedFrom[member] && k < countedTo[member];
+        }
+
+        /** Deliveries of the counted samples still missing. */
         long missing() {
             return Math.max(0, expected.sum() - delivered.sum());
         }
@@ -398,11 +415,10 @@ public final class DrawScenario {
                 for (int i = 0; i < count; i++) {
                     int place = first + i;
                     DrawWire.sample(points, StrokePlan.x(place), StrokePlan.y(index, stroke, place), 0);
-                    long intended = schedule.intended(next + i);
-                    if (m.measured(intended)) {
+                    if (shared.counted(index, next + i)) {
                         shared.samplesSent.increment();
                         shared.expected.add(peers);
-                        shared.sendLag.recordValue(Math.max(1, (now - intended) / 1_000));
+                        shared.sendLag.recordValue(Math.max(1, (now - schedule.intended(next + i)) / 1_000));
                     }
                 }
                 send(c, points, window);
@@ -435,11 +451,16 @@ public final class DrawScenario {
 
         @Override
         public void sample(int sender, long k) {
-            long intended = shared.schedules[sender] == null ? Long.MIN_VALUE : shared.schedules[sender].intended(k);
-            if (shared.m.measured(intended)) {
-                shared.delivered.increment();
-                shared.m.latency(intended, at);
+            OpenLoopSchedule schedule = shared.schedules[sender];
+            if (schedule == null) {
+                mismatch("a sample of member " + sender + " before the drawing began");
+                return;
             }
+            if (shared.counted(sender, k)) {
+                shared.delivered.increment();
+            }
+            // timed when due in the measured window (the histogram is reset when it opens)
+            shared.m.latency(schedule.intended(k), at);
         }
 
         @Override
