@@ -68,6 +68,7 @@ class DrawBenchOnBoardsTest {
     @AfterEach
     void stop() {
         server.close();
+        boards.stop();
     }
 
     /** One connection: a board member while it is open; /api/status answers with the boards' figures. */
