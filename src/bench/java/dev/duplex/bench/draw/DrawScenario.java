@@ -503,6 +503,9 @@ public final class DrawScenario {
         @Override
         public void serverError(int code, String message) {
             shared.m.error("server error " + code + ": " + message);
+            if (!welcomed) {
+                countOnce(); // the JOIN was refused (board-full, bad-name, too-many-boards): no WELCOME will come
+            }
         }
     }
 }
