@@ -1,6 +1,7 @@
 package dev.duplex.bench;
 
 import dev.duplex.bench.connect.ConnectScenario;
+import dev.duplex.bench.draw.DrawScenario;
 import dev.duplex.bench.echo.EchoScenario;
 import dev.duplex.bench.fanout.FanoutScenario;
 import dev.duplex.bench.game.GameScenario;
@@ -52,6 +53,9 @@ public final class Bench {
               game     --url ws://127.0.0.1:8080/game[,ws://127.0.0.1:8081/game] [--rooms 100] [--players 8]
                        [--input-hz 30] [--duration 20s] [--warmup 5s] [--server-pid PID[,PID]]
                        (scenario G1; two URLs of one cluster: the cross-instance G1; docs/PERFORMANCE.md "Game")
+              draw     --url ws://127.0.0.1:8080/draw [--boards 50] [--members 10] [--rate 60] [--stroke-length 60]
+                       [--board-prefix d1-RUN] [--duration 20s] [--warmup 5s] [--drain 5s]
+                       (scenario D1: sample-to-peer latency; src/bench/draw.sh starts the server)
               connect  --url ws://127.0.0.1:8080/echo --mode storm|hold [--connections 1000]
                        [--concurrency 64] [--duration 10s] [--metrics-url http://127.0.0.1:P/metrics]
               flood    --url ws://127.0.0.1:8080/echo [--connections 25000] [--sources 40] [--first-source 2]
@@ -97,6 +101,7 @@ public final class Bench {
                 case "feed" -> result = scenario(options, FeedScenario::settings, FeedScenario::run, err);
                 case "feed-lag" -> result = scenario(options, FeedLagScenario::settings, FeedLagScenario::run, err);
                 case "game" -> result = scenario(options, GameScenario::settings, GameScenario::run, err);
+                case "draw" -> result = scenario(options, DrawScenario::settings, DrawScenario::run, err);
                 case "connect" -> result = scenario(options, ConnectScenario::settings, ConnectScenario::run, err);
                 case "flood" -> result = scenario(options, FloodScenario::settings, FloodScenario::run, err);
                 case "serve" -> {
