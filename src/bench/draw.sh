@@ -50,7 +50,7 @@ OUT=$(mktemp -d)
 # shellcheck disable=SC2086
 "$JAVA" ${DUPLEX_JVM_ARGS:-} -Dduplex.limits.max-sessions-per-address=0 \
   -jar "$ROOT/target/payara-micro.jar" --deploy "$ROOT/target/duplex.war" --contextroot / --port "$PORT" \
-  --nohazelcast --disablephonehome --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" \
+  --nohazelcast --disablephonehome --rootdir "$OUT/root" --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" \
   >"$OUT/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$OUT"' EXIT
