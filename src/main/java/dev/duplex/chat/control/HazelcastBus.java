@@ -1,10 +1,9 @@
 package dev.duplex.chat.control;
 
+import dev.duplex.platform.GridMembership;
 import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.DataGrid;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.DistributedObject;
 import com.hazelcast.core.HazelcastInstance;
@@ -116,24 +115,7 @@ public final class HazelcastBus extends RosterBus {
             String json = m.getMessageObject();
             onEvents(() -> presence.accept(GridCodec.notice(json)));
         });
-        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                if (closed) {
-                    return;
-                }
-                LOG.log(Level.INFO, "Chat cluster member joined: {0}; {1} instances", event.getMember(), event.getMembers().size());
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                if (closed) {
-                    return;
-                }
-                LOG.log(Level.INFO, "Chat cluster member left: {0}; {1} instances", event.getMember(), event.getMembers().size());
-                onEvents(HazelcastBus.this::sweep);
-            }
-        });
+        this.membershipListener = GridMembership.watch(hazelcast, "Chat", () -> !closed, departed -> onEvents(this::sweep));
         onEvents(this::sweep);
     }
 
@@ -359,22 +341,14 @@ public final class HazelcastBus extends RosterBus {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "Could not remove the chat presence listener: {0}", e.toString());
         }
-        try {
-            hazelcast.getCluster().removeMembershipListener(membershipListener);
-        } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "Could not remove the chat membership listener: {0}", e.toString());
-        }
+        GridMembership.unwatch(hazelcast, membershipListener, "chat");
         for (Reader reader : readers.values()) {
             reader.stopped = true;
         }
         readers.clear();
         fanout.shutdownNow();
         events.shutdownNow();
-        try {
-            lease.close();
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.WARNING, "Could not give the chat's data grid lease back", e);
-        }
+        GridMembership.giveBack(lease, "chat's");
     }
 
     private Ringbuffer<String> log(String room) {

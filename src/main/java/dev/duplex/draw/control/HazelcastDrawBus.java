@@ -1,8 +1,7 @@
 package dev.duplex.draw.control;
 
+import dev.duplex.platform.GridMembership;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryRemovedListener;
@@ -92,22 +91,7 @@ public final class HazelcastDrawBus implements DrawBus {
             byte[] bytes = message.getMessageObject();
             onEvents(() -> receiver.accept(bytes));
         });
-        membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                if (!closed) {
-                    LOG.log(Level.INFO, "Draw cluster member joined: {0}; {1} instances", event.getMember(), event.getMembers().size());
-                }
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                if (!closed) {
-                    LOG.log(Level.INFO, "Draw cluster member left: {0}; {1} instances", event.getMember(), event.getMembers().size());
-                    onEvents(ownersChanged);
-                }
-            }
-        });
+        membershipListener = GridMembership.watch(hazelcast, "Draw", () -> !closed, departed -> onEvents(ownersChanged));
         ownersListener = owners.addEntryListener((EntryRemovedListener<String, String>) event -> onEvents(ownersChanged), false);
     }
 
@@ -193,13 +177,7 @@ public final class HazelcastDrawBus implements DrawBus {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "Could not remove the draw inbox: {0}", e.toString());
         }
-        try {
-            if (membershipListener != null) {
-                hazelcast.getCluster().removeMembershipListener(membershipListener);
-            }
-        } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "Could not remove the draw membership listener: {0}", e.toString());
-        }
+        GridMembership.unwatch(hazelcast, membershipListener, "draw");
         try {
             if (ownersListener != null) {
                 owners.removeEntryListener(ownersListener);
@@ -212,10 +190,6 @@ public final class HazelcastDrawBus implements DrawBus {
             LOG.log(Level.WARNING, "Could not remove the draw owners listener or entries: {0}", e.toString());
         }
         events.shutdownNow();
-        try {
-            lease.close();
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.WARNING, "Could not give the draw boards' data grid lease back", e);
-        }
+        GridMembership.giveBack(lease, "draw boards'");
     }
 }

@@ -1,8 +1,7 @@
 package dev.duplex.feed.control;
 
+import dev.duplex.platform.GridMembership;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -178,24 +177,7 @@ public final class HazelcastFeedBus implements FeedBus {
         this.applier = Executors.newSingleThreadExecutor(DaemonThreads.named("duplex-feed-apply"));
         this.control = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("duplex-feed-control"));
         this.sender = DaemonThreads.named("duplex-feed-send").newThread(this::send);
-        this.membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                if (closed) {
-                    return;
-                }
-                LOG.log(Level.INFO, "Feed cluster member joined: {0}; {1} instances", event.getMember(), event.getMembers().size());
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                if (closed) {
-                    return;
-                }
-                LOG.log(Level.INFO, "Feed cluster member left: {0}; {1} instances", event.getMember(), event.getMembers().size());
-                onControl(HazelcastFeedBus.this::checkRoles);
-            }
-        });
+        this.membershipListener = GridMembership.watch(hazelcast, "Feed", () -> !closed, departed -> onControl(this::checkRoles));
         this.leadersListener = leaders.addEntryListener(
                 (EntryRemovedListener<String, String>) event -> onControl(this::checkRoles), false);
         sender.start();
@@ -690,11 +672,7 @@ public final class HazelcastFeedBus implements FeedBus {
             return;
         }
         closed = true;
-        try {
-            hazelcast.getCluster().removeMembershipListener(membershipListener);
-        } catch (RuntimeException | LinkageError e) {
-            LOG.log(Level.WARNING, "Could not remove the feed membership listener: {0}", e.toString());
-        }
+        GridMembership.unwatch(hazelcast, membershipListener, "feed");
         try {
             leaders.removeEntryListener(leadersListener);
         } catch (RuntimeException | LinkageError e) {
@@ -715,11 +693,7 @@ public final class HazelcastFeedBus implements FeedBus {
         sender.interrupt();
         control.shutdownNow();
         applier.shutdownNow();
-        try {
-            lease.close();
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.WARNING, "Could not give the feed's data grid lease back", e);
-        }
+        GridMembership.giveBack(lease, "feed's");
     }
 
     private void releaseRoles() {

@@ -1,8 +1,7 @@
 package dev.duplex.game.control;
 
+import dev.duplex.platform.GridMembership;
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
@@ -78,19 +77,7 @@ public final class HazelcastGameBus implements GameBus {
                 listener.relay(message.getMessageObject());
             }
         });
-        membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                if (!closed) {
-                    LOG.log(Level.INFO, "Game cluster member left: {0}", event.getMember());
-                    listener.memberLeft(event.getMember().getUuid().toString());
-                }
-            }
-        });
+        membershipListener = GridMembership.watch(hazelcast, "Game", () -> !closed, listener::memberLeft);
     }
 
     private Set<String> alive() {
@@ -181,10 +168,8 @@ public final class HazelcastGameBus implements GameBus {
             return;
         }
         closed = true;
+        GridMembership.unwatch(hazelcast, membershipListener, "game");
         try {
-            if (membershipListener != null) {
-                hazelcast.getCluster().removeMembershipListener(membershipListener);
-            }
             if (mailboxListener != null) {
                 mailbox.removeMessageListener(mailboxListener);
             }
@@ -192,10 +177,6 @@ public final class HazelcastGameBus implements GameBus {
         } catch (RuntimeException | LinkageError e) {
             LOG.log(Level.WARNING, "Could not remove the game''s listeners from the grid: {0}", e.toString());
         }
-        try {
-            lease.close();
-        } catch (Exception | LinkageError e) {
-            LOG.log(Level.WARNING, "Could not give the game''s data grid lease back", e);
-        }
+        GridMembership.giveBack(lease, "game's");
     }
 }
