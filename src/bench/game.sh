@@ -25,8 +25,12 @@ while [ $# -gt 0 ]; do
   esac
 done
 OUT=$(mktemp -d)
+# Payara Micro's unpacked runtime (payaramicro-rt*tmp, 163 MiB) goes under target/, not /tmp, and is
+# removed after each run (a killed instance leaves it; docs/STACK-NOTES.md, "Payara Micro's runtime folder")
+TMP_ROOT="$ROOT/target/payara-tmp-bench/game"
 for delta in true false; do
-  "$JAVA" -Dduplex.limits.max-sessions-per-address=0 -Dduplex.game.delta=$delta \
+  rm -rf "$TMP_ROOT" && mkdir -p "$TMP_ROOT"
+  "$JAVA" -Djava.io.tmpdir="$TMP_ROOT" -Dduplex.limits.max-sessions-per-address=0 -Dduplex.game.delta=$delta \
     -jar "$ROOT/target/payara-micro.jar" --deploy "$ROOT/target/duplex.war" --contextroot / --port "$PORT" \
     --nohazelcast --disablephonehome --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" \
     >"$OUT/server-$delta.log" 2>&1 &
@@ -41,4 +45,4 @@ for delta in true false; do
     --duration "$DURATION" --warmup "$WARMUP" --server-pid "$server" --label delta=$delta || true
   kill "$server"; wait "$server" 2>/dev/null || true
 done
-rm -rf "$OUT"
+rm -rf "$OUT" "$TMP_ROOT"
