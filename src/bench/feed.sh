@@ -108,7 +108,7 @@ fi
 start_member() {
   local name=$1 port=$2 pid
   # shellcheck disable=SC2086
-  java -Dhazelcast.socket.bind.any=false -Dduplex.limits.max-sessions-per-address=0 $FEED_OPTS ${DUPLEX_JVM_ARGS:-} \
+  java "$(payara_tmpdir "$name")" -Dhazelcast.socket.bind.any=false -Dduplex.limits.max-sessions-per-address=0 $FEED_OPTS ${DUPLEX_JVM_ARGS:-} \
     -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$port" --name "$name" \
     --clustermode "tcpip:127.0.0.1:$CLUSTER_PORT" --startport "$CLUSTER_PORT" --clustername duplex-bench-f2 \
     --interfaces 127.0.0.1 --disablephonehome --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" \

@@ -57,7 +57,7 @@ trap stop_servers EXIT
 describe_machine >"$OUT/machine.txt"
 log "Payara Micro 7 on 127.0.0.1:$PORT with ulimit -n $NOFILE and -Xmx$HEAP; log $OUT/server.log"
 # shellcheck disable=SC2086
-bash -c 'ulimit -n "$0" && exec "$@"' "$NOFILE" "$JAVA" -Xmx"$HEAP" -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS \
+bash -c 'ulimit -n "$0" && exec "$@"' "$NOFILE" "$JAVA" "$(payara_tmpdir flood)" -Xmx"$HEAP" -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS \
   -Xlog:gc:file="$OUT/gc.log" $JVM_ARGS -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$PORT" \
   --nohazelcast --disablephonehome --rootdir "$OUT/root" --prebootcommandfile "$OUT/preboot.txt" >"$OUT/server.log" 2>&1 &
 SERVER=$!

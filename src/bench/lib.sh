@@ -5,8 +5,18 @@ BENCH_JAR="$ROOT/target/duplex-bench.jar"
 PAYARA_JAR="$ROOT/target/payara-micro.jar"
 DUPLEX_WAR="${DUPLEX_WAR:-$ROOT/target/duplex.war}"
 STARTED_PIDS=()
+# Payara Micro unpacks its runtime (payaramicro-rt*tmp, about 163 MiB) into java.io.tmpdir and
+# deletes it only on a clean stop: every Payara Micro started here gets a folder under target/
+# instead of /tmp, and stop_servers removes it (docs/STACK-NOTES.md, "Payara Micro's runtime folder").
+PAYARA_TMP_ROOT="$ROOT/target/payara-tmp-bench"
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# payara_tmpdir NAME: the JVM option giving Payara Micro NAME an empty temporary folder of its own.
+payara_tmpdir() {
+  local dir="$PAYARA_TMP_ROOT/$1"
+  rm -rf "$dir" && mkdir -p "$dir" && printf '%s' "-Djava.io.tmpdir=$dir"
+}
 
 require_build() {
   local missing=0
@@ -63,7 +73,7 @@ start_server() {
       # second, over the chat's default of 5: the chat's rate limit is raised to 200. Every other
       # limit, the keepalive sweep and the idle timeout stay as shipped.
       # shellcheck disable=SC2086
-      java -Dduplex.limits.max-sessions-per-address=0 -Dduplex.chat.rate-per-second=200 \
+      java "$(payara_tmpdir "$name")" -Dduplex.limits.max-sessions-per-address=0 -Dduplex.chat.rate-per-second=200 \
         -Dduplex.chat.rate-burst=200 ${DUPLEX_JVM_ARGS:-} -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$port" \
         --nohazelcast --disablephonehome --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" \
         >"$logfile" 2>&1 &
@@ -181,7 +191,7 @@ start_app_server() {
       [ -f "$jar" ] || { log "missing payara-micro-$version.jar (in ~/.m2 or target/servers/)"; return 1; }
       # shellcheck disable=SC2086
       # one start-up thread: Payara 7 deadlocked in HK2 about once in thirty starts (PayaraVersion.SERIAL_STARTUP)
-      "$java" $SERVER_HEAP -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS $SERVER_PROPS ${DUPLEX_JVM_ARGS:-} -jar "$jar" --deploy "$war" --contextroot / \
+      "$java" "$(payara_tmpdir "$name")" $SERVER_HEAP -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS $SERVER_PROPS ${DUPLEX_JVM_ARGS:-} -jar "$jar" --deploy "$war" --contextroot / \
         --port "$port" --nohazelcast --disablephonehome --rootdir "$state/root" \
         --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" >"$logfile" 2>&1 &
       APP_PID=$! ;;
@@ -285,6 +295,7 @@ stop_servers() {
     kill -9 "$pid" 2>/dev/null || true
   done
   STARTED_PIDS=()
+  rm -rf "$PAYARA_TMP_ROOT"   # what a Payara Micro killed above left
 }
 
 # describe_machine: what the numbers were measured on.

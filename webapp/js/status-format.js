@@ -103,11 +103,8 @@ export function formatRate(perSecond) {
  * @returns {[string, string][]}
  */
 export function describeFeed(feed) {
-  const cluster = feed.mode === 'local'
-    ? 'this instance alone'
-    : `${feed.mode}, ${feed.instances} ${feed.instances === 1 ? 'instance' : 'instances'}`;
   return [
-    ['runs on', cluster],
+    ['runs on', describeCluster(feed.mode, feed.instances)],
     ['subscribers here', feed.sessions.toLocaleString('en')],
     ['subscriptions here', feed.subscriptions.toLocaleString('en')],
     ['updates in', formatRate(feed.updatesInPerSecond)],
@@ -127,4 +124,95 @@ export function simulatorPlace(simulator) {
   if (simulator.runningHere) return 'this instance';
   if (simulator.leader) return `instance ${simulator.leader}`;
   return 'nowhere yet';
+}
+
+/**
+ * How many instances share a feature's state: "this instance alone" or "hazelcast, 2 instances".
+ * @param {string} mode "local" or "hazelcast"
+ * @param {number} instances
+ * @returns {string}
+ */
+export function describeCluster(mode, instances) {
+  if (mode === 'local') return 'this instance alone';
+  return `${mode}, ${instances} ${instances === 1 ? 'instance' : 'instances'}`;
+}
+
+/**
+ * The status's "draw" object (see StatusServlet, docs/PLAY.md).
+ * @typedef {object} DrawStatus
+ * @property {number} boards boards this instance owns
+ * @property {number} members members of those boards, wherever they are connected
+ * @property {number} bytes bytes those boards hold
+ * @property {number} copies copies of other instances' boards kept here for members connected here
+ * @property {number} connected members connected to this instance
+ * @property {number} strokes strokes begun on the owned boards since start
+ * @property {number} forwarded members' messages sent to another instance's board since start
+ * @property {number} relayed broadcasts sent to or received from other instances since start
+ * @property {string} cluster "local" or "hazelcast"
+ * @property {number} instances
+ */
+
+/**
+ * The shared boards' figures as [name, value] pairs, in the page's order: "boards owned" are the
+ * boards this instance orders, "board copies" those of other instances it mirrors for members
+ * connected here, "members" those of the owned boards wherever they are connected.
+ * @param {DrawStatus} draw
+ * @returns {[string, string][]}
+ */
+export function describeDraw(draw) {
+  const count = (n) => n.toLocaleString('en');
+  return [
+    ['runs on', describeCluster(draw.cluster, draw.instances)],
+    ['boards owned', count(draw.boards)],
+    ['board copies', count(draw.copies)],
+    ['members', count(draw.members)],
+    ['connected here', count(draw.connected)],
+    ['held', formatBytes(draw.bytes)],
+    ['strokes', count(draw.strokes)],
+    ['forwarded', count(draw.forwarded)],
+    ['relayed', count(draw.relayed)],
+  ];
+}
+
+/**
+ * The status's "game" object (see GameReport, docs/PLAY.md).
+ * @typedef {object} GameStatus
+ * @property {number} rooms
+ * @property {number} players
+ * @property {number} bots
+ * @property {number} spectators
+ * @property {number} inputs
+ * @property {number} staleInputs
+ * @property {number} droppedInputs
+ * @property {number} fullSnapshots
+ * @property {number} deltaSnapshots
+ * @property {number} snapshotBytes
+ * @property {number} tickHz
+ * @property {{mode: string, instances: number, relayedOut: number, relayedIn: number, resumed: number}} cluster
+ * @property {{p50Micros: number, p99Micros: number, maxMicros: number}} tickLateness
+ */
+
+/**
+ * The game's figures as [name, value] pairs, in the page's order: "relayed players" out are this
+ * instance's clients playing in other instances' rooms, in are other instances' clients in rooms here;
+ * "tick late" is how late the rooms' ticks started against their fixed-rate schedule.
+ * @param {GameStatus} game
+ * @returns {[string, string][]}
+ */
+export function describeGame(game) {
+  const snapshots = game.fullSnapshots + game.deltaSnapshots;
+  const deltas = snapshots === 0 ? 0 : Math.round((100 * game.deltaSnapshots) / snapshots);
+  const late = game.tickLateness;
+  const count = (n) => n.toLocaleString('en');
+  return [
+    ['runs on', describeCluster(game.cluster.mode, game.cluster.instances)],
+    ['rooms', count(game.rooms)],
+    ['players / bots / spectators', `${count(game.players)} / ${count(game.bots)} / ${count(game.spectators)}`],
+    ['relayed players', `${count(game.cluster.relayedOut)} out, ${count(game.cluster.relayedIn)} in`],
+    ['rooms resumed', count(game.cluster.resumed)],
+    ['tick', `${game.tickHz} Hz`],
+    ['tick late', `p50 ${formatMicros(late.p50Micros)}, p99 ${formatMicros(late.p99Micros)}, max ${formatMicros(late.maxMicros)}`],
+    ['inputs', `${count(game.inputs)} (${count(game.staleInputs)} stale, ${count(game.droppedInputs)} dropped)`],
+    ['snapshots', `${count(snapshots)} (${deltas} % deltas), ${formatBytes(game.snapshotBytes)}`],
+  ];
 }

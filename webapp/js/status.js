@@ -6,7 +6,9 @@
  */
 import { drawLineChart, rates } from './chart.js';
 import { formatBytes } from './format.js';
-import { describeFeed, describeLimit, formatMicros, simulatorPlace } from './status-format.js';
+import {
+  describeDraw, describeFeed, describeGame, describeLimit, formatMicros, simulatorPlace,
+} from './status-format.js';
 import { mountNav } from './nav.js';
 
 /**
@@ -22,7 +24,8 @@ import { mountNav } from './nav.js';
  * @property {{heapUsedBytes: number, heapMaxBytes: number, threads: number, processors: number}} jvm
  * @property {{time: number, sessions: number, messagesIn: number, messagesOut: number, bytesIn: number, bytesOut: number}[]} history
  * @property {import('./status-format.js').FeedStatus} [feed] only when the server runs the live feed
- * @property {{boards: number, members: number, bytes: number}} [draw] the shared boards of /draw
+ * @property {import('./status-format.js').DrawStatus} [draw] the shared boards of /draw
+ * @property {import('./status-format.js').GameStatus} [game] the rooms of /game
  */
 
 const POLL_MS = 1000;
@@ -56,6 +59,21 @@ function fillTable(tbody, rows, empty, numeric = () => false) {
 }
 
 /**
+ * Name and value pairs as the children of a <dl>, text only.
+ * @param {[string, string][]} pairs
+ * @returns {HTMLElement[]}
+ */
+function factsOf(pairs) {
+  return pairs.flatMap(([name, value]) => {
+    const dt = document.createElement('dt');
+    dt.textContent = name;
+    const dd = document.createElement('dd');
+    dd.textContent = value;
+    return [dt, dd];
+  });
+}
+
+/**
  * The "Live feeds" panel: shown only when the server reports a feed.
  * @param {import('./status-format.js').FeedStatus | undefined} feed
  */
@@ -63,45 +81,23 @@ function renderFeed(feed) {
   const panel = $('feedPanel');
   panel.hidden = !feed;
   if (!feed) return;
-  const facts = describeFeed(feed).flatMap(([name, value]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = name;
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    return [dt, dd];
-  });
-  $('feedFacts').replaceChildren(...facts);
+  $('feedFacts').replaceChildren(...factsOf(describeFeed(feed)));
   fillTable($('feedTopicRows'), feed.topics.map((t) => [t.name, t.items.toLocaleString('en'), t.subscriptions.toLocaleString('en')]),
     'No topic yet', (i) => i > 0);
   fillTable($('feedSimulatorRows'), feed.simulators.map((s) => [s.name, simulatorPlace(s)]), 'No simulator');
 }
 
 /**
- * The "Game" panel: shown only when the server reports the game.
- * @param {{rooms: number, players: number, bots: number, spectators: number, fullSnapshots: number,
- *   deltaSnapshots: number, snapshotBytes: number, tickHz: number, tickLateness: {p50Micros: number, p99Micros: number},
- *   cluster?: {mode: string, instances: number, relayedOut: number, relayedIn: number, resumed: number}} | undefined} game
+ * A panel of facts shown only when the server reports its section.
+ * @template T
+ * @param {string} panel the section's id
+ * @param {string} list the <dl>'s id
+ * @param {T | undefined} figures
+ * @param {(figures: T) => [string, string][]} describe
  */
-function renderGame(game) {
-  const panel = $('gamePanel');
-  panel.hidden = !game;
-  if (!game) return;
-  const snapshots = game.fullSnapshots + game.deltaSnapshots;
-  const facts = [
-    ['Rooms', String(game.rooms)],
-    ['Players / bots / spectators', `${game.players} / ${game.bots} / ${game.spectators}`],
-    ['Tick', `${game.tickHz} Hz, late p50 ${formatMicros(game.tickLateness.p50Micros)}, p99 ${formatMicros(game.tickLateness.p99Micros)}`],
-    ['Snapshots', `${snapshots} (${snapshots === 0 ? 0 : Math.round((100 * game.deltaSnapshots) / snapshots)} % deltas), ${formatBytes(game.snapshotBytes)}`],
-    ...(game.cluster ? [['Cluster', `${game.cluster.mode}, ${game.cluster.instances} instance(s); relayed out ${game.cluster.relayedOut}, `
-      + `in ${game.cluster.relayedIn}; rooms resumed here ${game.cluster.resumed}`]] : []),
-  ].flatMap(([name, value]) => {
-    const dt = document.createElement('dt');
-    dt.textContent = name;
-    const dd = document.createElement('dd');
-    dd.textContent = value;
-    return [dt, dd];
-  });
-  $('gameFacts').replaceChildren(...facts);
+function renderFacts(panel, list, figures, describe) {
+  $(panel).hidden = !figures;
+  if (figures) $(list).replaceChildren(...factsOf(describe(figures)));
 }
 
 /** @param {Status} status */
@@ -123,13 +119,8 @@ function render(status) {
   ]), 'Nothing timed yet', (i) => i > 0);
   fillTable($('limitRows'), Object.entries(status.limits).map(([name, value]) => describeLimit(name, value)), '—', (i) => i === 1);
   renderFeed(status.feed);
-  $('drawPanel').hidden = !status.draw;
-  if (status.draw) {
-    $('drawBoards').textContent = String(status.draw.boards);
-    $('drawMembers').textContent = String(status.draw.members);
-    $('drawBytes').textContent = formatBytes(status.draw.bytes);
-  }
-  renderGame(status.game);
+  renderFacts('drawPanel', 'drawFacts', status.draw, describeDraw);
+  renderFacts('gamePanel', 'gameFacts', status.game, describeGame);
 
   const history = status.history;
   const times = history.map((s) => s.time);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  describeFeed, describeLimit, formatMicros, formatRate, formatSeconds, simulatorPlace, wordsOf,
+  describeCluster, describeDraw, describeFeed, describeGame, describeLimit, formatMicros, formatRate, formatSeconds,
+  simulatorPlace, wordsOf,
 } from '../../../webapp/js/status-format.js';
 
 test('limits read as words with units, also keys the page does not know yet', () => {
@@ -49,4 +50,50 @@ test('feed rates, figures and simulator places read as a person says them', () =
   assert.equal(simulatorPlace({ enabled: true, runningHere: true, leader: 'a' }), 'this instance');
   assert.equal(simulatorPlace({ enabled: true, runningHere: false, leader: 'b' }), 'instance b');
   assert.equal(simulatorPlace({ enabled: true, runningHere: false, leader: '' }), 'nowhere yet');
+});
+
+test('the cluster a feature runs on reads as its mode and instance count', () => {
+  assert.equal(describeCluster('local', 1), 'this instance alone');
+  assert.equal(describeCluster('hazelcast', 1), 'hazelcast, 1 instance');
+  assert.equal(describeCluster('hazelcast', 3), 'hazelcast, 3 instances');
+});
+
+test('the shared boards show owned boards, copies, members, bytes, traffic and the cluster', () => {
+  const draw = {
+    boards: 2, members: 5, bytes: 3 * 1024 * 1024, copies: 1, connected: 4, strokes: 12345, forwarded: 17, relayed: 2048,
+    cluster: 'hazelcast', instances: 2,
+  };
+  assert.deepEqual(describeDraw(draw), [
+    ['runs on', 'hazelcast, 2 instances'],
+    ['boards owned', '2'],
+    ['board copies', '1'],
+    ['members', '5'],
+    ['connected here', '4'],
+    ['held', '3.00 MiB'],
+    ['strokes', '12,345'],
+    ['forwarded', '17'],
+    ['relayed', '2,048'],
+  ]);
+  assert.deepEqual(describeDraw({ ...draw, cluster: 'local', instances: 1 })[0], ['runs on', 'this instance alone']);
+});
+
+test('the game shows rooms, players, relayed players, tick lateness, inputs and snapshots', () => {
+  const game = {
+    rooms: 3, players: 9, bots: 15, spectators: 2, inputs: 54321, staleInputs: 4, droppedInputs: 1,
+    fullSnapshots: 10, deltaSnapshots: 30, snapshotBytes: 2048, tickHz: 30,
+    cluster: { mode: 'hazelcast', instances: 2, relayedOut: 1, relayedIn: 3, resumed: 1 },
+    tickLateness: { p50Micros: 120, p99Micros: 4200, maxMicros: 1_250_000 },
+  };
+  assert.deepEqual(describeGame(game), [
+    ['runs on', 'hazelcast, 2 instances'],
+    ['rooms', '3'],
+    ['players / bots / spectators', '9 / 15 / 2'],
+    ['relayed players', '1 out, 3 in'],
+    ['rooms resumed', '1'],
+    ['tick', '30 Hz'],
+    ['tick late', 'p50 120 µs, p99 4.20 ms, max 1.25 s'],
+    ['inputs', '54,321 (4 stale, 1 dropped)'],
+    ['snapshots', '40 (75 % deltas), 2.00 KiB'],
+  ]);
+  assert.equal(describeGame({ ...game, fullSnapshots: 0, deltaSnapshots: 0, snapshotBytes: 0 })[8][1], '0 (0 % deltas), 0 B');
 });

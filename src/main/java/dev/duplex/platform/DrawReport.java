@@ -4,7 +4,8 @@ import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObjectBuilder;
 
 /**
- * The shared boards' figures for {@code /api/status}: {@code "draw": {"boards", "members", "bytes"}}.
+ * The shared boards' figures for {@code /api/status}: {@code "draw": {"boards", "members", "bytes",
+ * "copies", "connected", "strokes", "forwarded", "relayed", "cluster", "instances"}} (docs/PLAY.md).
  * The draw feature ({@code dev.duplex.draw}) provides the one implementation as a CDI bean; the
  * platform looks it up through {@code Instance<DrawReport>}, as it does {@link FeedReport}.
  */

@@ -46,7 +46,8 @@ import java.lang.management.MemoryUsage;
  *            "updatesIn": .., "updatesOut": .., "conflated": ..,                                         // totals since start
  *            "updatesInPerSecond": .., "updatesOutPerSecond": .., "conflatedPerSecond": ..,               // over the last second
  *            "simulators": [{"name": "market", "enabled": true, "runningHere": true, "leader": ".."}]},
- *   "draw": {"boards", "members", "bytes", "copies", "cluster"}                                  // only with /draw (docs/PLAY.md)
+ *   "draw": {"boards", "members", "bytes", "copies", "connected", "strokes", "forwarded", "relayed",  // only with /draw
+ *            "cluster": "local|hazelcast", "instances"}                                           // (docs/PLAY.md)
  * }
  * </pre>
  */

@@ -33,6 +33,21 @@ public record PayaraVersion(String version, int major) {
      */
     public static final String SERIAL_STARTUP = "-Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS";
 
+    /**
+     * The JVM option that gives a Payara Micro its temporary folder, created here when missing.
+     * Without {@code --rootdir}, Payara Micro (6 and 7) unpacks its runtime, domain configuration
+     * and deployed applications into {@code java.io.tmpdir} as {@code payaramicro-rt<random>tmp}
+     * (about 163 MiB; {@code ExplodedURLClassloader}) and deletes it only when it stops cleanly: a
+     * killed instance leaves it behind, and hundreds of them once filled a build machine's
+     * {@code /tmp}. Every Duplex launcher passes a folder under {@code target/} instead, where a
+     * leftover goes with the build's output. The folder's name is random per start, so instances
+     * may share one {@code dir}.
+     */
+    public static String tmpdirOption(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return "-Djava.io.tmpdir=" + dir.toAbsolutePath();
+    }
+
     /** Payara Micro 7 (Tyrus 2.2, Grizzly 5) runs on Java 21 or newer; 6 on 17 or newer. */
     private static final int JAVA_FOR_7 = 21;
     private static final int JAVA_FOR_6 = 17;

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Arguments are {@code --name=value}: java, payara, payara-version, war, port, sslport, bind,
  * heap, jvm-args, tls-keystore, tls-password, tls-alias, preboot (the shared hardening commands),
- * work (a folder for the generated pre-boot file) and log (Payara's log file).
+ * work (a folder for the generated pre-boot file and Payara's temporary folder, {@code payara-run-tmp})
+ * and log (Payara's log file).
  */
 public final class Serve {
 
@@ -102,9 +103,9 @@ public final class Serve {
         return words;
     }
 
-    /** The Payara Micro command line. */
-    List<String> command(Path preboot) {
-        List<String> command = new ArrayList<>(List.of(arg("java"),
+    /** The Payara Micro command line, with its temporary folder ({@link PayaraVersion#tmpdirOption}). */
+    List<String> command(Path preboot, String tmpdirOption) {
+        List<String> command = new ArrayList<>(List.of(arg("java"), tmpdirOption,
                 "-Djavax.net.ssl.keyStore=" + arg("tls-keystore"),
                 "-Djavax.net.ssl.keyStorePassword=" + arg("tls-password"),
                 "-Djavax.net.ssl.keyStoreType=PKCS12",
@@ -146,7 +147,9 @@ public final class Serve {
         String shownLog = shortPath(log);
         out.printf("Starting Duplex on Payara Micro %s, listening on %s; Payara's log: %s%n",
                 arg("payara-version"), arg("bind"), shownLog);
-        Process payara = new ProcessBuilder(command(preboot))
+        // not the integration tests' target/payara-tmp, which their build empties
+        List<String> command = command(preboot, PayaraVersion.tmpdirOption(work.resolve("payara-run-tmp")));
+        Process payara = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();

@@ -1,6 +1,7 @@
 package dev.duplex.chat;
 
 import dev.duplex.run.PayaraVersion;
+import dev.duplex.testing.PayaraTmp;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.File;
@@ -37,13 +38,15 @@ public final class PayaraInstance implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
+    private final PayaraTmp tmp;
     private volatile String lastStatusProblem;
 
-    private PayaraInstance(String name, int port, Process process, Path log) {
+    private PayaraInstance(String name, int port, Process process, Path log, PayaraTmp tmp) {
         this.name = name;
         this.port = port;
         this.process = process;
         this.log = log;
+        this.tmp = tmp;
     }
 
     /**
@@ -101,6 +104,8 @@ public final class PayaraInstance implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dhazelcast.socket.bind.any=false");
         command.add(PayaraVersion.SERIAL_STARTUP);
+        PayaraTmp tmp = PayaraTmp.create(name);
+        command.add(tmp.option());
         command.addAll(jvmOptions.stream().anyMatch(o -> o.startsWith("-Xmx")) ? jvmOptions
                 : concat(List.of("-Xmx512m"), jvmOptions));
         command.addAll(List.of("-jar", microJar().getAbsolutePath(),
@@ -110,7 +115,7 @@ public final class PayaraInstance implements AutoCloseable {
         command.addAll(clustering);
         Path log = workDir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PayaraInstance instance = new PayaraInstance(name, port, process, log);
+        PayaraInstance instance = new PayaraInstance(name, port, process, log, tmp);
         Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
         return instance;
     }
@@ -213,12 +218,17 @@ public final class PayaraInstance implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             kill();
         }
+        tmp.removeAfter(process);
     }
 
-    /** Kills the process at once, as a crash would (no shutdown hooks, no goodbyes to the cluster). */
+    /**
+     * Kills the process at once, as a crash would (no shutdown hooks, no goodbyes to the cluster),
+     * and removes the runtime folder its shutdown hook would have ({@link PayaraTmp}).
+     */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(20, TimeUnit.SECONDS);
+        tmp.removeAfter(process);
     }
 
     @Override

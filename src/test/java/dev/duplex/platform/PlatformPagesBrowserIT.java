@@ -3,11 +3,26 @@ package dev.duplex.platform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.duplex.draw.DrawMessages;
+import dev.duplex.draw.entity.DrawCodec;
+import dev.duplex.game.GameTestClient;
+import dev.duplex.game.entity.GameCodec;
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.WsClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -18,7 +33,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-/** The status dashboard, the Content-Security-Policy and cross-site WebSocket hijacking, in Chromium. */
+/**
+ * The status dashboard (live traffic, charts, the shared boards' and the game's panels), the
+ * Content-Security-Policy and cross-site WebSocket hijacking, in Chromium.
+ */
 @ExtendWith(ArquillianExtension.class)
 class PlatformPagesBrowserIT {
 
@@ -29,6 +47,14 @@ class PlatformPagesBrowserIT {
             let n = 0;
             for (let i = 0; i < d.length; i += 4) if (d[i] < 200 || d[i + 1] < 200 || d[i + 2] < 200) n++;
             return n;""";
+
+    /** A panel's facts (its {@code <dl>}: name to value), read in one script: the page rebuilds them every second. */
+    private static final String FACTS = """
+            const dl = document.getElementById(arguments[0]);
+            if (!dl || dl.closest('section').hidden) return null;
+            const facts = {};
+            for (const dt of dl.querySelectorAll('dt')) facts[dt.textContent] = dt.nextElementSibling.textContent;
+            return facts;""";
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -63,6 +89,75 @@ class PlatformPagesBrowserIT {
             browser.await("the messages chart to show traffic", d -> ((Number) browser.script(INKED_PIXELS, "messagesChart")).longValue() > 50);
             assertTrue(((Number) browser.script(INKED_PIXELS, "sessionsChart")).longValue() > 50);
             assertEquals(List.of(), browser.consoleErrors(), "no CSP violation or script error");
+        }
+    }
+
+    /**
+     * The Shared boards and Game panels show what {@code /api/status} says of a board with one
+     * member and a room with one player: owned boards and copies, the cluster (this instance alone
+     * here, Hazelcast off), players and bots, relayed players, tick lateness, inputs.
+     */
+    @Test
+    void statusPageShowsTheBoardsAndTheGameOfThisInstance() throws Exception {
+        try (Browser browser = Browser.start();
+                WsClient member = WsClient.connect(Deployments.websocket(base, "draw"), "draw.bin");
+                GameTestClient player = GameTestClient.connect(Deployments.websocket(base, "game"))) {
+            member.sendBinary(DrawMessages.join("Ann", "status-board"));
+            assertTrue(DrawMessages.describe(member.nextBinary()).startsWith("welcome"), "Ann joined the board");
+            member.sendBinary(DrawMessages.begin(0x1d4ed8, 4));
+            member.sendBinary(DrawMessages.points(10, 10, 20, 20));
+            member.sendBinary(DrawMessages.one(DrawCodec.END));
+            player.join("ada", "status-room");
+            assertNotNull(player.await(m -> m instanceof GameCodec.Welcome), "ada is welcomed");
+            for (int i = 0; i < 5; i++) {
+                player.input(1, 0, 0);
+            }
+            browser.open(base + "status.html");
+
+            Map<?, ?> draw = browser.await("the boards panel with Ann's stroke", d -> {
+                Map<?, ?> facts = (Map<?, ?>) browser.script(FACTS, "drawFacts");
+                return facts != null && "1".equals(facts.get("strokes")) ? facts : null;
+            });
+            JsonObject drawStatus = status().getJsonObject("draw");
+            assertEquals("local", drawStatus.getString("cluster"), drawStatus.toString());
+            assertEquals(1, drawStatus.getInt("instances"), drawStatus.toString());
+            assertEquals("this instance alone", draw.get("runs on"), draw.toString());
+            assertEquals(String.valueOf(drawStatus.getInt("boards")), draw.get("boards owned"), draw.toString());
+            assertEquals("1", draw.get("boards owned"), "the one board, owned here: " + draw);
+            assertEquals("0", draw.get("board copies"), "no other instance's board: " + draw);
+            assertEquals("1", draw.get("members"), draw.toString());
+            assertEquals("1", draw.get("connected here"), draw.toString());
+            assertEquals("0", draw.get("forwarded"), "nothing to forward on one instance: " + draw);
+            assertEquals("0", draw.get("relayed"), draw.toString());
+            assertTrue(drawStatus.getJsonNumber("bytes").longValue() > 0 && !"0 B".equals(draw.get("held")), draw.toString());
+
+            Map<?, ?> game = browser.await("the game panel with ada's 5 inputs", d -> {
+                Map<?, ?> facts = (Map<?, ?>) browser.script(FACTS, "gameFacts");
+                return facts != null && facts.get("inputs") instanceof String inputs && inputs.startsWith("5 (") ? facts : null;
+            });
+            JsonObject gameStatus = status().getJsonObject("game");
+            assertEquals("local", gameStatus.getJsonObject("cluster").getString("mode"), gameStatus.toString());
+            assertEquals("this instance alone", game.get("runs on"), game.toString());
+            assertEquals("1", game.get("rooms"), game.toString());
+            assertEquals("1 / " + gameStatus.getInt("bots") + " / 0", game.get("players / bots / spectators"), game + " " + gameStatus);
+            assertEquals("0 out, 0 in", game.get("relayed players"), game.toString());
+            assertEquals("0", game.get("rooms resumed"), game.toString());
+            assertEquals(gameStatus.getInt("tickHz") + " Hz", game.get("tick"), game.toString());
+            assertTrue(((String) game.get("tick late")).matches("p50 [0-9.,]+ (µs|ms|s), p99 [0-9.,]+ (µs|ms|s), max [0-9.,]+ (µs|ms|s)"),
+                    game.toString());
+            assertEquals(gameStatus.getJsonNumber("inputs").longValue() + " (" + gameStatus.getJsonNumber("staleInputs").longValue()
+                    + " stale, " + gameStatus.getJsonNumber("droppedInputs").longValue() + " dropped)", game.get("inputs"), "ada's 5 inputs");
+            assertTrue(((String) game.get("snapshots")).matches("[0-9,]+ \\([0-9]+ % deltas\\), .+"), game.toString());
+            assertEquals(List.of(), browser.consoleErrors(), "no CSP violation or script error");
+        }
+    }
+
+    private JsonObject status() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(base + "api/status")).timeout(WsClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
         }
     }
 

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Java each Payara Micro generation needs, and the pre-boot commands each one is given. */
 class PayaraVersionTest {
@@ -70,5 +72,14 @@ class PayaraVersionTest {
         PayaraLog.Entry entry = PayaraLog.parse(refused).orElseThrow();
         assertTrue(entry.bootCommandFailed());
         assertTrue(entry.shown());
+    }
+
+    @Test
+    void theTmpdirOptionNamesAnAbsoluteFolderThatExists(@TempDir Path temp) throws IOException {
+        Path dir = temp.resolve("target").resolve("payara-tmp");
+        String option = PayaraVersion.tmpdirOption(dir);
+        assertEquals("-Djava.io.tmpdir=" + dir.toAbsolutePath(), option);
+        assertTrue(Files.isDirectory(dir), "created, since Payara Micro's File.createTempFile fails in a missing folder");
+        assertEquals(option, PayaraVersion.tmpdirOption(dir), "an existing folder is fine");
     }
 }

@@ -301,7 +301,9 @@ public enum ServerKind {
         Path java = Jdks.atLeast(javaFeature);
         Path log = log(name);
         long started = System.nanoTime();
-        List<String> command = new ArrayList<>(List.of(java.resolve("bin/java").toString(), "-Xmx1g", PayaraVersion.SERIAL_STARTUP));
+        // --rootdir already puts the unpacked runtime in run/root; anything else the JVM writes to its tmpdir goes next to it
+        List<String> command = new ArrayList<>(List.of(java.resolve("bin/java").toString(), "-Xmx1g", PayaraVersion.SERIAL_STARTUP,
+                PayaraVersion.tmpdirOption(run.resolve("tmp"))));
         command.addAll(systemProperties(properties));
         command.addAll(List.of("-jar", jar.toString(),
                 "--deploy", war.toString(), "--contextroot", "/", "--port", String.valueOf(http),

@@ -74,7 +74,10 @@ public final class PageLayout {
         Files.write(file, Base64.getDecoder().decode((String) ((Map<?, ?>) shot).get("data")));
     }
 
-    /** Gives a page something to show in its picture: the workbench a few messages, the chat a member. */
+    /**
+     * Gives a page something to show in its picture and its checks: the workbench a few messages,
+     * the chat a member, the draw page its joined board, the play page a room it plays in.
+     */
     public static void stage(Browser browser, String page) {
         if (page.equals("workbench.html")) {
             browser.find("connect").click();
@@ -102,6 +105,18 @@ public final class PageLayout {
             browser.find("nick").sendKeys("ada" + System.nanoTime() % 1000);
             browser.find("join").click();
             browser.await("the welcome", d -> browser.text("roomName").startsWith("in lobby"));
+        } else if (page.equals("draw.html")) {
+            // the page joins its board (lobby) by itself, as a guest or the name it remembers
+            browser.await("the board joined", d -> "open".equals(browser.find("status").getAttribute("data-state"))
+                    && browser.text("status").contains(" as "));
+        } else if (page.equals("play.html")) {
+            // matched into any room with a free slot: the page playing, its arena, stats and scores filled
+            browser.find("name").clear();
+            browser.find("name").sendKeys("ada" + System.nanoTime() % 1000);
+            browser.find("play").click();
+            browser.await("the game", d -> "open".equals(browser.find("status").getAttribute("data-state"))
+                    && !browser.text("tick").equals("–") && browser.driver().findElements(org.openqa.selenium.By.cssSelector("#scores li")).size() > 0);
+            browser.script("window.scrollTo(0, 0)");
         }
     }
 

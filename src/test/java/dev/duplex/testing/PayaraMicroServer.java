@@ -47,13 +47,15 @@ public final class PayaraMicroServer implements AutoCloseable {
     private final Path log;
     private final int httpPort;
     private final int httpsPort;
+    private final PayaraTmp tmp;
 
-    private PayaraMicroServer(String name, Process process, Path log, int httpPort, int httpsPort) {
+    private PayaraMicroServer(String name, Process process, Path log, int httpPort, int httpsPort, PayaraTmp tmp) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.httpPort = httpPort;
         this.httpsPort = httpsPort;
+        this.tmp = tmp;
     }
 
     /**
@@ -122,6 +124,8 @@ public final class PayaraMicroServer implements AutoCloseable {
             command.add("-Djavax.net.ssl.keyStoreType=PKCS12");
         }
         command.add(PayaraVersion.SERIAL_STARTUP);
+        PayaraTmp tmp = PayaraTmp.create(name);
+        command.add(tmp.option());
         command.addAll(List.of("-jar", file("payara.microJar", "target/payara-micro.jar"),
                 "--deploy", file("duplex.war", "target/duplex.war"), "--contextroot", "/",
                 "--port", String.valueOf(http), "--nohazelcast", "--disablephonehome",
@@ -131,7 +135,7 @@ public final class PayaraMicroServer implements AutoCloseable {
         }
         Path log = dir.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        PayaraMicroServer server = new PayaraMicroServer(name, process, log, http, https);
+        PayaraMicroServer server = new PayaraMicroServer(name, process, log, http, https, tmp);
         try {
             server.awaitReady();
         } catch (Exception | AssertionError e) {
@@ -322,9 +326,11 @@ public final class PayaraMicroServer implements AutoCloseable {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             kill();
         }
+        tmp.removeAfter(process);
         return process.exitValue();
     }
 
+    /** Kills the process and removes the runtime folder its shutdown hook would have ({@link PayaraTmp}). */
     private void kill() {
         process.destroyForcibly();
         try {
@@ -332,6 +338,7 @@ public final class PayaraMicroServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        tmp.removeAfter(process);
     }
 
     /** The last lines of the server's output, for failure messages. */

@@ -7,7 +7,11 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObjectBuilder;
 
-/** The boards of this instance on the status page: how many, their members, the bytes they hold. */
+/**
+ * The boards of this instance on the status page: the boards it owns, their members and bytes, the
+ * copies it keeps of other instances' boards, its connected members, the traffic to and from other
+ * instances, and the cluster it shares the boards with.
+ */
 @ApplicationScoped
 public class DrawStatusReport implements DrawReport {
 
@@ -27,6 +31,11 @@ public class DrawStatusReport implements DrawReport {
                 .add("members", boards.memberCount())
                 .add("bytes", boards.bytes())
                 .add("copies", boards.copyCount())
-                .add("cluster", boards.busMode());
+                .add("connected", boards.connectionCount())
+                .add("strokes", boards.strokesBegun())
+                .add("forwarded", boards.forwarded())
+                .add("relayed", boards.relayed())
+                .add("cluster", boards.busMode())
+                .add("instances", boards.busInstances());
     }
 }

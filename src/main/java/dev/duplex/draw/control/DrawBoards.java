@@ -622,6 +622,11 @@ public class DrawBoards {
         return bus.mode();
     }
 
+    /** Instances sharing the boards, this one included (1 on the local bus). */
+    public int busInstances() {
+        return bus.instances();
+    }
+
     /** Bytes all boards hold (strokes and snapshots). */
     public long bytes() {
         return boards.values().stream().mapToLong(Board::bytes).sum();

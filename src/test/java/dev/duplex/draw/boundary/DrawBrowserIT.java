@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.duplex.testing.Accessibility;
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
-import dev.duplex.testing.PageLayout;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
@@ -113,10 +111,7 @@ class DrawBrowserIT {
             assertNotEquals(annBoard, pixels(ann, "boardCanvas"), "Bob's stroke is gone from Ann's board");
             bob.await("the same pixels after the undo", d -> pixels(bob, "boardCanvas").equals(pixels(ann, "boardCanvas")));
 
-            PageLayout.viewport(bob, 390, 844);
-            assertEquals(List.of(), PageLayout.problems(bob), "draw.html fits a 390 px phone");
-            assertEquals(List.of(), Accessibility.smallTargets(bob), "44 px targets on a phone");
-            assertEquals(List.of(), Accessibility.violations(bob, Accessibility.axeSource()), "no serious or critical axe violation");
+            // layout at 390 px, 44 px targets and axe on a joined board: PagesBrowserIT and PagesAccessibilityBrowserIT
             assertEquals(List.of(), ann.consoleErrors());
             assertEquals(List.of(), bob.consoleErrors());
         }

@@ -9,7 +9,6 @@ import dev.duplex.game.GameTestClient;
 import dev.duplex.game.entity.GameCodec;
 import dev.duplex.game.entity.Input;
 import dev.duplex.game.entity.SnapshotCodec;
-import dev.duplex.testing.Accessibility;
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.PageLayout;
@@ -221,13 +220,7 @@ class GameIT {
             PageLayout.viewport(bob, 390, 844);
             int adaId = play(ada, "ada");
             int bobId = play(bob, "bob");
-            assertEquals(List.of(), PageLayout.problems(bob), "play.html fits a phone");
-            assertEquals(List.of(), Accessibility.smallTargets(bob), "every control is a 44 px target on a phone");
-            String axe = Accessibility.axeSource();
-            for (String theme : Accessibility.THEMES) {
-                Accessibility.theme(bob, theme);
-                assertEquals(List.of(), Accessibility.violations(bob, axe), "no serious or critical axe violation, " + theme);
-            }
+            // the playing page's layout, 44 px targets and axe in both themes: PagesBrowserIT and PagesAccessibilityBrowserIT
             Map<?, ?> seen = awaitEntity(bob, adaId);
             awaitEntity(ada, bobId);
             double x0 = ((Number) seen.get("x")).doubleValue();
