@@ -123,8 +123,10 @@ public class DuplexMetrics implements MetricsExport {
             "Game: snapshots sent by this instance's rooms (full and delta)");
     static final Metric GAME_RESUMED = counter("duplex_game_rooms_resumed", MetricUnits.NONE, List.of(),
             "Game: rooms resumed on this instance from a checkpoint after their instance left");
+    static final Metric GAME_CAUGHT_UP_TICKS = counter("duplex_game_ticks_caught_up", MetricUnits.NONE, List.of(),
+            "Game: room ticks simulated without snapshots because they came a tick period or more late (the instance fell behind)");
     static final Metric GAME_SKIPPED_TICKS = counter("duplex_game_ticks_skipped", MetricUnits.NONE, List.of(),
-            "Game: room ticks skipped because they came a whole tick period late (the instance is overloaded)");
+            "Game: room ticks not simulated because they came a second or more late (the instance was paused or overloaded)");
     static final Metric FEED_CONFLATED = counter("duplex_feed_conflated", MetricUnits.NONE, List.of(),
             "Live feed: changes merged into a later update for a subscriber that was behind or throttled");
 
@@ -148,7 +150,7 @@ public class DuplexMetrics implements MetricsExport {
             MESSAGES_IN, MESSAGES_OUT, BYTES_IN, BYTES_OUT, ERRORS, CLOSES, REFUSALS, TIMING,
             MEMORY_BUDGET, MEMORY_USED, MEMORY_ENDPOINT_USED, MEMORY_REFUSALS,
             FEED_TOPICS, FEED_ITEMS, FEED_SUBSCRIBERS, FEED_SUBSCRIPTIONS, FEED_UPDATES_IN, FEED_UPDATES_OUT, FEED_CONFLATED,
-            GAME_ROOMS, GAME_PLAYERS, GAME_SPECTATORS, GAME_RELAYED, GAME_INPUTS, GAME_SNAPSHOTS, GAME_RESUMED, GAME_SKIPPED_TICKS,
+            GAME_ROOMS, GAME_PLAYERS, GAME_SPECTATORS, GAME_RELAYED, GAME_INPUTS, GAME_SNAPSHOTS, GAME_RESUMED, GAME_CAUGHT_UP_TICKS, GAME_SKIPPED_TICKS,
             DRAW_BOARDS, DRAW_COPIES, DRAW_MEMBERS, DRAW_BOARD_BYTES, DRAW_STROKES, DRAW_FORWARDED, DRAW_RELAYED);
 
     @Inject
@@ -213,6 +215,7 @@ public class DuplexMetrics implements MetricsExport {
         follow(GAME_INPUTS, none, () -> game.inputs());
         follow(GAME_SNAPSHOTS, none, () -> game.snapshots());
         follow(GAME_RESUMED, none, () -> game.resumed());
+        follow(GAME_CAUGHT_UP_TICKS, none, () -> game.caughtUpTicks());
         follow(GAME_SKIPPED_TICKS, none, () -> game.skippedTicks());
     }
 

@@ -16,7 +16,8 @@ public interface GameReport {
      * instance's room now; inputs taken, snapshots sent and rooms resumed from a checkpoint since
      * start (they only grow).
      */
-    record Totals(long rooms, long players, long spectators, long relayed, long inputs, long snapshots, long resumed, long skippedTicks) {
+    record Totals(long rooms, long players, long spectators, long relayed, long inputs, long snapshots, long resumed, long caughtUpTicks,
+            long skippedTicks) {
     }
 
     /** The counts now. */

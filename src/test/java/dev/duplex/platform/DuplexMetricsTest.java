@@ -43,6 +43,7 @@ class DuplexMetricsTest {
                 "duplex_game_inputs_total counter",
                 "duplex_game_snapshots_total counter",
                 "duplex_game_rooms_resumed_total counter",
+                "duplex_game_ticks_caught_up_total counter",
                 "duplex_game_ticks_skipped_total counter",
                 "duplex_draw_boards gauge",
                 "duplex_draw_copies gauge",

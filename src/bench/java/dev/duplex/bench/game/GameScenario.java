@@ -303,7 +303,8 @@ public final class GameScenario {
                         .put("server_tick_late_p50_us" + suffix, a.lateP50).put("server_tick_late_p99_us" + suffix, a.lateP99)
                         .put("server_heap_used_mb" + suffix, a.heapUsed / 1e6);
                 if (b != null && a.skippedTicks >= 0) {
-                    result.put("server_ticks_skipped" + suffix, a.skippedTicks - Math.max(0, b.skippedTicks));
+                    result.put("server_ticks_caught_up" + suffix, a.caughtUpTicks - Math.max(0, b.caughtUpTicks))
+                            .put("server_ticks_skipped" + suffix, a.skippedTicks - Math.max(0, b.skippedTicks));
                 }
             }
         }
@@ -323,7 +324,7 @@ public final class GameScenario {
     }
 
     /** The few figures of /api/status the bench reads. */
-    private record Status(long rooms, long lateP50, long lateP99, long heapUsed, long skippedTicks) {
+    private record Status(long rooms, long lateP50, long lateP99, long heapUsed, long caughtUpTicks, long skippedTicks) {
 
         static List<Status> readAll(HttpClient http, List<URI> urls) {
             List<Status> all = new ArrayList<>();
@@ -340,7 +341,8 @@ public final class GameScenario {
                         HttpResponse.BodyHandlers.ofString()).body();
                 return new Status(number(body, "\"game\":\\{\"rooms\":(\\d+)"),
                         number(body, "\"tickLateness\":\\{\"p50Micros\":(\\d+)"), number(body, "\"p99Micros\":(\\d+),\"maxMicros\":\\d+\\}\\}"),
-                        number(body, "\"heapUsedBytes\":(\\d+)"), number(body, "\"skippedTicks\":(\\d+)"));
+                        number(body, "\"heapUsedBytes\":(\\d+)"), number(body, "\"caughtUpTicks\":(\\d+)"),
+                        number(body, "\"skippedTicks\":(\\d+)"));
             } catch (Exception e) {
                 return null;
             }

@@ -19,7 +19,7 @@ public class GameStatusReport implements GameReport {
     public Totals totals() {
         GameRooms.Figures f = game.rooms().figures();
         return new Totals(f.rooms(), f.players(), f.spectators(), f.relayedOut(), f.inputs(),
-                f.fullSnapshots() + f.deltaSnapshots(), f.resumed(), f.skippedTicks());
+                f.fullSnapshots() + f.deltaSnapshots(), f.resumed(), f.caughtUpTicks(), f.skippedTicks());
     }
 
     @Override
@@ -37,6 +37,7 @@ public class GameStatusReport implements GameReport {
                 .add("deltaSnapshots", f.deltaSnapshots())
                 .add("snapshotBytes", f.snapshotBytes())
                 .add("tickHz", game.rooms().settings().tickHz())
+                .add("caughtUpTicks", f.caughtUpTicks())
                 .add("skippedTicks", f.skippedTicks())
                 .add("cluster", json.createObjectBuilder()
                         .add("mode", game.rooms().bus().mode())

@@ -42,7 +42,9 @@ public final class GameRooms {
     private final Map<Room, ScheduledFuture<?>> ticking = new ConcurrentHashMap<>();
     private final Room.Counters counters = new Room.Counters();
     private final LatencyHistogram lateness = new LatencyHistogram();
-    /** Ticks not run because they came a whole period or more after their time (an overloaded instance). */
+    /** Ticks simulated without snapshots because they came a period or more late (see {@link Ticker}). */
+    private final AtomicLong caughtUpTicks = new AtomicLong();
+    /** Ticks not run at all because they came {@link Ticker#MAX_CATCH_UP_NANOS} or more late. */
     private final AtomicLong skippedTicks = new AtomicLong();
     private int nextRoom = 1;
     private long seeds;
@@ -372,35 +374,47 @@ public final class GameRooms {
             Ticker ticker = new Ticker(clock, clock.getAsLong() + period, period, late -> {
                 lateness.record(late);
                 latenessSink.accept(late);
-            }, () -> tick(room), skippedTicks::incrementAndGet);
+            }, () -> tick(room, true), () -> {
+                caughtUpTicks.incrementAndGet();
+                tick(room, false);
+            }, skippedTicks::incrementAndGet);
             ticking.put(room, scheduler.scheduleAtFixedRate(ticker, period, period, TimeUnit.NANOSECONDS));
         }
     }
 
     /**
-     * One room's fixed-rate tick: the n-th is due at {@code start + n × period}. A tick that comes a
-     * whole period or more after its time (the instance is overloaded, or was paused) is skipped:
-     * the executor runs missed fixed-rate ticks back to back, and running them would only queue
-     * snapshots that are out of date before they are sent and keep every later tick as late.
-     * Skipping lets the room's time slow down instead, and the next tick is on time again. Every
-     * tick's lateness is recorded, run or skipped, so that the figures show the overload.
+     * One room's fixed-rate tick: the n-th is due at {@code start + n × period}. When the instance
+     * falls behind (overloaded, or paused), the executor runs the missed ticks back to back. A tick
+     * that comes a whole period or more after its time is then a catch-up: the world is simulated
+     * (cheap: the room's time keeps pace with the clock, and each one takes a queued input) but no
+     * snapshot is sent, since the next tick's is due already and would make it out of date at once.
+     * Sending is most of a tick's cost, so the backlog clears and the next tick is on time again.
+     * A tick {@link #MAX_CATCH_UP_NANOS} or more late is skipped outright: after a long pause the
+     * room's time jumps rather than the instance replaying it. Every tick's lateness is recorded,
+     * whatever it became, so that the figures show the overload.
      */
     static final class Ticker implements Runnable {
+
+        /** How far behind a room still catches up by simulating; beyond it, ticks are skipped. */
+        static final long MAX_CATCH_UP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
         private final LongSupplier clock;
         private final long start;
         private final long period;
         private final java.util.function.LongConsumer late;
         private final Runnable step;
+        private final Runnable catchUp;
         private final Runnable skipped;
         private long count;
 
-        Ticker(LongSupplier clock, long start, long period, java.util.function.LongConsumer late, Runnable step, Runnable skipped) {
+        Ticker(LongSupplier clock, long start, long period, java.util.function.LongConsumer late, Runnable step, Runnable catchUp,
+                Runnable skipped) {
             this.clock = clock;
             this.start = start;
             this.period = period;
             this.late = late;
             this.step = step;
+            this.catchUp = catchUp;
             this.skipped = skipped;
         }
 
@@ -408,17 +422,19 @@ public final class GameRooms {
         public void run() {
             long lateness = Math.max(0, clock.getAsLong() - (start + count++ * period));
             late.accept(lateness);
-            if (lateness >= period) {
+            if (lateness >= MAX_CATCH_UP_NANOS) {
                 skipped.run();
+            } else if (lateness >= period) {
+                catchUp.run();
             } else {
                 step.run();
             }
         }
     }
 
-    private void tick(Room room) {
+    private void tick(Room room, boolean send) {
         try {
-            room.step();
+            room.step(send);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Game room " + room.name() + " failed a tick", e);
         }
@@ -441,7 +457,7 @@ public final class GameRooms {
     /** Ticks every room once (the tests' scheduler). */
     public void tickAll() {
         for (Room room : new ArrayList<>(rooms.values())) {
-            tick(room);
+            tick(room, true);
         }
     }
 
@@ -716,7 +732,7 @@ public final class GameRooms {
     /** Figures for the status page and metrics. */
     public record Figures(int rooms, int players, int bots, int spectators, long inputs, long staleInputs,
             long droppedInputs, long fullSnapshots, long deltaSnapshots, long snapshotBytes, LatencyHistogram.Snapshot lateness,
-            long skippedTicks, int relayedOut, int relayedIn, long resumed) {
+            long caughtUpTicks, long skippedTicks, int relayedOut, int relayedIn, long resumed) {
     }
 
     public Figures figures() {
@@ -731,7 +747,7 @@ public final class GameRooms {
         }
         return new Figures(all.size(), players, bots, spectators, counters.inputs.get(), counters.staleInputs.get(),
                 counters.droppedInputs.get(), counters.fullSnapshots.get(), counters.deltaSnapshots.get(),
-                counters.snapshotBytes.get(), lateness.snapshot(), skippedTicks.get(), proxies.size(), guests.size(), resumed.get());
+                counters.snapshotBytes.get(), lateness.snapshot(), caughtUpTicks.get(), skippedTicks.get(), proxies.size(), guests.size(), resumed.get());
     }
 
     /** For the tests. */

@@ -51,6 +51,8 @@ final class Room {
     private final Map<Integer, Player> players = new LinkedHashMap<>();
     /** Ticks since the players' standing input queues were last trimmed ({@link #TRIM_TICKS}). */
     private int ticksSinceTrim;
+    /** Whether the scoreboard is to go out with the next sent tick. */
+    private boolean scoresDue;
     private final List<Player> spectators = new ArrayList<>();
     private int nextId = 1;
     private final Counters counters;
@@ -304,6 +306,15 @@ final class Room {
      * once a second, the scoreboard.
      */
     synchronized void step() {
+        step(true);
+    }
+
+    /**
+     * One tick, with the snapshots and scoreboard ({@code send}) or without (a catch-up tick of an
+     * instance that fell behind: the world moves, the clients hear of it at the next sent tick; a
+     * scoreboard due meanwhile goes out then).
+     */
+    synchronized void step(boolean send) {
         long now = clock.getAsLong();
         long grace = TimeUnit.SECONDS.toNanos(settings.graceSeconds());
         boolean changed = false;
@@ -339,6 +350,10 @@ final class Room {
         }
         arena.step(inputs);
         long tick = arena.tick();
+        scoresDue |= changed || tick % settings.tickHz() == 0;
+        if (!send) {
+            return;
+        }
         int[] leader = leader();
         // copies: a refused send closes a session, whose close may come back here on this thread
         for (Player player : new ArrayList<>(players.values())) {
@@ -350,7 +365,8 @@ final class Room {
         for (Player spectator : new ArrayList<>(spectators)) {
             snapshot(spectator, tick, leader[0], leader[1]);
         }
-        if (changed || tick % settings.tickHz() == 0) {
+        if (scoresDue) {
+            scoresDue = false;
             sendScores();
         }
     }

@@ -218,31 +218,58 @@ class GameRoomsTest {
     }
 
     @Test
-    void aTickThatComesAWholePeriodLateIsSkippedSoThatTheNextIsOnTimeAgain() {
+    void lateTicksCatchUpWithoutSnapshotsAndTicksASecondLateAreSkipped() {
         java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
         long period = TimeUnit.SECONDS.toNanos(1) / 30;
         List<Long> lateness = new ArrayList<>();
-        int[] stepped = {0};
-        int[] skipped = {0};
+        List<String> runs = new ArrayList<>();
         GameRooms.Ticker ticker = new GameRooms.Ticker(now::get, period, period, lateness::add,
-                () -> stepped[0]++, () -> skipped[0]++);
+                () -> runs.add("step"), () -> runs.add("catch-up"), () -> runs.add("skip"));
         now.set(period + TimeUnit.MILLISECONDS.toNanos(1));
         ticker.run();
-        assertEquals(1, stepped[0], "a millisecond late: it runs");
+        assertEquals(List.of("step"), runs, "a millisecond late: it runs and sends");
         // the instance stalls for ten ticks; the executor then runs the missed fixed-rate ticks back to back
         now.set(12 * period + TimeUnit.MICROSECONDS.toNanos(500));
         for (int i = 0; i < 11; i++) {
             ticker.run();
         }
-        assertEquals(10, skipped[0], "the ten ticks a whole period late or more are skipped");
-        assertEquals(2, stepped[0], "the one due now runs");
+        assertEquals(10, runs.stream().filter("catch-up"::equals).count(), "the ten a period late or more are simulated only");
+        assertEquals("step", runs.get(runs.size() - 1), "the one due now sends");
         assertEquals(TimeUnit.MICROSECONDS.toNanos(500), lateness.get(lateness.size() - 1));
-        assertEquals(12, lateness.size(), "every tick's lateness is recorded, skipped ones too");
-        assertTrue(lateness.get(1) >= 10 * period, "the first skipped one was ten periods late: " + lateness.get(1));
+        assertEquals(12, lateness.size(), "every tick's lateness is recorded");
+        assertTrue(lateness.get(1) >= 10 * period, "the first catch-up was ten periods late: " + lateness.get(1));
         now.set(13 * period);
         ticker.run();
-        assertEquals(3, stepped[0]);
         assertEquals(0L, lateness.get(lateness.size() - 1), "and the next is on time");
+
+        // a pause of two seconds: what is a second late or more is skipped, the rest caught up
+        runs.clear();
+        now.set(13 * period + TimeUnit.SECONDS.toNanos(2));
+        for (int i = 0; i < 60; i++) {
+            ticker.run();
+        }
+        long skipped = runs.stream().filter("skip"::equals).count();
+        assertTrue(skipped >= 30 && skipped <= 31, "a second's worth skipped: " + skipped);
+        assertEquals(60 - skipped - 1, runs.stream().filter("catch-up"::equals).count());
+        assertEquals("step", runs.get(runs.size() - 1));
+    }
+
+    @Test
+    void aCatchUpTickMovesTheWorldAndTakesAnInputButSendsNothing() throws Exception {
+        GameRooms rooms = rooms(GameSettings.defaults());
+        Client ada = new Client();
+        GameRooms.Seat seat = rooms.join(play("ada"), ada);
+        rooms.tickAll();
+        int before = ada.snapshots.size();
+        long tick = ada.last().tick();
+        assertTrue(rooms.input(seat, new Input(1, 127, 0, 0), 0));
+        assertTrue(rooms.input(seat, new Input(2, 127, 0, 0), 0));
+        rooms.room(seat).step(false);
+        assertEquals(before, ada.snapshots.size(), "no snapshot for a catch-up tick");
+        rooms.room(seat).step(true);
+        assertEquals(before + 1, ada.snapshots.size());
+        assertEquals(tick + 2, ada.last().tick(), "the world moved two ticks");
+        assertEquals(2, ada.last().inputSeq(), "one input taken by each");
     }
 
     @Test
