@@ -188,6 +188,8 @@ export function describeDraw(draw) {
  * @property {number} deltaSnapshots
  * @property {number} snapshotBytes
  * @property {number} tickHz
+ * @property {number} caughtUpTicks ticks simulated without snapshots because they came late
+ * @property {number} skippedTicks ticks not simulated because they came a second or more late
  * @property {{mode: string, instances: number, relayedOut: number, relayedIn: number, resumed: number}} cluster
  * @property {{p50Micros: number, p99Micros: number, maxMicros: number}} tickLateness
  */
@@ -210,7 +212,7 @@ export function describeGame(game) {
     ['players / bots / spectators', `${count(game.players)} / ${count(game.bots)} / ${count(game.spectators)}`],
     ['relayed players', `${count(game.cluster.relayedOut)} out, ${count(game.cluster.relayedIn)} in`],
     ['rooms resumed', count(game.cluster.resumed)],
-    ['tick', `${game.tickHz} Hz`],
+    ['tick', `${game.tickHz} Hz; late ones: ${count(game.caughtUpTicks)} caught up, ${count(game.skippedTicks)} skipped`],
     ['tick late', `p50 ${formatMicros(late.p50Micros)}, p99 ${formatMicros(late.p99Micros)}, max ${formatMicros(late.maxMicros)}`],
     ['inputs', `${count(game.inputs)} (${count(game.staleInputs)} stale, ${count(game.droppedInputs)} dropped)`],
     ['snapshots', `${count(snapshots)} (${deltas} % deltas), ${formatBytes(game.snapshotBytes)}`],

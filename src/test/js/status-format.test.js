@@ -80,7 +80,7 @@ test('the shared boards show owned boards, copies, members, bytes, traffic and t
 test('the game shows rooms, players, relayed players, tick lateness, inputs and snapshots', () => {
   const game = {
     rooms: 3, players: 9, bots: 15, spectators: 2, inputs: 54321, staleInputs: 4, droppedInputs: 1,
-    fullSnapshots: 10, deltaSnapshots: 30, snapshotBytes: 2048, tickHz: 30,
+    fullSnapshots: 10, deltaSnapshots: 30, snapshotBytes: 2048, tickHz: 30, caughtUpTicks: 1200, skippedTicks: 3,
     cluster: { mode: 'hazelcast', instances: 2, relayedOut: 1, relayedIn: 3, resumed: 1 },
     tickLateness: { p50Micros: 120, p99Micros: 4200, maxMicros: 1_250_000 },
   };
@@ -90,7 +90,7 @@ test('the game shows rooms, players, relayed players, tick lateness, inputs and 
     ['players / bots / spectators', '9 / 15 / 2'],
     ['relayed players', '1 out, 3 in'],
     ['rooms resumed', '1'],
-    ['tick', '30 Hz'],
+    ['tick', '30 Hz; late ones: 1,200 caught up, 3 skipped'],
     ['tick late', 'p50 120 µs, p99 4.20 ms, max 1.25 s'],
     ['inputs', '54,321 (4 stale, 1 dropped)'],
     ['snapshots', '40 (75 % deltas), 2.00 KiB'],
