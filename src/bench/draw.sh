@@ -59,7 +59,7 @@ mkdir -p "$OUT/tmp"
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$OUT"' EXIT
 for _ in $(seq 1 180); do
-  curl -fs "http://127.0.0.1:$PORT/api/status" >/dev/null 2>&1 && break
+  curl -fs --max-time 3 "http://127.0.0.1:$PORT/api/status" >/dev/null 2>&1 && break
   kill -0 "$server" 2>/dev/null || { echo "the server stopped; its log:" >&2; tail -50 "$OUT/server.log" >&2; exit 1; }
   sleep 1
 done
