@@ -5,17 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.bench.flood.HandshakeFlood;
+import dev.duplex.testing.ApiStatus;
 import dev.duplex.testing.Canary;
 import dev.duplex.testing.PayaraMicroServer;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -254,9 +251,6 @@ class ConnectionFloodIT {
     }
 
     private static JsonObject status() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(server.http("api/status")).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return Json.createReader(new StringReader(response.body())).readObject();
+        return ApiStatus.read(server.http("api/status"));
     }
 }

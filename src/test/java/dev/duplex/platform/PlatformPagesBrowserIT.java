@@ -9,18 +9,13 @@ import dev.duplex.draw.DrawMessages;
 import dev.duplex.draw.entity.DrawCodec;
 import dev.duplex.game.GameTestClient;
 import dev.duplex.game.entity.GameCodec;
+import dev.duplex.testing.ApiStatus;
 import dev.duplex.testing.Browser;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.WsClient;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import java.io.StringReader;
 import java.net.URI;
 import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -155,12 +150,7 @@ class PlatformPagesBrowserIT {
     }
 
     private JsonObject status() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "api/status")).timeout(WsClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode());
-        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
-            return reader.readObject();
-        }
+        return ApiStatus.read(URI.create(base + "api/status"));
     }
 
     @Test

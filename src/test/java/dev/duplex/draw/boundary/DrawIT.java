@@ -12,16 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.draw.entity.DrawCodec;
 import dev.duplex.draw.entity.DrawError;
+import dev.duplex.testing.ApiStatus;
 import dev.duplex.testing.Deployments;
 import dev.duplex.testing.WsClient;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import java.io.StringReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,12 +82,7 @@ class DrawIT {
     }
 
     private JsonObject status() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(base + "api/status")).timeout(WsClient.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode());
-        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
-            return reader.readObject();
-        }
+        return ApiStatus.read(URI.create(base + "api/status"));
     }
 
     private static String last(List<String> messages) {

@@ -5,24 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.duplex.testing.ApiStatus;
 import dev.duplex.testing.Canary;
-import dev.duplex.testing.Conditions;
 import dev.duplex.testing.PayaraMicroServer;
 import dev.duplex.testing.RawWebSocket;
 import dev.duplex.testing.SlowConsumers;
 import dev.duplex.testing.WsClient;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.StringReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -321,7 +317,6 @@ class EngineIT {
     }
 
     private static JsonObject status() throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(server.http("api/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        return Json.createReader(new StringReader(body)).readObject();
+        return ApiStatus.read(server.http("api/status"));
     }
 }
