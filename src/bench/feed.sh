@@ -104,31 +104,13 @@ if [ "$SINGLE" = 1 ]; then
   done
 fi
 
-# start_member NAME PORT: one clustered instance (Hazelcast on loopback, explicit TCP/IP members).
-start_member() {
-  local name=$1 port=$2 pid
-  # shellcheck disable=SC2086
-  java "$(payara_tmpdir "$name")" -Dhazelcast.socket.bind.any=false -Dduplex.limits.max-sessions-per-address=0 $FEED_OPTS ${DUPLEX_JVM_ARGS:-} \
-    -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$port" --name "$name" \
-    --clustermode "tcpip:127.0.0.1:$CLUSTER_PORT" --startport "$CLUSTER_PORT" --clustername duplex-bench-f2 \
-    --interfaces 127.0.0.1 --disablephonehome --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" \
-    >"$OUT/server-$name.log" 2>&1 &
-  pid=$!
-  STARTED_PIDS+=("$pid")
-  printf -v "PID_$name" '%s' "$pid"
-  if ! wait_for_http "http://127.0.0.1:$port/" 300 || ! kill -0 "$pid" 2>/dev/null; then
-    log "$name did not start; see $OUT/server-$name.log"
-    tail -20 "$OUT/server-$name.log" >&2 || true
-    return 1
-  fi
-  log "$name ready on 127.0.0.1:$port (pid $pid)"
-}
-
 if [ "$CLUSTER" = 1 ]; then
   for subprotocol in $SUBPROTOCOLS; do
     # The first member starts alone and takes the market; the second joins it and serves every subscriber.
-    start_member f2a $((BASE_PORT + 1))
-    start_member f2b $((BASE_PORT + 2))
+    # shellcheck disable=SC2086
+    start_member f2a $((BASE_PORT + 1)) duplex-bench-f2 $FEED_OPTS
+    # shellcheck disable=SC2086
+    start_member f2b $((BASE_PORT + 2)) duplex-bench-f2 $FEED_OPTS
     # shellcheck disable=SC2154
     run_feed cluster "$PID_f2b" "ws://127.0.0.1:$((BASE_PORT + 2))/feed" "ws://127.0.0.1:$((BASE_PORT + 2))/feed" \
       "$subprotocol"

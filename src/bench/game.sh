@@ -46,39 +46,14 @@ raise_nofile
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
-# start_instance NAME PORT DELTA: one Payara Micro 7 on loopback; clustered when INSTANCES is 2.
-start_instance() {
-  local name=$1 port=$2 delta=$3 pid
-  local cluster=(--nohazelcast)
-  if [ "$INSTANCES" = 2 ]; then
-    cluster=(--clustermode "tcpip:127.0.0.1:$CLUSTER_PORT" --startport "$CLUSTER_PORT"
-      --clustername "duplex-bench-g1-$$" --interfaces 127.0.0.1)
-  fi
-  mkdir -p "$OUT/root-$name"
-  # one start-up thread: Payara 7 deadlocked in HK2 about once in thirty starts (docs/SERVERS.md);
-  # its unpacked runtime under target/, removed by stop_servers (docs/STACK-NOTES.md)
-  "$JAVA" "$(payara_tmpdir "$name")" -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS \
-    -Dhazelcast.socket.bind.any=false -Dduplex.limits.max-sessions-per-address=0 -Dduplex.game.delta="$delta" \
-    -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$port" --name "$name" \
-    --rootdir "$OUT/root-$name" "${cluster[@]}" --disablephonehome \
-    --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" >"$OUT/server-$name.log" 2>&1 &
-  pid=$!
-  STARTED_PIDS+=("$pid")
-  printf -v "PID_$name" '%s' "$pid"
-  if ! wait_for_http "http://127.0.0.1:$port/api/status" 300 || ! kill -0 "$pid" 2>/dev/null; then
-    log "$name did not start; see $OUT/server-$name.log"
-    tail -20 "$OUT/server-$name.log" >&2 || true
-    return 1
-  fi
-  log "$name ready on 127.0.0.1:$port (pid $pid)"
-}
-
 for delta in $DELTAS; do
-  start_instance g1a "$PORT" "$delta"
+  cluster=""
+  if [ "$INSTANCES" = 2 ]; then cluster="duplex-bench-g1-$$"; fi
+  start_member g1a "$PORT" "$cluster" -Dduplex.game.delta="$delta"
   urls="ws://127.0.0.1:$PORT/game"
   pids=$PID_g1a
   if [ "$INSTANCES" = 2 ]; then
-    start_instance g1b $((PORT + 1)) "$delta"
+    start_member g1b $((PORT + 1)) "$cluster" -Dduplex.game.delta="$delta"
     urls="$urls,ws://127.0.0.1:$((PORT + 1))/game"
     pids="$pids,$PID_g1b"
     # both members must see each other before the rooms are made, else each runs its own
@@ -91,5 +66,4 @@ for delta in $DELTAS; do
   "$JAVA" -jar "$BENCH_JAR" game --url "$urls" --rooms "$ROOMS" --duration "$DURATION" --warmup "$WARMUP" \
     --server-pid "$pids" --label "delta=$delta,instances=$INSTANCES" | tee -a "$OUT/results.txt" || true
   stop_servers
-  rm -rf "$OUT"/root-*   # the instances' domain folders: 163 MiB each, nothing in them the results need
 done

@@ -137,6 +137,35 @@ GLASSFISH_VERSION=8.0.0
 LIBERTY_VERSION=26.0.0.3
 DIST="$ROOT/target/bench-servers/dist"
 
+# start_member NAME PORT CLUSTER [JVM OPTION...]: one Payara Micro of the default build on
+# 127.0.0.1:PORT, clustered with the other members named CLUSTER over Hazelcast on loopback (explicit
+# TCP/IP members from CLUSTER_PORT), or alone (no Hazelcast) when CLUSTER is empty. Its pid goes to
+# PID_<NAME> and STARTED_PIDS; it waits until /api/status answers. JAVA picks the JVM (21+).
+start_member() {
+  local name=$1 port=$2 cluster=$3 pid
+  shift 3
+  local grid=(--nohazelcast)
+  if [ -n "$cluster" ]; then
+    grid=(--clustermode "tcpip:127.0.0.1:$CLUSTER_PORT" --startport "$CLUSTER_PORT" --clustername "$cluster"
+      --interfaces 127.0.0.1)
+  fi
+  # one start-up thread: Payara 7 deadlocked in HK2 about once in thirty starts (docs/SERVERS.md)
+  # shellcheck disable=SC2086
+  "${JAVA:-java}" "$(payara_tmpdir "$name")" -Dorg.glassfish.startupThreadPolicy=USE_NO_THREADS \
+    -Dhazelcast.socket.bind.any=false -Dduplex.limits.max-sessions-per-address=0 "$@" ${DUPLEX_JVM_ARGS:-} \
+    -jar "$PAYARA_JAR" --deploy "$DUPLEX_WAR" --contextroot / --port "$port" --name "$name" "${grid[@]}" \
+    --disablephonehome --prebootcommandfile "$ROOT/src/test/resources/preboot.txt" >"$OUT/server-$name.log" 2>&1 &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  printf -v "PID_$name" '%s' "$pid"
+  if ! wait_for_http "http://127.0.0.1:$port/api/status" 300 || ! kill -0 "$pid" 2>/dev/null; then
+    log "$name did not start; see $OUT/server-$name.log"
+    tail -20 "$OUT/server-$name.log" >&2 || true
+    return 1
+  fi
+  log "$name ready on 127.0.0.1:$port (pid $pid)"
+}
+
 # java_of NAME: the java binary for a server (Payara Micro 7 and GlassFish 8 need Java 21+).
 java_of() {
   local jdk=${SERVER_JDK[$1]:-}
