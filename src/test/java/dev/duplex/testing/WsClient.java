@@ -3,7 +3,9 @@ package dev.duplex.testing;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -40,7 +42,21 @@ public final class WsClient implements AutoCloseable {
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
-        this.socket = builder.buildAsync(uri, new Collector()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        try {
+            this.socket = builder.buildAsync(uri, new Collector()).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof WebSocketHandshakeException refused) {
+                throw new ExecutionException("handshake for " + uri + " refused: " + answer(refused.getResponse()), refused);
+            }
+            throw e;
+        }
+    }
+
+    /** What the server answered a handshake it did not accept: status, headers and body. */
+    private static String answer(HttpResponse<?> response) {
+        Object body = response.body();
+        String text = body instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(body);
+        return "HTTP " + response.statusCode() + " " + response.headers().map() + " " + text;
     }
 
     public static WsClient connect(URI uri, String... subprotocols) throws Exception {
