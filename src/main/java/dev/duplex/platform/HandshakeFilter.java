@@ -32,7 +32,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * {@code web.xml} so that it runs before the engine's own filter. Every refusal is
  * {@code "<status> <reason>"} as plain text with the security headers of every page. It also
  * answers the requests the engine adapter marked as unparsable (a bad {@code %} escape in the
- * path, which Payara answered with an empty 200; see {@link Engine#REFUSED_REQUEST_HEADER}).
+ * path, which Payara answered with an empty 200; see {@link Engine#REFUSED_REQUEST_HEADER}), and with
+ * 503 and {@code Retry-After} the handshakes it marked as having waited too long for a worker thread
+ * ({@code duplex.limits.max-handshake-wait-millis}).
  */
 public class HandshakeFilter extends HttpFilter {
 
@@ -148,6 +150,17 @@ public class HandshakeFilter extends HttpFilter {
     /** Answers a request the engine marked as one it cannot serve ({@code "<status> <reason>"}, see {@link Engine#REFUSED_REQUEST_HEADER}). */
     private void refuseForEngine(HttpServletRequest request, HttpServletResponse response, String refusal) throws IOException {
         int space = refusal.indexOf(' ');
+        if (space == 3 && refusal.startsWith("503")) {
+            // a handshake that waited too long for a worker thread (HandshakeWait): shed, cheaply, before the upgrade
+            String client = clientAddress.resolve(request.getRemoteAddr(), request.getHeader("X-Forwarded-For"));
+            String reason = refusal.substring(4);
+            BUSY.log("Refused WebSocket handshakes with HTTP 503 before the upgrade (/api/status counts them under refusals)",
+                    "from " + client + ": " + reason);
+            connections.refused("handshake wait (503)");
+            response.setHeader("Retry-After", String.valueOf(HandshakeAdmission.RETRY_AFTER_SECONDS));
+            refuse(request, response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, reason);
+            return;
+        }
         int status = HttpServletResponse.SC_BAD_REQUEST;
         String reason = "Malformed URI";
         if (space == 3 && refusal.startsWith("405")) {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.duplex.bench.flood.HandshakeFlood;
+import dev.duplex.platform.engine.Engine;
 import dev.duplex.testing.ApiStatus;
 import dev.duplex.testing.Canary;
 import dev.duplex.testing.PayaraMicroServer;
+import dev.duplex.testing.WsClient;
 import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,6 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * <li>Upgrades that never read (from one address) while honest clients open sessions from
  *     forty others, with a one-second upgrade grace period: every honest session opens (the
  *     reaper cuts none), the attacker's address is held to its handshakes in progress.</li>
+ * <li>On a server of its own with two worker threads, a burst of handshakes that wait longer than
+ *     the handshake-wait limit for one: those are answered 503 with {@code Retry-After}, the
+ *     others open, none times out.</li>
  * </ol>
  * Throughout, a canary on its own connection gets every echo in order, and afterwards the server's
  * descriptors and threads come back to their baseline.
@@ -166,6 +171,46 @@ class ConnectionFloodIT {
             assertEquals(reapedBefore, upgrades().getJsonNumber("reaped").longValue(), "the reaper cut no connection");
         }
         backToBaseline();
+    }
+
+    /**
+     * Issue 16, item 5, on a server short of worker threads: handshakes that waited longer than
+     * {@code duplex.limits.max-handshake-wait-millis} for one are answered 503 with
+     * {@code Retry-After} before the upgrade, instead of waiting for a session to be opened for a
+     * client that may have given up. A server of its own with two HTTP worker threads and a wait limit
+     * of 50 ms, so that a burst of 600 handshakes queues for far longer than that on any machine.
+     */
+    @Test
+    @Order(4)
+    void handshakesThatWaitedTooLongForAWorkerAreAnswered503AndTheOthersOpen() throws Exception {
+        int total = 600;
+        try (PayaraMicroServer starved = PayaraMicroServer.start("handshake-wait", Map.of(
+                "duplex.limits.max-handshake-wait-millis", "50"), false, List.of(
+                        "set configs.config.server-config.thread-pools.thread-pool.http-thread-pool.min-thread-pool-size=2",
+                        "set configs.config.server-config.thread-pools.thread-pool.http-thread-pool.max-thread-pool-size=2"))) {
+            int port = starved.ws("").getPort();
+            Map<String, Integer> outcomes;
+            try (HandshakeFlood flood = HandshakeFlood.start(new HandshakeFlood.Plan(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    port), "localhost:" + port, "/echo", total, HandshakeFlood.loopbackSources(120, 10), total, ANSWER))) {
+                assertTrue(flood.awaitAnswered(ANSWER.multipliedBy(2)), "every handshake got its answer: " + flood.outcomes());
+                outcomes = flood.outcomes();
+            }
+            JsonObject status = ApiStatus.read(starved.http("api/status"));
+            JsonObject refusals = status.getJsonObject("refusals");
+            System.out.printf("ConnectionFloodIT: %d handshakes at once on 2 worker threads with a 50 ms wait limit: %s; refusals %s%n",
+                    total, outcomes, refusals);
+            assertEquals(Set.of("open", "http 503 retry-after"), outcomes.keySet(), "sessions and 503s, no timeouts or drops: " + outcomes);
+            assertEquals(total, outcomes.values().stream().mapToInt(Integer::intValue).sum());
+            assertEquals(outcomes.get("http 503 retry-after"), refusals.getInt("handshake wait (503)", 0),
+                    "every 503 was for the wait: " + refusals);
+            assertEquals("active", status.getJsonObject("engine").getJsonObject("capabilities").getJsonObject(Engine.HANDSHAKE_WAIT)
+                    .getString("state"));
+            assertTrue(starved.output().contains("this handshake waited"), "the refusal is logged with its reason");
+            try (WsClient after = WsClient.connect(starved.ws("echo"))) {
+                after.sendText("served after the burst");
+                assertEquals("served after the burst", after.nextText());
+            }
+        }
     }
 
     /** {@code total} handshakes to {@code /echo} on this server, at most {@code inFlight} unanswered at once. */

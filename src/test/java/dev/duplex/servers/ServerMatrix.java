@@ -110,7 +110,7 @@ abstract class ServerMatrix {
      */
     static final Set<String> TYRUS_ON_PAYARA = Set.of("session-timers", "connection-abort", "raw-frames", "remote-address",
             "upgrade-reaper", "write-queue-limit", "read-guard", "close-reasons", "bounded-deflate", "engine-error-framing",
-            "header-timeout");
+            "header-timeout", "handshake-wait");
     static final Map<ServerKind, Set<String>> CLAIMED = Map.of(
             ServerKind.PAYARA_MICRO_6, TYRUS_ON_PAYARA,
             ServerKind.PAYARA_MICRO_7, TYRUS_ON_PAYARA,

@@ -173,6 +173,7 @@ final class GrizzlyHttp {
         private final Method getHeaders;
         private final Method setHeader;
         private final Method removeHeader;
+        private final Method getHeader;
 
         HeadersParsed(EngineAdapter.RequestCheck check, ClassLoader engine) throws ReflectiveOperationException {
             this.check = check;
@@ -186,6 +187,7 @@ final class GrizzlyHttp {
             this.getHeaders = header.getMethod("getHeaders");
             this.setHeader = header.getMethod("setHeader", String.class, String.class);
             this.removeHeader = getHeaders.getReturnType().getMethod("removeHeader", String.class);
+            this.getHeader = header.getMethod("getHeader", String.class);
         }
 
         @Override
@@ -193,7 +195,7 @@ final class GrizzlyHttp {
             switch (method.getName()) {
                 case "onHeaderParseEvent" -> {
                     if (requestType.isInstance(args[1])) {
-                        check.check(new Request(args[1]));
+                        check.check(new Request(args[0], args[1]));
                     }
                 }
                 case "equals" -> {
@@ -213,10 +215,22 @@ final class GrizzlyHttp {
         }
 
         private final class Request implements EngineAdapter.ParsedRequest {
+            private final Object connection;
             private final Object packet;
 
-            Request(Object packet) {
+            Request(Object connection, Object packet) {
+                this.connection = connection;
                 this.packet = packet;
+            }
+
+            @Override
+            public Object connection() {
+                return connection;
+            }
+
+            @Override
+            public String header(String name) throws ReflectiveOperationException {
+                return (String) getHeader.invoke(packet, name);
             }
 
             @Override
@@ -263,6 +277,7 @@ final class GrizzlyHttp {
         private final Object monitoringConfig;
         private final Method removeProbes;
         private final Object probes;
+        private final Object readEvent;
 
         Watch(String name, EngineAdapter.ConnectionEvents events, Object transport, Object codec, ClassLoader engine)
                 throws ReflectiveOperationException {
@@ -280,6 +295,7 @@ final class GrizzlyHttp {
             this.isOpen = connection.getMethod("isOpen");
             this.closeSilently = connection.getMethod("closeSilently");
             Class<?> probeType = Class.forName("org.glassfish.grizzly.ConnectionProbe", false, engine);
+            this.readEvent = ioEvent(engine, "READ");
             Class<?> monitoring = Class.forName("org.glassfish.grizzly.monitoring.MonitoringConfig", false, engine);
             this.monitoringConfig = Class.forName("org.glassfish.grizzly.Transport", false, engine)
                     .getMethod("getConnectionMonitoringConfig").invoke(transport);
@@ -299,6 +315,12 @@ final class GrizzlyHttp {
                 case "onAcceptEvent" -> events.seen(args[1]);
                 case "onReadEvent" -> events.seen(args[0]);
                 case "onCloseEvent" -> events.closed(args[0]);
+                // on the selector thread, before the read is queued for a worker
+                case "onIOEventReadyEvent" -> {
+                    if (args[1] == readEvent) {
+                        events.ready(args[0]);
+                    }
+                }
                 case "equals" -> {
                     return proxy == args[0];
                 }
@@ -313,6 +335,11 @@ final class GrizzlyHttp {
                 }
             }
             return null;
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private static Object ioEvent(ClassLoader engine, String name) throws ClassNotFoundException {
+            return Enum.valueOf((Class) Class.forName("org.glassfish.grizzly.IOEvent", false, engine), name);
         }
 
         @Override

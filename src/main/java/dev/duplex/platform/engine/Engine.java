@@ -72,6 +72,8 @@ public final class Engine {
     public static final String HEADER_TIMEOUT = "header-timeout";
     /** Registered by {@link HeaderReadTimeout} at start. */
     public static final String ENGINE_ERROR_FRAMING = "engine-error-framing";
+    /** Registered by {@link HeaderReadTimeout} at start ({@link HandshakeWait}). */
+    public static final String HANDSHAKE_WAIT = "handshake-wait";
     public static final String CLOSE_REASONS = "close-reasons";
     /**
      * The request header in which the engine adapter tells the application that the engine could

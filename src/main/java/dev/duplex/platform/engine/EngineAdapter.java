@@ -255,6 +255,14 @@ public interface EngineAdapter {
         void seen(Object connection);
 
         void closed(Object connection);
+
+        /**
+         * The engine found bytes to read on {@code connection} and hands the read to its worker
+         * threads (on the engine's selector thread, before the read waits in the worker queue:
+         * it must only record). Engines that cannot tell never call it.
+         */
+        default void ready(Object connection) {
+        }
     }
 
     /** What the header-read timeout needs of a listener's connections. */
@@ -290,5 +298,13 @@ public interface EngineAdapter {
         void setHeader(String name, String value) throws ReflectiveOperationException;
 
         void removeHeader(String name) throws ReflectiveOperationException;
+
+        /** The value of a request header, or null when the request has none. */
+        String header(String name) throws ReflectiveOperationException;
+
+        /** The connection the request came on (the object {@link ConnectionEvents} is told of), or null when unknown. */
+        default Object connection() {
+            return null;
+        }
     }
 }

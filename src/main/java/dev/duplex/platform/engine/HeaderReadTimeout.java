@@ -58,15 +58,19 @@ public class HeaderReadTimeout implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         long seconds = ConfigProvider.getConfig().getOptionalValue("duplex.http.header-timeout-seconds", Long.class).orElse(10L);
-        install(Engine.adapter(), seconds, event.getServletContext().getContextPath(), () -> {
+        long waitMillis = ConfigProvider.getConfig().getOptionalValue("duplex.limits.max-handshake-wait-millis", Long.class).orElse(10_000L);
+        install(Engine.adapter(), seconds, waitMillis, event.getServletContext().getContextPath(), () -> {
             if (connections != null) {
                 connections.refused("header timeout");
             }
         });
     }
 
-    /** Installs the hooks on {@code engine}'s HTTP listeners and reports the two capabilities. */
-    void install(EngineAdapter engine, long seconds, String contextPath, Runnable onTimeout) {
+    /** Installs the hooks on {@code engine}'s HTTP listeners and reports the three capabilities. */
+    void install(EngineAdapter engine, long seconds, long handshakeWaitMillis, String contextPath, Runnable onTimeout) {
+        Capability waitCapability = Engine.capability(Engine.HANDSHAKE_WAIT,
+                "a handshake waits for a worker thread as long as the engine's queue holds it, and is closed unanswered"
+                        + " after the engine's idle timeout; rely on a proxy's connection limits");
         Capability framingCapability = Engine.capability(Engine.ENGINE_ERROR_FRAMING,
                 "responses the engine writes itself (400 Invalid URI, 405 TRACE) say X-Frame-Options: SAMEORIGIN");
         Capability timeout = Engine.capability(Engine.HEADER_TIMEOUT,
@@ -79,12 +83,14 @@ public class HeaderReadTimeout implements ServletContextListener {
             LOG.log(Level.DEBUG, () -> "HTTP listeners not found: " + e, e);
             framingCapability.inactive(engine.name() + " has no HTTP listener Duplex can reach: " + e);
             timeout.inactive(engine.name() + " has no HTTP listener Duplex can reach: " + e);
+            waitCapability.inactive(engine.name() + " has no HTTP listener Duplex can reach: " + e);
             return;
         }
         List<Watch> watches = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<String> framing = new ArrayList<>();
         List<String> gated = new ArrayList<>();
+        List<String> waited = new ArrayList<>();
         UnparsableRequests unparsable = new UnparsableRequests(contextPath + "/", framingCapability);
         for (EngineAdapter.HttpListener listener : listeners) {
             if (!listener.parsesHttp()) {
@@ -98,23 +104,47 @@ public class HeaderReadTimeout implements ServletContextListener {
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 LOG.log(Level.DEBUG, () -> "X-Frame-Options of the engine's responses unchanged on " + name + ": " + e, e);
             }
+            Watch watch = null;
+            if (seconds > 0 || handshakeWaitMillis > 0) {
+                try {
+                    watch = new Watch(name, seconds > 0 ? TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE, onTimeout, timeout);
+                    watch.hook = listener.watchHeaders(watch);
+                    if (seconds > 0) {
+                        watches.add(watch);
+                        names.add(name);
+                    }
+                    uninstall.add(watch::uninstall);
+                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                    watch = null;
+                    LOG.log(Level.DEBUG, () -> "header-read timeout and handshake wait not installed on " + name + ": " + e, e);
+                }
+            }
+            EngineAdapter.RequestCheck check = unparsable;
+            if (watch != null && handshakeWaitMillis > 0) {
+                HandshakeWait wait = new HandshakeWait(TimeUnit.MILLISECONDS.toNanos(handshakeWaitMillis), watch::parsed, System::nanoTime,
+                        waitCapability);
+                check = request -> {
+                    unparsable.check(request);
+                    wait.check(request);
+                };
+            }
             try {
-                uninstall.add(listener.onHeadersParsed(unparsable));
+                uninstall.add(listener.onHeadersParsed(check));
                 gated.add(name);
+                if (check != unparsable) {
+                    waited.add(name);
+                }
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 LOG.log(Level.DEBUG, () -> "Unparsable requests keep the engine's answers on " + name + ": " + e, e);
             }
-            if (seconds > 0) {
-                try {
-                    Watch watch = new Watch(name, TimeUnit.SECONDS.toNanos(seconds), onTimeout, timeout);
-                    watch.hook = listener.watchHeaders(watch);
-                    watches.add(watch);
-                    names.add(name);
-                    uninstall.add(watch::uninstall);
-                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                    LOG.log(Level.DEBUG, () -> "header-read timeout not installed on " + name + ": " + e, e);
-                }
-            }
+        }
+        if (handshakeWaitMillis <= 0) {
+            waitCapability.inactive("switched off (duplex.limits.max-handshake-wait-millis=0)");
+        } else if (waited.isEmpty()) {
+            waitCapability.inactive("no HTTP listener of " + engine.name() + " could be watched; rely on a proxy's connection limits");
+        } else {
+            waitCapability.untested("watching " + waited + " for handshakes that waited longer than " + handshakeWaitMillis
+                    + " ms for a worker thread; proven when a handshake's wait is measured");
         }
         if (framing.isEmpty()) {
             framingCapability.inactive("the engine's HTTP codec's X-Frame-Options was not found or did not keep DENY");
@@ -177,6 +207,26 @@ public class HeaderReadTimeout implements ServletContextListener {
             if (!open.containsKey(connection)) {
                 open.putIfAbsent(connection, new HeaderClock());
             }
+        }
+
+        /** On the engine's selector thread: only records (the first ready read since the last parsed request). */
+        @Override
+        public void ready(Object connection) {
+            HeaderClock clock = open.get(connection);
+            if (clock == null) {
+                clock = new HeaderClock();
+                HeaderClock before = open.putIfAbsent(connection, clock);
+                if (before != null) {
+                    clock = before;
+                }
+            }
+            clock.ready(System::nanoTime);
+        }
+
+        /** A request's headers are parsed on {@code connection}: its wait since its bytes were ready, or -1 ({@link HeaderClock#parsed}). */
+        long parsed(Object connection, long now) {
+            HeaderClock clock = open.get(connection);
+            return clock == null ? -1 : clock.parsed(now);
         }
 
         @Override

@@ -51,7 +51,7 @@ class EngineIT {
     private static final List<String> EXPECTED = List.of(Engine.SESSION_TIMERS, Engine.CONNECTION_ABORT,
             Engine.RAW_FRAMES, Engine.REMOTE_ADDRESS, Engine.UPGRADE_REAPER, Engine.WRITE_QUEUE, Engine.READ_GUARD,
             Engine.BOUNDED_DEFLATE, Engine.HEADER_TIMEOUT, Engine.ENGINE_ERROR_FRAMING, Engine.CLOSE_REASONS,
-            Engine.WORKER_QUEUE);
+            Engine.WORKER_QUEUE, Engine.HANDSHAKE_WAIT);
 
     /** A handshake Tyrus answers with 101 and then fails on (its query has a bad escape). */
     private static final String MALFORMED = "/echo?%zz";

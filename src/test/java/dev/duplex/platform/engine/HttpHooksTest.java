@@ -37,6 +37,7 @@ class HttpHooksTest {
         String method;
         String target;
         final Map<String, String> headers = new HashMap<>();
+        Object connection;
 
         Request(String method, String target) {
             this.method = method;
@@ -67,6 +68,16 @@ class HttpHooksTest {
         @Override
         public void removeHeader(String name) {
             headers.remove(name);
+        }
+
+        @Override
+        public String header(String name) {
+            return headers.get(name);
+        }
+
+        @Override
+        public Object connection() {
+            return connection;
         }
     }
 
@@ -100,7 +111,7 @@ class HttpHooksTest {
                 return () -> { };
             }
         };
-        new HeaderReadTimeout().install(engine(List.of(listener)), 0, "", () -> { });
+        new HeaderReadTimeout().install(engine(List.of(listener)), 0, 0, "", () -> { });
         assertEquals(State.UNTESTED, state(Engine.ENGINE_ERROR_FRAMING), "DENY read back, but no request seen yet");
 
         installed[0].check(new Request("GET", "/"));
@@ -110,7 +121,7 @@ class HttpHooksTest {
 
     @Test
     void framingIsInactiveWhenTheCodecDoesNotKeepDeny() {
-        new HeaderReadTimeout().install(engine(List.of(new Listener("SAMEORIGIN"))), 0, "", () -> { });
+        new HeaderReadTimeout().install(engine(List.of(new Listener("SAMEORIGIN"))), 0, 0, "", () -> { });
 
         assertEquals(State.INACTIVE, state(Engine.ENGINE_ERROR_FRAMING));
         assertEquals(State.INACTIVE, state(Engine.HEADER_TIMEOUT), "switched off here");
@@ -118,9 +129,10 @@ class HttpHooksTest {
 
     @Test
     void onThePortableEngineBothAreInactiveAndSaySo() {
-        new HeaderReadTimeout().install(PortableEngine.INSTANCE, 10, "", () -> { });
+        new HeaderReadTimeout().install(PortableEngine.INSTANCE, 10, 10_000, "", () -> { });
 
         assertEquals(State.INACTIVE, state(Engine.ENGINE_ERROR_FRAMING));
+        assertEquals(State.INACTIVE, state(Engine.HANDSHAKE_WAIT));
         Capability.Status timeout = Engine.capabilities().get(Engine.HEADER_TIMEOUT);
         assertEquals(State.INACTIVE, timeout.state());
         assertTrue(timeout.detail().contains("portable"), timeout.detail());
@@ -223,6 +235,95 @@ class HttpHooksTest {
         watch.sweep(0);
 
         assertEquals(State.INACTIVE, state(Engine.HEADER_TIMEOUT));
+    }
+
+    // ---- handshake wait ----
+
+    private static Request handshake(Object connection) {
+        Request request = new Request("GET", "/echo");
+        request.headers.put("Upgrade", "websocket");
+        request.connection = connection;
+        return request;
+    }
+
+    @Test
+    void aHandshakeThatWaitedLongerThanTheLimitForAWorkerIsMarked503AndNothingElseIs() {
+        Map<Object, Long> waits = new HashMap<>();
+        HandshakeWait check = new HandshakeWait(TimeUnit.SECONDS.toNanos(10), (connection, now) -> waits.getOrDefault(connection, -1L),
+                () -> 0L, Engine.capability(Engine.HANDSHAKE_WAIT, "x"));
+        Engine.capability(Engine.HANDSHAKE_WAIT).untested("installed");
+        Request unseen = handshake(new Object());
+        check.check(unseen);
+        assertNull(unseen.headers.get(Engine.REFUSED_REQUEST_HEADER), "no ready read seen: no wait to judge");
+        assertEquals(State.UNTESTED, state(Engine.HANDSHAKE_WAIT));
+
+        Request prompt = handshake(new Object());
+        waits.put(prompt.connection, TimeUnit.SECONDS.toNanos(10));
+        check.check(prompt);
+        assertNull(prompt.headers.get(Engine.REFUSED_REQUEST_HEADER), "a wait of exactly the limit is served");
+        assertEquals(State.ACTIVE, state(Engine.HANDSHAKE_WAIT), "proven by the first measured handshake");
+
+        Request late = handshake(new Object());
+        waits.put(late.connection, TimeUnit.MILLISECONDS.toNanos(12_345));
+        check.check(late);
+        assertEquals("503 Server busy: this handshake waited 12.3 s for a worker thread (the limit is 10.0 s), try again later",
+                late.headers.get(Engine.REFUSED_REQUEST_HEADER));
+
+        Request page = new Request("GET", "/index.html");
+        page.connection = new Object();
+        waits.put(page.connection, TimeUnit.SECONDS.toNanos(60));
+        check.check(page);
+        assertNull(page.headers.get(Engine.REFUSED_REQUEST_HEADER), "requests other than handshakes are served whatever they waited");
+
+        Request malformed = handshake(new Object());
+        malformed.headers.put(Engine.REFUSED_REQUEST_HEADER, "400 Malformed URI");
+        waits.put(malformed.connection, TimeUnit.SECONDS.toNanos(60));
+        check.check(malformed);
+        assertEquals("400 Malformed URI", malformed.headers.get(Engine.REFUSED_REQUEST_HEADER), "an earlier refusal stands");
+    }
+
+    @Test
+    void aConnectionsWaitRunsFromItsFirstReadyReadToItsParsedHeadersAndStartsAfreshForTheNextRequest() {
+        HeaderClock clock = new HeaderClock();
+        assertEquals(-1, clock.parsed(5), "never ready: unknown");
+        clock.ready(() -> 100);
+        clock.ready(() -> 400);
+        assertEquals(900, clock.parsed(1_000), "from the first ready read");
+        assertEquals(-1, clock.parsed(2_000), "the next request has not been ready yet");
+        clock.ready(() -> 3_000);
+        assertEquals(50, clock.parsed(3_050));
+    }
+
+    @Test
+    void theHandshakeWaitIsInstalledWithTheWatchAndProvenByAMeasuredHandshake() throws Exception {
+        EngineAdapter.RequestCheck[] installed = new EngineAdapter.RequestCheck[1];
+        EngineAdapter.ConnectionEvents[] events = new EngineAdapter.ConnectionEvents[1];
+        Listener listener = new Listener("DENY") {
+            @Override
+            public EngineAdapter.HeaderWatch watchHeaders(EngineAdapter.ConnectionEvents watch) {
+                events[0] = watch;
+                return new Connections();
+            }
+
+            @Override
+            public Runnable onHeadersParsed(EngineAdapter.RequestCheck check) {
+                installed[0] = check;
+                return () -> { };
+            }
+        };
+        new HeaderReadTimeout().install(engine(List.of(listener)), 0, 10_000, "", () -> { });
+        assertEquals(State.UNTESTED, state(Engine.HANDSHAKE_WAIT), "installed, no handshake measured yet");
+        assertEquals(State.INACTIVE, state(Engine.HEADER_TIMEOUT), "the header timeout is off, the watch is there for the wait");
+
+        Request handshake = handshake(new Object());
+        events[0].ready(handshake.connection);
+        installed[0].check(handshake);
+
+        assertEquals(State.ACTIVE, state(Engine.HANDSHAKE_WAIT));
+        assertNull(handshake.headers.get(Engine.REFUSED_REQUEST_HEADER), "served: it waited far less than 10 s");
+
+        new HeaderReadTimeout().install(engine(List.of(new Listener("DENY"))), 10, 0, "", () -> { });
+        assertEquals(State.INACTIVE, state(Engine.HANDSHAKE_WAIT), "switched off");
     }
 
     // ---- worker queue ----
