@@ -190,13 +190,15 @@ export function describeDraw(draw) {
  * @property {number} tickHz
  * @property {number} caughtUpTicks ticks simulated without snapshots because they came late
  * @property {number} skippedTicks ticks not simulated because they came a second or more late
- * @property {{mode: string, instances: number, relayedOut: number, relayedIn: number, resumed: number}} cluster
+ * @property {{mode: string, instances: number, relayedOut: number, relayedIn: number, resumed: number,
+ *   relayBatches: number, relayMessages: number}} cluster
  * @property {{p50Micros: number, p99Micros: number, maxMicros: number}} tickLateness
  */
 
 /**
  * The game's figures as [name, value] pairs, in the page's order: "relayed players" out are this
  * instance's clients playing in other instances' rooms, in are other instances' clients in rooms here;
+ * "relay batches" are the relay's publishes to other instances with the messages they carried;
  * "tick late" is how late the rooms' ticks started against their fixed-rate schedule.
  * @param {GameStatus} game
  * @returns {[string, string][]}
@@ -206,11 +208,14 @@ export function describeGame(game) {
   const deltas = snapshots === 0 ? 0 : Math.round((100 * game.deltaSnapshots) / snapshots);
   const late = game.tickLateness;
   const count = (n) => n.toLocaleString('en');
+  const { relayBatches, relayMessages } = game.cluster;
+  const perBatch = relayBatches === 0 ? '0' : (relayMessages / relayBatches).toFixed(1);
   return [
     ['runs on', describeCluster(game.cluster.mode, game.cluster.instances)],
     ['rooms', count(game.rooms)],
     ['players / bots / spectators', `${count(game.players)} / ${count(game.bots)} / ${count(game.spectators)}`],
     ['relayed players', `${count(game.cluster.relayedOut)} out, ${count(game.cluster.relayedIn)} in`],
+    ['relay batches', `${count(relayBatches)} carrying ${count(relayMessages)} messages (${perBatch} per batch)`],
     ['rooms resumed', count(game.cluster.resumed)],
     ['tick', `${game.tickHz} Hz; late ones: ${count(game.caughtUpTicks)} caught up, ${count(game.skippedTicks)} skipped`],
     ['tick late', `p50 ${formatMicros(late.p50Micros)}, p99 ${formatMicros(late.p99Micros)}, max ${formatMicros(late.maxMicros)}`],

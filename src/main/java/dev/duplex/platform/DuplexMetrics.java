@@ -127,6 +127,10 @@ public class DuplexMetrics implements MetricsExport {
             "Game: room ticks simulated without snapshots because they came a tick period or more late (the instance fell behind)");
     static final Metric GAME_SKIPPED_TICKS = counter("duplex_game_ticks_skipped", MetricUnits.NONE, List.of(),
             "Game: room ticks not simulated because they came a second or more late (the instance was paused or overloaded)");
+    static final Metric GAME_RELAY_BATCHES = counter("duplex_game_relay_batches", MetricUnits.NONE, List.of(),
+            "Game: batches of relay messages this instance published to other instances");
+    static final Metric GAME_RELAY_MESSAGES = counter("duplex_game_relay_messages", MetricUnits.NONE, List.of(),
+            "Game: relay messages in those batches (messages / batches is the average batch)");
     static final Metric FEED_CONFLATED = counter("duplex_feed_conflated", MetricUnits.NONE, List.of(),
             "Live feed: changes merged into a later update for a subscriber that was behind or throttled");
 
@@ -151,6 +155,7 @@ public class DuplexMetrics implements MetricsExport {
             MEMORY_BUDGET, MEMORY_USED, MEMORY_ENDPOINT_USED, MEMORY_REFUSALS,
             FEED_TOPICS, FEED_ITEMS, FEED_SUBSCRIBERS, FEED_SUBSCRIPTIONS, FEED_UPDATES_IN, FEED_UPDATES_OUT, FEED_CONFLATED,
             GAME_ROOMS, GAME_PLAYERS, GAME_SPECTATORS, GAME_RELAYED, GAME_INPUTS, GAME_SNAPSHOTS, GAME_RESUMED, GAME_CAUGHT_UP_TICKS, GAME_SKIPPED_TICKS,
+            GAME_RELAY_BATCHES, GAME_RELAY_MESSAGES,
             DRAW_BOARDS, DRAW_COPIES, DRAW_MEMBERS, DRAW_BOARD_BYTES, DRAW_STROKES, DRAW_FORWARDED, DRAW_RELAYED);
 
     @Inject
@@ -217,6 +222,8 @@ public class DuplexMetrics implements MetricsExport {
         follow(GAME_RESUMED, none, () -> game.resumed());
         follow(GAME_CAUGHT_UP_TICKS, none, () -> game.caughtUpTicks());
         follow(GAME_SKIPPED_TICKS, none, () -> game.skippedTicks());
+        follow(GAME_RELAY_BATCHES, none, () -> game.relayBatches());
+        follow(GAME_RELAY_MESSAGES, none, () -> game.relayMessages());
     }
 
     /** The boards' totals as of the last sweep; {@code null} until there are boards. */

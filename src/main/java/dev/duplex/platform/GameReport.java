@@ -14,10 +14,10 @@ public interface GameReport {
      * The game's counts for {@code /metrics}: rooms, players (holding a slot, relayed ones
      * included) and spectators in this instance's rooms, this instance's clients relayed to another
      * instance's room now; inputs taken, snapshots sent and rooms resumed from a checkpoint since
-     * start (they only grow).
+     * start, and the relay's batches and the messages in them this instance published (they only grow).
      */
     record Totals(long rooms, long players, long spectators, long relayed, long inputs, long snapshots, long resumed, long caughtUpTicks,
-            long skippedTicks) {
+            long skippedTicks, long relayBatches, long relayMessages) {
     }
 
     /** The counts now. */
@@ -26,7 +26,8 @@ public interface GameReport {
     /**
      * The {@code "game"} object of {@code /api/status}: {@code {"rooms", "players", "bots",
      * "spectators", "inputs", "staleInputs", "droppedInputs", "fullSnapshots", "deltaSnapshots",
-     * "snapshotBytes", "tickHz", "cluster": {"mode", "instances", "relayedOut", "relayedIn", "resumed"},
+     * "snapshotBytes", "tickHz", "cluster": {"mode", "instances", "relayedOut", "relayedIn", "resumed",
+     * "relayBatches", "relayMessages"},
      * "tickLateness": {"p50Micros", "p99Micros", "maxMicros"}}}.
      */
     JsonObjectBuilder status(JsonBuilderFactory json);

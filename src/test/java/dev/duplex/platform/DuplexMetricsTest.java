@@ -45,6 +45,8 @@ class DuplexMetricsTest {
                 "duplex_game_rooms_resumed_total counter",
                 "duplex_game_ticks_caught_up_total counter",
                 "duplex_game_ticks_skipped_total counter",
+                "duplex_game_relay_batches_total counter",
+                "duplex_game_relay_messages_total counter",
                 "duplex_draw_boards gauge",
                 "duplex_draw_copies gauge",
                 "duplex_draw_members gauge",

@@ -19,7 +19,8 @@ public class GameStatusReport implements GameReport {
     public Totals totals() {
         GameRooms.Figures f = game.rooms().figures();
         return new Totals(f.rooms(), f.players(), f.spectators(), f.relayedOut(), f.inputs(),
-                f.fullSnapshots() + f.deltaSnapshots(), f.resumed(), f.caughtUpTicks(), f.skippedTicks());
+                f.fullSnapshots() + f.deltaSnapshots(), f.resumed(), f.caughtUpTicks(), f.skippedTicks(),
+                game.rooms().bus().relayBatches(), game.rooms().bus().relayMessages());
     }
 
     @Override
@@ -44,7 +45,9 @@ public class GameStatusReport implements GameReport {
                         .add("instances", game.rooms().bus().instances())
                         .add("relayedOut", f.relayedOut())
                         .add("relayedIn", f.relayedIn())
-                        .add("resumed", f.resumed()))
+                        .add("resumed", f.resumed())
+                        .add("relayBatches", game.rooms().bus().relayBatches())
+                        .add("relayMessages", game.rooms().bus().relayMessages()))
                 .add("tickLateness", json.createObjectBuilder()
                         .add("p50Micros", f.lateness().p50Micros())
                         .add("p99Micros", f.lateness().p99Micros())

@@ -62,8 +62,18 @@ public interface GameBus extends AutoCloseable {
     /** The room a token belongs to, if another instance's room holds it. */
     Optional<String> roomOf(byte[] token);
 
-    /** Sends a relay message to an instance's mailbox, without waiting. */
+    /** Sends a relay message to an instance's mailbox, without waiting; one sender's messages to one instance arrive in order. */
     void send(String member, byte[] message);
+
+    /** Batches of relay messages this instance published since start (0 where it relays nothing). */
+    default long relayBatches() {
+        return 0;
+    }
+
+    /** Relay messages in those batches ({@code relayMessages / relayBatches} is the average batch). */
+    default long relayMessages() {
+        return 0;
+    }
 
     /** Removes everything this instance registered on the grid (listeners, its mailbox). */
     @Override

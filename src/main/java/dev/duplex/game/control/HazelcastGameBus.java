@@ -1,5 +1,6 @@
 package dev.duplex.game.control;
 
+import dev.duplex.platform.DaemonThreads;
 import dev.duplex.platform.GridMembership;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
@@ -13,6 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -21,9 +25,13 @@ import java.util.stream.Collectors;
  * {@code duplex-game-checkpoints} (room → {@link dev.duplex.game.entity.GameCheckpoint} bytes) and
  * {@code duplex-game-tokens} (token hex → room), and one {@code ITopic} per instance,
  * {@code duplex-game-relay-<member UUID>}, its mailbox. A claim is a {@code putIfAbsent}, or a
- * conditional {@code replace} of an entry whose owner is no longer a member. On {@link #close} the
- * mailbox's listener and the membership listener are removed and the mailbox destroyed; the
- * lease is closed last.
+ * conditional {@code replace} of an entry whose owner is no longer a member. Relay messages go out
+ * in batches ({@link RelayBatcher}: what piles up for one mailbox while its last batch is being
+ * published goes out as one {@code ITopic} message), published by this bus's one thread
+ * {@code duplex-game-relay}; the mailbox's listener unpacks each batch and hands its messages to the
+ * game in order. On {@link #close} the relay thread publishes what was sent before and stops (a few
+ * seconds at most), the mailbox's listener and the membership listener are removed and the mailbox
+ * destroyed; the lease is closed last.
  */
 public final class HazelcastGameBus implements GameBus {
 
@@ -33,6 +41,8 @@ public final class HazelcastGameBus implements GameBus {
     static final String MAILBOX = "duplex-game-relay-";
 
     private static final System.Logger LOG = System.getLogger(HazelcastGameBus.class.getName());
+    /** How long {@link #close} waits for the relay thread to publish what was sent before. */
+    private static final long CLOSE_WAIT_SECONDS = 5;
 
     private final HazelcastInstance hazelcast;
     private final AutoCloseable lease;
@@ -41,6 +51,9 @@ public final class HazelcastGameBus implements GameBus {
     private final IMap<String, byte[]> checkpoints;
     private final IMap<String, String> tokens;
     private final ITopic<byte[]> mailbox;
+    /** Publishes the relay's batches; shut down by {@link #close}. */
+    private final ExecutorService relayThread = Executors.newSingleThreadExecutor(DaemonThreads.named("duplex-game-relay"));
+    private final RelayBatcher batcher;
     private UUID mailboxListener;
     private UUID membershipListener;
     private volatile boolean closed;
@@ -53,6 +66,12 @@ public final class HazelcastGameBus implements GameBus {
         this.checkpoints = hazelcast.getMap(CHECKPOINTS);
         this.tokens = hazelcast.getMap(TOKENS);
         this.mailbox = hazelcast.getTopic(MAILBOX + self);
+        this.batcher = new RelayBatcher(relayThread, (member, batch) -> hazelcast.<byte[]>getTopic(MAILBOX + member)
+                .publishAsync(batch).whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.log(Level.WARNING, "Game relay batch to {0} failed: {1}", member, failure.toString());
+                    }
+                }));
     }
 
     @Override
@@ -74,10 +93,28 @@ public final class HazelcastGameBus implements GameBus {
     public synchronized void listen(Listener listener) {
         mailboxListener = mailbox.addMessageListener(message -> {
             if (!closed) {
-                listener.relay(message.getMessageObject());
+                unpack(message.getMessageObject(), listener);
             }
         });
-        membershipListener = GridMembership.watch(hazelcast, "Game", () -> !closed, listener::memberLeft);
+        membershipListener = GridMembership.watch(hazelcast, "Game", () -> !closed, member -> {
+            batcher.forget(member);
+            listener.memberLeft(member);
+        });
+    }
+
+    /** Hands a batch's messages to the listener in order; a broken batch is logged and dropped from the bad point on. */
+    static void unpack(byte[] batch, Listener listener) {
+        try {
+            RelayBatcher.unpack(batch, message -> {
+                try {
+                    listener.relay(message);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "Game relay message failed", e);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            LOG.log(Level.WARNING, "Game relay batch dropped: {0}", e.getMessage());
+        }
     }
 
     private Set<String> alive() {
@@ -159,7 +196,17 @@ public final class HazelcastGameBus implements GameBus {
 
     @Override
     public void send(String member, byte[] message) {
-        hazelcast.<byte[]>getTopic(MAILBOX + member).publishAsync(message);
+        batcher.offer(member, message);
+    }
+
+    @Override
+    public long relayBatches() {
+        return batcher.batches();
+    }
+
+    @Override
+    public long relayMessages() {
+        return batcher.messages();
     }
 
     @Override
@@ -168,6 +215,16 @@ public final class HazelcastGameBus implements GameBus {
             return;
         }
         closed = true;
+        relayThread.shutdown();
+        try {
+            if (!relayThread.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "Game relay: batches still unpublished after {0} s; dropped", CLOSE_WAIT_SECONDS);
+                relayThread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            relayThread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         GridMembership.unwatch(hazelcast, membershipListener, "game");
         try {
             if (mailboxListener != null) {

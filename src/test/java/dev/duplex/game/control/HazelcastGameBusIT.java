@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * The game's Hazelcast bus on real Hazelcast members in this JVM (no application server): embedded
  * members on loopback, TCP/IP join only, never multicast. A player relayed to the owner's room,
  * the room resumed on the survivor when the owner's member dies, and a closed bus leaving nothing
- * of its own registered on the grid.
+ * of its own registered on the grid and no relay thread.
  */
 class HazelcastGameBusIT {
 
@@ -149,6 +149,10 @@ class HazelcastGameBusIT {
         assertEquals("hz", welcome.room());
         a.rooms().tickAll();
         assertNotNull(bob.next(GameCodec.SNAPSHOT), "the owner's snapshot reaches bob through the relay");
+        for (Node node : List.of(a, b)) {
+            assertTrue(node.bus().relayBatches() >= 1 && node.bus().relayMessages() >= node.bus().relayBatches(),
+                    "the relay went out in batches: " + node.bus().relayBatches() + " of " + node.bus().relayMessages() + " messages");
+        }
         a.rooms().checkpointAll();
 
         a.member().getLifecycleService().terminate();
@@ -170,9 +174,14 @@ class HazelcastGameBusIT {
         await("the cluster formed", () -> a.bus().instances() == 2);
         String mailbox = HazelcastGameBus.MAILBOX + a.bus().self();
         await("a's mailbox is known to b", () -> names(b.member()).contains(mailbox));
+        a.bus().send(b.bus().self(), Relay.close(a.bus().self(), 99, 1000, "nobody").encode());
+        await("a's relay thread published it", () -> a.bus().relayBatches() == 1 && a.bus().relayMessages() == 1);
         a.bus().close();
         await("a's mailbox is gone from the grid", () -> !names(b.member()).contains(mailbox));
         assertTrue(names(b.member()).contains(HazelcastGameBus.MAILBOX + b.bus().self()), "b's stays");
+        b.bus().close();
+        await("no relay thread left", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.isAlive() && t.getName().equals("duplex-game-relay")));
     }
 
     private static List<String> names(HazelcastInstance member) {
