@@ -320,14 +320,21 @@ public final class GameRooms {
         return seat;
     }
 
+    /**
+     * A new matchmade room here, under the first {@code arena-N} nobody holds: a name another live
+     * instance holds is skipped (never an error), as is one resumed here from a checkpoint with
+     * every slot held. Gives up after as many names as the cluster may have rooms.
+     */
     private Room createNext() throws NoPlace {
-        while (true) {
+        long names = (long) Math.max(1, bus.instances()) * settings.maxRooms() + 1;
+        for (long tried = 0; tried < names; tried++) {
             String name = nextName();
-            Object target = locate(name, true, false);
-            if (target instanceof Room room) {
+            Object target = locate(name, true, true);
+            if (target instanceof Room room && room.hasFreeSlot()) {
                 return room;
             }
         }
+        throw new NoPlace("Every room is taken (" + settings.maxRooms() + " per instance)");
     }
 
     private String nextName() {
