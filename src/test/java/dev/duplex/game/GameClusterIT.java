@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.duplex.chat.PayaraInstance;
 import dev.duplex.game.entity.GameCodec;
 import dev.duplex.game.entity.SnapshotCodec;
+import dev.duplex.testing.ApiStatus;
 import dev.duplex.testing.WsClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code /game} on two real Payara Micro instances clustered through their embedded Hazelcast on
  * loopback (explicit TCP/IP members, never multicast), as {@code FeedClusterIT}: a player on each
  * instance in one room, each seeing the other move (the room runs on the instance of the first
- * player; the other's inputs and snapshots go through the relay); then the room's instance is
+ * player; the other's inputs and snapshots go through the relay); players matchmade (no room
+ * named) on a and then on b meet in a's room, through the vacancy a published; then the room's instance is
  * killed mid-game, the room resumes on the survivor from its checkpoint with the scores kept, and
  * both players rejoin there with their tokens and play on. Prints the input-to-snapshot latency of
  * the relayed and the local player, and the time from the kill to the relayed player's first
@@ -141,6 +143,41 @@ class GameClusterIT {
 
     @Test
     @Order(2)
+    void playersMatchmadeOnEitherInstanceMeetInOneRoom() throws Exception {
+        try (GameTestClient carol = GameTestClient.connect(game(a)); GameTestClient dave = GameTestClient.connect(game(b))) {
+            carol.join("carol", "");
+            assertNotNull(carol.await(m -> m instanceof GameCodec.Welcome), "carol is matchmade on a: " + carol.other);
+            String room = carol.welcome.room();
+            assertTrue(room.startsWith("arena-"), room);
+            awaitVacancy(a, 7);
+
+            dave.join("dave", "");
+            assertNotNull(dave.await(m -> m instanceof GameCodec.Welcome), "dave is matchmade on b: " + dave.other);
+            assertEquals(room, dave.welcome.room(), "dave, matchmade on b, is seated in a's room with a free slot");
+            int carolId = carol.welcome.you();
+            int daveId = dave.welcome.you();
+            assertTrue(carolId != daveId, "two ships");
+            assertNotNull(dave.await(m -> m instanceof SnapshotCodec.Snapshot && dave.entity(carolId) != null), "dave, on b, sees carol");
+            assertNotNull(carol.await(m -> m instanceof SnapshotCodec.Snapshot && carol.entity(daveId) != null), "carol, on a, sees dave");
+            assertTrue(!log(b).contains("Game room " + room + " opened"), "no room opened on b: " + b.logTail());
+        }
+    }
+
+    /** Polls the instance's {@code /api/status} until the matchmaking vacancy it published is {@code free}. */
+    private static void awaitVacancy(PayaraInstance instance, int free) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        int published;
+        while ((published = ApiStatus.read(instance.base().resolve("api/status")).getJsonObject("game").getJsonObject("cluster")
+                .getInt("vacancy")) != free) {
+            if (System.nanoTime() > deadline) {
+                fail(instance.name() + " published a vacancy of " + published + ", not " + free + ", within 60 s");
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
+    @Test
+    @Order(3)
     void whenTheRoomsInstanceIsKilledTheRoomResumesOnTheSurvivorWithItsScoresAndPlayersRejoinWithTheirTokens() throws Exception {
         assertNotNull(ada, "the first test seated the players");
         // a scoreboard with points on it, then two more (the owner checkpoints every second)

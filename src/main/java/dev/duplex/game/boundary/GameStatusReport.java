@@ -46,6 +46,7 @@ public class GameStatusReport implements GameReport {
                         .add("relayedOut", f.relayedOut())
                         .add("relayedIn", f.relayedIn())
                         .add("resumed", f.resumed())
+                        .add("vacancy", game.rooms().vacancy())
                         .add("relayBatches", game.rooms().bus().relayBatches())
                         .add("relayMessages", game.rooms().bus().relayMessages()))
                 .add("tickLateness", json.createObjectBuilder()

@@ -1,12 +1,13 @@
 package dev.duplex.game.control;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the game shares between the instances of a cluster: the room directory (room → the one
  * instance that runs it), the rooms' checkpoints, an index of rejoin tokens, and a mailbox per
- * instance for {@link Relay} messages. {@link LocalGameBus} when the instance runs alone (every room
+ * instance for {@link Relay} messages, and each instance's matchmaking vacancy. {@link LocalGameBus} when the instance runs alone (every room
  * is its own, nothing is kept), {@link HazelcastGameBus} on the cluster's grid.
  */
 public interface GameBus extends AutoCloseable {
@@ -64,6 +65,26 @@ public interface GameBus extends AutoCloseable {
 
     /** Sends a relay message to an instance's mailbox, without waiting; one sender's messages to one instance arrive in order. */
     void send(String member, byte[] message);
+
+    /**
+     * Publishes this instance's vacancy: the free player slots of its fullest matchmade
+     * ({@code arena-N}) room that has one; 0 (none) removes its entry.
+     */
+    default void vacancy(int freeSlots) {
+    }
+
+    /**
+     * Every instance's published vacancy, by member id, as the grid holds them: this instance's own
+     * and departed instances' entries may be among them (see {@link #live}).
+     */
+    default Map<String, Integer> vacancies() {
+        return Map.of();
+    }
+
+    /** Whether {@code member} is in the cluster now. */
+    default boolean live(String member) {
+        return self().equals(member);
+    }
 
     /** Batches of relay messages this instance published since start (0 where it relays nothing). */
     default long relayBatches() {

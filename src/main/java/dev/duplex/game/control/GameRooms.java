@@ -33,6 +33,8 @@ import java.util.function.LongSupplier;
 public final class GameRooms {
 
     private static final System.Logger LOG = System.getLogger(GameRooms.class.getName());
+    /** The names of the rooms matchmaking creates: {@code arena-1}, {@code arena-2}, … */
+    static final String MATCHMADE = "arena-";
 
     private final GameSettings settings;
     private final ScheduledExecutorService scheduler;
@@ -59,6 +61,8 @@ public final class GameRooms {
     /** Other instances' clients playing in this instance's rooms, by "member/number". */
     private final Map<String, Seat> guests = new ConcurrentHashMap<>();
     private final AtomicLong resumed = new AtomicLong();
+    /** The vacancy this instance last published ({@link #publishVacancy}). */
+    private volatile int vacancy;
     /** Where each tick's lateness also goes, in nanoseconds (the platform's timings, hence /metrics). */
     private volatile java.util.function.LongConsumer latenessSink = nanos -> {
     };
@@ -72,7 +76,8 @@ public final class GameRooms {
         private final Player player;
         private final GameSink sink;
         private final String owner;
-        private final String roomName;
+        /** A relayed matchmade seat's room is known once the owner's welcome passes through ({@link #asProxy}). */
+        private volatile String roomName;
         private final long client;
         /** A relayed seat: the owner refused the join or closed it. */
         private volatile boolean gone;
@@ -95,6 +100,7 @@ public final class GameRooms {
             this.client = client;
         }
 
+        /** The room's name; empty for a relayed matchmade seat until the owner's welcome came. */
         public String room() {
             return roomName;
         }
@@ -220,12 +226,13 @@ public final class GameRooms {
         }
         Object target;
         if (join.room().isEmpty()) {
-            synchronized (this) {
-                target = rooms.values().stream().filter(r -> r.name().startsWith("arena-") && r.hasFreeSlot())
-                        .max(Comparator.comparingInt(Room::humans)).orElse(null);
-                if (target == null) {
-                    target = createNext();
-                }
+            target = rooms.values().stream().filter(r -> matchmade(r) && r.hasFreeSlot())
+                    .max(Comparator.comparingInt(Room::humans)).orElse(null);
+            if (target == null && mayRelay) {
+                target = elsewhere();
+            }
+            if (target == null) {
+                target = createNext();
             }
         } else {
             target = locate(join.room(), true, mayRelay);
@@ -242,6 +249,63 @@ public final class GameRooms {
         }
         bus.token(token, room.name());
         return new Seat(room, player, sink);
+    }
+
+    private static boolean matchmade(Room room) {
+        return room.name().startsWith(MATCHMADE);
+    }
+
+    /**
+     * Matchmaking with no free room here: the live other instance with the fewest free slots in its
+     * fullest matchmade room (its published vacancy; ties by member id), or null when none has one.
+     * The join then goes there with its empty room name and that instance matchmakes among its own
+     * rooms (never further). The grid failing here is no refusal: matchmaking stays on this instance.
+     */
+    private String elsewhere() {
+        try {
+            String best = null;
+            int fewest = Integer.MAX_VALUE;
+            for (Map.Entry<String, Integer> entry : bus.vacancies().entrySet()) {
+                String member = entry.getKey();
+                int free = entry.getValue() == null ? 0 : entry.getValue();
+                boolean better = best == null || free < fewest || (free == fewest && member.compareTo(best) < 0);
+                if (free <= 0 || member.equals(bus.self()) || !better || !bus.live(member)) {
+                    continue;
+                }
+                best = member;
+                fewest = free;
+            }
+            return best;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Game matchmaking could not read the other instances'' free slots ({0}); "
+                    + "the player is matched on this instance", e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Publishes this instance's vacancy on the bus when it changed: the free slots of its fullest
+     * matchmade room with one, 0 when none has (once a second, on the control thread; never on a
+     * tick). A failed publish is logged and tried again at the next call.
+     */
+    public void publishVacancy() {
+        int free = rooms.values().stream().filter(r -> matchmade(r) && r.hasFreeSlot())
+                .mapToInt(r -> settings.slots() - r.humans()).filter(n -> n > 0).min().orElse(0);
+        if (free == vacancy) {
+            return;
+        }
+        try {
+            bus.vacancy(free);
+            vacancy = free;
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not publish this instance''s game vacancy ({0} free slots): {1}", free,
+                    e.toString());
+        }
+    }
+
+    /** The vacancy this instance last published (0: none). */
+    public int vacancy() {
+        return vacancy;
     }
 
     /** A rejoin with a token: in a room here, or through the cluster's token index; null when no room holds it. */
@@ -320,21 +384,28 @@ public final class GameRooms {
         return seat;
     }
 
+    /**
+     * A new matchmade room here, under the first {@code arena-N} nobody holds: a name another live
+     * instance holds is skipped (never an error), as is one resumed here from a checkpoint with
+     * every slot held. Gives up after as many names as the cluster may have rooms.
+     */
     private Room createNext() throws NoPlace {
-        while (true) {
+        long names = (long) Math.max(1, bus.instances()) * settings.maxRooms() + 1;
+        for (long tried = 0; tried < names; tried++) {
             String name = nextName();
-            Object target = locate(name, true, false);
-            if (target instanceof Room room) {
+            Object target = locate(name, true, true);
+            if (target instanceof Room room && room.hasFreeSlot()) {
                 return room;
             }
         }
+        throw new NoPlace("Every room is taken (" + settings.maxRooms() + " per instance)");
     }
 
     private String nextName() {
-        while (rooms.containsKey("arena-" + nextRoom)) {
+        while (rooms.containsKey(MATCHMADE + nextRoom)) {
             nextRoom++;
         }
-        return "arena-" + nextRoom++;
+        return MATCHMADE + nextRoom++;
     }
 
     private Room create(String name) throws NoPlace {
@@ -599,7 +670,13 @@ public final class GameRooms {
             return; // the client left meanwhile
         }
         switch (message.kind()) {
-            case Relay.TO_CLIENT -> seat.sink.send(java.nio.ByteBuffer.wrap(message.payload()));
+            case Relay.TO_CLIENT -> {
+                byte[] payload = message.payload();
+                if (seat.roomName.isEmpty() && payload.length > 0 && (payload[0] & 0xFF) == GameCodec.WELCOME) {
+                    learnRoom(seat, payload);
+                }
+                seat.sink.send(java.nio.ByteBuffer.wrap(payload));
+            }
             case Relay.REFUSED -> {
                 seat.gone = true;
                 proxies.remove(message.client(), seat);
@@ -610,6 +687,17 @@ public final class GameRooms {
                 proxies.remove(message.client(), seat);
                 seat.sink.close(message.closeCode(), message.closeReason());
             }
+        }
+    }
+
+    /** A relayed matchmade seat learns its room from the owner's welcome. */
+    private static void learnRoom(Seat seat, byte[] welcome) {
+        try {
+            if (GameCodec.decodeServer(java.nio.ByteBuffer.wrap(welcome)) instanceof GameCodec.Welcome w) {
+                seat.roomName = w.room();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Relayed welcome unreadable: {0}", e.toString());
         }
     }
 

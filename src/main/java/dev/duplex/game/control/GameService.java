@@ -85,7 +85,7 @@ public class GameService {
     Timings timings;
 
     private ScheduledThreadPoolExecutor scheduler;
-    /** The grid work: checkpoints and take-overs every second, room closes, departed instances. */
+    /** The grid work: checkpoints, take-overs and the matchmaking vacancy every second, room closes, departed instances. */
     private ScheduledExecutorService control;
     /** Relayed clients' messages to this instance's rooms, in arrival order, off Hazelcast's event threads. */
     private java.util.concurrent.ExecutorService guests;
@@ -105,6 +105,7 @@ public class GameService {
             control.scheduleWithFixedDelay(() -> {
                 rooms.checkpointAll();
                 rooms.adoptOrphans();
+                rooms.publishVacancy();
             }, 1, 1, TimeUnit.SECONDS);
         }
         LOG.log(Level.INFO, "Game: {0} Hz, {1} slots per room, up to {2} rooms, {3} tick threads, delta snapshots {4}; "

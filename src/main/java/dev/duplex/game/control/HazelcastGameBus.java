@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  * The game's {@link GameBus} on the cluster's Hazelcast ({@link dev.duplex.platform.DataGrid}):
  * the {@code IMap}s {@code duplex-game-rooms} (room → owner's member UUID),
  * {@code duplex-game-checkpoints} (room → {@link dev.duplex.game.entity.GameCheckpoint} bytes) and
- * {@code duplex-game-tokens} (token hex → room), and one {@code ITopic} per instance,
+ * {@code duplex-game-tokens} (token hex → room), {@code duplex-game-vacancies} (member UUID → the
+ * free slots of its fullest matchmade room with one; removed at {@link #close}, and by the survivors
+ * when the member leaves), and one {@code ITopic} per instance,
  * {@code duplex-game-relay-<member UUID>}, its mailbox. A claim is a {@code putIfAbsent}, or a
  * conditional {@code replace} of an entry whose owner is no longer a member. Relay messages go out
  * in batches ({@link RelayBatcher}: what piles up for one mailbox while its last batch is being
@@ -31,7 +33,7 @@ import java.util.stream.Collectors;
  * {@code duplex-game-relay}; the mailbox's listener unpacks each batch and hands its messages to the
  * game in order. On {@link #close} the relay thread publishes what was sent before and stops (a few
  * seconds at most), the mailbox's listener and the membership listener are removed and the mailbox
- * destroyed; the lease is closed last.
+ * destroyed, this instance's vacancy entry removed; the lease is closed last.
  */
 public final class HazelcastGameBus implements GameBus {
 
@@ -39,6 +41,7 @@ public final class HazelcastGameBus implements GameBus {
     static final String CHECKPOINTS = "duplex-game-checkpoints";
     static final String TOKENS = "duplex-game-tokens";
     static final String MAILBOX = "duplex-game-relay-";
+    static final String VACANCIES = "duplex-game-vacancies";
 
     private static final System.Logger LOG = System.getLogger(HazelcastGameBus.class.getName());
     /** How long {@link #close} waits for the relay thread to publish what was sent before. */
@@ -50,6 +53,8 @@ public final class HazelcastGameBus implements GameBus {
     private final IMap<String, String> rooms;
     private final IMap<String, byte[]> checkpoints;
     private final IMap<String, String> tokens;
+    /** Member UUID → the free slots of its fullest matchmade room with one (no entry: none). */
+    private final IMap<String, Integer> vacancies;
     private final ITopic<byte[]> mailbox;
     /** Publishes the relay's batches; shut down by {@link #close}. */
     private final ExecutorService relayThread = Executors.newSingleThreadExecutor(DaemonThreads.named("duplex-game-relay"));
@@ -65,6 +70,7 @@ public final class HazelcastGameBus implements GameBus {
         this.rooms = hazelcast.getMap(ROOMS);
         this.checkpoints = hazelcast.getMap(CHECKPOINTS);
         this.tokens = hazelcast.getMap(TOKENS);
+        this.vacancies = hazelcast.getMap(VACANCIES);
         this.mailbox = hazelcast.getTopic(MAILBOX + self);
         this.batcher = new RelayBatcher(relayThread, (member, batch) -> hazelcast.<byte[]>getTopic(MAILBOX + member)
                 .publishAsync(batch).whenComplete((done, failure) -> {
@@ -98,6 +104,7 @@ public final class HazelcastGameBus implements GameBus {
         });
         membershipListener = GridMembership.watch(hazelcast, "Game", () -> !closed, member -> {
             batcher.forget(member);
+            vacancies.removeAsync(member);
             listener.memberLeft(member);
         });
     }
@@ -199,6 +206,29 @@ public final class HazelcastGameBus implements GameBus {
         batcher.offer(member, message);
     }
 
+    /** Ignored once the bus is closed, so that a publish racing the undeploy leaves no entry behind. */
+    @Override
+    public synchronized void vacancy(int freeSlots) {
+        if (closed) {
+            return;
+        }
+        if (freeSlots > 0) {
+            vacancies.set(self, freeSlots);
+        } else {
+            vacancies.delete(self);
+        }
+    }
+
+    @Override
+    public Map<String, Integer> vacancies() {
+        return new java.util.HashMap<>(vacancies);
+    }
+
+    @Override
+    public boolean live(String member) {
+        return alive().contains(member);
+    }
+
     @Override
     public long relayBatches() {
         return batcher.batches();
@@ -226,6 +256,11 @@ public final class HazelcastGameBus implements GameBus {
             Thread.currentThread().interrupt();
         }
         GridMembership.unwatch(hazelcast, membershipListener, "game");
+        try {
+            vacancies.delete(self);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.WARNING, "Could not remove this instance''s game vacancy from the grid: {0}", e.toString());
+        }
         try {
             if (mailboxListener != null) {
                 mailbox.removeMessageListener(mailboxListener);

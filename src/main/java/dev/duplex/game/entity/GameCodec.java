@@ -205,7 +205,7 @@ public final class GameCodec {
         return ByteBuffer.allocate(3 + m.length).put((byte) ERROR).put((byte) code).put((byte) m.length).put(m).flip();
     }
 
-    /** Reads a server message other than a snapshot (for tests and the bench). */
+    /** Reads a server message other than a snapshot (for tests and the bench; the relay reads a welcome's room with it). */
     public static Object decodeServer(ByteBuffer bytes) {
         ByteBuffer in = bytes.slice();
         int type = in.get() & 0xFF;

@@ -65,6 +65,7 @@ class GameStatusReportTest {
     void theLocalBusRelaysNothing() {
         JsonObject cluster = report(new LocalGameBus("a")).status(Json.createBuilderFactory(Map.of())).build().getJsonObject("cluster");
         assertEquals("local", cluster.getString("mode"));
+        assertEquals(0, cluster.getInt("vacancy"), "the local bus publishes no vacancy");
         assertEquals(0, cluster.getJsonNumber("relayBatches").longValue());
         assertEquals(0, cluster.getJsonNumber("relayMessages").longValue());
     }

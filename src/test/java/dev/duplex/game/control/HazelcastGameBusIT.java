@@ -1,6 +1,7 @@
 package dev.duplex.game.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -33,8 +34,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The game's Hazelcast bus on real Hazelcast members in this JVM (no application server): embedded
  * members on loopback, TCP/IP join only, never multicast. A player relayed to the owner's room,
- * the room resumed on the survivor when the owner's member dies, and a closed bus leaving nothing
- * of its own registered on the grid and no relay thread.
+ * the room resumed on the survivor when the owner's member dies (and its matchmaking vacancy
+ * removed), a player matchmade on the other member seated through the vacancy it read, and a closed
+ * bus leaving nothing of its own registered on the grid (mailbox, vacancy) and no relay thread.
  */
 class HazelcastGameBusIT {
 
@@ -154,6 +156,8 @@ class HazelcastGameBusIT {
                     "the relay went out in batches: " + node.bus().relayBatches() + " of " + node.bus().relayMessages() + " messages");
         }
         a.rooms().checkpointAll();
+        a.bus().vacancy(5);
+        await("a's vacancy is read on b", () -> Integer.valueOf(5).equals(b.bus().vacancies().get(a.bus().self())));
 
         a.member().getLifecycleService().terminate();
         await("bob told to rejoin", () -> bob.closed != null);
@@ -165,6 +169,37 @@ class HazelcastGameBusIT {
         assertEquals(welcome.you(), back.id(), "bob's token finds his ship on the survivor");
         GameCodec.Welcome rejoined = (GameCodec.Welcome) GameCodec.decodeServer(again.next(GameCodec.WELCOME));
         assertEquals(GameCodec.REJOINED, rejoined.flags());
+        await("the departed member's vacancy removed by the survivor", () -> b.bus().vacancies().isEmpty());
+        assertFalse(b.bus().live(a.bus().self()));
+    }
+
+    @Test
+    void aMatchmadePlayerOnTheOtherMemberIsSeatedInTheRoomWhoseVacancyItReadAndTheVacancyGoesAtClose() throws Exception {
+        Node a = join();
+        Node b = join();
+        await("the cluster formed", () -> a.bus().instances() == 2 && b.bus().instances() == 2);
+        QueueSink ada = new QueueSink();
+        GameRooms.Seat adaSeat = a.rooms().join(new ClientMessage.Join(false, "ada", "", new byte[0]), ada);
+        assertEquals("arena-1", adaSeat.room());
+        a.rooms().publishVacancy();
+        assertEquals(7, a.rooms().vacancy());
+        await("b reads a's vacancy", () -> Integer.valueOf(7).equals(b.bus().vacancies().get(a.bus().self())));
+        assertTrue(b.bus().live(a.bus().self()) && b.bus().live(b.bus().self()));
+
+        QueueSink bob = new QueueSink();
+        GameRooms.Seat bobSeat = b.rooms().join(new ClientMessage.Join(false, "bob", "", new byte[0]), bob);
+        GameCodec.Welcome welcome = (GameCodec.Welcome) GameCodec.decodeServer(bob.next(GameCodec.WELCOME));
+        assertEquals("arena-1", welcome.room(), "bob, matchmade on b, plays in a's room");
+        assertEquals("arena-1", bobSeat.room(), "his seat on b learnt the room from the welcome");
+        assertEquals(0, b.rooms().figures().rooms(), "no room on b");
+        await("bob seated on a", () -> a.rooms().figures().players() == 2);
+        a.rooms().tickAll();
+        assertNotNull(bob.next(GameCodec.SNAPSHOT));
+
+        a.bus().close();
+        await("a's vacancy is gone from the grid", () -> !b.bus().vacancies().containsKey(a.bus().self()));
+        a.bus().vacancy(3);
+        assertFalse(b.bus().vacancies().containsKey(a.bus().self()), "a closed bus publishes nothing");
     }
 
     @Test

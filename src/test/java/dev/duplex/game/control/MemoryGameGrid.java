@@ -11,8 +11,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A cluster's grid in memory for the unit tests: the room directory, checkpoints and token index
- * as maps shared by every member's {@link GameBus}, and relay messages queued until {@link #deliver}
+ * A cluster's grid in memory for the unit tests: the room directory, checkpoints, token index and
+ * matchmaking vacancies as maps shared by every member's {@link GameBus}, and relay messages queued until {@link #deliver}
  * hands them over (in order), as the mailboxes' listener threads would.
  */
 final class MemoryGameGrid {
@@ -20,6 +20,7 @@ final class MemoryGameGrid {
     final Map<String, String> rooms = new ConcurrentHashMap<>();
     final Map<String, byte[]> checkpoints = new ConcurrentHashMap<>();
     final Map<String, String> tokens = new ConcurrentHashMap<>();
+    final Map<String, Integer> vacancies = new ConcurrentHashMap<>();
     private final Map<String, GameBus.Listener> members = new LinkedHashMap<>();
     private final Queue<Object[]> mail = new ArrayDeque<>();
 
@@ -100,6 +101,25 @@ final class MemoryGameGrid {
             @Override
             public Optional<String> roomOf(byte[] token) {
                 return Optional.ofNullable(tokens.get(HexFormat.of().formatHex(token)));
+            }
+
+            @Override
+            public void vacancy(int freeSlots) {
+                if (freeSlots > 0) {
+                    vacancies.put(self, freeSlots);
+                } else {
+                    vacancies.remove(self);
+                }
+            }
+
+            @Override
+            public Map<String, Integer> vacancies() {
+                return Map.copyOf(vacancies);
+            }
+
+            @Override
+            public boolean live(String member) {
+                return members.containsKey(member);
             }
 
             @Override
