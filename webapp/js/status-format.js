@@ -191,7 +191,7 @@ export function describeDraw(draw) {
  * @property {number} caughtUpTicks ticks simulated without snapshots because they came late
  * @property {number} skippedTicks ticks not simulated because they came a second or more late
  * @property {{mode: string, instances: number, relayedOut: number, relayedIn: number, resumed: number,
- *   relayBatches: number, relayMessages: number}} cluster
+ *   relayBatches: number, relayMessages: number, vacancy: number}} cluster
  * @property {{p50Micros: number, p99Micros: number, maxMicros: number}} tickLateness
  */
 
@@ -199,6 +199,8 @@ export function describeDraw(draw) {
  * The game's figures as [name, value] pairs, in the page's order: "relayed players" out are this
  * instance's clients playing in other instances' rooms, in are other instances' clients in rooms here;
  * "relay batches" are the relay's publishes to other instances with the messages they carried;
+ * "slots offered" is what this instance tells the cluster's matchmaking: the free slots of its
+ * fullest matchmade room (0: none, and other instances' players are not sent here);
  * "tick late" is how late the rooms' ticks started against their fixed-rate schedule.
  * @param {GameStatus} game
  * @returns {[string, string][]}
@@ -216,6 +218,7 @@ export function describeGame(game) {
     ['players / bots / spectators', `${count(game.players)} / ${count(game.bots)} / ${count(game.spectators)}`],
     ['relayed players', `${count(game.cluster.relayedOut)} out, ${count(game.cluster.relayedIn)} in`],
     ['relay batches', `${count(relayBatches)} carrying ${count(relayMessages)} messages (${perBatch} per batch)`],
+    ['slots offered', game.cluster.vacancy === 0 ? 'none' : `${count(game.cluster.vacancy)} in the fullest open room`],
     ['rooms resumed', count(game.cluster.resumed)],
     ['tick', `${game.tickHz} Hz; late ones: ${count(game.caughtUpTicks)} caught up, ${count(game.skippedTicks)} skipped`],
     ['tick late', `p50 ${formatMicros(late.p50Micros)}, p99 ${formatMicros(late.p99Micros)}, max ${formatMicros(late.maxMicros)}`],

@@ -81,7 +81,7 @@ test('the game shows rooms, players, relayed players, relay batches, tick latene
   const game = {
     rooms: 3, players: 9, bots: 15, spectators: 2, inputs: 54321, staleInputs: 4, droppedInputs: 1,
     fullSnapshots: 10, deltaSnapshots: 30, snapshotBytes: 2048, tickHz: 30, caughtUpTicks: 1200, skippedTicks: 3,
-    cluster: { mode: 'hazelcast', instances: 2, relayedOut: 1, relayedIn: 3, resumed: 1, relayBatches: 1200, relayMessages: 9000 },
+    cluster: { mode: 'hazelcast', instances: 2, relayedOut: 1, relayedIn: 3, resumed: 1, relayBatches: 1200, relayMessages: 9000, vacancy: 3 },
     tickLateness: { p50Micros: 120, p99Micros: 4200, maxMicros: 1_250_000 },
   };
   assert.deepEqual(describeGame(game), [
@@ -90,13 +90,15 @@ test('the game shows rooms, players, relayed players, relay batches, tick latene
     ['players / bots / spectators', '9 / 15 / 2'],
     ['relayed players', '1 out, 3 in'],
     ['relay batches', '1,200 carrying 9,000 messages (7.5 per batch)'],
+    ['slots offered', '3 in the fullest open room'],
     ['rooms resumed', '1'],
     ['tick', '30 Hz; late ones: 1,200 caught up, 3 skipped'],
     ['tick late', 'p50 120 µs, p99 4.20 ms, max 1.25 s'],
     ['inputs', '54,321 (4 stale, 1 dropped)'],
     ['snapshots', '40 (75 % deltas), 2.00 KiB'],
   ]);
-  assert.equal(describeGame({ ...game, fullSnapshots: 0, deltaSnapshots: 0, snapshotBytes: 0 })[9][1], '0 (0 % deltas), 0 B');
-  const quiet = { ...game.cluster, relayBatches: 0, relayMessages: 0 };
+  assert.equal(describeGame({ ...game, fullSnapshots: 0, deltaSnapshots: 0, snapshotBytes: 0 })[10][1], '0 (0 % deltas), 0 B');
+  const quiet = { ...game.cluster, relayBatches: 0, relayMessages: 0, vacancy: 0 };
   assert.equal(describeGame({ ...game, cluster: quiet })[4][1], '0 carrying 0 messages (0 per batch)');
+  assert.equal(describeGame({ ...game, cluster: quiet })[5][1], 'none');
 });
