@@ -69,24 +69,35 @@ public final class TextFrames {
     /** One unmasked, final text frame carrying {@code text}. */
     public static byte[] encode(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        int length = payload.length;
-        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
-        byte[] frame = new byte[header + length];
-        frame[0] = (byte) 0x81; // FIN, opcode 1 (text)
-        if (header == 2) {
-            frame[1] = (byte) length;
-        } else if (header == 4) {
-            frame[1] = 126;
-            frame[2] = (byte) (length >>> 8);
-            frame[3] = (byte) length;
-        } else {
-            frame[1] = 127;
-            long longLength = length;
-            for (int i = 0; i < 8; i++) {
-                frame[2 + i] = (byte) (longLength >>> (56 - 8 * i));
-            }
-        }
-        System.arraycopy(payload, 0, frame, header, length);
+        byte[] frame = withHeader(0x81, payload.length); // FIN, opcode 1 (text)
+        System.arraycopy(payload, 0, frame, frame.length - payload.length, payload.length);
         return frame;
+    }
+
+    /** A frame of {@code length} payload bytes with its header written ({@link #putHeader}); the payload is left to the caller. */
+    static byte[] withHeader(int first, int length) {
+        byte[] frame = new byte[frameHeaderLength(length) + length];
+        putHeader(ByteBuffer.wrap(frame), first, length);
+        return frame;
+    }
+
+    /** The header length of an unmasked frame of {@code length} payload bytes: 2, 4 or 10. */
+    static int frameHeaderLength(int length) {
+        return length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+    }
+
+    /**
+     * Writes the header of an unmasked frame: {@code first} is the first byte (FIN and opcode), the
+     * payload length is encoded in 7, 16 or 64 bits.
+     */
+    static void putHeader(ByteBuffer out, int first, int length) {
+        out.put((byte) first);
+        if (length <= 125) {
+            out.put((byte) length);
+        } else if (length <= 0xFFFF) {
+            out.put((byte) 126).putShort((short) length);
+        } else {
+            out.put((byte) 127).putLong(length);
+        }
     }
 }
