@@ -116,6 +116,36 @@ class DrawIT {
         }
     }
 
+    /**
+     * A burst of samples faster than the peers' writes complete: what waits for a peer goes out in
+     * batches of frames (where the engine lets Duplex write its own frames), and every sample still
+     * arrives as its own message, whole and in order, at every peer.
+     */
+    @Test
+    void aBurstOfSamplesReachesEveryPeerWholeAndInOrder() throws Exception {
+        int samples = 150; // within this deployment's samples-burst (200)
+        try (WsClient ann = member("Ann", "it-burst"); WsClient bob = member("Bob", "it-burst"); WsClient cat = member("Cat", "it-burst")) {
+            until(bob, "member 3");
+            until(cat, "member 3");
+            ann.sendBinary(begin(0x0000ff, 2));
+            for (int i = 0; i < samples; i++) {
+                ann.sendBinary(points(i, 8000 - i));
+            }
+            ann.sendBinary(one(DrawCodec.END));
+            for (WsClient peer : List.of(bob, cat)) {
+                List<String> seen = until(peer, "end");
+                List<String> expected = new ArrayList<>();
+                String stroke = seen.get(0).split(" ")[1];
+                expected.add("begin " + stroke + " by 1");
+                for (int i = 0; i < samples; i++) {
+                    expected.add("points " + stroke + ": " + i + "," + (8000 - i));
+                }
+                expected.add("end " + stroke);
+                assertEquals(expected, seen);
+            }
+        }
+    }
+
     @Test
     void undoAndClearReachEveryMember() throws Exception {
         try (WsClient ann = member("Ann", "it-undo"); WsClient bob = member("Bob", "it-undo")) {
