@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -48,22 +47,7 @@ class BinaryFramesTest {
         }
     }
 
-    /** A minimal reader of unmasked, unfragmented binary frames, as a client would read them. */
     private static List<byte[]> parse(ByteBuffer buffer) {
-        List<byte[]> messages = new ArrayList<>();
-        while (buffer.hasRemaining()) {
-            assertEquals((byte) 0x82, buffer.get(), "FIN and opcode binary");
-            int length = buffer.get() & 0xFF;
-            assertEquals(0, length & 0x80, "server frames are not masked");
-            if (length == 126) {
-                length = buffer.getShort() & 0xFFFF;
-            } else if (length == 127) {
-                length = (int) buffer.getLong();
-            }
-            byte[] payload = new byte[length];
-            buffer.get(payload);
-            messages.add(payload);
-        }
-        return messages;
+        return ServerFrames.payloads(buffer, 0x82);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -67,22 +66,8 @@ class TextFramesTest {
         }
     }
 
-    /** A minimal reader of unmasked, unfragmented text frames, as a client would read them. */
+    /** The texts of the frames back to back in {@code buffer}. */
     private static List<String> parse(ByteBuffer buffer) {
-        List<String> texts = new ArrayList<>();
-        while (buffer.hasRemaining()) {
-            assertEquals((byte) 0x81, buffer.get(), "FIN and opcode text");
-            int length = buffer.get() & 0xFF;
-            assertEquals(0, length & 0x80, "server frames are not masked");
-            if (length == 126) {
-                length = buffer.getShort() & 0xFFFF;
-            } else if (length == 127) {
-                length = (int) buffer.getLong();
-            }
-            byte[] payload = new byte[length];
-            buffer.get(payload);
-            texts.add(new String(payload, StandardCharsets.UTF_8));
-        }
-        return texts;
+        return ServerFrames.payloads(buffer, 0x81).stream().map(payload -> new String(payload, StandardCharsets.UTF_8)).toList();
     }
 }
