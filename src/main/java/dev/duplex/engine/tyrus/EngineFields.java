@@ -12,21 +12,36 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class EngineFields {
 
-    private static final Map<String, Field> CACHE = new ConcurrentHashMap<>();
-    private static final Map<String, Method> METHODS = new ConcurrentHashMap<>();
+    // Keyed by the class itself (identity hash) and then by name: the per-message look-ups (the write
+    // queue's size for every send) build no key string. A plain map held here, not a ClassValue: a
+    // ClassValue's entry on an engine class would keep this web application's class loader alive
+    // after an undeploy.
+    private static final Map<Class<?>, Map<String, Field>> FIELDS = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Map<String, Method>> METHODS = new ConcurrentHashMap<>();
 
     private EngineFields() {
     }
 
     /** {@link #find}, remembered per class and name (the engine's classes do not change while it runs). */
     static Field cached(Class<?> type, String name) throws NoSuchFieldException {
-        String key = type.getName() + '#' + name;
-        Field field = CACHE.get(key);
+        Map<String, Field> fields = of(FIELDS, type);
+        Field field = fields.get(name);
         if (field == null) {
             field = find(type, name);
-            CACHE.put(key, field);
+            fields.put(name, field);
         }
         return field;
+    }
+
+    private static final Class<?>[] NO_PARAMETERS = {};
+
+    /**
+     * The accessible public method {@code name()} of {@code type}: {@link #method(Class, String, Class[])}
+     * without the empty array a varargs call allocates each time (the write queue's size is read
+     * this way for every message sent).
+     */
+    static Method method(Class<?> type, String name) throws NoSuchMethodException {
+        return method(type, name, NO_PARAMETERS);
     }
 
     /**
@@ -34,17 +49,28 @@ final class EngineFields {
      * name and parameter types.
      */
     static Method method(Class<?> type, String name, Class<?>... parameters) throws NoSuchMethodException {
-        StringBuilder key = new StringBuilder(type.getName()).append('#').append(name);
-        for (Class<?> parameter : parameters) {
-            key.append(',').append(parameter.getName());
-        }
-        Method method = METHODS.get(key.toString());
+        String key = parameters.length == 0 ? name : signature(name, parameters);
+        Map<String, Method> methods = of(METHODS, type);
+        Method method = methods.get(key);
         if (method == null) {
             method = type.getMethod(name, parameters);
             method.setAccessible(true);
-            METHODS.put(key.toString(), method);
+            methods.put(key, method);
         }
         return method;
+    }
+
+    private static <T> Map<String, T> of(Map<Class<?>, Map<String, T>> cache, Class<?> type) {
+        Map<String, T> members = cache.get(type);
+        return members != null ? members : cache.computeIfAbsent(type, t -> new ConcurrentHashMap<>());
+    }
+
+    private static String signature(String name, Class<?>... parameters) {
+        StringBuilder key = new StringBuilder(name).append('(');
+        for (Class<?> parameter : parameters) {
+            key.append(parameter.getName()).append(',');
+        }
+        return key.append(')').toString();
     }
 
     /** The value of field {@code name} of {@code target}, declared by its class or a superclass. */
