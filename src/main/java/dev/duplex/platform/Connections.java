@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -404,6 +405,20 @@ public class Connections {
     private void release(String address) {
         sessions.decrementAndGet();
         perAddress.computeIfPresent(address, (a, count) -> count <= 1 ? null : count - 1);
+    }
+
+    /**
+     * This bean itself rather than its CDI client proxy, to keep for a session. An endpoint calls
+     * {@link #received} and {@link #send} for every message; through the proxy each call first
+     * looks the instance up in the application context (Weld on Payara: about 2.5 % of the
+     * server's CPU in the echo benchmark S1, docs/PERFORMANCE.md). The instance is
+     * application-scoped, the same one for as long as the application runs. It comes wrapped in a
+     * supplier because Weld's client proxy hands back itself, not the instance, from a method that
+     * returns {@code this}.
+     */
+    public Supplier<Connections> instance() {
+        Connections self = this;
+        return () -> self;
     }
 
     /**

@@ -41,6 +41,7 @@ public class ChatEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        connections = connections.instance().get(); // this session's calls skip the CDI proxy
         if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, SUBPROTOCOL)) {
             return;
         }

@@ -42,6 +42,7 @@ public class DrawEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        connections = connections.instance().get(); // this session's calls skip the CDI proxy
         if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, SUBPROTOCOL)) {
             return;
         }

@@ -44,6 +44,7 @@ public class EchoEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        connections = connections.instance().get(); // this session's calls skip the CDI proxy
         connections.opened(session, NAME);
         // a session that was not admitted gets an account that refuses to hold fragments
         text = new TextAssembler(maxMessageBytes, connections.budget(session));

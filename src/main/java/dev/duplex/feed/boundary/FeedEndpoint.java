@@ -44,6 +44,7 @@ public class FeedEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        connections = connections.instance().get(); // this session's calls skip the CDI proxy
         if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, JSON, BINARY)) {
             return;
         }

@@ -43,6 +43,7 @@ public class GameEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        connections = connections.instance().get(); // this session's calls skip the CDI proxy
         if (!connections.opened(session, NAME, SUBPROTOCOL_REQUIRED, PROTOCOL)) {
             return;
         }

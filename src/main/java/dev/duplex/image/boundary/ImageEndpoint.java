@@ -45,6 +45,7 @@ public class ImageEndpoint {
 
     @OnOpen
     public void open(Session session) {
+        connections = connections.instance().get(); // this session's calls skip the CDI proxy
         boolean admitted = connections.opened(session, NAME);
         text = new TextAssembler(images.maxControlBytes(), connections.budget(session));
         binary = new BinaryAssembler(images.maxMessageBytes(), connections.budget(session));
