@@ -2,6 +2,9 @@ package dev.duplex.engine.tyrus;
 
 import jakarta.servlet.ServletContext;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -43,15 +46,20 @@ final class UpgradeEnd {
         ClassLoader engine = standardContext.getClass().getClassLoader();
         Class<?> listenerType = Class.forName("org.apache.catalina.ContainerListener", false, engine);
         Class<?> eventType = Class.forName("org.apache.catalina.ContainerEvent", false, engine);
-        Method getType = eventType.getMethod("getType");
+        // a method handle, not Method.invoke: Catalina fires container events around every read
+        // callback of every upgraded connection (two per message), and this listener hears them all
+        MethodHandle getType = MethodHandles.publicLookup().unreflect(eventType.getMethod("getType"))
+                .asType(MethodType.methodType(Object.class, Object.class));
         Object listener = Proxy.newProxyInstance(engine, new Class<?>[] {listenerType}, (proxy, method, args) -> {
             switch (method.getName()) {
                 case "containerEvent" -> {
                     try {
-                        if (AFTER_INIT.equals(getType.invoke(args[0]))) {
+                        if (AFTER_INIT.equals(getType.invokeExact(args[0]))) {
                             done.run();
                         }
-                    } catch (ReflectiveOperationException | RuntimeException e) {
+                    } catch (Error e) {
+                        throw e;
+                    } catch (Throwable e) { // getType declares nothing; a RuntimeException is logged, as before
                         LOG.log(Level.DEBUG, () -> "upgrade end event: " + e);
                     }
                     return null;
