@@ -34,6 +34,9 @@ final class SessionTimers implements EngineAdapter.SessionScheduler {
     /** The command Tyrus schedules for a session's idle-timeout check. */
     private static final String IDLE_CHECK = "org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand";
 
+    /** The idle check's class, once seen (the engine's class: compared by identity, never loaded here). */
+    private volatile Class<?> idleCheckType;
+
     private final Field service;
     private final Field lock;
 
@@ -97,7 +100,15 @@ final class SessionTimers implements EngineAdapter.SessionScheduler {
     /** Tyrus' idle-timeout check ({@code TyrusSession$IdleTimeoutCommand}). */
     @Override
     public boolean isIdleCheck(Runnable command) {
-        return IDLE_CHECK.equals(command.getClass().getName());
+        Class<?> type = command.getClass();
+        if (type == idleCheckType) {
+            return true; // asked twice per message: a class comparison, not a name's
+        }
+        if (IDLE_CHECK.equals(type.getName())) {
+            idleCheckType = type;
+            return true;
+        }
+        return false;
     }
 
     /** How Tyrus' idle-timeout lock is taken: {@code "ReentrantLock"} or {@code "monitor"}. */

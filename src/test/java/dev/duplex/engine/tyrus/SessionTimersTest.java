@@ -1,6 +1,7 @@
 package dev.duplex.engine.tyrus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -88,6 +89,23 @@ class SessionTimersTest {
                 () -> SessionTimers.of(SemaphoreSession.class, SemaphoreSession.class.getName()));
         assertTrue(refused.getMessage().contains("Semaphore"), refused.getMessage());
         plain.shutdownNow();
+    }
+
+    @Test
+    void tyrusIdleCheckIsRecognisedByItsClassAndNothingElseIs() throws Exception {
+        SessionTimers timers = SessionTimers.of(LockSession.class, LockSession.class.getName());
+        // Tyrus' own idle check (tyrus-core is on the test class path), made without its session
+        Class<?> type = Class.forName("org.glassfish.tyrus.core.TyrusSession$IdleTimeoutCommand");
+        java.lang.reflect.Field unsafeField = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
+        unsafeField.setAccessible(true);
+        Object unsafe = unsafeField.get(null);
+        Runnable check = (Runnable) unsafe.getClass().getMethod("allocateInstance", Class.class).invoke(unsafe, type);
+        Runnable other = () -> { };
+
+        assertFalse(timers.isIdleCheck(other));
+        assertTrue(timers.isIdleCheck(check));
+        assertTrue(timers.isIdleCheck(check), "the second time, once its class is remembered");
+        assertFalse(timers.isIdleCheck(other), "another command after the idle check's class is remembered");
     }
 
     private static jakarta.websocket.Session session() {
