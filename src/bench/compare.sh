@@ -41,8 +41,8 @@ Options: --quick (1 s warm-up, 2 s runs, H1 with 1000 connections), --rounds N, 
   --duration S, --hold S, --h1-connections N, --f1-members N, --servers "duplex jetty netty node tcp",
   --cases "S1 S2 S3 S4 F1 H1", --base-port P (default 8480: duplex P, jetty P+2, netty P+3,
   node P+4, tcp P+5, payara7 P+6, payara6 P+7, wildfly P+8 (its other ports at the same offset
-  from WildFly's defaults), glassfish P+9, liberty P+10, payara7b P+11), --out DIR (default
-  target/bench-results/TIMESTAMP), --war-b PATH (the WAR that server payara7b runs on Payara Micro 7:
+  from WildFly's defaults), glassfish P+9, liberty P+10, payara7b P+11, payara6b P+12), --out DIR (default
+  target/bench-results/TIMESTAMP), --war-b PATH (the WAR that payara7b runs on Payara Micro 7 and payara6b on Payara Micro 6:
   `--servers "payara7 payara7b" --war-b before.war` measures two builds side by side, interleaved).
 Environment: DUPLEX_JVM_ARGS (JVM options for Payara Micro), DUPLEX_WAR (another WAR).
 USAGE
@@ -81,7 +81,7 @@ port_of() {
   case "$1" in
     duplex) echo "$BASE_PORT" ;; jetty) echo $((BASE_PORT + 2)) ;; netty) echo $((BASE_PORT + 3)) ;;
     node) echo $((BASE_PORT + 4)) ;; tcp) echo $((BASE_PORT + 5)) ;;
-    payara7) echo $((BASE_PORT + 6)) ;; payara7b) echo $((BASE_PORT + 11)) ;; payara6) echo $((BASE_PORT + 7)) ;; wildfly) echo $((BASE_PORT + 8)) ;;
+    payara7) echo $((BASE_PORT + 6)) ;; payara7b) echo $((BASE_PORT + 11)) ;; payara6b) echo $((BASE_PORT + 12)) ;; payara6) echo $((BASE_PORT + 7)) ;; wildfly) echo $((BASE_PORT + 8)) ;;
     glassfish) echo $((BASE_PORT + 9)) ;; liberty) echo $((BASE_PORT + 10)) ;;
   esac
 }

@@ -81,7 +81,7 @@ start_server() {
     jetty|netty|tcp)
       java -jar "$BENCH_JAR" serve "$name" --port "$port" >"$logfile" 2>&1 &
       pid=$! ;;
-    payara7|payara7b|payara6|wildfly|glassfish|liberty)
+    payara7|payara7b|payara6|payara6b|wildfly|glassfish|liberty)
       APP_PID=""
       if ! start_app_server "$name" "$port" "$logfile"; then
         [ -z "$APP_PID" ] || STARTED_PIDS+=("$APP_PID")
@@ -127,7 +127,7 @@ start_server() {
 # directory under $OUT/state/<name>.
 M2="${M2_REPO:-$HOME/.m2/repository}"
 JDK25="${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-declare -A SERVER_JDK=([payara7]="$JDK25" [payara7b]="$JDK25" [payara6]="" [wildfly]="" [glassfish]="$JDK25" [liberty]="")
+declare -A SERVER_JDK=([payara7]="$JDK25" [payara7b]="$JDK25" [payara6]="" [payara6b]="" [wildfly]="" [glassfish]="$JDK25" [liberty]="")
 SERVER_PROPS="-Dduplex.limits.max-sessions-per-address=0 -Dduplex.chat.rate-per-second=200 -Dduplex.chat.rate-burst=200"
 SERVER_HEAP="-Xmx1g"
 PAYARA6_VERSION=6.2025.10
@@ -207,13 +207,13 @@ start_app_server() {
   java=$(java_of "$name")
   rm -rf "$state"; mkdir -p "$state"
   case "$name" in
-    payara6|payara7|payara7b)
-      # payara7b: Payara Micro 7 with a second WAR (DUPLEX_WAR_B), for a before/after run side by side
+    payara6|payara6b|payara7|payara7b)
+      # payara7b, payara6b: the same Payara Micro with a second WAR (DUPLEX_WAR_B), for a before/after run side by side
       local version jar war=$DUPLEX_WAR
-      if [ "$name" = payara6 ]; then version=$PAYARA6_VERSION; else version=$PAYARA7_VERSION; fi
-      if [ "$name" = payara7b ]; then
+      case "$name" in payara6*) version=$PAYARA6_VERSION ;; *) version=$PAYARA7_VERSION ;; esac
+      if [ "$name" = payara7b ] || [ "$name" = payara6b ]; then
         war=${DUPLEX_WAR_B:-}
-        [ -f "$war" ] || { log "payara7b needs --war-b PATH (a second WAR); got '${war}'"; return 1; }
+        [ -f "$war" ] || { log "$name needs --war-b PATH (a second WAR); got '${war}'"; return 1; }
       fi
       jar="$M2/fish/payara/extras/payara-micro/$version/payara-micro-$version.jar"
       [ -f "$jar" ] || jar="$ROOT/target/servers/payara-micro-$version.jar"
